@@ -1,0 +1,17 @@
+import type { TestProject } from 'vitest/node';
+import { startDynamoLocal } from '../../bot/store/dynamo-local.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+  }
+}
+
+/** One in-memory DynamoDB Local per test run; tests reach it with `inject('dynamoEndpoint')`. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dynamo = await startDynamoLocal({});
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  return async () => {
+    await dynamo.stop();
+  };
+}
