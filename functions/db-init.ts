@@ -1,39 +1,18 @@
-import { z } from 'zod';
+import { envParts, parseEnv } from '../bot/config.js';
 import { createDocumentClient } from '../bot/store/client.js';
 import { initTable } from '../bot/store/init-table.js';
 
-const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
-const Env = z.object({
-  TABLE_NAME: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{3,255}$/)
-      .default('vicini'),
-  ),
-  AWS_REGION: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)
-      .default('eu-south-1'),
-  ),
-  DYNAMODB_ENDPOINT: z.preprocess(blankAsUnset, z.url({ protocol: /^https?$/ }).optional()),
-});
-
-const parsed = Env.safeParse(process.env);
-if (!parsed.success) {
-  for (const issue of parsed.error.issues) console.error(`Invalid ${issue.path.join('.')}: ${issue.message}`);
-  process.exit(1);
-}
-const env = parsed.data;
-const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
+/** `npm run db:init`: creates the table (idempotent) wherever DYNAMODB_ENDPOINT or AWS points. */
 try {
-  const result = await initTable(doc, env.TABLE_NAME);
-  console.log(`Table ${env.TABLE_NAME}: ${result === 'created' ? 'created' : 'already exists'}`);
+  const env = parseEnv(envParts.store);
+  const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
+  try {
+    const result = await initTable(doc, env.TABLE_NAME);
+    console.log(`Table ${env.TABLE_NAME}: ${result === 'created' ? 'created' : 'already exists'}`);
+  } finally {
+    doc.destroy();
+  }
 } catch (err) {
-  console.error(`Could not initialise table ${env.TABLE_NAME}:`, err instanceof Error ? err.message : err);
+  console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
-} finally {
-  doc.destroy();
 }

@@ -1,0 +1,60 @@
+import { isLang } from '../i18n.js';
+import type { Draft } from '../flows/draft.js';
+import { nextEditStep, nextOnboardingStep, steps, type Answer, type StepId } from '../flows/steps.js';
+import { reply } from '../flows/types.js';
+import { completeOnboarding, declineConsent } from './onboarding.js';
+import { applyEdit } from './profile.js';
+import type { Turn } from './turn.js';
+
+export function stepContext(turn: Turn, draft: Draft = turn.draft) {
+  return { network: turn.deps.network, draft, hints: turn.hints };
+}
+
+/** Asks the question of a step and remembers that it is the current one. */
+export function ask(turn: Turn, flow: 'onboarding' | 'edit', step: StepId, draft: Draft): void {
+  turn.setFlow(flow, step, draft);
+  turn.say(...steps[step].ask(stepContext(turn, draft)));
+}
+
+/** Asks the current question again, after saying why. */
+export function askAgain(turn: Turn, reason?: string): void {
+  if (reason) turn.say(reply(reason));
+  const step = turn.step as StepId;
+  if ((turn.flow === 'onboarding' || turn.flow === 'edit') && step in steps) {
+    turn.say(...steps[step].ask(stepContext(turn)));
+  }
+}
+
+/** Feeds an answer to the current step of an onboarding or edit conversation. */
+export async function answerStep(turn: Turn, answer: Answer): Promise<void> {
+  const flow = turn.flow;
+  const step = turn.step as StepId;
+  if ((flow !== 'onboarding' && flow !== 'edit') || !(step in steps)) return;
+  const outcome = steps[step].answer(stepContext(turn), answer);
+  switch (outcome.kind) {
+    case 'retry':
+      askAgain(turn, outcome.reason);
+      return;
+    case 'decline':
+      await declineConsent(turn);
+      return;
+    case 'stay':
+      turn.setFlow(flow, step, outcome.draft);
+      turn.say(
+        ...steps[step]
+          .ask(stepContext(turn, outcome.draft))
+          .map((r) => ({ ...r, edit: answer.kind === 'choice' })),
+      );
+      return;
+    case 'next': {
+      const draft = outcome.draft;
+      if (step === 'lang' && isLang(draft.lang) && draft.lang !== turn.person.lang) {
+        await turn.savePerson({ ...turn.person, lang: draft.lang });
+      }
+      const following = flow === 'onboarding' ? nextOnboardingStep(step, draft) : nextEditStep(step, draft);
+      if (following) ask(turn, flow, following, draft);
+      else if (flow === 'onboarding') await completeOnboarding(turn, draft);
+      else await applyEdit(turn, draft);
+    }
+  }
+}

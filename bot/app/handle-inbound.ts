@@ -1,0 +1,168 @@
+import type { ChannelRef, Person } from '../domain/person.js';
+import { FlowConflictError, IdentityTakenError } from '../errors.js';
+import { isLang } from '../i18n.js';
+import { parseButtonData } from '../flows/button-data.js';
+import type { Hints } from '../flows/draft.js';
+import { reply, type Inbound, type Reply } from '../flows/types.js';
+import { answerStep, askAgain } from './conversation.js';
+import type { AppDeps } from './deps.js';
+import { elderIsFine, elderNeedsHelp } from './elder-buttons.js';
+import { mainMenu } from './menu.js';
+import { start } from './onboarding.js';
+import { answerForget, exportMyData, startForget } from './privacy.js';
+import { showProfile, startEdit } from './profile.js';
+import { createRelativeInvite, decideLink } from './relatives.js';
+import { Turn } from './turn.js';
+import { decideVolunteer, listPending } from './volunteers.js';
+
+export interface InboundMessage {
+  ref: ChannelRef;
+  hints: Hints;
+  input: Inbound;
+}
+
+export interface Answered {
+  /** The language to render the replies in. */
+  lang: string;
+  replies: Reply[];
+  /** The person the replies are for, or null when they were just erased. */
+  person: Person | null;
+}
+
+/** Commands every channel offers; each one's description is `commands.<name>` in the locales. */
+export const commands = [
+  'start',
+  'help',
+  'profile',
+  'language',
+  'invite',
+  'pending',
+  'mydata',
+  'forget',
+  'cancel',
+] as const;
+
+async function findOrCreatePerson(deps: AppDeps, msg: InboundMessage): Promise<Person> {
+  const now = deps.clock.now();
+  const found = await deps.store.findPersonByChannel(msg.ref, now);
+  if (found) return found;
+  const lang = isLang(msg.hints.languageCode) ? msg.hints.languageCode : deps.network.defaultLanguage;
+  const person: Person = { id: deps.ids.personId(), lang, createdAt: now.toISOString(), channels: [msg.ref] };
+  try {
+    await deps.store.createPerson(person, msg.ref);
+    return person;
+  } catch (err) {
+    // Two first messages at once: the other one created the person.
+    if (!(err instanceof IdentityTakenError)) throw err;
+    const again = await deps.store.findPersonByChannel(msg.ref, now);
+    if (!again) throw err;
+    return again;
+  }
+}
+
+/** The one use case every channel calls: a person sent something; here is what to answer. */
+export async function handleInbound(deps: AppDeps, msg: InboundMessage): Promise<Answered> {
+  const person = await findOrCreatePerson(deps, msg);
+  const state = await deps.store.getFlow(person.id, deps.clock.now());
+  const turn = new Turn(deps, person, state, msg.hints);
+  await dispatch(turn, msg.input);
+  try {
+    await turn.commit();
+  } catch (err) {
+    if (!(err instanceof FlowConflictError)) throw err;
+    return { lang: turn.person.lang, replies: [reply('errors.tryAgain')], person: turn.person };
+  }
+  return { lang: turn.person.lang, replies: turn.replies, person: turn.erased ? null : turn.person };
+}
+
+async function dispatch(turn: Turn, input: Inbound): Promise<void> {
+  switch (input.kind) {
+    case 'command':
+      return command(turn, input.command, input.arg);
+    case 'button':
+      return button(turn, input.data);
+    case 'unsupported':
+      turn.say(reply('errors.unsupported'));
+      return askAgain(turn);
+    default:
+      if (turn.flow === 'onboarding' || turn.flow === 'edit') return answerStep(turn, input);
+      if (turn.flow === 'forget') return answerForget(turn, null);
+      return idle(turn);
+  }
+}
+
+function idle(turn: Turn): Promise<void> | void {
+  if (!turn.person.onboardedAt) return start(turn, '');
+  turn.say(reply('errors.notUnderstood'), ...mainMenu(turn.person));
+}
+
+async function command(turn: Turn, name: string, arg: string): Promise<void> {
+  const onboarded = !!turn.person.onboardedAt;
+  switch (name) {
+    case 'start':
+      return start(turn, arg);
+    case 'help':
+      turn.say(reply(onboarded ? `help.${turn.person.role}` : 'help.newcomer'));
+      return askAgain(turn);
+    case 'cancel':
+      turn.endFlow();
+      turn.say(
+        reply(onboarded ? 'common.cancelled' : 'common.cancelledNewcomer', undefined, { keyboard: 'remove' }),
+      );
+      if (onboarded) turn.say(...mainMenu(turn.person));
+      return;
+    case 'mydata':
+      return exportMyData(turn);
+    case 'forget':
+      return startForget(turn);
+  }
+  if (!onboarded) {
+    turn.say(reply(commands.includes(name as never) ? 'errors.finishFirst' : 'errors.unknownCommand'));
+    return askAgain(turn);
+  }
+  switch (name) {
+    case 'profile':
+      return showProfile(turn);
+    case 'language':
+      return startEdit(turn, 'lang');
+    case 'invite':
+      return createRelativeInvite(turn);
+    case 'pending':
+      return listPending(turn);
+    default:
+      turn.say(reply('errors.unknownCommand'));
+  }
+}
+
+async function button(turn: Turn, data: string): Promise<void> {
+  const parsed = parseButtonData(data);
+  if (!parsed) {
+    turn.say(reply('errors.unknownButton'));
+    return;
+  }
+  if (parsed.type === 'step') {
+    if (parsed.step !== turn.step || !turn.flow) {
+      turn.say(reply('errors.staleButton'));
+      return askAgain(turn);
+    }
+    if (turn.flow === 'forget') return answerForget(turn, parsed.value);
+    return answerStep(turn, { kind: 'choice', value: parsed.value });
+  }
+  if (parsed.type === 'profile') return startEdit(turn, parsed.step);
+  switch (parsed.verb) {
+    case 'va':
+    case 'vr':
+      return decideVolunteer(turn, parsed.id, parsed.verb === 'va');
+    case 'lc':
+    case 'ld':
+      return decideLink(turn, parsed.id, parsed.verb === 'lc');
+    case 'inv':
+      return createRelativeInvite(turn);
+    case 'ok':
+      return elderIsFine(turn);
+    case 'help':
+      return elderNeedsHelp(turn);
+    default:
+      turn.say(reply('errors.unknownButton'));
+  }
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** Parts of the environment; each entry point parses the parts it needs, once, at cold start. */
+export const envParts = {
+  store: {
+    TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name')
+      .default('vicini'),
+    AWS_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-south-1')
+      .default('eu-south-1'),
+    DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  },
+  network: {
+    NETWORK_FILE: z.string().min(1).default('network/brescia.json'),
+  },
+  telegram: {
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'a bot token from @BotFather (digits:secret)'),
+    TELEGRAM_API_ROOT: z.url().optional(),
+  },
+  telegramUsername: {
+    TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, "the bot's username, without @"),
+  },
+  webhook: {
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters: A-Z, a-z, 0-9, _ and -'),
+  },
+} as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment against a schema; empty strings count as unset. The
+ * error names every missing or bad variable at once.
+ */
+export function parseEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<z.ZodObject<S>> {
+  const cleaned: Record<string, string> = {};
+  for (const name of Object.keys(shape)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') cleaned[name] = value;
+  }
+  const result = z.object(shape).safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      return cleaned[name] === undefined
+        ? `  - ${name} is missing`
+        : `  - ${name} is not valid: ${issue.message}`;
+    });
+    throw new ConfigError(`Configuration problem:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

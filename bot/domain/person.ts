@@ -1,0 +1,120 @@
+/** Roles a person can hold in a network; one per person. */
+export const roles = ['elder', 'relative', 'volunteer', 'mediator'] as const;
+export type Role = (typeof roles)[number];
+
+export const volunteerStatuses = ['pending', 'approved', 'rejected', 'suspended'] as const;
+export type VolunteerStatus = (typeof volunteerStatuses)[number];
+
+export const categories = [
+  'shopping',
+  'pharmacy',
+  'company',
+  'escort',
+  'paperwork',
+  'repairs',
+  'other',
+] as const;
+export type Category = (typeof categories)[number];
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+export const dayParts = ['morning', 'afternoon', 'evening'] as const;
+export type DayPart = (typeof dayParts)[number];
+
+export const channels = ['telegram', 'whatsapp'] as const;
+export type Channel = (typeof channels)[number];
+
+/** Where a person is reached: the channel and the chat (Telegram) or number (WhatsApp). */
+export interface ChannelRef {
+  channel: Channel;
+  id: string;
+}
+
+/** A shared location, or the centre of the chosen neighbourhood. */
+export interface Place {
+  zoneId: string;
+  neighbourhoodId: string;
+  lat: number;
+  lon: number;
+  source: 'neighbourhood' | 'location';
+}
+
+export interface VolunteerProfile {
+  status: VolunteerStatus;
+  radiusKm: number;
+  categories: Category[];
+  days: Weekday[];
+  dayParts: DayPart[];
+  languages: string[];
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+/**
+ * Everything about a person except the private details (address, phone),
+ * which live in a separate item and are read only where they are needed.
+ */
+export interface Person {
+  id: string;
+  lang: string;
+  createdAt: string;
+  channels: ChannelRef[];
+  /** Set when onboarding finished; until then the person only exists for the conversation. */
+  onboardedAt?: string;
+  role?: Role;
+  name?: string;
+  zoneId?: string;
+  place?: Place;
+  /** Elder: local "HH:MM" of the daily check-in, or null for none. */
+  checkInTime?: string | null;
+  volunteer?: VolunteerProfile;
+  consentAt?: string;
+  /** Code of the invite this person joined with (erased with the person). */
+  inviteCode?: string;
+}
+
+export interface PrivateDetails {
+  address?: string;
+  phone?: string;
+}
+
+export const limits = {
+  nameMax: 60,
+  addressMax: 200,
+  phoneMax: 20,
+} as const;
+
+/** First name only, for messages to other people. */
+export function firstName(person: Pick<Person, 'name'>): string {
+  return (person.name ?? '').trim().split(/\s+/)[0] ?? '';
+}
+
+/** Cleans a typed name: collapses whitespace; null when empty, too long or not a name. */
+export function cleanName(text: string): string | null {
+  const name = text.replace(/\s+/g, ' ').trim();
+  if (name.length < 1 || name.length > limits.nameMax) return null;
+  if (name.startsWith('/')) return null;
+  if (!/\p{L}/u.test(name)) return null;
+  return name;
+}
+
+/** Accepts Italian and international phone numbers as typed or shared; returns digits with a leading +, or null. */
+export function cleanPhone(text: string): string | null {
+  const compact = text.replace(/[\s().-]/g, '');
+  if (!/^\+?\d{6,15}$/.test(compact)) return null;
+  if (compact.startsWith('+')) return compact;
+  if (compact.startsWith('00')) return `+${compact.slice(2)}`;
+  return compact.startsWith('3') || compact.startsWith('0') ? `+39${compact}` : `+${compact}`;
+}
+
+export function cleanAddress(text: string): string | null {
+  const address = text.replace(/\s+/g, ' ').trim();
+  if (address.length < 3 || address.length > limits.addressMax) return null;
+  return address;
+}
+
+/** A volunteer receives offers and personal data only when approved. */
+export function isActiveVolunteer(person: Person): boolean {
+  return person.role === 'volunteer' && person.volunteer?.status === 'approved';
+}

@@ -1,0 +1,38 @@
+/**
+ * Button data is short (Telegram allows 64 bytes, WhatsApp ids are similar)
+ * and always parsed back strictly: a press is only what it claims to be after
+ * the handler checks it against the state and the presser.
+ *
+ *   s:<step>:<value>   answer to a step of the current conversation
+ *   a:<verb>[:<id>]    an action on something (approve a volunteer, confirm a link…)
+ *   p:<step>           edit one part of the profile
+ */
+export type ButtonData =
+  | { type: 'step'; step: string; value: string }
+  | { type: 'action'; verb: string; id: string }
+  | { type: 'profile'; step: string };
+
+const token = /^[A-Za-z0-9_.+-]{1,40}$/;
+
+export const stepData = (step: string, value: string): string => `s:${step}:${value}`;
+export const actionData = (verb: string, id = ''): string => (id ? `a:${verb}:${id}` : `a:${verb}`);
+export const profileData = (step: string): string => `p:${step}`;
+
+/** Null for anything that is not exactly one of the shapes above. */
+export function parseButtonData(data: string): ButtonData | null {
+  if (data.length > 64) return null;
+  const parts = data.split(':');
+  if (parts[0] === 's' && parts.length === 3 && token.test(parts[1]!) && token.test(parts[2]!)) {
+    return { type: 'step', step: parts[1]!, value: parts[2]! };
+  }
+  if (
+    parts[0] === 'a' &&
+    (parts.length === 2 || parts.length === 3) &&
+    parts.every((p) => p === 'a' || token.test(p))
+  ) {
+    return { type: 'action', verb: parts[1]!, id: parts[2] ?? '' };
+  }
+  if (parts[0] === 'p' && parts.length === 2 && token.test(parts[1]!))
+    return { type: 'profile', step: parts[1]! };
+  return null;
+}

@@ -1,0 +1,395 @@
+import { categories, cleanAddress, cleanName, cleanPhone, dayParts, type Weekday } from '../domain/person.js';
+import { nearest } from '../domain/geo.js';
+import { findNeighbourhood, findZone, type Network } from '../network.js';
+import { stepData } from './button-data.js';
+import type { Draft, Hints } from './draft.js';
+import { reply, type Button, type Inbound, type Reply } from './types.js';
+
+export type StepId =
+  | 'lang'
+  | 'role'
+  | 'name'
+  | 'zone'
+  | 'hood'
+  | 'addr'
+  | 'phone'
+  | 'time'
+  | 'radius'
+  | 'cats'
+  | 'days'
+  | 'parts'
+  | 'vlang'
+  | 'consent';
+
+/** An answer to a step: a button value of this step, or what the person sent. */
+export type Answer = { kind: 'choice'; value: string } | Exclude<Inbound, { kind: 'button' }>;
+
+export interface StepContext {
+  network: Network;
+  draft: Draft;
+  hints: Hints;
+}
+
+export type Outcome =
+  /** The step is answered; go on. */
+  | { kind: 'next'; draft: Draft }
+  /** Still this step (a toggle moved); show it again in place. */
+  | { kind: 'stay'; draft: Draft }
+  /** Not an answer: say why, ask again. */
+  | { kind: 'retry'; reason: string }
+  /** The person declined (consent). */
+  | { kind: 'decline' };
+
+export interface Step {
+  ask(c: StepContext): Reply[];
+  answer(c: StepContext, a: Answer): Outcome;
+}
+
+const one = (step: StepId, value: string, label: string, params?: Button['params']): Button[] =>
+  params ? [{ label, params, data: stepData(step, value) }] : [{ label, data: stepData(step, value) }];
+
+const next = (draft: Draft): Outcome => ({ kind: 'next', draft });
+const retry = (reason: string): Outcome => ({ kind: 'retry', reason });
+const useButtons = retry('errors.useButtons');
+
+function choice(a: Answer): string | null {
+  return a.kind === 'choice' ? a.value : null;
+}
+
+function toggle<T extends string>(list: readonly T[] | undefined, value: T): T[] {
+  const set = new Set(list ?? []);
+  if (set.has(value)) set.delete(value);
+  else set.add(value);
+  return [...set];
+}
+
+/** A multi-choice step: one row per option with a tick, and Done. */
+function toggleStep<T extends string>(
+  id: StepId,
+  question: string,
+  options: (c: StepContext) => readonly T[],
+  label: (value: T) => string,
+  field: (d: Draft) => T[] | undefined,
+  set: (d: Draft, v: T[]) => Draft,
+): Step {
+  return {
+    ask: (c) => {
+      const chosen = new Set(field(c.draft) ?? []);
+      const rows = options(c).map((v) =>
+        one(id, v, chosen.has(v) ? 'buttons.ticked' : 'buttons.unticked', { label: { t: label(v) } }),
+      );
+      return [reply(question, undefined, { buttons: [...rows, one(id, 'done', 'buttons.done')] })];
+    },
+    answer: (c, a) => {
+      const value = choice(a);
+      if (value === null) return useButtons;
+      if (value === 'done')
+        return (field(c.draft) ?? []).length > 0 ? next(c.draft) : retry('errors.pickOne');
+      const option = options(c).find((o) => o === value);
+      if (!option) return useButtons;
+      return { kind: 'stay', draft: set(c.draft, toggle(field(c.draft), option)) };
+    },
+  };
+}
+
+const dayPresets: Record<string, Weekday[]> = {
+  weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  weekend: ['sat', 'sun'],
+  all: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+};
+
+export const steps: Record<StepId, Step> = {
+  lang: {
+    ask: (c) => [
+      reply('onboarding.lang.question', undefined, {
+        buttons: [c.network.languages.flatMap((l) => one('lang', l, `languages.${l}`))],
+      }),
+    ],
+    answer: (c, a) => {
+      const value = choice(a);
+      const lang = c.network.languages.find((l) => l === value);
+      return lang ? next({ ...c.draft, lang }) : useButtons;
+    },
+  },
+
+  role: {
+    ask: () => [
+      reply('onboarding.role.question', undefined, {
+        buttons: [
+          one('role', 'elder', 'onboarding.role.elder'),
+          one('role', 'relative', 'onboarding.role.relative'),
+          one('role', 'volunteer', 'onboarding.role.volunteer'),
+        ],
+      }),
+    ],
+    answer: (c, a) => {
+      const value = choice(a);
+      if (value !== 'elder' && value !== 'relative' && value !== 'volunteer') return useButtons;
+      return next({ ...c.draft, role: value });
+    },
+  },
+
+  name: {
+    ask: (c) => {
+      const hinted = c.hints.firstName ? cleanName(c.hints.firstName) : null;
+      const question =
+        c.draft.role === 'elder' ? 'onboarding.name.questionElder' : 'onboarding.name.question';
+      return [
+        reply(
+          question,
+          undefined,
+          hinted ? { buttons: [one('name', 'hint', 'onboarding.name.useHint', { name: hinted })] } : {},
+        ),
+      ];
+    },
+    answer: (c, a) => {
+      if (a.kind === 'choice') {
+        const hinted = a.value === 'hint' && c.hints.firstName ? cleanName(c.hints.firstName) : null;
+        return hinted ? next({ ...c.draft, name: hinted }) : useButtons;
+      }
+      if (a.kind !== 'text') return retry('errors.typeName');
+      const name = cleanName(a.text);
+      return name ? next({ ...c.draft, name }) : retry('errors.badName');
+    },
+  },
+
+  zone: {
+    ask: (c) => [
+      reply('onboarding.zone.question', undefined, {
+        buttons: c.network.zones.map((z) => one('zone', z.id, 'onboarding.zone.option', { zone: z.name })),
+      }),
+      reply('onboarding.zone.orLocation', undefined, { keyboard: 'askLocation' }),
+    ],
+    answer: (c, a) => {
+      if (a.kind === 'location') {
+        const found = nearest(
+          a,
+          c.network.zones.flatMap((zone) => zone.neighbourhoods.map((h) => ({ ...h, zoneId: zone.id }))),
+        );
+        // Farther than 15 km from every neighbourhood centre: not in this network.
+        if (!found || found.km > 15) return retry('errors.outsideNetwork');
+        return next({
+          ...c.draft,
+          zoneId: found.item.zoneId,
+          place: {
+            zoneId: found.item.zoneId,
+            neighbourhoodId: found.item.id,
+            lat: a.lat,
+            lon: a.lon,
+            source: 'location',
+          },
+        });
+      }
+      const zone = findZone(c.network, choice(a) ?? undefined);
+      if (!zone) return useButtons;
+      const { place: _dropped, ...rest } = c.draft;
+      return next({ ...rest, zoneId: zone.id });
+    },
+  },
+
+  hood: {
+    ask: (c) => {
+      const zone = findZone(c.network, c.draft.zoneId);
+      return [
+        reply(
+          'onboarding.hood.question',
+          { zone: zone?.name ?? '' },
+          {
+            buttons: (zone?.neighbourhoods ?? []).map((h) =>
+              one('hood', h.id, 'onboarding.hood.option', { hood: h.name }),
+            ),
+          },
+        ),
+      ];
+    },
+    answer: (c, a) => {
+      const found = findNeighbourhood(c.network, choice(a) ?? undefined);
+      if (!found || found.zone.id !== c.draft.zoneId) return useButtons;
+      return next({
+        ...c.draft,
+        place: {
+          zoneId: found.zone.id,
+          neighbourhoodId: found.hood.id,
+          lat: found.hood.centre.lat,
+          lon: found.hood.centre.lon,
+          source: 'neighbourhood',
+        },
+      });
+    },
+  },
+
+  addr: {
+    ask: () => [
+      reply('onboarding.addr.question', undefined, { buttons: [one('addr', 'skip', 'buttons.skip')] }),
+    ],
+    answer: (c, a) => {
+      if (choice(a) === 'skip') return next({ ...c.draft, address: null });
+      if (a.kind !== 'text') return retry('errors.typeAddress');
+      const address = cleanAddress(a.text);
+      return address ? next({ ...c.draft, address }) : retry('errors.badAddress');
+    },
+  },
+
+  phone: {
+    ask: () => [
+      reply('onboarding.phone.question', undefined, { buttons: [one('phone', 'skip', 'buttons.skip')] }),
+      reply('onboarding.phone.orShare', undefined, { keyboard: 'askContact' }),
+    ],
+    answer: (c, a) => {
+      if (choice(a) === 'skip') return next({ ...c.draft, phone: null });
+      if (a.kind === 'contact') {
+        if (!a.own) return retry('errors.notOwnContact');
+        const phone = cleanPhone(a.phone);
+        return phone ? next({ ...c.draft, phone }) : retry('errors.badPhone');
+      }
+      if (a.kind !== 'text') return useButtons;
+      const phone = cleanPhone(a.text);
+      return phone ? next({ ...c.draft, phone }) : retry('errors.badPhone');
+    },
+  },
+
+  time: {
+    ask: (c) => [
+      reply('onboarding.time.question', undefined, {
+        buttons: [
+          ...c.network.checkIn.times.map((t) =>
+            one('time', t.replace(':', ''), 'onboarding.time.option', { time: t }),
+          ),
+          one('time', 'none', 'onboarding.time.none'),
+        ],
+      }),
+    ],
+    answer: (c, a) => {
+      const value = choice(a);
+      if (value === 'none') return next({ ...c.draft, checkInTime: null });
+      const time = c.network.checkIn.times.find((t) => t.replace(':', '') === value);
+      return time ? next({ ...c.draft, checkInTime: time }) : useButtons;
+    },
+  },
+
+  radius: {
+    ask: (c) => [
+      reply('onboarding.radius.question', undefined, {
+        buttons: [
+          c.network.volunteerRadiusKm.flatMap((km) =>
+            one('radius', String(km), 'onboarding.radius.option', { km }),
+          ),
+        ],
+      }),
+    ],
+    answer: (c, a) => {
+      const km = c.network.volunteerRadiusKm.find((r) => String(r) === choice(a));
+      return km ? next({ ...c.draft, radiusKm: km }) : useButtons;
+    },
+  },
+
+  cats: toggleStep(
+    'cats',
+    'onboarding.cats.question',
+    () => categories,
+    (v) => `categories.${v}`,
+    (d) => d.categories,
+    (d, v) => ({ ...d, categories: v }),
+  ),
+
+  days: {
+    ask: () => [
+      reply('onboarding.days.question', undefined, {
+        buttons: Object.keys(dayPresets).map((p) => one('days', p, `onboarding.days.${p}`)),
+      }),
+    ],
+    answer: (c, a) => {
+      const days = dayPresets[choice(a) ?? ''];
+      return days ? next({ ...c.draft, days }) : useButtons;
+    },
+  },
+
+  parts: toggleStep(
+    'parts',
+    'onboarding.parts.question',
+    () => dayParts,
+    (v) => `dayParts.${v}`,
+    (d) => d.dayParts,
+    (d, v) => ({ ...d, dayParts: v }),
+  ),
+
+  vlang: toggleStep<string>(
+    'vlang',
+    'onboarding.vlang.question',
+    (c) => c.network.languages,
+    (v) => `languages.${v}`,
+    (d) => d.languages,
+    (d, v) => ({ ...d, languages: v }),
+  ),
+
+  consent: {
+    ask: () => [
+      reply('onboarding.consent.question', undefined, {
+        buttons: [
+          one('consent', 'yes', 'onboarding.consent.accept'),
+          one('consent', 'no', 'onboarding.consent.decline'),
+        ],
+      }),
+    ],
+    answer: (c, a) => {
+      const value = choice(a);
+      if (value === 'yes') return next(c.draft);
+      if (value === 'no') return { kind: 'decline' };
+      return useButtons;
+    },
+  },
+};
+
+export function isStepId(value: string): value is StepId {
+  return value in steps;
+}
+
+/** The order of questions for each role. */
+const sequences: Record<string, StepId[]> = {
+  elder: ['lang', 'role', 'name', 'zone', 'hood', 'addr', 'phone', 'time', 'consent'],
+  relative: ['lang', 'role', 'name', 'phone', 'consent'],
+  volunteer: [
+    'lang',
+    'role',
+    'name',
+    'zone',
+    'hood',
+    'radius',
+    'cats',
+    'days',
+    'parts',
+    'vlang',
+    'phone',
+    'consent',
+  ],
+  mediator: ['lang', 'name', 'phone', 'consent'],
+  unknown: ['lang', 'role'],
+};
+
+function skip(step: StepId, draft: Draft): boolean {
+  if (step === 'hood') return draft.place?.source === 'location';
+  if (step === 'role') return !!draft.invite;
+  return false;
+}
+
+/** The onboarding step after `current`, or null when everything is asked. */
+export function nextOnboardingStep(current: StepId | null, draft: Draft): StepId | null {
+  const sequence = sequences[draft.role ?? 'unknown']!;
+  let i = current ? sequence.indexOf(current) + 1 : 0;
+  while (i < sequence.length && skip(sequence[i]!, draft)) i++;
+  return sequence[i] ?? null;
+}
+
+/** When editing one part of a profile, the steps that must follow it. */
+export function nextEditStep(current: StepId, draft: Draft): StepId | null {
+  if (current === 'zone' && draft.place?.source !== 'location') return 'hood';
+  return null;
+}
+
+/** Profile parts a role can edit, as steps. */
+export const editableSteps: Record<string, StepId[]> = {
+  elder: ['name', 'zone', 'addr', 'phone', 'time'],
+  relative: ['name', 'phone'],
+  volunteer: ['name', 'zone', 'radius', 'cats', 'days', 'parts', 'vlang', 'phone'],
+  mediator: ['name', 'phone'],
+};

@@ -1,0 +1,51 @@
+/**
+ * The only types a flow sees. Channels turn their updates into an Inbound and
+ * render each Reply in their own way (Telegram inline keyboards, WhatsApp
+ * reply buttons or lists).
+ */
+export type Inbound =
+  | { kind: 'text'; text: string }
+  | { kind: 'command'; command: string; arg: string }
+  | { kind: 'button'; data: string }
+  | { kind: 'location'; lat: number; lon: number }
+  | { kind: 'contact'; phone: string; own: boolean }
+  | { kind: 'voice'; fileId: string; seconds: number }
+  | { kind: 'unsupported' };
+
+/**
+ * A parameter of a translated text. Plain strings are user text and are always
+ * escaped by the channel; `t` is another translation key; `list` joins values;
+ * `deepLink` is an invite payload the channel turns into its own link.
+ */
+export type Param =
+  string | number | { t: string; params?: Record<string, Param> } | { list: Param[] } | { deepLink: string };
+
+export type Params = Record<string, Param>;
+
+export interface Button {
+  /** Translation key of the label. */
+  label: string;
+  params?: Params;
+  /** At most 64 bytes; checked again when pressed. */
+  data: string;
+}
+
+/**
+ * One message. Buttons are rows of inline buttons; flows keep to at most 3
+ * buttons in all, or at most 10 rows of one button, so WhatsApp can render
+ * them as reply buttons or a list. `keyboard` replaces the reply keyboard;
+ * a reply has either buttons or a keyboard, never both (a message carries one).
+ */
+export interface Reply {
+  text: string;
+  params?: Params;
+  buttons?: Button[][];
+  keyboard?: 'elder' | 'askLocation' | 'askContact' | 'remove';
+  /** Replace the message whose button was pressed instead of sending a new one. */
+  edit?: boolean;
+  document?: { filename: string; content: string };
+}
+
+export function reply(text: string, params?: Params, extra: Omit<Reply, 'text' | 'params'> = {}): Reply {
+  return params ? { text, params, ...extra } : { text, ...extra };
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
+const id = z.string().regex(/^[a-z0-9-]{1,20}$/, 'expected a short id: a-z, 0-9, dash, at most 20');
+
+const neighbourhoodSchema = z.object({
+  id,
+  name: z.string().min(1).max(40),
+  centre: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+});
+
+const zoneSchema = z.object({
+  id,
+  name: z.string().min(1).max(40),
+  // WhatsApp lists hold at most 10 rows: a zone's neighbourhoods must fit one list.
+  neighbourhoods: z.array(neighbourhoodSchema).min(1).max(10),
+});
+
+const rungSchema = z.object({
+  rung: z.enum(['reminder', 'relatives', 'zoneMediator', 'otherMediators']),
+  afterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+
+export const networkSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    approximate: z.boolean().default(false),
+    note: z.string().optional(),
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'unknown IANA time zone'),
+    languages: z.array(z.enum(['it', 'en'])).min(1),
+    defaultLanguage: z.enum(['it', 'en']),
+    // WhatsApp lists hold at most 10 rows: zones must fit one list.
+    zones: z.array(zoneSchema).min(1).max(10),
+    checkIn: z.object({
+      defaultTime: hhmm,
+      times: z.array(hhmm).min(1).max(9),
+      ladder: z.array(rungSchema).min(1),
+    }),
+    quietHours: z.object({ start: hhmm, end: hhmm }),
+    volunteerRadiusKm: z.array(z.number().positive().max(50)).min(1).max(3),
+    invites: z.object({
+      mediatorHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30),
+      relativeHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30),
+    }),
+  })
+  .superRefine((net, ctx) => {
+    if (!net.languages.includes(net.defaultLanguage)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: 'must be one of languages' });
+    }
+    const seen = new Set<string>();
+    for (const [zi, zone] of net.zones.entries()) {
+      for (const [ni, hood] of zone.neighbourhoods.entries()) {
+        if (seen.has(hood.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['zones', zi, 'neighbourhoods', ni, 'id'],
+            message: 'duplicate id',
+          });
+        }
+        seen.add(hood.id);
+      }
+    }
+    if (new Set(net.zones.map((z) => z.id)).size !== net.zones.length) {
+      ctx.addIssue({ code: 'custom', path: ['zones'], message: 'zone ids must be unique' });
+    }
+  });
+
+export type Network = z.infer<typeof networkSchema>;
+export type Zone = Network['zones'][number];
+export type Neighbourhood = Zone['neighbourhoods'][number];
+
+export class NetworkFileError extends Error {
+  override name = 'NetworkFileError';
+}
+
+/** Validates a parsed network file; the error lists every problem with its path. */
+export function parseNetwork(raw: unknown, source = 'network file'): Network {
+  const result = networkSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new NetworkFileError(`${source} is not valid:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function loadNetworkFile(path: string): Network {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new NetworkFileError(`cannot read network file ${path}: ${(err as Error).message}`);
+  }
+  return parseNetwork(raw, path);
+}
+
+export function findZone(network: Network, zoneId: string | undefined): Zone | undefined {
+  return network.zones.find((z) => z.id === zoneId);
+}
+
+export function findNeighbourhood(
+  network: Network,
+  hoodId: string | undefined,
+): { zone: Zone; hood: Neighbourhood } | undefined {
+  for (const zone of network.zones) {
+    const hood = zone.neighbourhoods.find((h) => h.id === hoodId);
+    if (hood) return { zone, hood };
+  }
+  return undefined;
+}

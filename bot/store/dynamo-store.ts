@@ -1,0 +1,469 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '../domain/person.js';
+import type { Invite } from '../domain/invite.js';
+import type { FlowState, RelativeLink, Store } from '../ports.js';
+import {
+  AlreadyDecidedError,
+  FlowConflictError,
+  IdentityTakenError,
+  InviteUnavailableError,
+  LinkUnavailableError,
+} from '../errors.js';
+import { byList, entity, idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
+import { attr, index } from './table.js';
+
+const flowTtlSeconds = 7 * 24 * 3600;
+const epoch = (d: Date): number => Math.floor(d.getTime() / 1000);
+const keyAttrs = new Set<string>([
+  attr.pk,
+  attr.sk,
+  attr.gsi1pk,
+  attr.gsi1sk,
+  attr.gsi2pk,
+  attr.gsi2sk,
+  attr.gsi3pk,
+  attr.gsi3sk,
+  attr.entity,
+  attr.ttl,
+]);
+
+/** Drops the table's own attributes, leaving the domain object. */
+function strip<T>(item: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!keyAttrs.has(k)) out[k] = v;
+  return out as T;
+}
+
+function isConditionFailure(err: unknown): boolean {
+  if (err instanceof ConditionalCheckFailedException) return true;
+  if (err instanceof TransactionCanceledException) {
+    return (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+  }
+  return false;
+}
+
+/** Whether an item's TTL has passed: DynamoDB deletes late (Local never), so reads check. */
+function expired(item: Record<string, unknown> | undefined, now: Date): boolean {
+  return typeof item?.[attr.ttl] === 'number' && (item[attr.ttl] as number) <= epoch(now);
+}
+
+/** The single-table Store on DynamoDB (AWS or DynamoDB Local). */
+export class DynamoStore implements Store {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private personItem(person: Person): Record<string, unknown> {
+    const item: Record<string, unknown> = {
+      ...keys.person(person.id),
+      [attr.entity]: entity.person,
+      ...person,
+    };
+    if (person.role && person.zoneId) {
+      item[attr.gsi1pk] = byList.zoneRole(person.zoneId, person.role);
+      item[attr.gsi1sk] = byList.status(person.volunteer?.status ?? 'active', person.id);
+    }
+    return item;
+  }
+
+  async findPersonByChannel(ref: ChannelRef): Promise<Person | null> {
+    const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.identity(ref) }));
+    const personId = got.Item?.personId;
+    return typeof personId === 'string' ? this.getPerson(personId) : null;
+  }
+
+  async createPerson(person: Person, ref: ChannelRef): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.identity(ref), [attr.entity]: entity.identity, personId: person.id },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.personItem(person),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new IdentityTakenError();
+      throw err;
+    }
+  }
+
+  async getPerson(id: string): Promise<Person | null> {
+    const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.person(id) }));
+    return got.Item ? strip<Person>(got.Item) : null;
+  }
+
+  async getPeople(ids: string[]): Promise<Person[]> {
+    const unique = [...new Set(ids)];
+    const people: Person[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Key[] }> | undefined = {
+        [this.table]: { Keys: unique.slice(i, i + 100).map((id) => keys.person(id)) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const got = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of got.Responses?.[this.table] ?? []) people.push(strip<Person>(item));
+        request = got.UnprocessedKeys as Record<string, { Keys: Key[] }> | undefined;
+      }
+    }
+    return people;
+  }
+
+  async savePerson(person: Person): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: this.personItem(person) }));
+  }
+
+  async getPrivate(personId: string): Promise<PrivateDetails> {
+    const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.private(personId) }));
+    return got.Item ? strip<PrivateDetails>(got.Item) : {};
+  }
+
+  async savePrivate(personId: string, details: PrivateDetails): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.private(personId), [attr.entity]: entity.private, ...details },
+      }),
+    );
+  }
+
+  async listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]> {
+    const people: Person[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const got = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.byList,
+          KeyConditionExpression: status ? '#pk = :pk AND begins_with(#sk, :status)' : '#pk = :pk',
+          ExpressionAttributeNames: status
+            ? { '#pk': attr.gsi1pk, '#sk': attr.gsi1sk }
+            : { '#pk': attr.gsi1pk },
+          ExpressionAttributeValues: status
+            ? { ':pk': byList.zoneRole(zoneId, role), ':status': `${status}#` }
+            : { ':pk': byList.zoneRole(zoneId, role) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of got.Items ?? []) people.push(strip<Person>(item));
+      start = got.LastEvaluatedKey;
+    } while (start);
+    return people;
+  }
+
+  async decideVolunteer(
+    volunteerId: string,
+    status: 'approved' | 'rejected',
+    by: string,
+    at: Date,
+  ): Promise<Person> {
+    try {
+      const got = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.person(volunteerId),
+          UpdateExpression:
+            'SET volunteer.#status = :status, volunteer.decidedBy = :by, volunteer.decidedAt = :at, #gsk = :gsk',
+          ConditionExpression: '#role = :volunteer AND volunteer.#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status', '#role': 'role', '#gsk': attr.gsi1sk },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':by': by,
+            ':at': at.toISOString(),
+            ':gsk': byList.status(status, volunteerId),
+            ':volunteer': 'volunteer',
+            ':pending': 'pending',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return strip<Person>(got.Attributes ?? {});
+    } catch (err) {
+      if (isConditionFailure(err)) throw new AlreadyDecidedError();
+      throw err;
+    }
+  }
+
+  async getFlow(personId: string, now: Date): Promise<FlowState | null> {
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.flow(personId), ConsistentRead: true }),
+    );
+    if (!got.Item) return null;
+    const version = Number(got.Item.version);
+    if (expired(got.Item, now) || got.Item.flow === null) {
+      // An ended or expired flow still holds the version that the next write must match.
+      return { flow: '', step: '', data: {}, version };
+    }
+    return { flow: got.Item.flow, step: got.Item.step, data: got.Item.data ?? {}, version };
+  }
+
+  async saveFlow(
+    personId: string,
+    state: Omit<FlowState, 'version'> | null,
+    readVersion: number,
+    now: Date,
+  ): Promise<void> {
+    const item = {
+      ...keys.flow(personId),
+      [attr.entity]: entity.flow,
+      flow: state?.flow ?? null,
+      step: state?.step ?? null,
+      data: state?.data ?? {},
+      version: readVersion + 1,
+      [attr.ttl]: epoch(now) + flowTtlSeconds,
+    };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: readVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
+          ExpressionAttributeValues: readVersion === 0 ? undefined : { ':v': readVersion },
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new FlowConflictError(personId);
+      throw err;
+    }
+  }
+
+  async createInvite(invite: Invite): Promise<void> {
+    const ttl = Math.floor(Date.parse(invite.expiresAt) / 1000) + 24 * 3600;
+    const puts: Record<string, unknown>[] = [
+      { ...keys.invite(invite.code), [attr.entity]: entity.invite, [attr.ttl]: ttl, ...invite },
+    ];
+    if (invite.elderId) {
+      puts.push({
+        ...keys.inviteRef(invite.elderId, invite.code),
+        [attr.entity]: entity.inviteRef,
+        [attr.ttl]: ttl,
+      });
+    }
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: puts.map((Item) => ({
+          Put: { TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(PK)' },
+        })),
+      }),
+    );
+  }
+
+  async getInvite(code: string): Promise<Invite | null> {
+    const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.invite(code) }));
+    return got.Item ? strip<Invite>(got.Item) : null;
+  }
+
+  async claimInvite(code: string, kind: Invite['kind'], personId: string, now: Date): Promise<Invite> {
+    try {
+      const got = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.invite(code),
+          UpdateExpression: 'SET usedBy = :person, usedAt = :now',
+          ConditionExpression:
+            'attribute_exists(PK) AND attribute_not_exists(usedBy) AND kind = :kind AND expiresAt > :now',
+          ExpressionAttributeValues: { ':person': personId, ':now': now.toISOString(), ':kind': kind },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return strip<Invite>(got.Attributes ?? {});
+    } catch (err) {
+      if (isConditionFailure(err)) throw new InviteUnavailableError();
+      throw err;
+    }
+  }
+
+  async putLink(link: RelativeLink): Promise<void> {
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...keys.relativeLink(link.elderId, link.relativeId),
+                [attr.entity]: entity.relativeLink,
+                ...link,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...keys.elderLink(link.relativeId, link.elderId),
+                [attr.entity]: entity.elderLink,
+                ...link,
+              },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async getLink(elderId: string, relativeId: string): Promise<RelativeLink | null> {
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.relativeLink(elderId, relativeId) }),
+    );
+    return got.Item ? strip<RelativeLink>(got.Item) : null;
+  }
+
+  async confirmLink(elderId: string, relativeId: string, at: Date): Promise<void> {
+    const update = (Key: Key) => ({
+      Update: {
+        TableName: this.table,
+        Key,
+        UpdateExpression: 'SET #status = :confirmed, confirmedAt = :at',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':confirmed': 'confirmed',
+          ':pending': 'pending',
+          ':at': at.toISOString(),
+        },
+      },
+    });
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            update(keys.relativeLink(elderId, relativeId)),
+            update(keys.elderLink(relativeId, elderId)),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new LinkUnavailableError();
+      throw err;
+    }
+  }
+
+  async deleteLink(elderId: string, relativeId: string): Promise<void> {
+    await this.deleteKeys([keys.relativeLink(elderId, relativeId), keys.elderLink(relativeId, elderId)]);
+  }
+
+  private async queryPartition(pk: string, skBegins?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const got = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: skBegins ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
+          ExpressionAttributeValues: skBegins ? { ':pk': pk, ':sk': skBegins } : { ':pk': pk },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(got.Items ?? []));
+      start = got.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async listRelatives(elderId: string): Promise<RelativeLink[]> {
+    return (await this.queryPartition(personPk(elderId), skPrefix.relative)).map((i) =>
+      strip<RelativeLink>(i),
+    );
+  }
+
+  async listElders(relativeId: string): Promise<RelativeLink[]> {
+    return (await this.queryPartition(personPk(relativeId), skPrefix.elder)).map((i) =>
+      strip<RelativeLink>(i),
+    );
+  }
+
+  async markProcessed(channel: string, updateId: string, now: Date, ttlSeconds: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.processed(channel, updateId),
+            [attr.entity]: entity.processed,
+            [attr.ttl]: epoch(now) + ttlSeconds,
+          },
+          // An expired record (not yet deleted by TTL) no longer counts.
+          ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
+          ExpressionAttributeNames: { '#ttl': attr.ttl },
+          ExpressionAttributeValues: { ':now': epoch(now) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async unmarkProcessed(channel: string, updateId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.processed(channel, updateId) }));
+  }
+
+  async exportPerson(personId: string): Promise<Record<string, unknown>[]> {
+    const own = await this.queryPartition(personPk(personId));
+    const person = own.find((i) => i.SK === 'PROFILE') as Person | undefined;
+    const identities = await Promise.all(
+      (person?.channels ?? []).map((ref) =>
+        this.doc.send(new GetCommand({ TableName: this.table, Key: keys.identity(ref) })).then((g) => g.Item),
+      ),
+    );
+    const invite = person?.inviteCode ? await this.getInvite(person.inviteCode) : null;
+    const items = [...own, ...identities.filter((i): i is Record<string, unknown> => !!i)];
+    if (invite) items.push({ [attr.entity]: entity.invite, ...invite });
+    return items;
+  }
+
+  async erasePerson(personId: string): Promise<number> {
+    const own = await this.queryPartition(personPk(personId));
+    const doomed: Key[] = own.map((i) => ({ PK: i.PK as string, SK: i.SK as string }));
+    const person = own.find((i) => i.SK === 'PROFILE') as Person | undefined;
+    for (const ref of person?.channels ?? []) doomed.push(keys.identity(ref));
+    if (person?.inviteCode) doomed.push(keys.invite(person.inviteCode));
+    for (const item of own) {
+      const sk = item.SK as string;
+      if (sk.startsWith(skPrefix.relative)) doomed.push(keys.elderLink(idFromLinkSk(sk), personId));
+      if (sk.startsWith(skPrefix.elder)) doomed.push(keys.relativeLink(idFromLinkSk(sk), personId));
+      if (sk.startsWith(skPrefix.inviteRef)) doomed.push(keys.invite(idFromLinkSk(sk)));
+    }
+    await this.deleteKeys(doomed);
+    return doomed.length;
+  }
+
+  private async deleteKeys(all: Key[]): Promise<void> {
+    for (let i = 0; i < all.length; i += 25) {
+      let request: Record<string, { DeleteRequest: { Key: Key } }[]> | undefined = {
+        [this.table]: all.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
+      };
+      while (request && Object.keys(request).length > 0) {
+        const got = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+        request = got.UnprocessedItems as typeof request;
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { ChannelRef, Role } from '../domain/person.js';
+
+/**
+ * Pure key builders for the one table. Every item carries an `entity` tag;
+ * ARCHITECTURE.md lists them. Personal items live in the person's partition
+ * (`P#<id>`) so that export and erasure are one query.
+ */
+export type Key = { PK: string; SK: string };
+
+export const entity = {
+  person: 'person',
+  private: 'private',
+  flow: 'flow',
+  identity: 'identity',
+  invite: 'invite',
+  inviteRef: 'inviteRef',
+  relativeLink: 'relativeLink',
+  elderLink: 'elderLink',
+  processed: 'processed',
+} as const;
+
+export const personPk = (personId: string): string => `P#${personId}`;
+
+export const keys = {
+  person: (personId: string): Key => ({ PK: personPk(personId), SK: 'PROFILE' }),
+  private: (personId: string): Key => ({ PK: personPk(personId), SK: 'PRIVATE' }),
+  flow: (personId: string): Key => ({ PK: personPk(personId), SK: 'FLOW' }),
+  identity: (ref: ChannelRef): Key => ({ PK: `CH#${ref.channel}#${ref.id}`, SK: 'CH' }),
+  invite: (code: string): Key => ({ PK: `INV#${code}`, SK: 'INV' }),
+  /** The elder's pointer to an invite they created, so erasure finds it. */
+  inviteRef: (elderId: string, code: string): Key => ({ PK: personPk(elderId), SK: `INV#${code}` }),
+  /** Held in the elder's partition: one per relative. */
+  relativeLink: (elderId: string, relativeId: string): Key => ({
+    PK: personPk(elderId),
+    SK: `REL#${relativeId}`,
+  }),
+  /** Mirror in the relative's partition: one per elder followed. */
+  elderLink: (relativeId: string, elderId: string): Key => ({
+    PK: personPk(relativeId),
+    SK: `ELDER#${elderId}`,
+  }),
+  processed: (channel: string, updateId: string): Key => ({ PK: `UPD#${channel}#${updateId}`, SK: 'UPD' }),
+};
+
+export const skPrefix = {
+  relative: 'REL#',
+  elder: 'ELDER#',
+  inviteRef: 'INV#',
+} as const;
+
+/** GSI1: people of a role in a zone, sorted by status then id. */
+export const byList = {
+  zoneRole: (zoneId: string, role: Role): string => `ZONE#${zoneId}#${role}`,
+  status: (status: string, personId: string): string => `${status}#${personId}`,
+};
+
+/** Reads the id back from a relative or elder link sort key. */
+export function idFromLinkSk(sk: string): string {
+  return sk.slice(sk.indexOf('#') + 1);
+}

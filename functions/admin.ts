@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { createMediatorInvite } from '../bot/app/admin.js';
+import { envParts, parseEnv } from '../bot/config.js';
+import { invitePayload } from '../bot/domain/invite.js';
+import { loadNetworkFile } from '../bot/network.js';
+import { createDocumentClient } from '../bot/store/client.js';
+import { DynamoStore } from '../bot/store/dynamo-store.js';
+import { randomIds, systemClock } from '../bot/system.js';
+
+const usage = `Usage: npm run admin -- invite-mediator --zone <zone> [--hours <hours>]`;
+
+/** The admin CLI: `invite-mediator` prints a single-use, expiring deep link for a zone's mediator. */
+try {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { zone: { type: 'string' }, hours: { type: 'string' } },
+  });
+  const hours = values.hours === undefined ? undefined : Number(values.hours);
+  if (
+    positionals[0] !== 'invite-mediator' ||
+    !values.zone ||
+    (hours !== undefined && !(hours > 0 && hours <= 720))
+  ) {
+    throw new Error(usage);
+  }
+  const env = parseEnv({ ...envParts.store, ...envParts.network, ...envParts.telegramUsername });
+  const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
+  const store = new DynamoStore(doc, env.TABLE_NAME);
+  const network = loadNetworkFile(env.NETWORK_FILE);
+  const invite = await createMediatorInvite(
+    { store, network, clock: systemClock, ids: randomIds },
+    values.zone,
+    hours,
+  );
+  doc.destroy();
+  console.log(`Mediator invite for zone ${values.zone}, single use, valid until ${invite.expiresAt}:`);
+  console.log(`https://t.me/${env.TELEGRAM_BOT_USERNAME}?start=${invitePayload(invite)}`);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+}
