@@ -16,6 +16,7 @@ void instance.init({
   // Channels escape every user-supplied value themselves, for their own markup.
   interpolation: { escapeValue: false },
   returnNull: false,
+  showSupportNotice: false,
 });
 
 export function isLang(value: unknown): value is Lang {

@@ -1,0 +1,175 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Person } from '../../bot/domain/person.js';
+import {
+  AlreadyDecidedError,
+  FlowConflictError,
+  IdentityTakenError,
+  InviteUnavailableError,
+  LinkUnavailableError,
+} from '../../bot/errors.js';
+import { DynamoStore } from '../../bot/store/dynamo-store.js';
+import { countingClient, testTable } from '../support/dynamo.js';
+
+const now = new Date('2026-11-21T10:00:00Z');
+let store: DynamoStore;
+let scanAll: () => Promise<Record<string, unknown>[]>;
+let counter: ReturnType<typeof countingClient>;
+
+const person = (id: string, extra: Partial<Person> = {}): Person => ({
+  id,
+  lang: 'it',
+  createdAt: now.toISOString(),
+  channels: [{ channel: 'telegram', id: `tg-${id}` }],
+  ...extra,
+});
+
+beforeAll(async () => {
+  const { doc, tableName } = await testTable();
+  store = new DynamoStore(doc, tableName);
+  counter = countingClient(doc);
+  scanAll = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+});
+
+describe('DynamoStore', () => {
+  it('creates a person with their channel identity, once', async () => {
+    await store.createPerson(person('p1'), { channel: 'telegram', id: 'tg-p1' });
+    expect((await store.findPersonByChannel({ channel: 'telegram', id: 'tg-p1' }, now))?.id).toBe('p1');
+    await expect(
+      store.createPerson(person('p1bis'), { channel: 'telegram', id: 'tg-p1' }),
+    ).rejects.toBeInstanceOf(IdentityTakenError);
+    expect(await store.getPerson('p1bis')).toBeNull();
+  });
+
+  it('keeps flow state with optimistic versions', async () => {
+    expect(await store.getFlow('f1', now)).toBeNull();
+    await store.saveFlow('f1', { flow: 'onboarding', step: 'lang', data: {} }, 0, now);
+    const read = await store.getFlow('f1', now);
+    expect(read).toMatchObject({ flow: 'onboarding', step: 'lang', version: 1 });
+    await store.saveFlow('f1', { flow: 'onboarding', step: 'role', data: { lang: 'en' } }, 1, now);
+    // A writer that read version 1 too loses.
+    await expect(
+      store.saveFlow('f1', { flow: 'onboarding', step: 'x', data: {} }, 1, now),
+    ).rejects.toBeInstanceOf(FlowConflictError);
+    await expect(store.saveFlow('f1', null, 0, now)).rejects.toBeInstanceOf(FlowConflictError);
+    await store.saveFlow('f1', null, 2, now);
+    expect(await store.getFlow('f1', now)).toMatchObject({ flow: '', version: 3 });
+  });
+
+  it('ignores an expired flow (DynamoDB Local never deletes it)', async () => {
+    await store.saveFlow('f2', { flow: 'onboarding', step: 'lang', data: {} }, 0, now);
+    const later = new Date(now.getTime() + 8 * 24 * 3600_000);
+    expect(await store.getFlow('f2', later)).toMatchObject({ flow: '', version: 1 });
+  });
+
+  it('lets an invite be claimed once, before it expires, for its kind', async () => {
+    const invite = {
+      code: 'inviteAAAA',
+      kind: 'mediator' as const,
+      zoneId: 'nord',
+      createdAt: now.toISOString(),
+      expiresAt: '2026-11-22T10:00:00Z',
+    };
+    await store.createInvite(invite);
+    await expect(store.claimInvite('inviteAAAA', 'relative', 'x', now)).rejects.toBeInstanceOf(
+      InviteUnavailableError,
+    );
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4, 5].map((i) => store.claimInvite('inviteAAAA', 'mediator', `m${i}`, now)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    await store.createInvite({ ...invite, code: 'inviteBBBB' });
+    await expect(
+      store.claimInvite('inviteBBBB', 'mediator', 'm', new Date('2026-11-23T00:00:00Z')),
+    ).rejects.toBeInstanceOf(InviteUnavailableError);
+    await expect(store.claimInvite('nosuchcode', 'mediator', 'm', now)).rejects.toBeInstanceOf(
+      InviteUnavailableError,
+    );
+  });
+
+  it('lists people of a role in a zone by status, and decides a volunteer once', async () => {
+    const volunteer = person('v1', {
+      role: 'volunteer',
+      zoneId: 'sud',
+      volunteer: {
+        status: 'pending',
+        radiusKm: 2,
+        categories: ['shopping'],
+        days: ['mon'],
+        dayParts: ['morning'],
+        languages: ['it'],
+      },
+    });
+    await store.savePerson(volunteer);
+    await store.savePerson(person('m1', { role: 'mediator', zoneId: 'sud' }));
+    expect((await store.listPeople('sud', 'volunteer', 'pending')).map((p) => p.id)).toEqual(['v1']);
+    expect((await store.listPeople('sud', 'mediator')).map((p) => p.id)).toEqual(['m1']);
+    const decisions = await Promise.allSettled([
+      store.decideVolunteer('v1', 'approved', 'm1', now),
+      store.decideVolunteer('v1', 'rejected', 'm2', now),
+    ]);
+    expect(decisions.filter((d) => d.status === 'fulfilled')).toHaveLength(1);
+    expect(decisions.find((d) => d.status === 'rejected')?.reason).toBeInstanceOf(AlreadyDecidedError);
+    expect(await store.listPeople('sud', 'volunteer', 'pending')).toEqual([]);
+  });
+
+  it('records a processed update once, and again after its record expired', async () => {
+    expect(await store.markProcessed('telegram', '100', now, 60)).toBe(true);
+    expect(await store.markProcessed('telegram', '100', now, 60)).toBe(false);
+    expect(await store.markProcessed('telegram', '100', new Date(now.getTime() + 61_000), 60)).toBe(true);
+    await store.unmarkProcessed('telegram', '100');
+    expect(await store.markProcessed('telegram', '100', now, 60)).toBe(true);
+  });
+
+  it('confirms a pending link once', async () => {
+    await store.putLink({ elderId: 'e9', relativeId: 'r9', status: 'pending', createdAt: now.toISOString() });
+    await store.confirmLink('e9', 'r9', now);
+    await expect(store.confirmLink('e9', 'r9', now)).rejects.toBeInstanceOf(LinkUnavailableError);
+    expect((await store.listElders('r9'))[0]?.status).toBe('confirmed');
+  });
+
+  it('erases every item of a person, on both sides of their links, and their invites', async () => {
+    await store.createPerson(person('e1', { role: 'elder' }), { channel: 'telegram', id: 'tg-e1' });
+    await store.savePrivate('e1', { address: 'Via Musei 1', phone: '+393331234567' });
+    await store.saveFlow('e1', { flow: 'edit', step: 'name', data: {} }, 0, now);
+    await store.createPerson(person('r1', { role: 'relative' }), { channel: 'telegram', id: 'tg-r1' });
+    await store.putLink({
+      elderId: 'e1',
+      relativeId: 'r1',
+      status: 'confirmed',
+      createdAt: now.toISOString(),
+    });
+    await store.createInvite({
+      code: 'elderInv01',
+      kind: 'relative',
+      elderId: 'e1',
+      createdAt: now.toISOString(),
+      expiresAt: '2026-11-22T10:00:00Z',
+    });
+
+    const exported = await store.exportPerson('e1');
+    expect(exported.map((i) => i.entity).sort()).toEqual([
+      'flow',
+      'identity',
+      'inviteRef',
+      'person',
+      'private',
+      'relativeLink',
+    ]);
+
+    await store.erasePerson('e1');
+    const left = JSON.stringify(await scanAll());
+    expect(left).not.toContain('e1');
+    expect(left).not.toContain('Via Musei');
+    expect(left).not.toContain('elderInv01');
+    expect(await store.listRelatives('e1')).toEqual([]);
+    expect(await store.listElders('r1')).toEqual([]);
+    expect(await store.getPerson('r1')).not.toBeNull();
+  });
+
+  it('reads a person by channel in two calls', async () => {
+    counter.reset();
+    await store.findPersonByChannel({ channel: 'telegram', id: 'tg-p1' }, now);
+    expect(counter.total()).toBe(2);
+  });
+});
