@@ -20,7 +20,7 @@ export interface RelativeLink {
 }
 
 export interface Store {
-  findPersonByChannel(ref: ChannelRef, now: Date): Promise<Person | null>;
+  findPersonByChannel(ref: ChannelRef): Promise<Person | null>;
   /** Creates the person and claims the channel identity; IdentityTakenError if another person holds it. */
   createPerson(person: Person, ref: ChannelRef): Promise<void>;
   getPerson(id: string): Promise<Person | null>;

@@ -44,7 +44,7 @@ export const commands = [
 
 async function findOrCreatePerson(deps: AppDeps, msg: InboundMessage): Promise<Person> {
   const now = deps.clock.now();
-  const found = await deps.store.findPersonByChannel(msg.ref, now);
+  const found = await deps.store.findPersonByChannel(msg.ref);
   if (found) return found;
   const lang = isLang(msg.hints.languageCode) ? msg.hints.languageCode : deps.network.defaultLanguage;
   const person: Person = { id: deps.ids.personId(), lang, createdAt: now.toISOString(), channels: [msg.ref] };
@@ -54,7 +54,7 @@ async function findOrCreatePerson(deps: AppDeps, msg: InboundMessage): Promise<P
   } catch (err) {
     // Two first messages at once: the other one created the person.
     if (!(err instanceof IdentityTakenError)) throw err;
-    const again = await deps.store.findPersonByChannel(msg.ref, now);
+    const again = await deps.store.findPersonByChannel(msg.ref);
     if (!again) throw err;
     return again;
   }

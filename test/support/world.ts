@@ -1,0 +1,174 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { InlineKeyboardMarkup, Message, Update } from 'grammy/types';
+import { createMediatorInvite } from '../../bot/app/admin.js';
+import { invitePayload } from '../../bot/domain/invite.js';
+import { botInfoFrom } from '../../bot/channels/telegram/bot.js';
+import { handleWebhook, type HttpResponse } from '../../bot/channels/telegram/webhook.js';
+import { loadNetworkFile } from '../../bot/network.js';
+import { createRuntime, type Runtime } from '../../bot/runtime.js';
+import { DynamoStore } from '../../bot/store/dynamo-store.js';
+import { randomIds } from '../../bot/system.js';
+import { countingClient, testTable } from './dynamo.js';
+import { startFakeBotApi, type FakeBotApi, type FakeUser } from './fake-bot-api.js';
+
+export const botUsername = 'vicini_test_bot';
+export const webhookSecret = 'test-webhook-secret-0123456789';
+
+/** A settable clock: tests move time, never sleep. */
+export class TestClock {
+  constructor(public current = new Date('2026-11-21T09:00:00Z')) {}
+  now = (): Date => new Date(this.current);
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/**
+ * The whole bot against DynamoDB Local and the loopback Bot API, with updates
+ * delivered through the webhook handler as Telegram would.
+ */
+export class World {
+  private nextUserId = 1000;
+  callbacksDelivered = 0;
+
+  private constructor(
+    readonly api: FakeBotApi,
+    readonly runtime: Runtime,
+    readonly store: DynamoStore,
+    readonly clock: TestClock,
+    readonly dynamoCalls: ReturnType<typeof countingClient>,
+    readonly scan: () => Promise<Record<string, unknown>[]>,
+  ) {}
+
+  static async start(): Promise<World> {
+    const api = await startFakeBotApi({ botUsername });
+    const { doc, tableName } = await testTable();
+    const store = new DynamoStore(doc, tableName);
+    const clock = new TestClock();
+    const runtime = createRuntime({
+      store,
+      network: loadNetworkFile('network/brescia.json'),
+      token: api.token,
+      apiRoot: api.apiRoot,
+      botInfo: botInfoFrom(api.token, botUsername),
+      clock,
+    });
+    const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+    return new World(api, runtime, store, clock, countingClient(doc), scan);
+  }
+
+  async close(): Promise<void> {
+    await this.api.close();
+  }
+
+  /** Delivers an update to the webhook with the right secret (or the headers given). */
+  async deliver(update: Update | unknown, headers?: Record<string, string>): Promise<HttpResponse> {
+    if ((update as Update).callback_query) this.callbacksDelivered++;
+    return handleWebhook(
+      {
+        headers: headers ?? { 'x-telegram-bot-api-secret-token': webhookSecret },
+        body: JSON.stringify(update),
+      },
+      { bot: this.runtime.bot, store: this.store, clock: this.clock, secret: webhookSecret },
+    );
+  }
+
+  user(firstName: string, languageCode = 'it'): Person {
+    return new Person(this, { id: this.nextUserId++, first_name: firstName, language_code: languageCode });
+  }
+
+  /** What the admin CLI does: a mediator invite payload for a zone. */
+  async mediatorInvite(zoneId: string): Promise<string> {
+    const invite = await createMediatorInvite(
+      { store: this.store, clock: this.clock, ids: randomIds, network: this.runtime.deps.network },
+      zoneId,
+    );
+    return invitePayload(invite);
+  }
+
+  /** Calls the fake Bot API refused for a reason other than an injected fault. */
+  refusedCalls() {
+    return this.api.calls.filter((c) => !c.ok && !c.fault);
+  }
+}
+
+/** One simulated Telegram user in a private chat with the bot. */
+export class Person {
+  constructor(
+    readonly world: World,
+    readonly tg: FakeUser,
+  ) {}
+
+  get chatId(): number {
+    return this.tg.id;
+  }
+
+  messages(): Message[] {
+    return this.world.api.messages(this.chatId);
+  }
+
+  texts(): string[] {
+    return this.messages().map((m) => m.text ?? m.caption ?? '');
+  }
+
+  lastText(): string {
+    return this.texts().at(-1) ?? '';
+  }
+
+  /** The reply keyboard the user currently sees. */
+  keyboard(): string[] {
+    return (this.world.api.chat(this.chatId)?.keyboard?.keyboard ?? [])
+      .flat()
+      .map((b) => (typeof b === 'string' ? b : b.text));
+  }
+
+  async send(text: string): Promise<void> {
+    await this.expectOk(this.world.api.userSends(this.tg, text));
+  }
+
+  async shareLocation(lat: number, lon: number): Promise<void> {
+    await this.expectOk(this.world.api.userSharesLocation(this.tg, lat, lon));
+  }
+
+  async shareContact(phone: string): Promise<void> {
+    await this.expectOk(this.world.api.userSharesContact(this.tg, phone));
+  }
+
+  /** Finds the newest message showing a button whose label matches, and presses it. */
+  async press(label: string | RegExp): Promise<void> {
+    const { message, data } = this.findButton(label);
+    await this.expectOk(this.world.api.userPresses(this.tg, this.chatId, message.message_id, data));
+  }
+
+  /** Presses a real button but sends other data: a forged press. */
+  async pressForged(label: string | RegExp, data: string): Promise<void> {
+    const { message, data: real } = this.findButton(label);
+    const update = this.world.api.userPresses(this.tg, this.chatId, message.message_id, real);
+    update.callback_query!.data = data;
+    await this.expectOk(update);
+  }
+
+  buttons(): string[] {
+    return this.messages().flatMap((m) =>
+      ((m.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text),
+    );
+  }
+
+  findButton(label: string | RegExp): { message: Message; data: string } {
+    const matches = (text: string) => (typeof label === 'string' ? text === label : label.test(text));
+    for (const message of [...this.messages()].reverse()) {
+      const rows = (message.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [];
+      const button = rows.flat().find((b) => matches(b.text));
+      if (button && 'callback_data' in button) return { message, data: button.callback_data };
+    }
+    throw new Error(
+      `${this.tg.first_name}: no button ${String(label)}; buttons: ${this.buttons().join(' | ')}`,
+    );
+  }
+
+  private async expectOk(update: Update): Promise<void> {
+    const response = await this.world.deliver(update);
+    if (response.statusCode !== 200)
+      throw new Error(`webhook answered ${response.statusCode}: ${response.body}`);
+  }
+}
