@@ -60,8 +60,8 @@ describe('npm start', () => {
       .catch((err: Error) => {
         throw new Error(`${err.message}\n--- npm start output ---\n${output}`);
       });
-    expect(api.commands('it').map((c) => c.command)).toContain('forget');
-    expect(api.commands('en').find((c) => c.command === 'forget')?.description).toBe('Erase my data');
+    expect((api.commands('it') ?? []).map((c) => c.command)).toContain('forget');
+    expect((api.commands('en') ?? []).find((c) => c.command === 'forget')?.description).toBe('Erase my data');
     expect(output).toContain('@vicini_local_bot');
   }, 90_000);
 });
