@@ -48,8 +48,8 @@ export interface Store {
 
   createInvite(invite: Invite): Promise<void>;
   getInvite(code: string): Promise<Invite | null>;
-  /** Marks the invite used by this person; InviteUnavailableError if unknown, used, expired or of another kind. */
-  claimInvite(code: string, kind: Invite['kind'], personId: string, now: Date): Promise<Invite>;
+  /** Marks the invite used (not by whom); InviteUnavailableError if unknown, used, expired or of another kind. */
+  claimInvite(code: string, kind: Invite['kind'], now: Date): Promise<Invite>;
 
   putLink(link: RelativeLink): Promise<void>;
   getLink(elderId: string, relativeId: string): Promise<RelativeLink | null>;

@@ -35,13 +35,12 @@ async function startAsMediator(turn: Turn, code: string): Promise<void> {
   }
   let zoneId: string | undefined;
   try {
-    zoneId = (await turn.deps.store.claimInvite(code, 'mediator', turn.person.id, turn.now)).zoneId;
+    zoneId = (await turn.deps.store.claimInvite(code, 'mediator', turn.now)).zoneId;
   } catch (err) {
     if (!(err instanceof InviteUnavailableError)) throw err;
     turn.say(reply('invite.unavailable'));
     return;
   }
-  await turn.savePerson({ ...turn.person, inviteCode: code });
   const draft: Draft = { role: 'mediator', zoneId, invite: { kind: 'mediator', code, zoneId } };
   turn.say(reply('invite.mediatorWelcome'));
   ask(turn, 'onboarding', nextOnboardingStep(null, draft)!, draft);
@@ -60,7 +59,7 @@ async function startAsRelative(turn: Turn, code: string): Promise<void> {
   }
   let elderId: string | undefined;
   try {
-    elderId = (await turn.deps.store.claimInvite(code, 'relative', person.id, turn.now)).elderId;
+    elderId = (await turn.deps.store.claimInvite(code, 'relative', turn.now)).elderId;
   } catch (err) {
     if (!(err instanceof InviteUnavailableError)) throw err;
     turn.say(reply('invite.unavailable'));

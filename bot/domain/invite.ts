@@ -11,7 +11,6 @@ export interface Invite {
   zoneId?: string;
   /** Relative invites: the elder who created it. */
   elderId?: string;
-  usedBy?: string;
   usedAt?: string;
 }
 
@@ -30,5 +29,5 @@ export function parseInvitePayload(payload: string): { kind: InviteKind; code: s
 }
 
 export function inviteUsable(invite: Invite, kind: InviteKind, now: Date): boolean {
-  return invite.kind === kind && !invite.usedBy && Date.parse(invite.expiresAt) > now.getTime();
+  return invite.kind === kind && !invite.usedAt && Date.parse(invite.expiresAt) > now.getTime();
 }

@@ -70,8 +70,6 @@ export interface Person {
   checkInTime?: string | null;
   volunteer?: VolunteerProfile;
   consentAt?: string;
-  /** Code of the invite this person joined with (erased with the person). */
-  inviteCode?: string;
 }
 
 export interface PrivateDetails {

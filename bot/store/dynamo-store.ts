@@ -277,16 +277,17 @@ export class DynamoStore implements Store {
     return got.Item ? strip<Invite>(got.Item) : null;
   }
 
-  async claimInvite(code: string, kind: Invite['kind'], personId: string, now: Date): Promise<Invite> {
+  async claimInvite(code: string, kind: Invite['kind'], now: Date): Promise<Invite> {
     try {
       const got = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.invite(code),
-          UpdateExpression: 'SET usedBy = :person, usedAt = :now',
+          // Who used it is not kept: the invite must not outlive the person's erasure.
+          UpdateExpression: 'SET usedAt = :now',
           ConditionExpression:
-            'attribute_exists(PK) AND attribute_not_exists(usedBy) AND kind = :kind AND expiresAt > :now',
-          ExpressionAttributeValues: { ':person': personId, ':now': now.toISOString(), ':kind': kind },
+            'attribute_exists(PK) AND attribute_not_exists(usedAt) AND kind = :kind AND expiresAt > :now',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':kind': kind },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -433,10 +434,19 @@ export class DynamoStore implements Store {
         this.doc.send(new GetCommand({ TableName: this.table, Key: keys.identity(ref) })).then((g) => g.Item),
       ),
     );
-    const invite = person?.inviteCode ? await this.getInvite(person.inviteCode) : null;
-    const items = [...own, ...identities.filter((i): i is Record<string, unknown> => !!i)];
-    if (invite) items.push({ [attr.entity]: entity.invite, ...invite });
-    return items;
+    // The invites an elder created, which name them.
+    const invites = await Promise.all(
+      own
+        .filter((i) => (i.SK as string).startsWith(skPrefix.inviteRef))
+        .map((i) =>
+          this.doc.send(
+            new GetCommand({ TableName: this.table, Key: keys.invite(idFromLinkSk(i.SK as string)) }),
+          ),
+        ),
+    );
+    return [...own, ...identities, ...invites.map((g) => g.Item)].filter(
+      (i): i is Record<string, unknown> => !!i,
+    );
   }
 
   async erasePerson(personId: string): Promise<number> {
@@ -444,7 +454,6 @@ export class DynamoStore implements Store {
     const doomed: Key[] = own.map((i) => ({ PK: i.PK as string, SK: i.SK as string }));
     const person = own.find((i) => i.SK === 'PROFILE') as Person | undefined;
     for (const ref of person?.channels ?? []) doomed.push(keys.identity(ref));
-    if (person?.inviteCode) doomed.push(keys.invite(person.inviteCode));
     for (const item of own) {
       const sk = item.SK as string;
       if (sk.startsWith(skPrefix.relative)) doomed.push(keys.elderLink(idFromLinkSk(sk), personId));

@@ -83,6 +83,15 @@ describe('privacy', () => {
     const relativeId = await idOf(relative);
     expect(await world.store.listElders(relativeId)).toEqual([]);
 
+    // The relative and the mediator can go too, leaving nothing either (not even on the invites they used).
+    for (const who of [relative, mediator]) {
+      const id = await idOf(who);
+      await who.send('/forget');
+      await who.press('Sì, cancella');
+      await who.press('🗑️ Cancella tutto');
+      expect(JSON.stringify(await world.scan())).not.toContain(id);
+    }
+
     // Coming back starts from scratch.
     await elder.send('/start');
     expect(elder.lastText()).toMatch(/In che lingua/);

@@ -71,18 +71,18 @@ describe('DynamoStore', () => {
       expiresAt: '2026-11-22T10:00:00Z',
     };
     await store.createInvite(invite);
-    await expect(store.claimInvite('inviteAAAA', 'relative', 'x', now)).rejects.toBeInstanceOf(
+    await expect(store.claimInvite('inviteAAAA', 'relative', now)).rejects.toBeInstanceOf(
       InviteUnavailableError,
     );
     const results = await Promise.allSettled(
-      [1, 2, 3, 4, 5].map((i) => store.claimInvite('inviteAAAA', 'mediator', `m${i}`, now)),
+      [1, 2, 3, 4, 5].map((i) => store.claimInvite('inviteAAAA', 'mediator', now)),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     await store.createInvite({ ...invite, code: 'inviteBBBB' });
     await expect(
-      store.claimInvite('inviteBBBB', 'mediator', 'm', new Date('2026-11-23T00:00:00Z')),
+      store.claimInvite('inviteBBBB', 'mediator', new Date('2026-11-23T00:00:00Z')),
     ).rejects.toBeInstanceOf(InviteUnavailableError);
-    await expect(store.claimInvite('nosuchcode', 'mediator', 'm', now)).rejects.toBeInstanceOf(
+    await expect(store.claimInvite('nosuchcode', 'mediator', now)).rejects.toBeInstanceOf(
       InviteUnavailableError,
     );
   });
@@ -151,6 +151,7 @@ describe('DynamoStore', () => {
     expect(exported.map((i) => i.entity).sort()).toEqual([
       'flow',
       'identity',
+      'invite',
       'inviteRef',
       'person',
       'private',

@@ -45,7 +45,7 @@ describe('invites', () => {
   it('are usable once, before they expire, for their kind only', () => {
     expect(inviteUsable(invite, 'mediator', now)).toBe(true);
     expect(inviteUsable(invite, 'relative', now)).toBe(false);
-    expect(inviteUsable({ ...invite, usedBy: 'p1' }, 'mediator', now)).toBe(false);
+    expect(inviteUsable({ ...invite, usedAt: now.toISOString() }, 'mediator', now)).toBe(false);
     expect(inviteUsable(invite, 'mediator', new Date('2026-11-23T00:00:00Z'))).toBe(false);
   });
 });
