@@ -1,0 +1,31 @@
+import type { ChannelRef } from './domain/person.js';
+import type { Reply } from './flows/types.js';
+
+/**
+ * A message sent outside a conversation turn (check-in prompts, ladder rungs,
+ * alerts, notifications), through the Outbox. Its id is deterministic for the
+ * effect it belongs to (e.g. `<timer id>:<person id>:<n>`), so enqueuing it
+ * twice sends it once.
+ */
+export interface OutboundMessage {
+  id: string;
+  to: ChannelRef;
+  personId: string;
+  lang: string;
+  replies: Reply[];
+  /** Emergencies pass quiet hours; everything else to elders and volunteers waits for them to end. */
+  emergency?: boolean;
+}
+
+/** Hands messages to the sender: an in-process queue locally, SQS on AWS. */
+export interface Outbox {
+  enqueue(messages: OutboundMessage[]): Promise<void>;
+}
+
+/** What the sender reports back to the use cases. */
+export interface DeliveryEvents {
+  /** The channel says the person cannot be reached (blocked the bot, deleted the account). */
+  unreachable(personId: string, message: OutboundMessage): Promise<void>;
+  /** Retries are spent: the message is kept and must surface as an alert. */
+  undeliverable(message: OutboundMessage, reason: string): Promise<void>;
+}
