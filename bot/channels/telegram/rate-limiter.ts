@@ -1,0 +1,104 @@
+/** Milliseconds and waiting, injected so tests run on a virtual clock and never sleep. */
+export interface TimeSource {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Real time, for production. */
+export const systemTime: TimeSource = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface RateLimiterOptions {
+  /** Sends per rolling second for the whole bot (Telegram: about 30). */
+  perSecond?: number;
+  /** Least gap between two sends to one chat (Telegram: about 1 s). */
+  perChatMs?: number;
+}
+
+const windowMs = 1000;
+
+/**
+ * Keeps a bot within Telegram's broadcast limits: at most `perSecond` sends in
+ * any rolling second and one send per chat per `perChatMs`, and nothing at all
+ * while a 429's retry_after runs (it applies to the bot as a whole).
+ *
+ * A caller first waits until its chat may receive again, then takes the next
+ * free global slot. Global slots are handed out in request order, so a chat
+ * that must wait never holds up the others.
+ */
+export class RateLimiter {
+  private readonly perSecond: number;
+  private readonly perChatMs: number;
+  /** The last `perSecond` global slots handed out, ascending. */
+  private readonly slots: number[] = [];
+  private readonly chatLast = new Map<string, number>();
+  private readonly chatTurns = new Map<string, Promise<void>>();
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly time: TimeSource,
+    options: RateLimiterOptions = {},
+  ) {
+    this.perSecond = options.perSecond ?? 30;
+    this.perChatMs = options.perChatMs ?? 1000;
+    if (!(this.perSecond >= 1)) throw new Error('RateLimiter: perSecond must be at least 1');
+  }
+
+  /** Resolves when a send to `chatId` is allowed now; callers for one chat are served in order. */
+  async acquire(chatId: string | number): Promise<void> {
+    const key = String(chatId);
+    const turn = (this.chatTurns.get(key) ?? Promise.resolve()).then(() => this.take(key));
+    const tail = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.chatTurns.set(key, tail);
+    try {
+      await turn;
+    } finally {
+      if (this.chatTurns.get(key) === tail) this.chatTurns.delete(key);
+    }
+  }
+
+  /** Stops every send until `ms` (a 429's retry_after); an earlier pause is never shortened. */
+  pauseUntil(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, ms);
+  }
+
+  private async take(key: string): Promise<void> {
+    for (;;) {
+      const now = this.time.now();
+      const ready = Math.max(this.pausedUntil, (this.chatLast.get(key) ?? -Infinity) + this.perChatMs);
+      if (ready > now) {
+        await this.time.sleep(ready - now);
+        continue;
+      }
+      const slot = this.reserve(now);
+      if (slot > now) await this.time.sleep(slot - now);
+      // A 429 that arrived while waiting wastes the slot; the wait starts again after the pause.
+      if (this.time.now() < this.pausedUntil) continue;
+      this.chatLast.set(key, this.time.now());
+      this.forgetIdleChats();
+      return;
+    }
+  }
+
+  /** The next global slot at or after `now`: never earlier than one handed out before. */
+  private reserve(now: number): number {
+    let slot = Math.max(now, this.slots.at(-1) ?? -Infinity);
+    if (this.slots.length >= this.perSecond) {
+      slot = Math.max(slot, (this.slots[this.slots.length - this.perSecond] as number) + windowMs);
+    }
+    this.slots.push(slot);
+    if (this.slots.length > this.perSecond) this.slots.shift();
+    return slot;
+  }
+
+  private forgetIdleChats(): void {
+    if (this.chatLast.size < 10_000) return;
+    const now = this.time.now();
+    for (const [key, last] of this.chatLast) if (last + this.perChatMs <= now) this.chatLast.delete(key);
+  }
+}
