@@ -17,8 +17,17 @@ const zoneSchema = z.object({
   neighbourhoods: z.array(neighbourhoodSchema).min(1).max(10),
 });
 
+export const rungs = ['reminder', 'relatives', 'zoneMediator'] as const;
+export type Rung = (typeof rungs)[number];
+
+const minutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60);
+
 const rungSchema = z.object({
-  rung: z.enum(['reminder', 'relatives', 'zoneMediator', 'otherMediators']),
+  rung: z.enum(rungs),
   afterMinutes: z
     .number()
     .int()
@@ -47,7 +56,14 @@ export const networkSchema = z
     checkIn: z.object({
       defaultTime: hhmm,
       times: z.array(hhmm).min(1).max(9),
-      ladder: z.array(rungSchema).min(1),
+      ladder: z.array(rungSchema).min(1).max(rungs.length),
+    }),
+    alerts: z.object({
+      /** An alert nobody acknowledged within this goes to every mediator of the network… */
+      escalateAfterMinutes: minutes,
+      /** …and is sent again this often, at most `maxRenotify` times, until acknowledged. */
+      renotifyEveryMinutes: minutes,
+      maxRenotify: z.number().int().min(0).max(20),
     }),
     quietHours: z.object({ start: hhmm, end: hhmm }),
     volunteerRadiusKm: z.array(z.number().positive().max(50)).min(1).max(3),
@@ -65,6 +81,17 @@ export const networkSchema = z
     }),
   })
   .superRefine((net, ctx) => {
+    const afters = net.checkIn.ladder.map((r) => r.afterMinutes);
+    if (afters.some((m, i) => i > 0 && m <= afters[i - 1]!)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['checkIn', 'ladder'],
+        message: 'rungs must come in increasing afterMinutes',
+      });
+    }
+    if (new Set(net.checkIn.ladder.map((r) => r.rung)).size !== net.checkIn.ladder.length) {
+      ctx.addIssue({ code: 'custom', path: ['checkIn', 'ladder'], message: 'each rung at most once' });
+    }
     if (!net.languages.includes(net.defaultLanguage)) {
       ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: 'must be one of languages' });
     }

@@ -1,5 +1,7 @@
 import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from './domain/person.js';
 import type { Invite } from './domain/invite.js';
+import type { Alert, CheckIn } from './domain/alert.js';
+import type { Timer } from './domain/timer.js';
 import type { Reply } from './flows/types.js';
 
 /** A conversation in progress: which flow, which step, what was collected. */
@@ -84,4 +86,64 @@ export interface Ids {
   personId(): string;
   /** A new invite code, hard to guess. */
   inviteCode(): string;
+}
+
+/** A due timer as read from the index. */
+export interface ClaimedTimer extends Timer {
+  state: 'pending' | 'firing';
+  leaseUntil?: string;
+}
+
+export interface Timers {
+  /** Puts timers (an existing id is replaced: rescheduled). */
+  schedule(timers: Timer[]): Promise<void>;
+  cancel(ids: string[]): Promise<void>;
+  get(id: string): Promise<Timer | null>;
+  /** Timers of one due minute ('YYYYMMDDHHmm', UTC) and shard, not yet done. */
+  due(minute: string, shard: number): Promise<ClaimedTimer[]>;
+  /** Takes a timer for firing; false if another claimer holds it (lease not run out) or it was rescheduled. */
+  claim(timer: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean>;
+  /** Done: out of the index (unless it was rescheduled meanwhile). */
+  complete(timer: ClaimedTimer, claimer: string): Promise<void>;
+  getCursor(): Promise<string | null>;
+  /** Moves the tick cursor forward (never back). */
+  advanceCursor(minute: string): Promise<void>;
+  readonly shards: number;
+}
+
+export interface CheckIns {
+  getCheckIn(elderId: string, localDate: string): Promise<CheckIn | null>;
+  /** The newest check-in of an elder. */
+  latestCheckIn(elderId: string): Promise<CheckIn | null>;
+  /** Creates it; false if it already exists. */
+  createCheckIn(checkIn: CheckIn): Promise<boolean>;
+  /** Adds a climbed rung and the people told (idempotent). */
+  recordRung(
+    elderId: string,
+    localDate: string,
+    rung: string,
+    alerted: string[],
+    alertId?: string,
+  ): Promise<void>;
+  /** prompted → fine/help/heard; null if it was not open. */
+  closeCheckIn(
+    elderId: string,
+    localDate: string,
+    state: 'fine' | 'help' | 'heard',
+    by: string,
+    at: Date,
+  ): Promise<CheckIn | null>;
+}
+
+export interface Alerts {
+  /** Creates the alert; an alert with the same id is returned as it is. */
+  raise(alert: Alert): Promise<{ alert: Alert; created: boolean }>;
+  getAlert(id: string): Promise<Alert | null>;
+  addNotified(id: string, mediatorIds: string[]): Promise<void>;
+  /** open → acknowledged; null if it was not open. */
+  acknowledge(id: string, by: string, at: Date): Promise<Alert | null>;
+  /** open or acknowledged → resolved; null if already resolved. */
+  resolve(id: string, by: string, at: Date): Promise<Alert | null>;
+  /** A zone's alerts that are not resolved, oldest first. */
+  openAlerts(zoneId: string): Promise<Alert[]>;
 }

@@ -1,42 +1,103 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AppDeps } from './app/deps.js';
+import { deliveryEvents } from './app/delivery.js';
+import { runTick, type TickOptions, type TickReport } from './app/tick.js';
 import { createTelegramBot, type BotContext } from './channels/telegram/bot.js';
 import { TelegramMessenger } from './channels/telegram/messenger.js';
+import { systemTime, type TimeSource } from './channels/telegram/rate-limiter.js';
+import { TelegramSender, type TelegramSenderDeps } from './channels/telegram/sender.js';
+import { InProcessOutbox } from './in-process-outbox.js';
 import type { Network } from './network.js';
-import type { Clock, Ids, Store } from './ports.js';
-import { systemClock, randomIds } from './system.js';
+import type { Clock, Ids } from './ports.js';
+import { DynamoDeliveryLog } from './store/delivery-log.js';
+import { DynamoCheckIns } from './store/dynamo-checkins.js';
+import { DynamoStore } from './store/dynamo-store.js';
+import { DynamoTimers } from './store/dynamo-timers.js';
+import { randomIds, systemClock } from './system.js';
 
 export interface RuntimeOptions {
-  store: Store;
+  doc: DynamoDBDocumentClient;
+  table: string;
   network: Network;
   token: string;
   apiRoot?: string;
   botInfo?: UserFromGetMe;
   clock?: Clock;
   ids?: Ids;
+  /** The sender's time source for pacing and backoff (tests use a virtual one). */
+  time?: TimeSource;
+  /** Send in the background as soon as messages are queued (npm start). */
+  autoDrain?: boolean;
+  sender?: Partial<Omit<TelegramSenderDeps, 'api' | 'log' | 'events' | 'botUsername' | 'time'>>;
 }
 
 export interface Runtime {
   bot: Bot<BotContext>;
   deps: AppDeps;
+  outbox: InProcessOutbox;
+  sender: TelegramSender;
+  deliveryLog: DynamoDeliveryLog;
+  tick(now: Date, options?: Partial<TickOptions>): Promise<TickReport>;
 }
 
-/** Wires the Telegram bot to the use cases: one place, used by the webhook, the local runner and the tests. */
+let tickRuns = 0;
+
+/**
+ * Wires the Telegram bot, the stores, the outbox and the sender to the use
+ * cases: one place, used by the webhook, the tick, the local runner and the tests.
+ */
 export function createRuntime(options: RuntimeOptions): Runtime {
-  let deps: AppDeps | undefined;
+  const { doc, table } = options;
+  const checkIns = new DynamoCheckIns(doc, table);
+  const deliveryLog = new DynamoDeliveryLog(doc, table);
+  let deps!: AppDeps;
+  let senderRef!: TelegramSender;
   const bot = createTelegramBot(
     (b) => {
+      const sender = new TelegramSender({
+        api: b.api,
+        log: deliveryLog,
+        events: deliveryEvents(() => deps),
+        botUsername: () => b.botInfo.username,
+        time: options.time ?? systemTime,
+        clock: () => (options.clock ?? systemClock).now(),
+        ...options.sender,
+      });
+      const outbox = new InProcessOutbox((messages) => sender.send(messages), {
+        autoDrain: options.autoDrain,
+      });
       deps = {
-        store: options.store,
+        store: new DynamoStore(doc, table),
+        timers: new DynamoTimers(doc, table),
+        checkIns,
+        alerts: checkIns,
+        outbox,
         network: options.network,
         clock: options.clock ?? systemClock,
         ids: options.ids ?? randomIds,
         messenger: new TelegramMessenger(b.api, () => b.botInfo.username),
       };
+      senderRef = sender;
       return deps;
     },
     { token: options.token, apiRoot: options.apiRoot, botInfo: options.botInfo },
   );
-  return { bot, deps: deps! };
+  const outbox = deps.outbox as InProcessOutbox;
+  return {
+    bot,
+    deps,
+    outbox,
+    sender: senderRef,
+    deliveryLog,
+    async tick(now, tickOptions = {}) {
+      const report = await runTick(deps, now, {
+        claimer: `tick-${process.pid}-${++tickRuns}`,
+        ...tickOptions,
+      });
+      await outbox.drain();
+      return report;
+    },
+  };
 }

@@ -6,7 +6,6 @@ import { loadNetworkFile } from '../bot/network.js';
 import { createRuntime } from '../bot/runtime.js';
 import { createDocumentClient } from '../bot/store/client.js';
 import { startDynamoLocal } from '../bot/store/dynamo-local.js';
-import { DynamoStore } from '../bot/store/dynamo-store.js';
 import { initTable } from '../bot/store/init-table.js';
 
 /** `npm start`: the whole bot in one process, on DynamoDB Local kept under .local/, long-polling Telegram. */
@@ -33,18 +32,28 @@ try {
   });
   const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: dynamo.endpoint });
   await initTable(doc, env.TABLE_NAME);
-  const { bot } = createRuntime({
-    store: new DynamoStore(doc, env.TABLE_NAME),
+  const runtime = createRuntime({
+    doc,
+    table: env.TABLE_NAME,
     network,
     token: env.TELEGRAM_BOT_TOKEN,
     apiRoot: env.TELEGRAM_API_ROOT,
+    autoDrain: true,
   });
+  const { bot } = runtime;
   bot.catch((err) =>
     console.error(JSON.stringify({ msg: 'update failed', update_id: err.ctx.update.update_id })),
   );
   await bot.init();
   await setCommandMenus(bot.api);
+  // The per-minute tick, as EventBridge runs it on AWS.
+  const tick = setInterval(() => {
+    runtime
+      .tick(new Date())
+      .catch((err) => console.error(JSON.stringify({ msg: 'tick failed', error: String(err) })));
+  }, 60_000);
   const stop = async () => {
+    clearInterval(tick);
     await bot.stop();
     await dynamo.stop();
     process.exit(0);

@@ -4,7 +4,6 @@ import { handleWebhook } from '../bot/channels/telegram/webhook.js';
 import { loadNetworkFile } from '../bot/network.js';
 import { createRuntime } from '../bot/runtime.js';
 import { createDocumentClient } from '../bot/store/client.js';
-import { DynamoStore } from '../bot/store/dynamo-store.js';
 import { systemClock } from '../bot/system.js';
 
 // Parsed once per cold start; a bad variable fails here, naming each one.
@@ -15,12 +14,9 @@ const env = parseEnv({
   ...envParts.telegramUsername,
   ...envParts.webhook,
 });
-const store = new DynamoStore(
-  createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
-  env.TABLE_NAME,
-);
-const { bot } = createRuntime({
-  store,
+const { bot, deps, outbox } = createRuntime({
+  doc: createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
+  table: env.TABLE_NAME,
   network: loadNetworkFile(env.NETWORK_FILE),
   token: env.TELEGRAM_BOT_TOKEN,
   apiRoot: env.TELEGRAM_API_ROOT,
@@ -35,6 +31,12 @@ export async function handler(event: {
 }) {
   return handleWebhook(
     { headers: event.headers ?? {}, body: event.body, isBase64Encoded: event.isBase64Encoded },
-    { bot, store, clock: systemClock, secret: env.TELEGRAM_WEBHOOK_SECRET },
+    {
+      bot,
+      store: deps.store,
+      clock: systemClock,
+      secret: env.TELEGRAM_WEBHOOK_SECRET,
+      afterUpdate: () => outbox.drain(),
+    },
   );
 }

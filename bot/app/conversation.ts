@@ -1,3 +1,4 @@
+import { localDate } from '../domain/schedule.js';
 import { isLang } from '../i18n.js';
 import type { Draft } from '../flows/draft.js';
 import { nextEditStep, nextOnboardingStep, steps, type Answer, type StepId } from '../flows/steps.js';
@@ -7,7 +8,12 @@ import { applyEdit } from './profile.js';
 import type { Turn } from './turn.js';
 
 export function stepContext(turn: Turn, draft: Draft = turn.draft) {
-  return { network: turn.deps.network, draft, hints: turn.hints };
+  return {
+    network: turn.deps.network,
+    draft,
+    hints: turn.hints,
+    today: localDate(turn.now, turn.deps.network.timeZone),
+  };
 }
 
 /** Asks the question of a step and remembers that it is the current one. */

@@ -1,5 +1,6 @@
 import type { Network } from '../network.js';
-import type { Clock, Ids, Messenger, Store } from '../ports.js';
+import type { Outbox } from '../outbound.js';
+import type { Alerts, CheckIns, Clock, Ids, Messenger, Store, Timers } from '../ports.js';
 
 /** The ports every use case receives. */
 export interface AppDeps {
@@ -8,4 +9,8 @@ export interface AppDeps {
   clock: Clock;
   ids: Ids;
   network: Network;
+  timers: Timers;
+  checkIns: CheckIns;
+  alerts: Alerts;
+  outbox: Outbox;
 }

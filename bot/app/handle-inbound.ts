@@ -6,12 +6,14 @@ import type { Hints } from '../flows/draft.js';
 import { reply, type Inbound, type Reply } from '../flows/types.js';
 import { answerStep, askAgain } from './conversation.js';
 import type { AppDeps } from './deps.js';
-import { elderIsFine, elderNeedsHelp } from './elder-buttons.js';
+import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts.js';
+import { markUnreachable } from './delivery.js';
+import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins.js';
 import { mainMenu } from './menu.js';
 import { start } from './onboarding.js';
 import { answerForget, exportMyData, startForget } from './privacy.js';
-import { showProfile, startEdit } from './profile.js';
-import { createRelativeInvite, decideLink } from './relatives.js';
+import { scheduleMenu, showProfile, startEdit, startScheduleEdit } from './profile.js';
+import { createRelativeInvite, decideLink, listElders } from './relatives.js';
 import { Turn } from './turn.js';
 import { decideVolunteer, listPending } from './volunteers.js';
 
@@ -36,7 +38,10 @@ export const commands = [
   'profile',
   'language',
   'invite',
+  'pause',
+  'elders',
   'pending',
+  'alerts',
   'mydata',
   'forget',
   'cancel',
@@ -62,7 +67,15 @@ async function findOrCreatePerson(deps: AppDeps, msg: InboundMessage): Promise<P
 
 /** The one use case every channel calls: a person sent something; here is what to answer. */
 export async function handleInbound(deps: AppDeps, msg: InboundMessage): Promise<Answered> {
-  const person = await findOrCreatePerson(deps, msg);
+  if (msg.input.kind === 'blocked') {
+    const known = await deps.store.findPersonByChannel(msg.ref);
+    if (known) await markUnreachable(deps, known.id);
+    return { lang: known?.lang ?? deps.network.defaultLanguage, replies: [], person: known };
+  }
+  const found = await findOrCreatePerson(deps, msg);
+  // Writing again means reachable again.
+  const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
+  if (found.unreachableAt) await deps.store.savePerson(person);
   const state = await deps.store.getFlow(person.id, deps.clock.now());
   const turn = new Turn(deps, person, state, msg.hints);
   await dispatch(turn, msg.input);
@@ -84,6 +97,8 @@ async function dispatch(turn: Turn, input: Inbound): Promise<void> {
     case 'unsupported':
       turn.say(reply('errors.unsupported'));
       return askAgain(turn);
+    case 'blocked':
+      return;
     default:
       if (turn.flow === 'onboarding' || turn.flow === 'edit') return answerStep(turn, input);
       if (turn.flow === 'forget') return answerForget(turn, null);
@@ -129,6 +144,12 @@ async function command(turn: Turn, name: string, arg: string): Promise<void> {
       return createRelativeInvite(turn);
     case 'pending':
       return listPending(turn);
+    case 'alerts':
+      return listAlerts(turn);
+    case 'elders':
+      return listElders(turn);
+    case 'pause':
+      return startEdit(turn, 'pfrom');
     default:
       turn.say(reply('errors.unknownCommand'));
   }
@@ -159,9 +180,23 @@ async function button(turn: Turn, data: string): Promise<void> {
     case 'inv':
       return createRelativeInvite(turn);
     case 'ok':
+    case 'cf':
       return elderIsFine(turn);
     case 'help':
+    case 'ch':
       return elderNeedsHelp(turn);
+    case 'hw':
+      return heardFromElder(turn, parsed.id);
+    case 'cs':
+      return scheduleMenu(turn, parsed.id);
+    case 'ct':
+      return startScheduleEdit(turn, parsed.id, 'time');
+    case 'cp':
+      return startScheduleEdit(turn, parsed.id, 'pfrom');
+    case 'ak':
+      return acknowledgeAlert(turn, parsed.id);
+    case 'ar':
+      return resolveAlert(turn, parsed.id, (alert) => closeCheckInForAlert(turn.deps, alert, turn.person));
     default:
       turn.say(reply('errors.unknownButton'));
   }

@@ -6,6 +6,7 @@ import type { Draft } from '../flows/draft.js';
 import { nextOnboardingStep } from '../flows/steps.js';
 import { reply } from '../flows/types.js';
 import { ask } from './conversation.js';
+import { scheduleCheckIns } from './checkins.js';
 import { mainMenu } from './menu.js';
 import { requestLink } from './relatives.js';
 import { notifyMediatorsOfVolunteer } from './volunteers.js';
@@ -111,6 +112,7 @@ export async function completeOnboarding(turn: Turn, draft: Draft): Promise<void
     });
   }
   await turn.savePerson(person);
+  if (role === 'elder') await scheduleCheckIns(turn.deps, person, turn.now);
   turn.endFlow();
 
   const done =

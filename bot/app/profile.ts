@@ -1,5 +1,8 @@
 import type { Person } from '../domain/person.js';
-import { profileData } from '../flows/button-data.js';
+import { actionData, profileData } from '../flows/button-data.js';
+import { firstName } from '../domain/person.js';
+import { scheduleCheckIns } from './checkins.js';
+import { messagesTo } from './notify.js';
 import type { Draft } from '../flows/draft.js';
 import { editableSteps, isStepId } from '../flows/steps.js';
 import { reply, type Param } from '../flows/types.js';
@@ -33,7 +36,7 @@ export async function showProfile(turn: Turn): Promise<void> {
         : (hood ?? none),
     address: priv.address ?? none,
     phone: priv.phone ?? none,
-    checkIn: person.checkInTime ?? { t: 'profile.noCheckIn' },
+    checkIn: scheduleSummary(person),
     status: v ? { t: `volunteer.status.${v.status}` } : none,
     radius: v?.radiusKm ?? 0,
     categories: list('categories', v?.categories),
@@ -82,6 +85,7 @@ export async function startEdit(turn: Turn, step: string): Promise<void> {
 
 /** The edited answers are stored; the rest of the profile stays as it was. */
 export async function applyEdit(turn: Turn, draft: Draft): Promise<void> {
+  if (draft.subjectId && draft.subjectId !== turn.person.id) return applyScheduleForOther(turn, draft);
   const { person, deps } = turn;
   const step = turn.step;
   const updated: Person = {
@@ -93,7 +97,7 @@ export async function applyEdit(turn: Turn, draft: Draft): Promise<void> {
     updated.place = draft.place;
     updated.zoneId = draft.place.zoneId;
   }
-  if (person.role === 'elder' && draft.checkInTime !== undefined) updated.checkInTime = draft.checkInTime;
+  if (person.role === 'elder') Object.assign(updated, scheduleFields(person, draft));
   if (person.volunteer) {
     updated.volunteer = {
       ...person.volunteer,
@@ -114,6 +118,100 @@ export async function applyEdit(turn: Turn, draft: Draft): Promise<void> {
     await deps.store.savePrivate(person.id, next);
   }
   await turn.savePerson(updated);
+  if (updated.role === 'elder') await scheduleCheckIns(deps, updated, turn.now);
   turn.endFlow();
   turn.say(reply('profile.saved', undefined, { keyboard: updated.role === 'elder' ? 'elder' : 'remove' }));
+}
+
+function scheduleFields(elder: Person, draft: Draft): Partial<Person> {
+  return {
+    checkInTime: draft.checkInTime === undefined ? elder.checkInTime : draft.checkInTime,
+    ...(draft.checkInDays ? { checkInDays: draft.checkInDays } : {}),
+    ...(draft.absences ? { absences: draft.absences } : {}),
+  };
+}
+
+/** A relative or mediator changed an elder's check-ins: saved, rescheduled, and the elder told. */
+async function applyScheduleForOther(turn: Turn, draft: Draft): Promise<void> {
+  const { deps } = turn;
+  const elder = await scheduleSubject(turn, draft.subjectId!);
+  turn.endFlow();
+  if (!elder) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  const updated = { ...elder, ...scheduleFields(elder, draft) };
+  await deps.store.savePerson(updated);
+  await scheduleCheckIns(deps, updated, turn.now);
+  turn.say(reply('schedule.savedFor', { name: firstName(elder) }));
+  const notice = reply('schedule.changedBy', {
+    by: turn.person.name ?? '',
+    summary: scheduleSummary(updated),
+  });
+  await deps.outbox.enqueue(messagesTo(updated, `sched.${elder.id}.${turn.now.getTime()}`, [notice]));
+}
+
+/** The elder whose check-ins the presser may change: their own, a confirmed relative's elder, or an elder of a mediator's zone. */
+export async function scheduleSubject(turn: Turn, elderId: string): Promise<Person | null> {
+  const { person, deps } = turn;
+  if (elderId === person.id) return person.role === 'elder' ? person : null;
+  const elder = await deps.store.getPerson(elderId);
+  if (!elder || elder.role !== 'elder' || !elder.onboardedAt) return null;
+  if (person.role === 'mediator' && person.onboardedAt && person.zoneId === elder.zoneId) return elder;
+  if (person.role === 'relative') {
+    const link = await deps.store.getLink(elderId, person.id);
+    if (link?.status === 'confirmed') return elder;
+  }
+  return null;
+}
+
+/** A one-line description of an elder's check-ins, for messages. */
+export function scheduleSummary(elder: Person): Param {
+  if (!elder.checkInTime) return { t: 'schedule.off' };
+  const days = elder.checkInDays && elder.checkInDays.length < 7 ? elder.checkInDays : null;
+  const pause = elder.absences?.at(-1);
+  return {
+    t: days ? 'schedule.onDays' : 'schedule.everyDay',
+    params: {
+      time: elder.checkInTime,
+      days: { list: (days ?? []).map((d) => ({ t: `days.${d}` })) },
+      pause: pause ? { t: 'schedule.pausedUntil', params: { from: pause.from, to: pause.to } } : '',
+    },
+  };
+}
+
+/** A relative's or mediator's menu for one elder's check-ins. */
+export async function scheduleMenu(turn: Turn, elderId: string): Promise<void> {
+  const elder = await scheduleSubject(turn, elderId);
+  if (!elder) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  turn.say(
+    reply(
+      'schedule.menu',
+      { name: elder.name ?? '', summary: scheduleSummary(elder) },
+      {
+        buttons: [
+          [{ label: 'profile.edit.time', data: actionData('ct', elder.id) }],
+          [{ label: 'profile.edit.pfrom', data: actionData('cp', elder.id) }],
+        ],
+      },
+    ),
+  );
+}
+
+/** Starts editing an elder's time or pause on their behalf. */
+export async function startScheduleEdit(turn: Turn, elderId: string, step: 'time' | 'pfrom'): Promise<void> {
+  const elder = await scheduleSubject(turn, elderId);
+  if (!elder) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  ask(turn, 'edit', step, {
+    subjectId: elder.id,
+    checkInTime: elder.checkInTime,
+    checkInDays: elder.checkInDays,
+    absences: elder.absences,
+  });
 }

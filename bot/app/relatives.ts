@@ -3,6 +3,8 @@ import { firstName } from '../domain/person.js';
 import { LinkUnavailableError } from '../errors.js';
 import { actionData } from '../flows/button-data.js';
 import { reply } from '../flows/types.js';
+import { localDate } from '../domain/schedule.js';
+import { scheduleSummary } from './profile.js';
 import type { Turn } from './turn.js';
 
 /** An elder asks for a link to send to a family member: single use, expiring. */
@@ -85,5 +87,32 @@ export async function decideLink(turn: Turn, relativeId: string, confirm: boolea
     await deps.store.deleteLink(elder.id, relativeId);
     turn.say(reply('link.declinedElder', { relative: relative.name ?? '' }, { edit: true }));
     await deps.messenger.send(relative, [reply('link.declinedRelative', { elder: firstName(elder) })]);
+  }
+}
+
+/** `/elders`: a relative's linked elders, each with today's check-in and a settings button. */
+export async function listElders(turn: Turn): Promise<void> {
+  const { person, deps } = turn;
+  if (person.role !== 'relative') {
+    turn.say(reply('errors.relativesOnly'));
+    return;
+  }
+  const links = (await deps.store.listElders(person.id)).filter((l) => l.status === 'confirmed');
+  if (!links.length) {
+    turn.say(reply('link.noElders'));
+    return;
+  }
+  for (const elder of await deps.store.getPeople(links.map((l) => l.elderId))) {
+    const latest = await deps.checkIns.latestCheckIn(elder.id);
+    const today = localDate(turn.now, deps.network.timeZone);
+    const state =
+      latest?.localDate === today ? { t: `checkin.state.${latest.state}` } : { t: 'checkin.state.none' };
+    turn.say(
+      reply(
+        'link.elderStatus',
+        { name: elder.name ?? '', today: state, summary: scheduleSummary(elder) },
+        { buttons: [[{ label: 'buttons.checkInSettings', data: actionData('cs', elder.id) }]] },
+      ),
+    );
   }
 }

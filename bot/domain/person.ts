@@ -68,6 +68,12 @@ export interface Person {
   place?: Place;
   /** Elder: local "HH:MM" of the daily check-in, or null for none. */
   checkInTime?: string | null;
+  /** Elder: weekdays of the check-in; all when absent. */
+  checkInDays?: Weekday[];
+  /** Elder: planned absences (local dates, inclusive) that pause check-ins. */
+  absences?: { from: string; to: string }[];
+  /** When a channel last said this person cannot be reached (blocked the bot…); cleared when they write again. */
+  unreachableAt?: string;
   volunteer?: VolunteerProfile;
   consentAt?: string;
 }

@@ -227,3 +227,8 @@ export function minuteStart(key: string): Date {
 export function nextMinuteKey(key: string): string {
   return minuteKey(new Date(minuteStart(key).getTime() + 60_000));
 }
+
+/** Local 'HH:mm' of an instant, for messages. */
+export function localTime(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone }).toFormat('HH:mm');
+}

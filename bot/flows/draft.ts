@@ -11,6 +11,12 @@ export interface Draft {
   address?: string | null;
   phone?: string | null;
   checkInTime?: string | null;
+  checkInDays?: Weekday[];
+  absences?: { from: string; to: string }[];
+  /** Pause being set up: its first day. */
+  pauseFrom?: string;
+  /** Whose schedule is edited, when not the presser's own (a relative or mediator editing an elder's). */
+  subjectId?: string;
   radiusKm?: number;
   categories?: Category[];
   days?: Weekday[];

@@ -1,4 +1,13 @@
-import { categories, cleanAddress, cleanName, cleanPhone, dayParts, type Weekday } from '../domain/person.js';
+import {
+  categories,
+  cleanAddress,
+  cleanName,
+  cleanPhone,
+  dayParts,
+  weekdays,
+  type Weekday,
+} from '../domain/person.js';
+import { addDays, currentAbsence } from '../domain/schedule.js';
 import { nearest } from '../domain/geo.js';
 import { findNeighbourhood, findZone, type Network } from '../network.js';
 import { stepData } from './button-data.js';
@@ -19,7 +28,10 @@ export type StepId =
   | 'days'
   | 'parts'
   | 'vlang'
-  | 'consent';
+  | 'consent'
+  | 'cdays'
+  | 'pfrom'
+  | 'plen';
 
 /** An answer to a step: a button value of this step, or what the person sent. */
 export type Answer = { kind: 'choice'; value: string } | Exclude<Inbound, { kind: 'button' }>;
@@ -28,6 +40,8 @@ export interface StepContext {
   network: Network;
   draft: Draft;
   hints: Hints;
+  /** The local date now, in the network's time zone. */
+  today: string;
 }
 
 export type Outcome =
@@ -91,6 +105,8 @@ function toggleStep<T extends string>(
     },
   };
 }
+
+const pauseLengths = [3, 7, 14, 30] as const;
 
 const dayPresets: Record<string, Weekday[]> = {
   weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
@@ -322,6 +338,56 @@ export const steps: Record<StepId, Step> = {
     (d, v) => ({ ...d, languages: v }),
   ),
 
+  cdays: toggleStep<Weekday>(
+    'cdays',
+    'schedule.cdays.question',
+    () => weekdays,
+    (v) => `days.${v}`,
+    (d) => d.checkInDays,
+    (d, v) => ({ ...d, checkInDays: v }),
+  ),
+
+  pfrom: {
+    ask: (c) => [
+      reply('schedule.pause.from', undefined, {
+        buttons: [
+          one('pfrom', '0', 'schedule.pause.today'),
+          one('pfrom', '1', 'schedule.pause.tomorrow'),
+          ...(currentAbsence(c.today, c.draft.absences)
+            ? [one('pfrom', 'resume', 'schedule.pause.resume')]
+            : []),
+        ],
+      }),
+    ],
+    answer: (c, a) => {
+      const value = choice(a);
+      if (value === 'resume') {
+        // Absences covering today end yesterday; future ones stay.
+        const absences = (c.draft.absences ?? [])
+          .map((x) => (x.from <= c.today && x.to >= c.today ? { ...x, to: addDays(c.today, -1) } : x))
+          .filter((x) => x.to >= x.from);
+        return next({ ...c.draft, absences, pauseFrom: undefined });
+      }
+      if (value !== '0' && value !== '1') return useButtons;
+      return next({ ...c.draft, pauseFrom: addDays(c.today, Number(value)) });
+    },
+  },
+
+  plen: {
+    ask: () => [
+      reply('schedule.pause.length', undefined, {
+        buttons: pauseLengths.map((days) => one('plen', String(days), `schedule.pause.days${days}`)),
+      }),
+    ],
+    answer: (c, a) => {
+      const days = pauseLengths.find((d) => String(d) === choice(a));
+      if (!days || !c.draft.pauseFrom) return useButtons;
+      const from = c.draft.pauseFrom;
+      const kept = (c.draft.absences ?? []).filter((x) => x.to >= c.today);
+      return next({ ...c.draft, absences: [...kept, { from, to: addDays(from, days - 1) }] });
+    },
+  },
+
   consent: {
     ask: () => [
       reply('onboarding.consent.question', undefined, {
@@ -383,12 +449,13 @@ export function nextOnboardingStep(current: StepId | null, draft: Draft): StepId
 /** When editing one part of a profile, the steps that must follow it. */
 export function nextEditStep(current: StepId, draft: Draft): StepId | null {
   if (current === 'zone' && draft.place?.source !== 'location') return 'hood';
+  if (current === 'pfrom' && draft.pauseFrom) return 'plen';
   return null;
 }
 
 /** Profile parts a role can edit, as steps. */
 export const editableSteps: Record<string, StepId[]> = {
-  elder: ['name', 'zone', 'addr', 'phone', 'time'],
+  elder: ['name', 'zone', 'addr', 'phone', 'time', 'cdays', 'pfrom'],
   relative: ['name', 'phone'],
   volunteer: ['name', 'zone', 'radius', 'cats', 'days', 'parts', 'vlang', 'phone'],
   mediator: ['name', 'phone'],

@@ -10,7 +10,9 @@ export type Inbound =
   | { kind: 'location'; lat: number; lon: number }
   | { kind: 'contact'; phone: string; own: boolean }
   | { kind: 'voice'; fileId: string; seconds: number }
-  | { kind: 'unsupported' };
+  | { kind: 'unsupported' }
+  /** The channel says the person blocked the bot or left. */
+  | { kind: 'blocked' };
 
 /**
  * A parameter of a translated text. Plain strings are user text and are always

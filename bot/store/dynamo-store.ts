@@ -22,6 +22,11 @@ import {
 } from '../errors.js';
 import { byList, entity, idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
 import { attr, index } from './table.js';
+import { timerIds } from '../domain/timer.js';
+import { rungs } from '../network.js';
+
+/** The network file allows at most 20 re-notifications, plus the first escalation. */
+const maxEscalationRounds = 21;
 
 const flowTtlSeconds = 7 * 24 * 3600;
 const epoch = (d: Date): number => Math.floor(d.getTime() / 1000);
@@ -454,11 +459,21 @@ export class DynamoStore implements Store {
     const doomed: Key[] = own.map((i) => ({ PK: i.PK as string, SK: i.SK as string }));
     const person = own.find((i) => i.SK === 'PROFILE') as Person | undefined;
     for (const ref of person?.channels ?? []) doomed.push(keys.identity(ref));
+    doomed.push(keys.timer(timerIds.prompt(personId)));
     for (const item of own) {
       const sk = item.SK as string;
       if (sk.startsWith(skPrefix.relative)) doomed.push(keys.elderLink(idFromLinkSk(sk), personId));
       if (sk.startsWith(skPrefix.elder)) doomed.push(keys.relativeLink(idFromLinkSk(sk), personId));
       if (sk.startsWith(skPrefix.inviteRef)) doomed.push(keys.invite(idFromLinkSk(sk)));
+      if (sk.startsWith(skPrefix.checkIn)) {
+        for (const rung of rungs) doomed.push(keys.timer(timerIds.rung(personId, idFromLinkSk(sk), rung)));
+      }
+      if (sk.startsWith(skPrefix.alertRef)) {
+        const alertId = idFromLinkSk(sk);
+        doomed.push(keys.alert(alertId));
+        for (let round = 1; round <= maxEscalationRounds; round++)
+          doomed.push(keys.timer(timerIds.escalate(alertId, round)));
+      }
     }
     await this.deleteKeys(doomed);
     return doomed.length;

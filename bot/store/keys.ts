@@ -17,6 +17,10 @@ export const entity = {
   relativeLink: 'relativeLink',
   elderLink: 'elderLink',
   processed: 'processed',
+  timer: 'timer',
+  tickCursor: 'tickCursor',
+  checkIn: 'checkIn',
+  alert: 'alert',
 } as const;
 
 export const personPk = (personId: string): string => `P#${personId}`;
@@ -40,12 +44,32 @@ export const keys = {
     SK: `ELDER#${elderId}`,
   }),
   processed: (channel: string, updateId: string): Key => ({ PK: `UPD#${channel}#${updateId}`, SK: 'UPD' }),
+  timer: (timerId: string): Key => ({ PK: `TMR#${timerId}`, SK: 'TMR' }),
+  tickCursor: (): Key => ({ PK: 'TICK', SK: 'CURSOR' }),
+  /** In the elder's partition: erased with the elder. */
+  checkIn: (elderId: string, localDate: string): Key => ({ PK: personPk(elderId), SK: `CHK#${localDate}` }),
+  alert: (alertId: string): Key => ({ PK: `ALERT#${alertId}`, SK: 'ALERT' }),
+  /** Pointer in the person's partition to an alert about them, so erasure finds it. */
+  alertRef: (personId: string, alertId: string): Key => ({ PK: personPk(personId), SK: `ALERT#${alertId}` }),
+};
+
+/** GSI2: timers due in a UTC minute ('YYYYMMDDHHmm'), spread over shards. */
+export const byDue = {
+  bucket: (minute: string, shard: number): string => `DUE#${minute}#${shard}`,
+};
+
+/** GSI1 for alerts: a zone's alerts by state and age. */
+export const alertList = {
+  zone: (zoneId: string): string => `ZONE#${zoneId}#alerts`,
+  sort: (state: string, createdAt: string, alertId: string): string => `${state}#${createdAt}#${alertId}`,
 };
 
 export const skPrefix = {
   relative: 'REL#',
   elder: 'ELDER#',
   inviteRef: 'INV#',
+  checkIn: 'CHK#',
+  alertRef: 'ALERT#',
 } as const;
 
 /** GSI1: people of a role in a zone, sorted by status then id. */

@@ -116,7 +116,7 @@ describe('profile', () => {
     const elder = await onboardElder('Franca');
     await elder.send('/profile');
     expect(elder.lastText()).toContain('Nome: Franca');
-    expect(elder.lastText()).toContain('Domanda quotidiana: 10:00');
+    expect(elder.lastText()).toContain('Domanda quotidiana: alle 10:00, ogni giorno');
     await elder.press('Cambia ora della domanda');
     await elder.press('Non voglio la domanda quotidiana');
     expect(elder.lastText()).toBe('Fatto, ho salvato. ✅');

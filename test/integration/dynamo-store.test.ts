@@ -75,7 +75,7 @@ describe('DynamoStore', () => {
       InviteUnavailableError,
     );
     const results = await Promise.allSettled(
-      [1, 2, 3, 4, 5].map((i) => store.claimInvite('inviteAAAA', 'mediator', now)),
+      [1, 2, 3, 4, 5].map(() => store.claimInvite('inviteAAAA', 'mediator', now)),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     await store.createInvite({ ...invite, code: 'inviteBBBB' });

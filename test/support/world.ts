@@ -21,6 +21,11 @@ export class TestClock {
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
   }
+  /** The sender's pacing waits move this clock instead of sleeping. */
+  virtualTime = {
+    now: () => this.current.getTime(),
+    sleep: async (ms: number) => this.advance(ms),
+  };
 }
 
 /**
@@ -43,16 +48,18 @@ export class World {
   static async start(): Promise<World> {
     const api = await startFakeBotApi({ botUsername });
     const { doc, tableName } = await testTable();
-    const store = new DynamoStore(doc, tableName);
     const clock = new TestClock();
     const runtime = createRuntime({
-      store,
+      doc,
+      table: tableName,
       network: loadNetworkFile('network/brescia.json'),
       token: api.token,
       apiRoot: api.apiRoot,
       botInfo: botInfoFrom(api.token, botUsername),
       clock,
+      time: clock.virtualTime,
     });
+    const store = runtime.deps.store as DynamoStore;
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
     return new World(api, runtime, store, clock, countingClient(doc), scan);
   }
@@ -69,7 +76,13 @@ export class World {
         headers: headers ?? { 'x-telegram-bot-api-secret-token': webhookSecret },
         body: JSON.stringify(update),
       },
-      { bot: this.runtime.bot, store: this.store, clock: this.clock, secret: webhookSecret },
+      {
+        bot: this.runtime.bot,
+        store: this.store,
+        clock: this.clock,
+        secret: webhookSecret,
+        afterUpdate: () => this.runtime.outbox.drain(),
+      },
     );
   }
 

@@ -5,7 +5,12 @@ import { editableSteps, nextOnboardingStep, steps, type StepId } from '../../bot
 import type { Draft } from '../../bot/flows/draft.js';
 
 const network = loadNetworkFile('network/brescia.json');
-const context = (draft: Draft = {}) => ({ network, draft, hints: { firstName: 'Maria' } });
+const context = (draft: Draft = {}) => ({
+  network,
+  draft,
+  hints: { firstName: 'Maria' },
+  today: '2026-11-21',
+});
 
 function walk(draft: Draft): StepId[] {
   const seen: StepId[] = [];

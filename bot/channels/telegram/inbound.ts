@@ -24,6 +24,14 @@ const maxText = 1000;
  * not handle (groups, channels, edits, member changes…): those are ignored.
  */
 export function toInbound(update: Update): InboundMessage | null {
+  const member = update.my_chat_member;
+  if (member?.chat.type === 'private' && member.new_chat_member.status === 'kicked') {
+    return {
+      ref: { channel: 'telegram', id: String(member.chat.id) },
+      hints: {},
+      input: { kind: 'blocked' },
+    };
+  }
   const message = update.message;
   const query = update.callback_query;
   const from = message?.from ?? query?.from;

@@ -39,7 +39,14 @@ const respond = (statusCode: number, body: string): HttpResponse => ({ statusCod
  */
 export async function handleWebhook(
   request: HttpRequest,
-  deps: { bot: Bot<BotContext>; store: Store; clock: Clock; secret: string },
+  deps: {
+    bot: Bot<BotContext>;
+    store: Store;
+    clock: Clock;
+    secret: string;
+    /** After the update: send what it queued (the in-process outbox). */
+    afterUpdate?: () => Promise<void>;
+  },
 ): Promise<HttpResponse> {
   const header = Object.entries(request.headers).find(
     ([k]) => k.toLowerCase() === 'x-telegram-bot-api-secret-token',
@@ -65,11 +72,14 @@ export async function handleWebhook(
   try {
     await deps.bot.handleUpdate(update.data as unknown as Update);
   } catch (err) {
+    await deps.afterUpdate?.().catch(() => undefined);
     await deps.store.unmarkProcessed('telegram', id);
     console.error(
       JSON.stringify({ msg: 'webhook update failed', update_id: update.data.update_id, error: String(err) }),
     );
     return respond(500, 'failed');
   }
+  // Failures to send are the sender's to retry or keep; the update itself was handled.
+  await deps.afterUpdate?.();
   return respond(200, 'ok');
 }

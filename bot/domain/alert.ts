@@ -1,0 +1,48 @@
+export const alertKinds = ['missedCheckIn', 'needsHelp', 'unreachable', 'undeliverable'] as const;
+export type AlertKind = (typeof alertKinds)[number];
+
+export type AlertState = 'open' | 'acknowledged' | 'resolved';
+
+/** Something a mediator must look at: open → acknowledged → resolved, with who and when. */
+export interface Alert {
+  id: string;
+  kind: AlertKind;
+  state: AlertState;
+  zoneId: string;
+  /** The person the alert is about (an elder, or whoever could not be reached). */
+  personId: string;
+  createdAt: string;
+  /** Check-in alerts: the local date of the check-in. */
+  localDate?: string;
+  ackBy?: string;
+  ackAt?: string;
+  resolvedBy?: string;
+  resolvedAt?: string;
+  /** Mediators told so far, so an answer reaches each of them. */
+  notified: string[];
+}
+
+/** Deterministic ids: raising the same alert twice keeps one. */
+export const alertIds = {
+  missedCheckIn: (elderId: string, localDate: string) => `m.${elderId}.${localDate}`,
+  needsHelp: (elderId: string, key: string) => `h.${elderId}.${key}`,
+  unreachable: (personId: string, key: string) => `u.${personId}.${key}`,
+  undeliverable: (messageId: string) => `d.${messageId}`,
+};
+
+export type CheckInState = 'prompted' | 'fine' | 'help' | 'heard';
+
+/** One elder's check-in of one local day. */
+export interface CheckIn {
+  elderId: string;
+  localDate: string;
+  state: CheckInState;
+  promptedAt: string;
+  answeredAt?: string;
+  answeredBy?: string;
+  /** Rungs of the ladder already climbed. */
+  rungsDone: string[];
+  /** Relatives and mediators told that the check-in was missed: told again when all is well. */
+  alerted: string[];
+  alertId?: string;
+}

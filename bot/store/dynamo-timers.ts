@@ -1,0 +1,162 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { minuteKey } from '../domain/schedule.js';
+import { shardOf, timerShards, type Timer } from '../domain/timer.js';
+import type { ClaimedTimer, Timers } from '../ports.js';
+import { byDue, entity, keys } from './keys.js';
+import { attr, index } from './table.js';
+
+/** Timers on the one table: GSI2 holds them by due minute and shard until they are done. */
+export class DynamoTimers implements Timers {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    readonly shards = timerShards,
+  ) {}
+
+  private item(t: Timer): Record<string, unknown> {
+    return {
+      ...keys.timer(t.id),
+      [attr.entity]: entity.timer,
+      [attr.gsi2pk]: byDue.bucket(minuteKey(new Date(t.due)), shardOf(t.id, this.shards)),
+      [attr.gsi2sk]: t.id,
+      id: t.id,
+      kind: t.kind,
+      due: t.due,
+      data: t.data,
+      state: 'pending',
+    };
+  }
+
+  async schedule(timers: Timer[]): Promise<void> {
+    for (let i = 0; i < timers.length; i += 25) {
+      let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+        [this.table]: timers.slice(i, i + 25).map((t) => ({ PutRequest: { Item: this.item(t) } })),
+      };
+      while (request && Object.keys(request).length > 0) {
+        const got = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+        request = got.UnprocessedItems as typeof request;
+      }
+    }
+  }
+
+  async cancel(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 25) {
+      let request: Record<string, { DeleteRequest: { Key: Record<string, string> } }[]> | undefined = {
+        [this.table]: ids.slice(i, i + 25).map((id) => ({ DeleteRequest: { Key: keys.timer(id) } })),
+      };
+      while (request && Object.keys(request).length > 0) {
+        const got = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+        request = got.UnprocessedItems as typeof request;
+      }
+    }
+  }
+
+  async get(id: string): Promise<Timer | null> {
+    const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.timer(id) }));
+    return got.Item ? { id: got.Item.id, kind: got.Item.kind, due: got.Item.due, data: got.Item.data } : null;
+  }
+
+  async due(minute: string, shard: number): Promise<ClaimedTimer[]> {
+    const out: ClaimedTimer[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const got = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.byDue,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': attr.gsi2pk },
+          ExpressionAttributeValues: { ':pk': byDue.bucket(minute, shard) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of got.Items ?? []) {
+        out.push({
+          id: i.id,
+          kind: i.kind,
+          due: i.due,
+          data: i.data,
+          state: i.state,
+          leaseUntil: i.leaseUntil,
+        });
+      }
+      start = got.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async claim(t: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.timer(t.id),
+          UpdateExpression: 'SET #state = :firing, claimedBy = :me, leaseUntil = :lease',
+          // Pending, or held by a claimer whose lease ran out (it died); and not rescheduled meanwhile.
+          ConditionExpression: 'due = :due AND (#state = :pending OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':firing': 'firing',
+            ':pending': 'pending',
+            ':me': claimer,
+            ':due': t.due,
+            ':now': now.toISOString(),
+            ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async complete(t: ClaimedTimer, claimer: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.timer(t.id),
+          ConditionExpression: 'claimedBy = :me AND due = :due',
+          ExpressionAttributeValues: { ':me': claimer, ':due': t.due },
+        }),
+      );
+    } catch (err) {
+      // Rescheduled while firing (a new due): the new timer stays.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  async getCursor(): Promise<string | null> {
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.tickCursor(), ConsistentRead: true }),
+    );
+    return typeof got.Item?.minute === 'string' ? got.Item.minute : null;
+  }
+
+  async advanceCursor(minute: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.tickCursor(), [attr.entity]: entity.tickCursor, minute },
+          ConditionExpression: 'attribute_not_exists(PK) OR minute < :m',
+          ExpressionAttributeValues: { ':m': minute },
+        }),
+      );
+    } catch (err) {
+      // Another tick got further: never move the cursor back.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+}
