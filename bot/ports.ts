@@ -99,15 +99,15 @@ export interface Timers {
   schedule(timers: Timer[]): Promise<void>;
   cancel(ids: string[]): Promise<void>;
   get(id: string): Promise<Timer | null>;
-  /** Timers of one due minute ('YYYYMMDDHHmm', UTC) and shard, not yet done. */
-  due(minute: string, shard: number): Promise<ClaimedTimer[]>;
+  /** Timers of one hour bucket ('YYYYMMDDHH', UTC) and shard, due at or before `upTo`, not yet done. */
+  due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]>;
   /** Takes a timer for firing; false if another claimer holds it (lease not run out) or it was rescheduled. */
   claim(timer: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean>;
   /** Done: out of the index (unless it was rescheduled meanwhile). */
   complete(timer: ClaimedTimer, claimer: string): Promise<void>;
   getCursor(): Promise<string | null>;
-  /** Moves the tick cursor forward (never back). */
-  advanceCursor(minute: string): Promise<void>;
+  /** Moves the tick cursor (an ISO instant: everything due up to it is done) forward, never back. */
+  advanceCursor(upTo: string): Promise<void>;
   readonly shards: number;
 }
 

@@ -57,9 +57,12 @@ export async function firePrompt(deps: AppDeps, timer: ClaimedTimer, now: Date):
   const { elderId, localDate: day } = timer.data as { elderId: string; localDate: string };
   const elder = await deps.store.getPerson(elderId);
   if (!elder || elder.role !== 'elder' || !elder.onboardedAt || !elder.checkInTime) return;
-  if (await heldForQuietHours(deps, timer, now)) return;
   const promptedAt = new Date(timer.due);
-  if (!isAbsent(day, elder.absences)) {
+  // Found late (the tick was down): past the first rung it is not today's question any more.
+  const stale =
+    now.getTime() - promptedAt.getTime() > (deps.network.checkIn.ladder[0]?.afterMinutes ?? 30) * 60_000;
+  if (!stale && (await heldForQuietHours(deps, timer, now))) return;
+  if (!stale && !isAbsent(day, elder.absences)) {
     await deps.checkIns.createCheckIn({
       elderId,
       localDate: day,
@@ -78,8 +81,8 @@ export async function firePrompt(deps: AppDeps, timer: ClaimedTimer, now: Date):
     }));
     await deps.timers.schedule(rungs);
   }
-  // Tomorrow's prompt replaces this timer (same id), so completing this one leaves it in place.
-  await scheduleCheckIns(deps, elder, new Date(Math.max(promptedAt.getTime(), now.getTime())));
+  // The next prompt replaces this timer (same id), so completing this one leaves it in place.
+  await scheduleCheckIns(deps, elder, stale ? new Date(now.getTime() - 1) : promptedAt);
 }
 
 /** Rung timer: one step of the ladder, only while the check-in is still unanswered. */

@@ -13,8 +13,24 @@ export interface Timer {
   data: Record<string, unknown>;
 }
 
-/** Due timers are spread over this many index partitions per minute. */
+/**
+ * Due timers are spread over this many index partitions per hour bucket, so
+ * the 09:00 wave (100,000 prompts due in one minute) lands on 16 keys, not one.
+ */
 export const timerShards = 16;
+
+/** UTC hour bucket 'YYYYMMDDHH' of an instant: the due index's partition, with the shard. */
+export function hourKey(at: Date): string {
+  return at.toISOString().slice(0, 13).replace(/[-T]/g, '');
+}
+
+/** The hour buckets from `from` to `to`, inclusive. */
+export function hoursBetween(from: Date, to: Date): string[] {
+  const hours: string[] = [];
+  const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate(), from.getUTCHours());
+  for (let t = start; t <= to.getTime(); t += 3600_000) hours.push(hourKey(new Date(t)));
+  return hours;
+}
 
 /** A stable shard for a timer id (FNV-1a). */
 export function shardOf(id: string, shards = timerShards): number {

@@ -8,13 +8,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { minuteKey } from '../domain/schedule.js';
-import { shardOf, timerShards, type Timer } from '../domain/timer.js';
+import { hourKey, shardOf, timerShards, type Timer } from '../domain/timer.js';
 import type { ClaimedTimer, Timers } from '../ports.js';
 import { byDue, entity, keys } from './keys.js';
 import { attr, index } from './table.js';
 
-/** Timers on the one table: GSI2 holds them by due minute and shard until they are done. */
+/** Timers on the one table: GSI2 holds them by due hour and shard, sorted by due instant, until they are done. */
 export class DynamoTimers implements Timers {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -26,8 +25,8 @@ export class DynamoTimers implements Timers {
     return {
       ...keys.timer(t.id),
       [attr.entity]: entity.timer,
-      [attr.gsi2pk]: byDue.bucket(minuteKey(new Date(t.due)), shardOf(t.id, this.shards)),
-      [attr.gsi2sk]: t.id,
+      [attr.gsi2pk]: byDue.bucket(hourKey(new Date(t.due)), shardOf(t.id, this.shards)),
+      [attr.gsi2sk]: byDue.sort(new Date(t.due).toISOString(), t.id),
       id: t.id,
       kind: t.kind,
       due: t.due,
@@ -65,7 +64,7 @@ export class DynamoTimers implements Timers {
     return got.Item ? { id: got.Item.id, kind: got.Item.kind, due: got.Item.due, data: got.Item.data } : null;
   }
 
-  async due(minute: string, shard: number): Promise<ClaimedTimer[]> {
+  async due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]> {
     const out: ClaimedTimer[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -73,9 +72,9 @@ export class DynamoTimers implements Timers {
         new QueryCommand({
           TableName: this.table,
           IndexName: index.byDue,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': attr.gsi2pk },
-          ExpressionAttributeValues: { ':pk': byDue.bucket(minute, shard) },
+          KeyConditionExpression: '#pk = :pk AND #sk <= :upTo',
+          ExpressionAttributeNames: { '#pk': attr.gsi2pk, '#sk': attr.gsi2sk },
+          ExpressionAttributeValues: { ':pk': byDue.bucket(hour, shard), ':upTo': byDue.upTo(upTo) },
           ExclusiveStartKey: start,
         }),
       );
@@ -141,17 +140,17 @@ export class DynamoTimers implements Timers {
     const got = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: keys.tickCursor(), ConsistentRead: true }),
     );
-    return typeof got.Item?.minute === 'string' ? got.Item.minute : null;
+    return typeof got.Item?.upTo === 'string' ? got.Item.upTo : null;
   }
 
-  async advanceCursor(minute: string): Promise<void> {
+  async advanceCursor(upTo: string): Promise<void> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.tickCursor(), [attr.entity]: entity.tickCursor, minute },
-          ConditionExpression: 'attribute_not_exists(PK) OR minute < :m',
-          ExpressionAttributeValues: { ':m': minute },
+          Item: { ...keys.tickCursor(), [attr.entity]: entity.tickCursor, upTo },
+          ConditionExpression: 'attribute_not_exists(PK) OR upTo < :upTo',
+          ExpressionAttributeValues: { ':upTo': upTo },
         }),
       );
     } catch (err) {

@@ -53,9 +53,12 @@ export const keys = {
   alertRef: (personId: string, alertId: string): Key => ({ PK: personPk(personId), SK: `ALERT#${alertId}` }),
 };
 
-/** GSI2: timers due in a UTC minute ('YYYYMMDDHHmm'), spread over shards. */
+/** GSI2: timers by UTC hour bucket ('YYYYMMDDHH') and shard, sorted by due instant. */
 export const byDue = {
-  bucket: (minute: string, shard: number): string => `DUE#${minute}#${shard}`,
+  bucket: (hour: string, shard: number): string => `DUE#${hour}#${shard}`,
+  sort: (dueIso: string, timerId: string): string => `${dueIso}#${timerId}`,
+  /** Sorts after every timer due at or before `at`. */
+  upTo: (at: Date): string => `${at.toISOString()}~`,
 };
 
 /** GSI1 for alerts: a zone's alerts by state and age. */

@@ -4,7 +4,7 @@ import { createMediatorInvite } from '../../bot/app/admin.js';
 import { invitePayload } from '../../bot/domain/invite.js';
 import { botInfoFrom } from '../../bot/channels/telegram/bot.js';
 import { handleWebhook, type HttpResponse } from '../../bot/channels/telegram/webhook.js';
-import { loadNetworkFile } from '../../bot/network.js';
+import { loadNetworkFile, type Network } from '../../bot/network.js';
 import { createRuntime, type Runtime } from '../../bot/runtime.js';
 import { DynamoStore } from '../../bot/store/dynamo-store.js';
 import { randomIds } from '../../bot/system.js';
@@ -45,14 +45,14 @@ export class World {
     readonly scan: () => Promise<Record<string, unknown>[]>,
   ) {}
 
-  static async start(): Promise<World> {
+  static async start(options: { network?: Partial<Network>; at?: string } = {}): Promise<World> {
     const api = await startFakeBotApi({ botUsername });
     const { doc, tableName } = await testTable();
-    const clock = new TestClock();
+    const clock = new TestClock(options.at ? new Date(options.at) : undefined);
     const runtime = createRuntime({
       doc,
       table: tableName,
-      network: loadNetworkFile('network/brescia.json'),
+      network: { ...loadNetworkFile('network/brescia.json'), ...options.network },
       token: api.token,
       apiRoot: api.apiRoot,
       botInfo: botInfoFrom(api.token, botUsername),
@@ -84,6 +84,12 @@ export class World {
         afterUpdate: () => this.runtime.outbox.drain(),
       },
     );
+  }
+
+  /** Sets the clock to `at` and runs the tick there, as the scheduled event would; then sends what it queued. */
+  async tickAt(at: string | Date) {
+    this.clock.current = new Date(at);
+    return this.runtime.tick(new Date(at));
   }
 
   user(firstName: string, languageCode = 'it'): Person {
