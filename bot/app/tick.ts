@@ -53,7 +53,8 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
   const concurrency = options.concurrency ?? timers.shards;
   for (const hour of hours) {
     for (let i = 0; i < shards.length; i += concurrency) {
-      await Promise.all(
+      // Every shard runs to its end (or its own failure) before the tick reports.
+      const results = await Promise.allSettled(
         shards.slice(i, i + concurrency).map(async (shard) => {
           for (const timer of await timers.due(hour, shard, now)) {
             const result = await fire(deps, timer, now, options, lease);
@@ -62,6 +63,8 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
           }
         }),
       );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   }
   if (report.waiting === 0) {

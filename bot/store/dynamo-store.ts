@@ -63,6 +63,20 @@ function expired(item: Record<string, unknown> | undefined, now: Date): boolean 
   return typeof item?.[attr.ttl] === 'number' && (item[attr.ttl] as number) <= epoch(now);
 }
 
+/** A person as stored: the profile plus the GSI1 keys that list people of a role in a zone. */
+export function personItem(person: Person): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    ...keys.person(person.id),
+    [attr.entity]: entity.person,
+    ...person,
+  };
+  if (person.role && person.zoneId) {
+    item[attr.gsi1pk] = byList.zoneRole(person.zoneId, person.role);
+    item[attr.gsi1sk] = byList.status(person.volunteer?.status ?? 'active', person.id);
+  }
+  return item;
+}
+
 /** The single-table Store on DynamoDB (AWS or DynamoDB Local). */
 export class DynamoStore implements Store {
   constructor(
@@ -71,16 +85,7 @@ export class DynamoStore implements Store {
   ) {}
 
   private personItem(person: Person): Record<string, unknown> {
-    const item: Record<string, unknown> = {
-      ...keys.person(person.id),
-      [attr.entity]: entity.person,
-      ...person,
-    };
-    if (person.role && person.zoneId) {
-      item[attr.gsi1pk] = byList.zoneRole(person.zoneId, person.role);
-      item[attr.gsi1sk] = byList.status(person.volunteer?.status ?? 'active', person.id);
-    }
-    return item;
+    return personItem(person);
   }
 
   async findPersonByChannel(ref: ChannelRef): Promise<Person | null> {

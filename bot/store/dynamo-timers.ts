@@ -21,7 +21,8 @@ export class DynamoTimers implements Timers {
     readonly shards = timerShards,
   ) {}
 
-  private item(t: Timer): Record<string, unknown> {
+  /** The stored item of a timer (also used to seed tests in bulk). */
+  item(t: Timer): Record<string, unknown> {
     return {
       ...keys.timer(t.id),
       [attr.entity]: entity.timer,
