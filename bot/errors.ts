@@ -33,3 +33,17 @@ export class LinkUnavailableError extends Error {
     super('relative link missing or already decided');
   }
 }
+
+export class OfferTakenError extends Error {
+  override name = 'OfferTakenError';
+  constructor(requestId: string) {
+    super(`request ${requestId} is no longer open to this volunteer`);
+  }
+}
+
+export class RequestChangedError extends Error {
+  override name = 'RequestChangedError';
+  constructor(requestId: string) {
+    super(`request ${requestId} is not in the state this action needs`);
+  }
+}

@@ -58,6 +58,14 @@ export const networkSchema = z
       times: z.array(hhmm).min(1).max(9),
       ladder: z.array(rungSchema).min(1).max(rungs.length),
     }),
+    requests: z.object({
+      waveTimeoutMinutes: minutes,
+      wave1Size: z.number().int().min(1).max(10),
+      wave2Size: z.number().int().min(1).max(20),
+      wave2RadiusFactor: z.number().min(1).max(5),
+      /** Closed requests leave the table this many days after closing. */
+      retentionDays: z.number().int().min(1).max(3650),
+    }),
     alerts: z.object({
       /** An alert nobody acknowledged within this goes to every mediator of the network… */
       escalateAfterMinutes: minutes,

@@ -15,6 +15,10 @@ export interface OutboundMessage {
   replies: Reply[];
   /** Emergencies pass quiet hours; everything else to elders and volunteers waits for them to end. */
   emergency?: boolean;
+  /** Edit this earlier message (its id in the chat) instead of sending a new one. */
+  edit?: number;
+  /** Report where the message landed (`DeliveryEvents.delivered`), so it can be edited later. */
+  track?: { requestId: string; field: 'offer' | 'assigned'; volunteerId: string };
 }
 
 /** Hands messages to the sender: an in-process queue locally, SQS on AWS. */
@@ -28,4 +32,6 @@ export interface DeliveryEvents {
   unreachable(personId: string, message: OutboundMessage): Promise<void>;
   /** Retries are spent: the message is kept and must surface as an alert. */
   undeliverable(message: OutboundMessage, reason: string): Promise<void>;
+  /** A tracked message was sent: `ref` is "chat:message" of its first reply. */
+  delivered(message: OutboundMessage, ref: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '
 import type { Invite } from './domain/invite.js';
 import type { Alert, CheckIn } from './domain/alert.js';
 import type { Timer } from './domain/timer.js';
+import type { HelpRequest } from './domain/request.js';
 import type { Reply } from './flows/types.js';
 
 /** A conversation in progress: which flow, which step, what was collected. */
@@ -146,4 +147,26 @@ export interface Alerts {
   resolve(id: string, by: string, at: Date): Promise<Alert | null>;
   /** A zone's alerts that are not resolved, oldest first. */
   openAlerts(zoneId: string): Promise<Alert[]>;
+}
+
+export interface Requests {
+  createRequest(request: HelpRequest): Promise<void>;
+  getRequest(id: string): Promise<HelpRequest | null>;
+  /** An elder's requests, oldest first (the last 50). */
+  requestsOf(elderId: string): Promise<HelpRequest[]>;
+  openRequests(zoneId: string): Promise<HelpRequest[]>;
+  /** First accept wins: OfferTakenError unless open, offered to this volunteer and not excluded. */
+  accept(id: string, volunteerId: string, now: Date): Promise<HelpRequest>;
+  assignByHand(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
+  recordOffers(request: HelpRequest, volunteerIds: string[], wave: number): Promise<HelpRequest>;
+  recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void>;
+  decline(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
+  release(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
+  markDone(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
+  close(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
+  cancel(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
+  /** Approved, available volunteers indexed in these geohash cells, and how many items were read. */
+  volunteersInCells(cells: string[]): Promise<{ people: Person[]; itemsRead: number }>;
+  /** The elder and their private details in one read. */
+  elderDetails(elderId: string): Promise<{ elder: Person | null; details: PrivateDetails }>;
 }

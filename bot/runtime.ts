@@ -13,6 +13,7 @@ import type { Network } from './network.js';
 import type { Clock, Ids } from './ports.js';
 import { DynamoDeliveryLog } from './store/delivery-log.js';
 import { DynamoCheckIns } from './store/dynamo-checkins.js';
+import { DynamoRequests } from './store/dynamo-requests.js';
 import { DynamoStore } from './store/dynamo-store.js';
 import { DynamoTimers } from './store/dynamo-timers.js';
 import { randomIds, systemClock } from './system.js';
@@ -72,6 +73,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         store: new DynamoStore(doc, table),
         timers: new DynamoTimers(doc, table),
         checkIns,
+        requests: new DynamoRequests(doc, table),
         alerts: checkIns,
         outbox,
         network: options.network,

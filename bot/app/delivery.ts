@@ -25,5 +25,10 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
       const key = createHash('sha256').update(message.id).digest('base64url').slice(0, 16);
       await raiseUnreachable(d, person, d.clock.now(), 'undeliverable', key);
     },
+    async delivered(message: OutboundMessage, ref: string) {
+      if (!message.track) return;
+      const { requestId, field, volunteerId } = message.track;
+      await deps().requests.recordMessage(requestId, field, volunteerId, ref);
+    },
   };
 }

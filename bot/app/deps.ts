@@ -1,6 +1,6 @@
 import type { Network } from '../network.js';
 import type { Outbox } from '../outbound.js';
-import type { Alerts, CheckIns, Clock, Ids, Messenger, Store, Timers } from '../ports.js';
+import type { Alerts, CheckIns, Clock, Ids, Messenger, Requests, Store, Timers } from '../ports.js';
 
 /** The ports every use case receives. */
 export interface AppDeps {
@@ -13,4 +13,5 @@ export interface AppDeps {
   checkIns: CheckIns;
   alerts: Alerts;
   outbox: Outbox;
+  requests: Requests;
 }

@@ -47,6 +47,10 @@ export interface VolunteerProfile {
   days: Weekday[];
   dayParts: DayPart[];
   languages: string[];
+  /** Off with /away, on with /available; absent means available. */
+  available?: boolean;
+  /** When they were assigned tasks (ISO), the last few: fairness counts the last 7 days. */
+  recentTasks?: string[];
   decidedBy?: string;
   decidedAt?: string;
 }
@@ -72,6 +76,8 @@ export interface Person {
   checkInDays?: Weekday[];
   /** Elder: planned absences (local dates, inclusive) that pause check-ins. */
   absences?: { from: string; to: string }[];
+  /** Elder: volunteers who helped before (continuity). */
+  helpedBy?: string[];
   /** When a channel last said this person cannot be reached (blocked the bot…); cleared when they write again. */
   unreachableAt?: string;
   volunteer?: VolunteerProfile;

@@ -46,6 +46,8 @@ export interface Reply {
   /** Replace the message whose button was pressed instead of sending a new one. */
   edit?: boolean;
   document?: { filename: string; content: string };
+  /** A voice note passed on as it is (the channel's own file id); the text is its caption. */
+  voice?: string;
 }
 
 export function reply(text: string, params?: Params, extra: Omit<Reply, 'text' | 'params'> = {}): Reply {

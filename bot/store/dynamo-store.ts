@@ -10,7 +10,15 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '../domain/person.js';
+import {
+  isActiveVolunteer,
+  type ChannelRef,
+  type Person,
+  type PrivateDetails,
+  type Role,
+  type VolunteerStatus,
+} from '../domain/person.js';
+import { cellOf } from '../domain/cells.js';
 import type { Invite } from '../domain/invite.js';
 import type { FlowState, RelativeLink, Store } from '../ports.js';
 import {
@@ -20,7 +28,7 @@ import {
   InviteUnavailableError,
   LinkUnavailableError,
 } from '../errors.js';
-import { byList, entity, idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
+import { byCell, byList, entity, idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
 import { attr, index } from './table.js';
 import { timerIds } from '../domain/timer.js';
 import { rungs } from '../network.js';
@@ -73,6 +81,11 @@ export function personItem(person: Person): Record<string, unknown> {
   if (person.role && person.zoneId) {
     item[attr.gsi1pk] = byList.zoneRole(person.zoneId, person.role);
     item[attr.gsi1sk] = byList.status(person.volunteer?.status ?? 'active', person.id);
+  }
+  // Only approved, available volunteers are in the geo index: routing never sees the others.
+  if (isActiveVolunteer(person) && person.volunteer?.available !== false && person.place) {
+    item[attr.gsi3pk] = byCell.cell(cellOf(person.place));
+    item[attr.gsi3sk] = person.id;
   }
   return item;
 }

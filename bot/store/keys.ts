@@ -18,6 +18,8 @@ export const entity = {
   elderLink: 'elderLink',
   processed: 'processed',
   timer: 'timer',
+  request: 'request',
+  requestRef: 'requestRef',
   tickCursor: 'tickCursor',
   checkIn: 'checkIn',
   alert: 'alert',
@@ -49,6 +51,12 @@ export const keys = {
   /** In the elder's partition: erased with the elder. */
   checkIn: (elderId: string, localDate: string): Key => ({ PK: personPk(elderId), SK: `CHK#${localDate}` }),
   alert: (alertId: string): Key => ({ PK: `ALERT#${alertId}`, SK: 'ALERT' }),
+  request: (requestId: string): Key => ({ PK: `REQ#${requestId}`, SK: 'REQ' }),
+  /** The elder's pointer to a request about them: listing and erasure. */
+  requestRef: (elderId: string, requestId: string): Key => ({
+    PK: personPk(elderId),
+    SK: `REQ#${requestId}`,
+  }),
   /** Pointer in the person's partition to an alert about them, so erasure finds it. */
   alertRef: (personId: string, alertId: string): Key => ({ PK: personPk(personId), SK: `ALERT#${alertId}` }),
 };
@@ -73,7 +81,19 @@ export const skPrefix = {
   inviteRef: 'INV#',
   checkIn: 'CHK#',
   alertRef: 'ALERT#',
+  requestRef: 'REQ#',
 } as const;
+
+/** GSI3: approved, available volunteers by geohash cell (sparse: others carry no GSI3 keys). */
+export const byCell = {
+  cell: (cell: string): string => `CELL#${cell}`,
+};
+
+/** GSI1 for requests: a zone's requests by state and age. */
+export const requestList = {
+  zone: (zoneId: string): string => `ZONE#${zoneId}#requests`,
+  sort: (state: string, createdAt: string, requestId: string): string => `${state}#${createdAt}#${requestId}`,
+};
 
 /** GSI1: people of a role in a zone, sorted by status then id. */
 export const byList = {

@@ -65,6 +65,7 @@ function harness(time = new VirtualTime(), deps: Partial<TelegramSenderDeps> = {
   const events: DeliveryEvents = {
     unreachable: async (personId, m) => void h.unreachable.push([personId, m.id]),
     undeliverable: async (m, reason) => void h.undeliverable.push([m.id, reason]),
+    delivered: async () => undefined,
   };
   api.config.use(async (prev, method, payload, signal) => {
     const stamp: Stamp = { chat: (payload as { chat_id: number }).chat_id, at: time.now() };

@@ -14,7 +14,9 @@ export async function sendReplies(
 ) {
   for (const r of replies) {
     const { text, markup } = renderReply(lang, r, botUsername);
-    if (r.document) {
+    if (r.voice) {
+      await api.sendVoice(chatId, r.voice, { caption: text, parse_mode: 'HTML' });
+    } else if (r.document) {
       await api.sendDocument(
         chatId,
         new InputFile(Buffer.from(r.document.content, 'utf8'), r.document.filename),

@@ -49,7 +49,7 @@ type Outcome = keyof SendResult | 'busy';
 
 /** How one reply ended. */
 type ReplyResult =
-  | { ok: true }
+  | { ok: true; messageId?: number }
   | { ok: false; kind: 'unreachable' | 'rejected' | 'exhausted'; reason: string; code: number | string };
 
 /** Telegram said the bot itself is misconfigured (bad token, wrong API root): no message is to blame. */
@@ -133,6 +133,9 @@ export class TelegramSender {
       }
       for (let done = claim.sentReplies; done < message.replies.length;) {
         const r = await this.sendReply(chatId, message, message.replies[done] as Reply);
+        if (r.ok && done === 0 && message.track && r.messageId) {
+          await events.delivered(message, `${chatId}:${r.messageId}`);
+        }
         if (!r.ok && r.kind === 'unreachable') {
           this.logLine({ msg: 'telegram recipient unreachable', id: message.id, code: 403 });
           await events.unreachable(message.personId, message);
@@ -173,9 +176,14 @@ export class TelegramSender {
       let code: number | 'network';
       try {
         // Nothing may be awaited between acquire() and this call: the limiter's slot is now.
-        await this.call(chatId, message.lang, reply);
-        return { ok: true };
+        const sent = await this.call(chatId, message, reply);
+        return {
+          ok: true,
+          messageId: typeof sent === 'object' ? (sent as { message_id?: number }).message_id : undefined,
+        };
       } catch (err) {
+        // An edit of a message that is gone or already says this: nothing left to do.
+        if (message.edit && err instanceof GrammyError && err.error_code === 400) return { ok: true };
         if (err instanceof GrammyError && err.error_code === 429) {
           const retryAfter = err.parameters.retry_after ?? 1;
           this.limiter.pauseUntil(time.now() + retryAfter * 1000);
@@ -204,13 +212,25 @@ export class TelegramSender {
     }
   }
 
-  private call(chatId: number, lang: string, reply: Reply): Promise<unknown> {
-    const { text, markup } = renderReply(lang, reply, this.deps.botUsername());
+  private call(chatId: number, message: OutboundMessage, reply: Reply): Promise<unknown> {
+    const { text, markup, inline } = renderReply(message.lang, reply, this.deps.botUsername());
     // grammY types its signal with the abort-controller polyfill; Node's own AbortSignal works the same.
     const signal = AbortSignal.timeout(this.callTimeoutMs) as unknown as GrammySignal;
     if (reply.document) {
       const file = new InputFile(Buffer.from(reply.document.content, 'utf8'), reply.document.filename);
       return this.deps.api.sendDocument(chatId, file, { caption: text, parse_mode: 'HTML' }, signal);
+    }
+    if (reply.voice) {
+      return this.deps.api.sendVoice(chatId, reply.voice, { caption: text, parse_mode: 'HTML' }, signal);
+    }
+    if (message.edit) {
+      return this.deps.api.editMessageText(
+        chatId,
+        message.edit,
+        text,
+        { parse_mode: 'HTML', reply_markup: inline },
+        signal,
+      );
     }
     return this.deps.api.sendMessage(chatId, text, { parse_mode: 'HTML', reply_markup: markup }, signal);
   }
