@@ -30,7 +30,42 @@ export const envParts = {
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters: A-Z, a-z, 0-9, _ and -'),
   },
+  /** Where outbound messages go: an SQS queue on AWS; without it, an in-process queue. */
+  outbox: {
+    OUTBOX_QUEUE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  },
+  /** Placeholders until the WhatsApp issue: only the webhook verification uses them yet. */
+  whatsapp: {
+    WHATSAPP_VERIFY_TOKEN: z.string().min(16, 'at least 16 characters'),
+    WHATSAPP_APP_SECRET: z.string().optional(),
+    WHATSAPP_ACCESS_TOKEN: z.string().optional(),
+  },
 } as const;
+
+/**
+ * Secrets, and the variable naming the Secrets Manager secret each comes from.
+ * A secret with one variable holds its value as a plain string; one with
+ * several holds a JSON object keyed by the variable names. Infra sets the ARN
+ * variables and grants the reads from this table.
+ */
+export const secretSources = {
+  telegramBotToken: { arnVariable: 'TELEGRAM_BOT_TOKEN_ARN', variables: ['TELEGRAM_BOT_TOKEN'] },
+  telegramWebhookSecret: {
+    arnVariable: 'TELEGRAM_WEBHOOK_SECRET_ARN',
+    variables: ['TELEGRAM_WEBHOOK_SECRET'],
+  },
+  whatsapp: {
+    arnVariable: 'WHATSAPP_SECRETS_ARN',
+    variables: ['WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'],
+  },
+} as const satisfies Record<string, SecretSource>;
+
+export interface SecretSource {
+  /** The environment variable holding the secret's ARN. */
+  arnVariable: string;
+  /** The variables the secret provides. */
+  variables: readonly string[];
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -158,7 +158,12 @@ export interface Requests {
   /** First accept wins: OfferTakenError unless open, offered to this volunteer and not excluded. */
   accept(id: string, volunteerId: string, now: Date): Promise<HelpRequest>;
   assignByHand(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
-  recordOffers(request: HelpRequest, volunteerIds: string[], wave: number): Promise<HelpRequest>;
+  recordOffers(
+    request: HelpRequest,
+    volunteerIds: string[],
+    wave: number,
+    stage: number,
+  ): Promise<HelpRequest>;
   recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void>;
   decline(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   release(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
@@ -167,6 +172,9 @@ export interface Requests {
   cancel(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
   /** Approved, available volunteers indexed in these geohash cells, and how many items were read. */
   volunteersInCells(cells: string[]): Promise<{ people: Person[]; itemsRead: number }>;
-  /** The elder and their private details in one read. */
-  elderDetails(elderId: string): Promise<{ elder: Person | null; details: PrivateDetails }>;
+  /** The elder, their private details and the followers' profiles, in one read. */
+  elderDetails(
+    elderId: string,
+    followerIds?: string[],
+  ): Promise<{ elder: Person | null; details: PrivateDetails; followers: Person[] }>;
 }

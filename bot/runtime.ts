@@ -9,8 +9,11 @@ import { TelegramMessenger } from './channels/telegram/messenger.js';
 import { systemTime, type TimeSource } from './channels/telegram/rate-limiter.js';
 import { TelegramSender, type TelegramSenderDeps } from './channels/telegram/sender.js';
 import { InProcessOutbox } from './in-process-outbox.js';
+import { countingAlerts, countingCheckIns, type Count } from './metrics.js';
 import type { Network } from './network.js';
+import type { Outbox } from './outbound.js';
 import type { Clock, Ids } from './ports.js';
+import { SqsOutbox, type SqsSender } from './sqs-outbox.js';
 import { DynamoDeliveryLog } from './store/delivery-log.js';
 import { DynamoCheckIns } from './store/dynamo-checkins.js';
 import { DynamoRequests } from './store/dynamo-requests.js';
@@ -32,12 +35,22 @@ export interface RuntimeOptions {
   /** Send in the background as soon as messages are queued (npm start). */
   autoDrain?: boolean;
   sender?: Partial<Omit<TelegramSenderDeps, 'api' | 'log' | 'events' | 'botUsername' | 'time'>>;
+  /**
+   * Queue outbound messages on SQS (AWS: `OUTBOX_QUEUE_URL`), for the outbox
+   * sender Lambda to send. Without it they wait in this process until drained.
+   */
+  outbox?: { queueUrl: string; client: SqsSender };
+  /** Counts check-ins and alerts as they happen (CloudWatch metrics on AWS). */
+  count?: Count;
 }
 
-export interface Runtime {
+/** An outbox the runtime can flush after a turn or a tick (a no-op for SQS). */
+export type DrainableOutbox = Outbox & { drain(): Promise<void> };
+
+export interface Runtime<O extends DrainableOutbox = InProcessOutbox> {
   bot: Bot<BotContext>;
   deps: AppDeps;
-  outbox: InProcessOutbox;
+  outbox: O;
   sender: TelegramSender;
   deliveryLog: DynamoDeliveryLog;
   tick(now: Date, options?: Partial<TickOptions>): Promise<TickReport>;
@@ -49,8 +62,10 @@ let tickRuns = 0;
  * Wires the Telegram bot, the stores, the outbox and the sender to the use
  * cases: one place, used by the webhook, the tick, the local runner and the tests.
  */
-export function createRuntime(options: RuntimeOptions): Runtime {
-  const { doc, table } = options;
+export function createRuntime(options: RuntimeOptions & { outbox?: undefined }): Runtime;
+export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>;
+export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox> {
+  const { doc, table, count } = options;
   const checkIns = new DynamoCheckIns(doc, table);
   const deliveryLog = new DynamoDeliveryLog(doc, table);
   let deps!: AppDeps;
@@ -66,15 +81,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         clock: () => (options.clock ?? systemClock).now(),
         ...options.sender,
       });
-      const outbox = new InProcessOutbox((messages) => sender.send(messages), {
-        autoDrain: options.autoDrain,
-      });
+      const outbox = options.outbox
+        ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
+        : new InProcessOutbox((messages) => sender.send(messages), { autoDrain: options.autoDrain });
       deps = {
         store: new DynamoStore(doc, table),
         timers: new DynamoTimers(doc, table),
-        checkIns,
+        checkIns: count ? countingCheckIns(checkIns, count, options.network) : checkIns,
         requests: new DynamoRequests(doc, table),
-        alerts: checkIns,
+        alerts: count ? countingAlerts(checkIns, count) : checkIns,
         outbox,
         network: options.network,
         clock: options.clock ?? systemClock,
@@ -86,7 +101,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     { token: options.token, apiRoot: options.apiRoot, botInfo: options.botInfo },
   );
-  const outbox = deps.outbox as InProcessOutbox;
+  const outbox = deps.outbox as DrainableOutbox;
   return {
     bot,
     deps,

@@ -7,6 +7,7 @@ import { reply, type Param, type Reply } from '../flows/types.js';
 import { findNeighbourhood, findZone } from '../network.js';
 import type { ClaimedTimer } from '../ports.js';
 import type { AppDeps } from './deps.js';
+import { whenParam } from './request-text.js';
 import { allMediators, mediatorsFor, messagesTo } from './notify.js';
 import type { Turn } from './turn.js';
 
@@ -26,17 +27,28 @@ async function alertCard(
     phone: phone ?? { t: 'profile.none' },
     role: subject?.role ? { t: `roles.${subject.role}` } : '',
   };
+  const request = alert.requestId ? await deps.requests.getRequest(alert.requestId) : null;
+  if (request) {
+    params.category = { t: `categories.${request.category}` };
+    params.when = whenParam(request);
+  }
   const text = escalated ? 'alert.escalated' : `alert.card`;
+  const second =
+    request && alert.kind !== 'worried'
+      ? { label: 'buttons.assignVolunteer', data: actionData('ra', request.id) }
+      : { label: 'buttons.reachedAllWell', data: actionData('ar', alert.id) };
   return reply(
     text,
     { ...params, body: { t: `alert.kind.${alert.kind}`, params } },
     {
       buttons: [
         [{ label: 'buttons.handling', data: actionData('ak', alert.id) }],
-        [{ label: 'buttons.reachedAllWell', data: actionData('ar', alert.id) }],
-        ...(subject?.role === 'elder'
-          ? [[{ label: 'buttons.checkInSettings', data: actionData('cs', subject.id) }]]
-          : []),
+        [second],
+        ...(subject?.role === 'elder' && alert.kind === 'needsHelp'
+          ? [[{ label: 'buttons.askVolunteer', data: actionData('rq', subject.id) }]]
+          : subject?.role === 'elder' && !request
+            ? [[{ label: 'buttons.checkInSettings', data: actionData('cs', subject.id) }]]
+            : []),
       ],
     },
   );
@@ -48,6 +60,7 @@ export interface RaiseAlert {
   subject: Person;
   zoneId: string;
   localDate?: string;
+  requestId?: string;
   emergency?: boolean;
 }
 
@@ -68,6 +81,7 @@ export async function raiseAlert(
     personId: input.subject.id,
     createdAt: now.toISOString(),
     ...(input.localDate ? { localDate: input.localDate } : {}),
+    ...(input.requestId ? { requestId: input.requestId } : {}),
     notified: [],
   });
   const mediators = (await mediatorsFor(deps, input.zoneId)).filter((m) => m.id !== input.subject.id);

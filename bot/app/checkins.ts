@@ -206,7 +206,15 @@ export async function elderNeedsHelp(turn: Turn): Promise<void> {
   await deps.outbox.enqueue(
     relatives.flatMap((r) => messagesTo(r, `help.${person.id}.${key}`, [card], true)),
   );
-  turn.say(reply('elder.helpSent', { count: relatives.length + told.length }));
+  turn.say(
+    reply(
+      'elder.helpSent',
+      { count: relatives.length + told.length },
+      {
+        buttons: [[{ label: 'buttons.askVolunteer', data: actionData('rq') }]],
+      },
+    ),
+  );
 }
 
 /** A relative or mediator heard from the elder: the check-in closes as if the elder answered. */

@@ -5,7 +5,15 @@ import { nextEditStep, nextOnboardingStep, steps, type Answer, type StepId } fro
 import { reply } from '../flows/types.js';
 import { completeOnboarding, declineConsent } from './onboarding.js';
 import { applyEdit } from './profile.js';
+import { createHelpRequest } from './requests.js';
+import { nextRequestStep } from '../flows/request-steps.js';
 import type { Turn } from './turn.js';
+
+type StepFlow = 'onboarding' | 'edit' | 'request';
+
+export function isStepFlow(flow: string | null): flow is StepFlow {
+  return flow === 'onboarding' || flow === 'edit' || flow === 'request';
+}
 
 export function stepContext(turn: Turn, draft: Draft = turn.draft) {
   return {
@@ -17,7 +25,7 @@ export function stepContext(turn: Turn, draft: Draft = turn.draft) {
 }
 
 /** Asks the question of a step and remembers that it is the current one. */
-export function ask(turn: Turn, flow: 'onboarding' | 'edit', step: StepId, draft: Draft): void {
+export function ask(turn: Turn, flow: StepFlow, step: StepId, draft: Draft): void {
   turn.setFlow(flow, step, draft);
   turn.say(...steps[step].ask(stepContext(turn, draft)));
 }
@@ -26,7 +34,7 @@ export function ask(turn: Turn, flow: 'onboarding' | 'edit', step: StepId, draft
 export function askAgain(turn: Turn, reason?: string): void {
   if (reason) turn.say(reply(reason));
   const step = turn.step as StepId;
-  if ((turn.flow === 'onboarding' || turn.flow === 'edit') && step in steps) {
+  if (isStepFlow(turn.flow) && step in steps) {
     turn.say(...steps[step].ask(stepContext(turn)));
   }
 }
@@ -35,7 +43,7 @@ export function askAgain(turn: Turn, reason?: string): void {
 export async function answerStep(turn: Turn, answer: Answer): Promise<void> {
   const flow = turn.flow;
   const step = turn.step as StepId;
-  if ((flow !== 'onboarding' && flow !== 'edit') || !(step in steps)) return;
+  if (!isStepFlow(flow) || !(step in steps)) return;
   const outcome = steps[step].answer(stepContext(turn), answer);
   switch (outcome.kind) {
     case 'retry':
@@ -57,9 +65,15 @@ export async function answerStep(turn: Turn, answer: Answer): Promise<void> {
       if (step === 'lang' && isLang(draft.lang) && draft.lang !== turn.person.lang) {
         await turn.savePerson({ ...turn.person, lang: draft.lang });
       }
-      const following = flow === 'onboarding' ? nextOnboardingStep(step, draft) : nextEditStep(step, draft);
+      const following =
+        flow === 'onboarding'
+          ? nextOnboardingStep(step, draft)
+          : flow === 'request'
+            ? nextRequestStep(step, draft)
+            : nextEditStep(step, draft);
       if (following) ask(turn, flow, following, draft);
       else if (flow === 'onboarding') await completeOnboarding(turn, draft);
+      else if (flow === 'request') await createHelpRequest(turn, draft);
       else await applyEdit(turn, draft);
     }
   }

@@ -28,7 +28,7 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
     async delivered(message: OutboundMessage, ref: string) {
       if (!message.track) return;
       const { requestId, field, volunteerId } = message.track;
-      await deps().requests.recordMessage(requestId, field, volunteerId, ref);
+      await deps().requests.recordMessage(requestId, field, volunteerId, `${ref}:${message.lang}`);
     },
   };
 }

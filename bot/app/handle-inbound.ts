@@ -4,10 +4,24 @@ import { isLang } from '../i18n.js';
 import { parseButtonData } from '../flows/button-data.js';
 import type { Hints } from '../flows/draft.js';
 import { reply, type Inbound, type Reply } from '../flows/types.js';
-import { answerStep, askAgain } from './conversation.js';
+import { answerStep, askAgain, isStepFlow } from './conversation.js';
 import type { AppDeps } from './deps.js';
 import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts.js';
 import { markUnreachable } from './delivery.js';
+import {
+  acceptOffer,
+  assignByHand,
+  assignList,
+  cancelRequest,
+  confirmDone,
+  declineOffer,
+  listRequests,
+  releaseTask,
+  setAvailable,
+  startRequest,
+  taskDone,
+  wellbeing,
+} from './requests.js';
 import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins.js';
 import { mainMenu } from './menu.js';
 import { start } from './onboarding.js';
@@ -38,6 +52,10 @@ export const commands = [
   'profile',
   'language',
   'invite',
+  'request',
+  'requests',
+  'available',
+  'away',
   'pause',
   'elders',
   'pending',
@@ -100,7 +118,7 @@ async function dispatch(turn: Turn, input: Inbound): Promise<void> {
     case 'blocked':
       return;
     default:
-      if (turn.flow === 'onboarding' || turn.flow === 'edit') return answerStep(turn, input);
+      if (isStepFlow(turn.flow)) return answerStep(turn, input);
       if (turn.flow === 'forget') return answerForget(turn, null);
       return idle(turn);
   }
@@ -148,6 +166,14 @@ async function command(turn: Turn, name: string, arg: string): Promise<void> {
       return listAlerts(turn);
     case 'elders':
       return listElders(turn);
+    case 'request':
+      return startRequest(turn);
+    case 'requests':
+      return listRequests(turn);
+    case 'available':
+      return setAvailable(turn, true);
+    case 'away':
+      return setAvailable(turn, false);
     case 'pause':
       return startEdit(turn, 'pfrom');
     default:
@@ -193,6 +219,27 @@ async function button(turn: Turn, data: string): Promise<void> {
       return startScheduleEdit(turn, parsed.id, 'time');
     case 'cp':
       return startScheduleEdit(turn, parsed.id, 'pfrom');
+    case 'rq':
+      return startRequest(turn, parsed.id || undefined);
+    case 'oa':
+      return acceptOffer(turn, parsed.id);
+    case 'od':
+      return declineOffer(turn, parsed.id);
+    case 'rd':
+      return taskDone(turn, parsed.id);
+    case 'rr':
+      return releaseTask(turn, parsed.id);
+    case 'rc':
+      return confirmDone(turn, parsed.id);
+    case 'rx':
+      return cancelRequest(turn, parsed.id);
+    case 'wk':
+    case 'ww':
+      return wellbeing(turn, parsed.id, parsed.verb === 'ww');
+    case 'ra':
+      return assignList(turn, parsed.id);
+    case 'rh':
+      return assignByHand(turn, parsed.id);
     case 'ak':
       return acknowledgeAlert(turn, parsed.id);
     case 'ar':

@@ -9,7 +9,10 @@ export function mainMenu(person: Person): Reply[] {
       return [
         reply('menu.elder', undefined, { keyboard: 'elder' }),
         reply('menu.elderInvite', undefined, {
-          buttons: [[{ label: 'buttons.inviteRelative', data: actionData('inv') }]],
+          buttons: [
+            [{ label: 'buttons.askVolunteer', data: actionData('rq') }],
+            [{ label: 'buttons.inviteRelative', data: actionData('inv') }],
+          ],
         }),
       ];
     case 'relative':

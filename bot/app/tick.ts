@@ -2,6 +2,7 @@ import { hoursBetween, type TimerKind } from '../domain/timer.js';
 import type { ClaimedTimer } from '../ports.js';
 import { escalate } from './alerts.js';
 import { firePrompt, fireRung } from './checkins.js';
+import { fireWave } from './routing.js';
 import type { AppDeps } from './deps.js';
 
 export interface TickOptions {
@@ -30,6 +31,7 @@ const handlers: Record<TimerKind, (deps: AppDeps, timer: ClaimedTimer, now: Date
   prompt: firePrompt,
   rung: fireRung,
   escalate: (deps, timer) => escalate(deps, timer),
+  wave: fireWave,
 };
 
 /**

@@ -4,7 +4,7 @@ import type { Reply } from '../flows/types.js';
 import type { FlowState } from '../ports.js';
 import type { AppDeps } from './deps.js';
 
-export type FlowName = 'onboarding' | 'edit' | 'forget';
+export type FlowName = 'onboarding' | 'edit' | 'forget' | 'request';
 
 /**
  * One inbound message being handled: the person, their conversation state and

@@ -82,6 +82,8 @@ export async function decideVolunteer(turn: Turn, volunteerId: string, approve: 
       mediator.id,
       turn.now,
     );
+    // Written again whole so an approved volunteer enters the geo index.
+    if (approve) await deps.store.savePerson(decided);
     turn.say(
       reply(
         approve ? 'volunteer.approvedCard' : 'volunteer.rejectedCard',

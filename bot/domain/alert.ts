@@ -1,4 +1,12 @@
-export const alertKinds = ['missedCheckIn', 'needsHelp', 'unreachable', 'undeliverable'] as const;
+export const alertKinds = [
+  'missedCheckIn',
+  'needsHelp',
+  'unreachable',
+  'undeliverable',
+  'unassignedRequest',
+  'urgentRequest',
+  'worried',
+] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
 export type AlertState = 'open' | 'acknowledged' | 'resolved';
@@ -14,6 +22,8 @@ export interface Alert {
   createdAt: string;
   /** Check-in alerts: the local date of the check-in. */
   localDate?: string;
+  /** Request alerts: the request. */
+  requestId?: string;
   ackBy?: string;
   ackAt?: string;
   resolvedBy?: string;
@@ -28,6 +38,9 @@ export const alertIds = {
   needsHelp: (elderId: string, key: string) => `h.${elderId}.${key}`,
   unreachable: (personId: string, key: string) => `u.${personId}.${key}`,
   undeliverable: (messageId: string) => `d.${messageId}`,
+  unassignedRequest: (requestId: string, round: number) => `q.${requestId}.${round}`,
+  urgentRequest: (requestId: string) => `g.${requestId}`,
+  worried: (requestId: string) => `w.${requestId}`,
 };
 
 export type CheckInState = 'prompted' | 'fine' | 'help' | 'heard';

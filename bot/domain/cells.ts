@@ -26,4 +26,4 @@ export function cellsAround(point: LatLon, km: number): string[] {
 }
 
 /** Search rings in km: each one reads only the cells the previous ones did not. */
-export const searchRingsKm = [0.5, 1, 2, 3.5, 5] as const;
+export const searchRingsKm = [0.5, 1, 2, 3.5, 5, 7.5] as const;

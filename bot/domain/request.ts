@@ -27,7 +27,12 @@ export interface HelpRequest {
   note?: { text?: string; voiceFileId?: string };
   urgent: boolean;
   state: RequestState;
+  /** Offer rounds so far (each wave, and each re-routing, is a round). */
   wave: number;
+  /** The current round's stage: 1 nearest, 2 wider, 3 whole zone. */
+  stage: number;
+  /** Confirmed relatives when the request was made: they follow it. */
+  followers: string[];
   /** Volunteers who got an offer (in any wave). */
   offeredTo: string[];
   /** Volunteers who said "not this time" or released it: not offered again. */

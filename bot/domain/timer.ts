@@ -3,7 +3,7 @@
  * instant and its data. Ids are deterministic for what they stand for, so
  * scheduling the same thing twice leaves one timer.
  */
-export type TimerKind = 'prompt' | 'rung' | 'escalate';
+export type TimerKind = 'prompt' | 'rung' | 'escalate' | 'wave';
 
 export interface Timer {
   id: string;
@@ -47,4 +47,6 @@ export const timerIds = {
   prompt: (elderId: string) => `prompt.${elderId}`,
   rung: (elderId: string, localDate: string, rung: string) => `rung.${elderId}.${localDate}.${rung}`,
   escalate: (alertId: string, round: number) => `esc.${alertId}.${round}`,
+  /** The timeout of one round of offers for a request. */
+  wave: (requestId: string, round: number) => `wave.${requestId}.${round}`,
 };

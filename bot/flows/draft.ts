@@ -1,5 +1,6 @@
 import type { Category, DayPart, Place, Role, Weekday } from '../domain/person.js';
 import type { InviteKind } from '../domain/invite.js';
+import type { WhenKind } from '../domain/request.js';
 
 /** What a conversation has collected so far; stored in the flow state. */
 export interface Draft {
@@ -15,8 +16,17 @@ export interface Draft {
   absences?: { from: string; to: string }[];
   /** Pause being set up: its first day. */
   pauseFrom?: string;
-  /** Whose schedule is edited, when not the presser's own (a relative or mediator editing an elder's). */
+  /** Whose schedule or request it is, when not the presser's own (a relative or mediator acting for an elder). */
   subjectId?: string;
+  subjectName?: string;
+  /** A relative with several elders picks one. */
+  elderChoices?: { id: string; name: string }[];
+  category?: Category;
+  whenKind?: WhenKind;
+  whenDate?: string;
+  whenPart?: DayPart;
+  note?: { text?: string; voiceFileId?: string };
+  urgent?: boolean;
   radiusKm?: number;
   categories?: Category[];
   days?: Weekday[];

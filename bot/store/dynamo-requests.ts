@@ -185,10 +185,11 @@ export class DynamoRequests implements Requests {
     );
   }
 
-  recordOffers(r: HelpRequest, volunteerIds: string[], wave: number): Promise<HelpRequest> {
+  recordOffers(r: HelpRequest, volunteerIds: string[], wave: number, stage: number): Promise<HelpRequest> {
     const add = volunteerIds.length ? ['offeredTo :vs'] : [];
-    return this.update(r, { set: ['wave = :wave'], add }, '#state = :open', {
+    return this.update(r, { set: ['wave = :wave', 'stage = :stage'], add }, '#state = :open', {
       ':wave': wave,
+      ':stage': stage,
       ':open': 'open',
       ...(volunteerIds.length ? { ':vs': new Set(volunteerIds) } : {}),
     });
@@ -228,9 +229,14 @@ export class DynamoRequests implements Requests {
   release(r: HelpRequest, volunteerId: string): Promise<HelpRequest> {
     return this.update(
       r,
-      { remove: ['assignedTo', 'assignedAt', 'assignedMsg'], add: ['excluded :vs'] },
+      // Earlier offers stop working; the new round offers afresh.
+      {
+        set: ['offerMsgs = :none'],
+        remove: ['assignedTo', 'assignedAt', 'assignedMsg', 'offeredTo'],
+        add: ['excluded :vs'],
+      },
       '#state = :assigned AND assignedTo = :v',
-      { ':v': volunteerId, ':vs': new Set([volunteerId]), ':assigned': 'assigned' },
+      { ':v': volunteerId, ':vs': new Set([volunteerId]), ':assigned': 'assigned', ':none': {} },
       'open',
       true,
     );
@@ -306,15 +312,28 @@ export class DynamoRequests implements Requests {
     return { people, itemsRead };
   }
 
-  async elderDetails(elderId: string): Promise<{ elder: Person | null; details: PrivateDetails }> {
+  async elderDetails(
+    elderId: string,
+    followerIds: string[] = [],
+  ): Promise<{ elder: Person | null; details: PrivateDetails; followers: Person[] }> {
+    const wanted = [
+      keys.person(elderId),
+      keys.private(elderId),
+      ...followerIds.slice(0, 90).map((id) => keys.person(id)),
+    ];
     const got = await this.doc.send(
-      new BatchGetCommand({
-        RequestItems: { [this.table]: { Keys: [keys.person(elderId), keys.private(elderId)] } },
-      }),
+      new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted } } }),
     );
     const items = got.Responses?.[this.table] ?? [];
-    const elder = items.find((i) => i.SK === 'PROFILE');
+    const elder = items.find((i) => i.PK === personPk(elderId) && i.SK === 'PROFILE');
     const priv = items.find((i) => i.SK === 'PRIVATE');
-    return { elder: elder ? strip<Person>(elder) : null, details: priv ? strip<PrivateDetails>(priv) : {} };
+    const followers = items
+      .filter((i) => i.SK === 'PROFILE' && i.PK !== personPk(elderId))
+      .map((i) => strip<Person>(i));
+    return {
+      elder: elder ? strip<Person>(elder) : null,
+      details: priv ? strip<PrivateDetails>(priv) : {},
+      followers,
+    };
   }
 }

@@ -71,7 +71,7 @@ describe('every step', () => {
   });
 
   it.each(all)('%s answers text where a button is expected with a reason, not a crash', (id) => {
-    const outcome = steps[id].answer(context(drafts), { kind: 'voice', fileId: 'f', seconds: 3 });
+    const outcome = steps[id].answer(context(drafts), { kind: 'unsupported' });
     expect(outcome.kind).toBe('retry');
     if (outcome.kind === 'retry') expect(hasKey(outcome.reason)).toBe(true);
   });
