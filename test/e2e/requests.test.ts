@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { World, type Person } from '../support/world.js';
+
+let world: World;
+let everyone: { elder: Person; relative: Person; mediator: Person; volunteers: Record<string, Person> };
+
+/** No message to a volunteer who is not the assigned one may carry the elder's name, address or phone. */
+function assertPrivacy(assigned: Set<number>) {
+  const volunteerChats = new Set(Object.values(everyone.volunteers).map((v) => v.chatId));
+  for (const call of world.api.calls) {
+    const chat = Number(call.params.chat_id);
+    if (!volunteerChats.has(chat) || assigned.has(chat)) continue;
+    const text = JSON.stringify(call.params);
+    for (const secret of ['Maria', 'Via dei Mille', '333 765', '3337654321'])
+      expect(text, `to chat ${chat}`).not.toContain(secret);
+  }
+}
+
+afterEach(async () => {
+  expect(world.refusedCalls()).toEqual([]);
+  await world.close();
+});
+
+async function volunteer(name: string, zone: string, hood: string, approve = true): Promise<Person> {
+  const v = world.user(name, 'it');
+  await v.send('/start');
+  await v.press('Italiano');
+  await v.press('Voglio fare volontariato');
+  await v.press(new RegExp(name));
+  await v.press(zone);
+  await v.press(hood);
+  await v.press('5 km');
+  await v.press('⬜ Farmacia');
+  await v.press('⬜ Spesa');
+  await v.press('✅ Fatto');
+  await v.press('Tutti i giorni');
+  for (const part of ['⬜ Mattina', '⬜ Pomeriggio', '⬜ Sera']) await v.press(part);
+  await v.press('✅ Fatto');
+  await v.press('⬜ Italiano');
+  await v.press('✅ Fatto');
+  await v.press('Salta');
+  await v.press("✅ Sono d'accordo");
+  if (approve && zone === 'Zona Nord') await everyone.mediator.press('✅ Approva');
+  else if (approve) {
+    // No mediator in that zone in this test: approved as its mediator would.
+    const id = (await world.store.findPersonByChannel({ channel: 'telegram', id: String(v.chatId) }))!.id;
+    await world.store.savePerson(await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()));
+  }
+  return v;
+}
+
+async function setUp() {
+  world = await World.start({ at: '2026-11-21T09:00:00Z' });
+  const mediator = world.user('Giulia', 'it');
+  await mediator.send(`/start ${await world.mediatorInvite('nord')}`);
+  await mediator.press('Italiano');
+  await mediator.press(/Giulia/);
+  await mediator.press('Salta');
+  await mediator.press("✅ Sono d'accordo");
+  everyone = { mediator } as typeof everyone;
+  const elder = world.user('Maria', 'it');
+  await elder.send('/start');
+  await elder.press('Italiano');
+  await elder.press('Mi serve aiuto per me');
+  await elder.press(/Maria/);
+  await elder.press('Zona Nord');
+  await elder.press('Mompiano');
+  await elder.send('Via dei Mille 5');
+  await elder.send('333 765 4321');
+  await elder.press('Non voglio la domanda quotidiana');
+  await elder.press("✅ Sono d'accordo");
+  await elder.press('👪 Invita un familiare');
+  const payload = /start=(r\w+)/.exec(elder.lastText())![1]!;
+  const relative = world.user('Luca', 'it');
+  await relative.send(`/start ${payload}`);
+  await relative.press('Italiano');
+  await relative.press(/Luca/);
+  await relative.press('Salta');
+  await relative.press("✅ Sono d'accordo");
+  await elder.press('✅ Sì, è un mio familiare');
+  everyone.elder = elder;
+  everyone.relative = relative;
+  everyone.volunteers = {
+    anna: await volunteer('Anna', 'Zona Nord', 'Mompiano'),
+    bruno: await volunteer('Bruno', 'Zona Nord', 'Casazza'),
+    carla: await volunteer('Carla', 'Zona Nord', 'Borgo Trento'),
+    dario: await volunteer('Dario', 'Zona Nord', "Sant'Eustacchio"),
+    enzo: await volunteer('Enzo', 'Zona Est', 'Buffalora'),
+    franco: await volunteer('Franco', 'Zona Nord', 'Mompiano', false),
+  };
+}
+
+async function askPharmacy(elder: Person) {
+  await elder.press('🙋 Chiedi un volontario');
+  await elder.press('Farmacia');
+  await elder.press('Oggi');
+  await elder.send('La ricetta è sul tavolo <b>');
+  await elder.press('No');
+}
+
+const offered = (p: Person) => p.texts().some((t) => t.startsWith('🙋 Richiesta di aiuto vicino a te'));
+
+describe('help requests', () => {
+  it('offers go to the three nearest approved volunteers; first accept wins; done and confirmed', async () => {
+    await setUp();
+    const { elder, relative, volunteers: v } = everyone;
+    await askPharmacy(elder);
+    expect(elder.texts().some((t) => t.startsWith('👍 Richiesta inviata: Farmacia, oggi'))).toBe(true);
+    expect([v.anna, v.bruno, v.carla].map(offered)).toEqual([true, true, true]);
+    expect([v.dario, v.enzo, v.franco].map(offered)).toEqual([false, false, false]);
+    expect(v.bruno.lastText()).toMatch(/Farmacia.*Mompiano \(circa 1\.?5? km\)/s);
+
+    await v.bruno.press('✅ Ci vado io');
+    expect(v.bruno.lastText()).toMatch(
+      /Per: Maria\nIndirizzo: Via dei Mille 5\nTelefono: \+393337654321\nNota: La ricetta è sul tavolo <b>/,
+    );
+    for (const other of [v.anna, v.carla]) {
+      expect(other.texts()).toContain(
+        'Questa richiesta è già stata presa da un altro volontario. Grazie lo stesso! 💛',
+      );
+      expect(() => other.findButton('✅ Ci vado io')).toThrow();
+    }
+    expect(elder.lastText()).toMatch(/Bruno verrà per Farmacia/);
+    expect(relative.lastText()).toMatch(/Bruno verrà per Farmacia/);
+
+    await v.bruno.press('✅ Fatto');
+    await v.bruno.press('😊 Tutto bene');
+    expect(v.bruno.texts().join('\n')).not.toContain('Via dei Mille');
+    await elder.press('✅ Sì, fatto');
+    expect(elder.lastText()).toBe('Grazie per la conferma! 💛');
+    expect(v.bruno.lastText()).toMatch(/Maria ha confermato/);
+    assertPrivacy(new Set([v.bruno.chatId]));
+  });
+
+  it('nobody accepts: waves 2 and 3, then the mediator assigns by hand', async () => {
+    await setUp();
+    const { elder, mediator, volunteers: v } = everyone;
+    await askPharmacy(elder);
+    await world.tickAt('2026-11-21T09:16:00Z');
+    expect([v.dario, v.enzo].map(offered)).toEqual([true, true]);
+    expect(offered(v.franco)).toBe(false);
+    await world.tickAt('2026-11-21T09:32:00Z');
+    expect(mediator.lastText()).toMatch(/Nessun volontario ha accettato la richiesta di Maria/);
+    await mediator.press('👥 Assegna un volontario');
+    await mediator.press(/^Anna/);
+    expect(mediator.lastText()).toBe('✅ Hai assegnato la richiesta a Anna.');
+    expect(v.anna.lastText()).toMatch(/Per: Maria/);
+    expect(elder.lastText()).toMatch(/Anna verrà/);
+    assertPrivacy(new Set([v.anna.chatId]));
+  });
+
+  it('release re-routes without that volunteer; cancel tells the volunteers; forged presses change nothing', async () => {
+    await setUp();
+    const { elder, volunteers: v } = everyone;
+    await askPharmacy(elder);
+    await v.anna.press('✅ Ci vado io');
+    // Someone else's task, and an offer never sent: refused.
+    await v.carla.pressForged(/./, `a:rd:${await requestId()}`);
+    expect(v.carla.lastText()).toBe('Non puoi usare questo pulsante. Nessuna modifica è stata fatta.');
+    await v.dario.pressForged(/./, `a:oa:${await requestId()}`);
+    expect(v.dario.texts().join('\n')).toMatch(/già stata presa/);
+    expect((await world.runtime.deps.requests.getRequest(await requestId()))?.assignedTo).toBe(
+      (await world.store.findPersonByChannel({ channel: 'telegram', id: String(v.anna.chatId) }))!.id,
+    );
+
+    await v.anna.press('↩️ Non posso più andare');
+    expect(elder.lastText()).toBe('Anna non può più venire. Sto cercando un altro volontario.');
+    expect(v.anna.texts().join('\n')).not.toContain('Via dei Mille 5\n');
+    // A new round of offers: Bruno's earlier one was edited to "taken", now he has a live one again.
+    expect(() => v.bruno.findButton('✅ Ci vado io')).not.toThrow();
+    expect(() => v.anna.findButton('✅ Ci vado io')).toThrow();
+    // Anna's old Accept is refused after her release.
+    const before = v.anna.texts().filter((t) => /già stata presa/.test(t)).length;
+    await v.anna.pressForged(/./, `a:oa:${await requestId()}`);
+    expect(v.anna.texts().filter((t) => /già stata presa/.test(t)).length).toBe(before + 1);
+
+    await elder.send('/requests');
+    await elder.press('❌ Annulla la richiesta');
+    expect(elder.lastText()).toBe('Richiesta annullata (Farmacia).');
+    expect(v.bruno.texts()).toContain('Questa richiesta non serve più. Grazie lo stesso! 💛');
+    assertPrivacy(new Set([v.anna.chatId]));
+  });
+});
+
+async function requestId(): Promise<string> {
+  const elderId = (await world.store.findPersonByChannel({
+    channel: 'telegram',
+    id: String(everyone.elder.chatId),
+  }))!.id;
+  const [request] = await world.runtime.deps.requests.requestsOf(elderId);
+  return request!.id;
+}
