@@ -58,6 +58,9 @@ export class DynamoRequests implements Requests {
           [attr.gsi1pk]: requestList.zone(r.zoneId),
           [attr.gsi1sk]: requestList.sort(r.state, r.createdAt, r.id),
           ...rest,
+          // String sets cannot be empty: absent until the first offer.
+          ...(r.offeredTo.length ? { offeredTo: new Set(r.offeredTo) } : {}),
+          ...(r.excluded.length ? { excluded: new Set(r.excluded) } : {}),
           offerMsgs: r.offerMsgs ?? {},
         },
         ConditionExpression: 'attribute_not_exists(PK)',

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { World, type Person } from '../support/world.js';
 
 let world: World;
-let everyone: { elder: Person; relative: Person; mediator: Person; volunteers: Record<string, Person> };
+type Volunteers = Record<'anna' | 'bruno' | 'carla' | 'dario' | 'enzo' | 'franco', Person>;
+let everyone: { elder: Person; relative: Person; mediator: Person; volunteers: Volunteers };
 
 /** No message to a volunteer who is not the assigned one may carry the elder's name, address or phone. */
 function assertPrivacy(assigned: Set<number>) {
@@ -44,7 +45,9 @@ async function volunteer(name: string, zone: string, hood: string, approve = tru
   else if (approve) {
     // No mediator in that zone in this test: approved as its mediator would.
     const id = (await world.store.findPersonByChannel({ channel: 'telegram', id: String(v.chatId) }))!.id;
-    await world.store.savePerson(await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()));
+    await world.store.savePerson(
+      await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()),
+    );
   }
   return v;
 }

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptOffer } from '../../bot/app/requests.js';
+import { findCandidates } from '../../bot/app/routing.js';
+import { Turn } from '../../bot/app/turn.js';
+import { handleInbound } from '../../bot/app/handle-inbound.js';
+import type { HelpRequest } from '../../bot/domain/request.js';
+import { personItem } from '../../bot/store/dynamo-store.js';
+import { countingClient, testTable } from '../support/dynamo.js';
+import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
+import { batchPut, elder, lambda } from '../support/seed.js';
+import { cityVolunteer, prng, seedCity } from '../support/volunteers.js';
+
+let api: FakeBotApi;
+beforeAll(async () => {
+  api = await startFakeBotApi();
+});
+afterAll(async () => api.close());
+
+const now = new Date('2026-11-21T09:00:00.000Z');
+
+function openRequest(id: string, elderId: string, offeredTo: string[]): HelpRequest {
+  return {
+    id,
+    elderId,
+    createdBy: elderId,
+    zoneId: 'nord',
+    neighbourhoodId: 'mompiano',
+    lat: 45.562,
+    lon: 10.233,
+    category: 'pharmacy',
+    when: { kind: 'today', date: '2026-11-21' },
+    urgent: false,
+    state: 'open',
+    wave: 1,
+    stage: 1,
+    followers: [],
+    offeredTo,
+    excluded: [],
+    offerMsgs: {},
+    createdAt: now.toISOString(),
+  };
+}
+
+describe('requests against DynamoDB Local', () => {
+  it('20 volunteers press Accept at the same instant, 50 times: exactly one winner each time', async () => {
+    const { doc, tableName } = await testTable();
+    const runtime = lambda(doc, tableName, api, now);
+    const random = prng(5);
+    const volunteers = Array.from({ length: 20 }, (_, i) => cityVolunteer(i, random));
+    const maria = elder(1);
+    await batchPut(doc, tableName, [...volunteers, maria].map(personItem));
+    await batchPut(
+      doc,
+      tableName,
+      volunteers.map((v) => ({
+        PK: `CH#telegram#${v.channels[0]!.id}`,
+        SK: 'CH',
+        entity: 'identity',
+        personId: v.id,
+      })),
+    );
+    for (let round = 0; round < 50; round++) {
+      const request = openRequest(
+        `race${round}`,
+        maria.id,
+        volunteers.map((v) => v.id),
+      );
+      await runtime.deps.requests.createRequest(request);
+      const answers = await Promise.all(
+        volunteers.map((v) =>
+          handleInbound(runtime.deps, {
+            ref: v.channels[0]!,
+            hints: {},
+            input: { kind: 'button', data: `a:oa:${request.id}` },
+          }),
+        ),
+      );
+      const winners = answers.filter((a) => a.replies.some((r) => r.text === 'request.acceptedYou'));
+      const told = answers.filter((a) => a.replies.some((r) => r.text === 'request.taken'));
+      expect(winners).toHaveLength(1);
+      expect(told).toHaveLength(19);
+      const stored = await runtime.deps.requests.getRequest(request.id);
+      expect(stored?.state).toBe('assigned');
+      expect(winners[0]!.person?.id).toBe(stored?.assignedTo);
+    }
+  }, 300_000);
+
+  it('accepting costs at most 3 DynamoDB calls', async () => {
+    const { doc, tableName } = await testTable();
+    const runtime = lambda(doc, tableName, api, now);
+    const volunteer = cityVolunteer(1, prng(9));
+    const maria = elder(2);
+    await batchPut(doc, tableName, [volunteer, maria].map(personItem));
+    await runtime.deps.requests.createRequest(openRequest('cost1', maria.id, [volunteer.id]));
+    const counter = countingClient(doc);
+    const turn = new Turn(runtime.deps, volunteer, null, {});
+    await acceptOffer(turn, 'cost1');
+    expect(turn.replies.map((r) => r.text)).toEqual(['request.acceptedYou']);
+    console.log('accept DynamoDB calls:', counter.counts);
+    expect(counter.total()).toBeLessThanOrEqual(3);
+  });
+
+  it('finds wave-1 candidates among 10,000 volunteers reading at most 300 items', async () => {
+    const { doc, tableName } = await testTable();
+    await seedCity(doc, tableName, 10_000, 3);
+    const runtime = lambda(doc, tableName, api, now);
+    const maria = elder(3);
+    for (const [lat, lon] of [
+      [45.562, 10.233],
+      [45.54, 10.22],
+      [45.515, 10.282],
+    ] as const) {
+      const request = { ...openRequest('find', maria.id, []), lat, lon };
+      const { ranked, itemsRead } = await findCandidates(runtime.deps, request, maria, 1, now);
+      console.log(`wave 1 at ${lat},${lon}: ${itemsRead} items read, ${ranked.length} eligible`);
+      expect(ranked.length).toBeGreaterThanOrEqual(3);
+      expect(itemsRead).toBeLessThanOrEqual(300);
+      // The best three are truly the nearest eligible (by distance band) among all 10,000.
+      expect(ranked[0]!.km).toBeLessThan(1);
+    }
+  }, 300_000);
+});
