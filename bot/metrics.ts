@@ -14,7 +14,20 @@ export const metricNames = {
   alertsOpened: 'AlertsOpened',
   alertsAcknowledged: 'AlertsAcknowledged',
   alertsResolved: 'AlertsResolved',
+  tickLagSeconds: 'TickLagSeconds',
+  oldestUnacknowledgedAlertMinutes: 'OldestUnacknowledgedAlertMinutes',
 } as const;
+
+/** The `service` dimension of each Lambda's metrics (Powertools' serviceName). */
+export const services = {
+  telegramWebhook: 'telegram-webhook',
+  whatsappWebhook: 'whatsapp-webhook',
+  tick: 'tick',
+  outboxSender: 'outbox-sender',
+} as const;
+
+/** Metrics namespace on CloudWatch. */
+export const metricsNamespace = 'Vicini';
 
 /**
  * The check-in store, counting what happened: prompts created, answers, the

@@ -1,33 +1,28 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { envParts, parseEnv } from '../bot/config.js';
-import { botInfoFrom } from '../bot/channels/telegram/bot.js';
-import { loadNetworkFile } from '../bot/network.js';
-import { createRuntime } from '../bot/runtime.js';
-import { createDocumentClient } from '../bot/store/client.js';
+import { metricNames, oldestUnacknowledgedAlertMinutes, services } from '../bot/metrics.js';
+import { lambdaRuntime } from './aws.js';
 
-// Parsed once per cold start; a bad variable fails here, naming each one.
-const env = parseEnv({
-  ...envParts.store,
-  ...envParts.network,
-  ...envParts.telegram,
-  ...envParts.telegramUsername,
-});
-const runtime = createRuntime({
-  doc: createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
-  table: env.TABLE_NAME,
-  network: loadNetworkFile(env.NETWORK_FILE),
-  token: env.TELEGRAM_BOT_TOKEN,
-  apiRoot: env.TELEGRAM_API_ROOT,
-  botInfo: botInfoFrom(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_BOT_USERNAME),
-});
+// Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.
+const { runtime, logger, metrics } = await lambdaRuntime(services.tick);
 
-const scheduledEvent = z.looseObject({ time: z.iso.datetime() });
+// EventBridge Scheduler sends the input the schedule names ({ "time": "<aws.scheduler.scheduled-time>" });
+// an EventBridge rule's "Scheduled Event" carries `time` too.
+const scheduledEvent = z.looseObject({ time: z.iso.datetime({ offset: true }) });
 
-/** EventBridge scheduled event, every minute: *now* is the event's `time`, not the clock. */
+/** Every minute: *now* is the event's `time`, not the clock, so a late or repeated run fires the same timers. */
 export async function handler(event: unknown) {
   const parsed = scheduledEvent.safeParse(event);
   if (!parsed.success) throw new Error('tick: not a scheduled event with a time');
-  const report = await runtime.tick(new Date(parsed.data.time));
-  console.log(JSON.stringify({ msg: 'tick', ...report }));
+  const now = new Date(parsed.data.time);
+  const report = await runtime.tick(now);
+  const { deps } = runtime;
+  const lagSeconds = report.cursor ? Math.max(0, (now.getTime() - Date.parse(report.cursor)) / 1000) : 0;
+  metrics.addMetric('TickTimersFired', MetricUnit.Count, report.fired);
+  metrics.addMetric(metricNames.tickLagSeconds, MetricUnit.Seconds, lagSeconds);
+  const oldest = await oldestUnacknowledgedAlertMinutes(deps.alerts, deps.network, now);
+  metrics.addMetric(metricNames.oldestUnacknowledgedAlertMinutes, MetricUnit.Count, oldest);
+  metrics.publishStoredMetrics();
+  logger.info('tick', { ...report, lagSeconds });
   return report;
 }

@@ -1,4 +1,5 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ViciniStack } from './vicini-stack.js';
 
 const app = new App();
@@ -8,4 +9,6 @@ new ViciniStack(app, 'Vicini', {
     region: process.env.CDK_DEFAULT_REGION ?? 'eu-south-1',
   },
 });
+// cdk-nag's AwsSolutions pack on every synth and deploy: an unacknowledged finding stops it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

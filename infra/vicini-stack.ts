@@ -1,18 +1,70 @@
 import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { secretSources, type SecretSource } from '../bot/config.js';
+import { metricsNamespace, services } from '../bot/metrics.js';
 import { attr, tableDefinition } from '../bot/store/table.js';
+import { addAlarms } from './alarms.js';
+import { bundling, entry, lockFile, repoRoot } from './bundling.js';
+import { acknowledgeNagFindings } from './nag.js';
 
-/** The whole backend. For now only the one table; later: Lambdas, queues, alarms. */
+export interface ViciniStackProps extends StackProps {
+  /** The network file the Lambdas load (copied into each bundle); default `network/brescia.json`. */
+  networkFile?: string;
+  /** Minutes an alert may stay unacknowledged before the alarm; default 60. */
+  unacknowledgedAlertMinutes?: number;
+  /** How long Lambda logs are kept; default one month. */
+  logRetention?: logs.RetentionDays;
+  /** Write esbuild's metafile next to each bundle (`npm run bench`). */
+  bundleMetafile?: boolean;
+}
+
+/** Outbox sender: seconds per batch before Lambda stops it; SQS hides a received batch for 6 times that. */
+const senderTimeout = Duration.seconds(120);
+
+/** The data-plane calls the store makes (TransactWriteItems is authorised per item action): no Scan, no DDL. */
+const tableActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+export type FunctionName = keyof typeof services;
+
+/**
+ * The whole backend: the table, the Telegram and WhatsApp webhooks behind
+ * Function URLs, the per-minute tick on EventBridge Scheduler, the SQS outbox
+ * with its one sender and a DLQ, the secrets, and the alarms. Each function
+ * gets an environment variable and the access behind it in the same place.
+ */
 export class ViciniStack extends Stack {
   readonly table: dynamodb.TableV2;
+  readonly outbox: sqs.Queue;
+  readonly outboxDlq: sqs.Queue;
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  readonly secrets: Record<keyof typeof secretSources, secretsmanager.Secret>;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: ViciniStackProps = {}) {
     super(scope, id, props);
+    const networkFile = props.networkFile ?? 'network/brescia.json';
 
     // Key schema and GSIs come from the definition `npm run db:init` uses locally, so they cannot drift.
-    // The physical name is left to CloudFormation; the Lambdas will get it from `table.tableName`.
+    // The physical name is left to CloudFormation; the Lambdas get it from `table.tableName`.
     const definition = tableDefinition('unused');
     if (definition.BillingMode !== 'PAY_PER_REQUEST') {
       throw new Error(`Unexpected billing mode in tableDefinition: ${definition.BillingMode}`);
@@ -33,10 +85,197 @@ export class ViciniStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    new CfnOutput(this, 'TableName', {
-      value: this.table.tableName,
-      description: 'Name of the DynamoDB table (TABLE_NAME for the bot)',
+    const botUsername = new CfnParameter(this, 'BotUsername', {
+      type: 'String',
+      allowedPattern: '^[A-Za-z][A-Za-z0-9_]{3,31}$',
+      description: "The Telegram bot's username, without @ (deep links; the webhook never calls getMe)",
     });
+
+    // Secrets Manager rather than SSM SecureString: CloudFormation can create these (SecureString
+    // parameters it cannot), with generated values where nobody needs to know them. The bot token's
+    // generated value is a placeholder until `npm run set-webhook` stores the real one.
+    this.secrets = {
+      telegramBotToken: new secretsmanager.Secret(this, 'TelegramBotToken', {
+        description: 'Vicini: the Telegram bot token (stored by npm run set-webhook)',
+        generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+      }),
+      telegramWebhookSecret: new secretsmanager.Secret(this, 'TelegramWebhookSecret', {
+        description: 'Vicini: the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token',
+        generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      }),
+      whatsapp: new secretsmanager.Secret(this, 'WhatsAppCredentials', {
+        description: 'Vicini: WhatsApp Cloud API credentials (placeholders until the WhatsApp channel)',
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ WHATSAPP_ACCESS_TOKEN: '', WHATSAPP_APP_SECRET: '' }),
+          generateStringKey: 'WHATSAPP_VERIFY_TOKEN',
+          excludePunctuation: true,
+          passwordLength: 48,
+        },
+      }),
+    };
+
+    // FIFO: one chat is one message group, so a chat's messages leave in order, and the message id
+    // (hashed) is the deduplication id. Redelivery is safe anyway: the sender's delivery log sends once.
+    this.outboxDlq = new sqs.Queue(this, 'OutboxDlq', {
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.outbox = new sqs.Queue(this, 'Outbox', {
+      fifo: true,
+      contentBasedDeduplication: false,
+      visibilityTimeout: Duration.seconds(senderTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Generous: with one sender, a batch Lambda throttles comes back later and counts a receive too.
+      deadLetterQueue: { queue: this.outboxDlq, maxReceiveCount: 10 },
+    });
+
+    const make = (name: FunctionName, file: string, extra: Partial<lambda.FunctionProps>) => {
+      const id = `${name[0]!.toUpperCase()}${name.slice(1)}`;
+      const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // Its own role, allowed to write to its own log group only (not the managed AWSLambdaBasicExecutionRole).
+      const role = new iam.Role(this, `${id}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Vicini ${services[name]} Lambda`,
+      });
+      logGroup.grantWrite(role);
+      return new NodejsFunction(this, id, {
+        entry: entry(file),
+        role,
+        logGroup,
+        handler: 'handler',
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 512,
+        timeout: Duration.seconds(30),
+        projectRoot: repoRoot,
+        depsLockFilePath: lockFile,
+        bundling: bundling(networkFile, { metafile: props.bundleMetafile }),
+        environment: {
+          NODE_OPTIONS: '--enable-source-maps',
+          NETWORK_FILE: networkFile,
+          POWERTOOLS_SERVICE_NAME: services[name],
+          POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        },
+        ...extra,
+      });
+    };
+
+    this.functions = {
+      // A person waits on this one: more memory is more CPU, and a shorter cold start.
+      telegramWebhook: make('telegramWebhook', 'telegram-webhook', { memorySize: 1024 }),
+      whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', {
+        memorySize: 256,
+        timeout: Duration.seconds(10),
+      }),
+      // A failed or late tick is not retried: the next minute's catches up from the cursor.
+      tick: make('tick', 'tick', {
+        timeout: Duration.seconds(120),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+      }),
+      // One sender, so one rate limiter speaks for the bot: Telegram's limits (about 30 messages a
+      // second, one a second per chat) hold for the whole bot, not per Lambda instance.
+      outboxSender: make('outboxSender', 'outbox-sender', {
+        timeout: senderTimeout,
+        reservedConcurrentExecutions: 1,
+      }),
+    };
+    const { telegramWebhook, whatsappWebhook, tick, outboxSender } = this.functions;
+
+    for (const fn of [telegramWebhook, tick, outboxSender]) {
+      this.useTable(fn);
+      this.useOutbox(fn);
+      this.useSecret(fn, 'telegramBotToken');
+      fn.addEnvironment('TELEGRAM_BOT_USERNAME', botUsername.valueAsString);
+    }
+    this.useSecret(telegramWebhook, 'telegramWebhookSecret');
+    this.useSecret(whatsappWebhook, 'whatsapp');
+
+    outboxSender.addEventSource(
+      new SqsEventSource(this.outbox, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    // The secret header is the check (compared in constant time before anything else is read).
+    const telegramUrl = telegramWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    const whatsappUrl = whatsappWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    // EventBridge Scheduler passes the target the input it is given, not an event: the input carries
+    // the scheduled minute, which the tick takes as *now*.
+    const tickTarget = new LambdaInvoke(tick, {
+      input: scheduler.ScheduleTargetInput.fromObject({ time: scheduler.ContextAttribute.scheduledTime }),
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+    });
+    new scheduler.Schedule(this, 'TickSchedule', {
+      description: 'Vicini: the per-minute tick (check-ins, ladder rungs, alert escalations)',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+      target: tickTarget,
+    });
+
+    const alarms = addAlarms(this, {
+      functions: Object.values(this.functions),
+      outboxDlq: this.outboxDlq,
+      unacknowledgedAlertMinutes: props.unacknowledgedAlertMinutes ?? 60,
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      TableName: [this.table.tableName, 'Name of the DynamoDB table (TABLE_NAME for the bot)'],
+      TelegramWebhookUrl: [
+        telegramUrl.url,
+        'The Telegram webhook (npm run set-webhook points Telegram here)',
+      ],
+      WhatsAppWebhookUrl: [whatsappUrl.url, 'The WhatsApp webhook route (verification only, for now)'],
+      TelegramBotTokenSecretArn: [this.secrets.telegramBotToken.secretArn, 'Secret holding the bot token'],
+      TelegramWebhookSecretArn: [
+        this.secrets.telegramWebhookSecret.secretArn,
+        'Secret holding the webhook secret',
+      ],
+      WhatsAppSecretArn: [this.secrets.whatsapp.secretArn, 'Secret holding the WhatsApp credentials'],
+      OutboxQueueUrl: [this.outbox.queueUrl, 'The SQS outbox'],
+      OutboxDlqUrl: [this.outboxDlq.queueUrl, 'Outbound messages that failed 10 receives'],
+      AlarmTopicArn: [alarms.topic.topicArn, 'SNS topic every alarm notifies'],
+      ServedBotUsername: [botUsername.valueAsString, 'The bot this stack serves'],
+      Region: [this.region, 'Region of the stack'],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs)) {
+      new CfnOutput(this, name, { value, description });
+    }
+
+    acknowledgeNagFindings(this, {
+      secrets: Object.values(this.secrets),
+      functions: Object.values(this.functions),
+      schedulerRole: this.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget')),
+      tick: tick.node.defaultChild as lambda.CfnFunction,
+    });
+  }
+
+  private useTable(fn: NodejsFunction): void {
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    const indexes = (tableDefinition('unused').GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: tableActions,
+        resources: [this.table.tableArn, ...indexes.map((name) => `${this.table.tableArn}/index/${name}`)],
+      }),
+    );
+  }
+
+  private useOutbox(fn: NodejsFunction): void {
+    fn.addEnvironment('OUTBOX_QUEUE_URL', this.outbox.queueUrl);
+    this.outbox.grantSendMessages(fn);
+  }
+
+  private useSecret(fn: NodejsFunction, name: keyof typeof secretSources): void {
+    const source: SecretSource = secretSources[name];
+    fn.addEnvironment(source.arnVariable, this.secrets[name].secretArn);
+    this.secrets[name].grantRead(fn);
   }
 }
 

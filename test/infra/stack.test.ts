@@ -9,6 +9,8 @@ import { ViciniStack } from '../../infra/vicini-stack.js';
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
 };
+// Templates only: bundling is skipped here (the bundles have their own test, bundles.test.ts).
+const context = { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
 
 const TABLE = 'AWS::DynamoDB::GlobalTable';
 
@@ -37,7 +39,7 @@ describe('ViciniStack', () => {
   let table: TableResource;
 
   beforeAll(() => {
-    stack = new ViciniStack(new App({ context: cdkJson.context }), 'Test');
+    stack = new ViciniStack(new App({ context }), 'Test');
     template = Template.fromStack(stack);
     const tables = Object.values(template.findResources(TABLE)) as TableResource[];
     expect(tables).toHaveLength(1);
@@ -131,7 +133,7 @@ describe('ViciniStack', () => {
   });
 
   it('synthesizes offline: no context lookups, even with a concrete environment', () => {
-    const app = new App({ context: cdkJson.context });
+    const app = new App({ context });
     new ViciniStack(app, 'Vicini', { env: { account: '123456789012', region: 'eu-south-1' } });
     expect(app.synth().manifest.missing ?? []).toEqual([]);
   });

@@ -1,0 +1,59 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { z } from 'zod';
+import { botInfoFrom } from '../bot/channels/telegram/bot.js';
+import { envParts, parseEnv, secretSources } from '../bot/config.js';
+import { metricsNamespace, type Count } from '../bot/metrics.js';
+import { loadNetworkFile } from '../bot/network.js';
+import { createRuntime, type RuntimeOptions } from '../bot/runtime.js';
+import { loadSecrets } from '../bot/secrets.js';
+import { createDocumentClient } from '../bot/store/client.js';
+
+type Parsed<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;
+
+const shape = {
+  ...envParts.store,
+  ...envParts.network,
+  ...envParts.telegram,
+  ...envParts.telegramUsername,
+  ...envParts.outbox,
+};
+
+/**
+ * What every Telegram Lambda starts with, once per cold start: the environment
+ * and the secrets it names, parsed with zod; Powertools logger and metrics;
+ * the runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set.
+ */
+export async function lambdaRuntime<S extends z.ZodRawShape>(
+  service: string,
+  options: { env?: S; webhookSecret?: boolean; sender?: RuntimeOptions['sender'] } = {},
+) {
+  const secrets = await loadSecrets([
+    secretSources.telegramBotToken,
+    ...(options.webhookSecret ? [secretSources.telegramWebhookSecret] : []),
+  ]);
+  // One parse, so the error names every missing or bad variable at once.
+  const env = parseEnv({ ...shape, ...options.env }, { ...process.env, ...secrets }) as Parsed<typeof shape> &
+    Parsed<S>;
+  const logger = new Logger({ serviceName: service });
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? metricsNamespace,
+    serviceName: service,
+  });
+  const count: Count = (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value);
+  const runtime = createRuntime({
+    doc: createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
+    table: env.TABLE_NAME,
+    network: loadNetworkFile(env.NETWORK_FILE),
+    token: env.TELEGRAM_BOT_TOKEN,
+    apiRoot: env.TELEGRAM_API_ROOT,
+    botInfo: botInfoFrom(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_BOT_USERNAME),
+    outbox: env.OUTBOX_QUEUE_URL
+      ? { queueUrl: env.OUTBOX_QUEUE_URL, client: new SQSClient({ region: env.AWS_REGION }) }
+      : undefined,
+    count,
+    sender: { logLine: ({ msg, ...rest }) => logger.warn(String(msg), rest), ...options.sender },
+  });
+  return { env, logger, metrics, count, runtime };
+}

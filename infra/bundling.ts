@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const lockFile = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+
+/** An entry point under functions/. */
+export const entry = (name: string): string =>
+  fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url));
+
+/**
+ * esbuild options every Lambda bundle shares: ESM for Node 22, minified, with
+ * source maps (without the sources, to keep them small). CommonJS dependencies
+ * (grammY's node-fetch, debug) call `require`, which an ES module lacks: the
+ * banner provides it. The AWS SDK is bundled too, not taken from the runtime,
+ * so the bundle runs the versions the tests ran (and imports faster here).
+ * The network file is read at start-up from the bundle's folder.
+ */
+export function bundling(networkFile: string, options: { metafile?: boolean } = {}): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node22',
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    externalModules: [],
+    banner:
+      "import { createRequire as __vicini_cr } from 'node:module'; const require = __vicini_cr(import.meta.url);",
+    esbuildArgs: { '--alias:whatwg-url': fileURLToPath(new URL('./shims/whatwg-url.ts', import.meta.url)) },
+    metafile: options.metafile ?? false,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) => [
+        `mkdir -p "${outputDir}/network"`,
+        `cp "${inputDir}/${networkFile}" "${outputDir}/${networkFile}"`,
+      ],
+    },
+  };
+}
