@@ -21,6 +21,8 @@ export function bundling(networkFile: string, options: { metafile?: boolean } = 
     format: OutputFormat.ESM,
     target: 'node22',
     minify: true,
+    // node-fetch 2 recognises an abort signal by its class name (AbortSignal), which minifying would mangle.
+    keepNames: true,
     sourceMap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],

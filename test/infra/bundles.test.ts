@@ -1,0 +1,215 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { FunctionName } from '../../infra/vicini-stack.js';
+import { synthBundles } from '../../infra/synth-bundles.js';
+import { createDocumentClient } from '../../bot/store/client.js';
+import { initTable } from '../../bot/store/init-table.js';
+import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
+import { testRegion, uniqueTableName } from '../support/dynamo.js';
+import { chatOf, okSendsByChat, seedElders } from '../support/seed.js';
+import { startFakeAws, type FakeAws, type QueuedMessage } from './support/fake-aws.js';
+import { invokeBundle } from './support/invoke-bundle.js';
+
+const botUsername = 'vicini_bundle_bot';
+const webhookSecret = 'bundle-webhook-secret-0123456789abcdef';
+const arn = (name: string) => `arn:aws:secretsmanager:${testRegion}:000000000000:secret:${name}-AbCdEf`;
+
+let out: string;
+let dirs: Record<FunctionName, string>;
+let api: FakeBotApi;
+let aws: FakeAws;
+let table: string;
+let endpoint: string;
+
+/** A Function URL event (payload 2.0) as Lambda delivers it, recorded, carrying a Telegram update. */
+function functionUrlEvent(update: unknown, token = webhookSecret) {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      host: 'abc123.lambda-url.eu-south-1.on.aws',
+      'x-telegram-bot-api-secret-token': token,
+      'x-forwarded-for': '91.108.6.1',
+      'x-forwarded-proto': 'https',
+    },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abc123',
+      domainName: 'abc123.lambda-url.eu-south-1.on.aws',
+      domainPrefix: 'abc123',
+      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '91.108.6.1', userAgent: '' },
+      requestId: 'b3e4c7f0-0000-4000-8000-000000000001',
+      routeKey: '$default',
+      stage: '$default',
+      time: '23/Nov/2026:08:00:00 +0000',
+      timeEpoch: 1795420800000,
+    },
+    body: JSON.stringify(update),
+    isBase64Encoded: false,
+  };
+}
+
+/** The input EventBridge Scheduler sends the tick: the stack's `{ "time": "<aws.scheduler.scheduled-time>" }`. */
+const schedulerEvent = (time: string) => ({ time });
+
+/** An SQS event for the outbox sender, as the event source mapping builds it from queued messages. */
+function sqsEvent(messages: QueuedMessage[]) {
+  return {
+    Records: messages.map((m, i) => ({
+      messageId: m.messageId,
+      receiptHandle: `handle-${i}`,
+      body: m.body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '1795420800000',
+        SenderId: 'AROAEXAMPLE',
+        ApproximateFirstReceiveTimestamp: '1795420800001',
+        SequenceNumber: String(18_000_000_000_000_000_000 + i),
+        ...m.attributes,
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${testRegion}:000000000000:vicini-outbox.fifo`,
+      awsRegion: testRegion,
+    })),
+  };
+}
+
+/** What Lambda and the stack would set, with the AWS endpoints pointed at the loopback fakes. */
+function lambdaEnv(name: FunctionName, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_LAMBDA_FUNCTION_NAME: `Vicini-${name}`,
+    AWS_REGION: testRegion,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_SQS: aws.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TABLE_NAME: table,
+    DYNAMODB_ENDPOINT: endpoint,
+    NETWORK_FILE: 'network/brescia.json',
+    OUTBOX_QUEUE_URL: aws.queueUrl,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    TELEGRAM_BOT_USERNAME: botUsername,
+    TELEGRAM_BOT_TOKEN_ARN: arn('TelegramBotToken'),
+    POWERTOOLS_SERVICE_NAME: name,
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'vicini-bundles-'));
+  dirs = synthBundles(out);
+  api = await startFakeBotApi({ botUsername });
+  aws = await startFakeAws();
+  aws.secrets.set(arn('TelegramBotToken'), api.token);
+  aws.secrets.set(arn('TelegramWebhookSecret'), webhookSecret);
+  endpoint = inject('dynamoEndpoint');
+  table = uniqueTableName();
+  await initTable(createDocumentClient({ region: testRegion, endpoint }), table);
+}, 120_000);
+
+afterAll(async () => {
+  await api?.close();
+  await aws?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+describe('the esbuild bundles, each in a fresh Node process', () => {
+  it('are self-contained: an ES module, its source map and the network file, nothing to resolve outside', () => {
+    for (const dir of Object.values(dirs)) {
+      expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      expect(existsSync(join(dir, 'network/brescia.json'))).toBe(true);
+      expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+    }
+    // No node_modules on the way up either, so a missing dependency cannot be found by accident.
+    expect(existsSync(join(out, 'node_modules')) || existsSync(join(tmpdir(), 'node_modules'))).toBe(false);
+  });
+
+  it('webhook: answers /start from a Function URL event, secrets read from Secrets Manager', async () => {
+    const update = api.userSends({ id: 7301, first_name: 'Anna', language_code: 'it' }, '/start');
+    const env = lambdaEnv('telegramWebhook', { TELEGRAM_WEBHOOK_SECRET_ARN: arn('TelegramWebhookSecret') });
+    const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
+    expect(api.messages(7301).at(-1)?.text).toMatch(/In che lingua/);
+    expect(api.callsTo('getMe')).toEqual([]);
+    expect(aws.calls.filter((c) => c === 'secretsmanager.GetSecretValue')).toHaveLength(2);
+    expect(run.stdout).toContain('"UpdatesHandled":1');
+  });
+
+  it('webhook: refuses a wrong secret header with 401', async () => {
+    const update = api.userSends({ id: 7302, first_name: 'Bo' }, '/start');
+    const env = lambdaEnv('telegramWebhook', { TELEGRAM_WEBHOOK_SECRET_ARN: arn('TelegramWebhookSecret') });
+    const run = await invokeBundle(
+      dirs.telegramWebhook,
+      functionUrlEvent(update, 'wrong-secret-0000000000'),
+      env,
+    );
+    expect(run.result).toEqual({ statusCode: 401, body: 'unauthorized' });
+    expect(api.messages(7302)).toEqual([]);
+  });
+
+  it('tick → SQS outbox → sender: a due check-in is queued by the tick and delivered once by the sender', async () => {
+    const doc = createDocumentClient({ region: testRegion, endpoint });
+    const due = '2026-11-23T08:00:00.000Z'; // a Monday, 09:00 in Rome
+    const elders = await seedElders(doc, table, 0, 3, due, 'b');
+    aws.take();
+
+    // The tick reads its one secret from a local file here: the explicit switch the loader requires in Lambda.
+    const secretsFile = join(out, 'secrets.json');
+    writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
+    const tickEnv = lambdaEnv('tick', { VICINI_LOCAL_SECRETS: '1', VICINI_SECRETS_FILE: secretsFile });
+    delete tickEnv.TELEGRAM_BOT_TOKEN_ARN;
+    const tick = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:00:00Z'), tickEnv);
+    expect(tick.stderr).not.toMatch(/Error/);
+    expect(tick.result).toMatchObject({ fired: 3, waiting: 0, cursor: due });
+    expect(tick.stdout).toMatch(/"TickLagSeconds":0/);
+
+    // Nothing was sent by the tick itself: the prompts wait in the queue, one message group per chat.
+    expect(okSendsByChat(api, /Come stai/).size).toBe(0);
+    const queued = aws.take();
+    expect(queued).toHaveLength(3);
+    expect(queued.map((m) => m.attributes.MessageGroupId).sort()).toEqual(
+      elders.map((_, i) => `telegram:${chatOf(i)}`).sort(),
+    );
+    for (const m of queued) expect(m.attributes.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
+
+    const send = await invokeBundle(dirs.outboxSender, sqsEvent(queued), lambdaEnv('outboxSender'));
+    expect(send.stderr).not.toMatch(/Error/);
+    expect(send.result).toEqual({ batchItemFailures: [] });
+    const sent = okSendsByChat(api, /Come stai/);
+    expect([...sent.keys()].sort()).toEqual(elders.map((_, i) => chatOf(i)).sort());
+    expect([...sent.values()]).toEqual([1, 1, 1]);
+
+    // SQS delivers at least once: the same records again send nothing more.
+    const again = await invokeBundle(dirs.outboxSender, sqsEvent(queued), lambdaEnv('outboxSender'));
+    expect(again.result).toEqual({ batchItemFailures: [] });
+    expect([...okSendsByChat(api, /Come stai/).values()]).toEqual([1, 1, 1]);
+  });
+
+  it('sender: a record that is not an outbound message is a batch item failure (and so, in time, the DLQ)', async () => {
+    const bad: QueuedMessage = {
+      messageId: 'bad-1',
+      body: '{"not":"a message"}',
+      attributes: { MessageGroupId: 'x' },
+    };
+    const run = await invokeBundle(dirs.outboxSender, sqsEvent([bad]), lambdaEnv('outboxSender'));
+    expect(run.result).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-1' }] });
+  });
+
+  it('in Lambda, a secret in a plain environment variable is refused without the switch, and never printed', async () => {
+    const env = lambdaEnv('tick', { TELEGRAM_BOT_TOKEN: api.token });
+    const run = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:01:00Z'), env);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('TELEGRAM_BOT_TOKEN must not be set in the environment on AWS');
+    expect(run.stdout + run.stderr).not.toContain(api.token.split(':')[1]);
+  });
+});
