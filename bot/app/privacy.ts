@@ -3,6 +3,7 @@ import { stepData } from '../flows/button-data.js';
 import { reply } from '../flows/types.js';
 import { findNeighbourhood } from '../network.js';
 import type { Turn } from './turn.js';
+import { cancelAndTell } from './requests.js';
 
 /** `/mydata`: every stored item about the person, as one JSON document. */
 export async function exportMyData(turn: Turn): Promise<void> {
@@ -52,6 +53,8 @@ export async function answerForget(turn: Turn, value: string | null): Promise<vo
 async function erase(turn: Turn): Promise<void> {
   const { person, deps } = turn;
   if (person.role === 'elder' && person.onboardedAt) {
+    // Open requests are cancelled first, so no volunteer keeps waiting or keeps the address.
+    for (const r of await deps.requests.requestsOf(person.id)) await cancelAndTell(deps, r, turn.now);
     const relatives = (await deps.store.listRelatives(person.id)).filter((l) => l.status === 'confirmed');
     const mediators = person.zoneId ? await deps.store.listPeople(person.zoneId, 'mediator') : [];
     const hood = findNeighbourhood(deps.network, person.place?.neighbourhoodId)?.hood.name ?? '';

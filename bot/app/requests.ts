@@ -391,15 +391,20 @@ export async function cancelRequest(turn: Turn, requestId: string): Promise<void
     turn.say(reply('errors.notAllowed'));
     return;
   }
-  const before = await deps.requests.cancel(r, now, deps.network.requests.retentionDays).catch((err) => {
-    if (err instanceof RequestChangedError) return null;
-    throw err;
-  });
-  if (!before) {
+  if (!(await cancelAndTell(deps, r, now))) {
     turn.say(reply('request.notOpen'));
     return;
   }
   turn.say(reply('request.cancelled', { category: { t: `categories.${r.category}` } }, { edit: true }));
+}
+
+/** Cancels a request if it is still going, and tells the volunteers it reached; false if it was over already. */
+export async function cancelAndTell(deps: AppDeps, r: HelpRequest, now: Date): Promise<boolean> {
+  const before = await deps.requests.cancel(r, now, deps.network.requests.retentionDays).catch((err) => {
+    if (err instanceof RequestChangedError) return null;
+    throw err;
+  });
+  if (!before) return false;
   const outgoing = editOffers(deps, before, before.assignedTo, 'request.noLongerNeeded');
   if (before.assignedTo) {
     const volunteer = await deps.store.getPerson(before.assignedTo);
@@ -408,6 +413,7 @@ export async function cancelRequest(turn: Turn, requestId: string): Promise<void
       outgoing.push(...messagesTo(volunteer, `req.${r.id}.cancelled`, [reply('request.cancelledVolunteer')]));
   }
   await deps.outbox.enqueue(outgoing);
+  return true;
 }
 
 /** A mediator's list of volunteers to assign by hand: the zone's eligible ones, nearest first. */

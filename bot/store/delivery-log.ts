@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboundMessage } from '../outbound.js';
@@ -14,18 +15,22 @@ import { attr, index } from './table.js';
  * and the next sender sends that reply again (at-least-once). Telegram offers
  * no idempotency key, so no log can close that window.
  *
- * Items: PK `MSG#<id>`, SK `MSG`, entity `delivery`. 'sending' and 'sent' items
+ * Items: PK `MSG#<sha-256 of the id>` (ids name people; the hash does not), SK `MSG`, entity `delivery`. 'sending' and 'sent' items
  * expire after 7 days (the window in which a duplicate id is recognised);
  * 'failed' items keep the whole message, have no TTL, and are listed on GSI1
  * under `DELIVERY#failed` for the operator.
  */
 
 export const deliveryEntity = 'delivery';
-const failedListPk = 'DELIVERY#failed';
+/** GSI1 key listing the kept (failed) messages, with their content, for an operator and for erasure. */
+export const failedListPk = 'DELIVERY#failed';
 const ttlSeconds = 7 * 24 * 3600;
 
 /** The key of a message's delivery record. */
-export const deliveryKey = (id: string): Key => ({ PK: `MSG#${id}`, SK: 'MSG' });
+export const deliveryKey = (id: string): Key => ({
+  PK: `MSG#${createHash('sha256').update(id).digest('base64url').slice(0, 32)}`,
+  SK: 'MSG',
+});
 
 export type DeliveryState = 'sending' | 'sent' | 'failed';
 
@@ -78,13 +83,12 @@ export class DynamoDeliveryLog {
           TableName: this.table,
           Key: deliveryKey(id),
           UpdateExpression:
-            'SET #entity = :entity, id = :id, #state = :sending, leaseUntil = :lease, #ttl = :ttl, ' +
+            'SET #entity = :entity, #state = :sending, leaseUntil = :lease, #ttl = :ttl, ' +
             'updatedAt = :at, sentReplies = if_not_exists(sentReplies, :zero) REMOVE GSI1PK, GSI1SK',
           ConditionExpression: 'attribute_not_exists(PK) OR (#state <> :sent AND leaseUntil <= :now)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: {
             ':entity': deliveryEntity,
-            ':id': id,
             ':sending': 'sending',
             ':sent': 'sent',
             ':lease': now.getTime() + leaseSeconds * 1000,
@@ -137,12 +141,11 @@ export class DynamoDeliveryLog {
         TableName: this.table,
         Key: deliveryKey(id),
         UpdateExpression:
-          'SET #entity = :entity, id = :id, #state = :sent, outcome = :outcome, sentAt = :at, #ttl = :ttl ' +
-          'REMOVE leaseUntil, message, reason, failedAt, GSI1PK, GSI1SK',
+          'SET #entity = :entity, #state = :sent, outcome = :outcome, sentAt = :at, #ttl = :ttl ' +
+          'REMOVE id, leaseUntil, message, reason, failedAt, GSI1PK, GSI1SK',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
           ':entity': deliveryEntity,
-          ':id': id,
           ':sent': 'sent',
           ':outcome': outcome,
           ':at': now.toISOString(),
@@ -224,7 +227,7 @@ export class DynamoDeliveryLog {
     const got = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: deliveryKey(id), ConsistentRead: true }),
     );
-    return got.Item ? toRecord(got.Item) : null;
+    return got.Item ? { ...toRecord(got.Item), id } : null;
   }
 }
 

@@ -31,6 +31,7 @@ import {
 import { byCell, byList, entity, idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
 import { attr, index } from './table.js';
 import { timerIds } from '../domain/timer.js';
+import { failedListPk } from './delivery-log.js';
 import { rungs } from '../network.js';
 
 /** The network file allows at most 20 re-notifications, plus the first escalation. */
@@ -486,12 +487,36 @@ export class DynamoStore implements Store {
       if (sk.startsWith(skPrefix.checkIn)) {
         for (const rung of rungs) doomed.push(keys.timer(timerIds.rung(personId, idFromLinkSk(sk), rung)));
       }
+      if (sk.startsWith(skPrefix.requestRef)) {
+        const requestId = idFromLinkSk(sk);
+        const request = await this.doc.send(
+          new GetCommand({ TableName: this.table, Key: keys.request(requestId) }),
+        );
+        doomed.push(keys.request(requestId));
+        const rounds = Number(request.Item?.wave ?? 0) + 1;
+        for (let round = 1; round <= rounds; round++)
+          doomed.push(keys.timer(timerIds.wave(requestId, round)));
+      }
       if (sk.startsWith(skPrefix.alertRef)) {
         const alertId = idFromLinkSk(sk);
         doomed.push(keys.alert(alertId));
         for (let round = 1; round <= maxEscalationRounds; round++)
           doomed.push(keys.timer(timerIds.escalate(alertId, round)));
       }
+    }
+    // Messages kept as undeliverable hold their content: those to or about this person go too.
+    const failed = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index.byList,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': attr.gsi1pk },
+        ExpressionAttributeValues: { ':pk': failedListPk },
+      }),
+    );
+    for (const item of failed.Items ?? []) {
+      if (JSON.stringify(item).includes(personId))
+        doomed.push({ PK: item.PK as string, SK: item.SK as string });
     }
     await this.deleteKeys(doomed);
     return doomed.length;

@@ -193,3 +193,27 @@ async function requestId(): Promise<string> {
   const [request] = await world.runtime.deps.requests.requestsOf(elderId);
   return request!.id;
 }
+
+describe('an elder who leaves', () => {
+  it('has open requests cancelled, volunteers told, and no request or timer of theirs left', async () => {
+    await setUp();
+    const { elder, volunteers: v } = everyone;
+    await askPharmacy(elder);
+    await v.carla.press('✅ Ci vado io');
+    const elderId = (await world.store.findPersonByChannel({
+      channel: 'telegram',
+      id: String(elder.chatId),
+    }))!.id;
+    await elder.send('/forget');
+    await elder.press('Sì, cancella');
+    await elder.press('🗑️ Cancella tutto');
+    expect(v.carla.texts()).toContain(
+      'La richiesta che avevi accettato è stata annullata. Grazie lo stesso! 💛',
+    );
+    expect(v.carla.texts().join('\n')).not.toContain('Via dei Mille');
+    const items = JSON.stringify(await world.scan());
+    expect(items).not.toContain(elderId);
+    expect(items).not.toContain('Via dei Mille');
+    expect(items).not.toContain('La ricetta');
+  });
+});

@@ -3,12 +3,15 @@ import { deliveryEntity, deliveryKey } from '../../bot/store/delivery-log.js';
 
 describe('deliveryKey', () => {
   it('gives each outbound message id its own item', () => {
-    expect(deliveryKey('tmr1:p1:0')).toEqual({ PK: 'MSG#tmr1:p1:0', SK: 'MSG' });
+    expect(deliveryKey('tmr1:p1:0')).toEqual(deliveryKey('tmr1:p1:0'));
     expect(deliveryKey('a')).not.toEqual(deliveryKey('b'));
+    expect(deliveryKey('a').SK).toBe('MSG');
   });
 
-  it('keeps ids with separators whole', () => {
-    expect(deliveryKey('CHK#2026-11-21#p1').PK).toBe('MSG#CHK#2026-11-21#p1');
+  it('hashes the id: message ids name people, the key must not', () => {
+    const key = deliveryKey('chk.2026-11-21:personAbc123:telegram');
+    expect(key.PK).toMatch(/^MSG#[A-Za-z0-9_-]{32}$/);
+    expect(key.PK).not.toContain('personAbc123');
   });
 
   it('tags the items as deliveries', () => {

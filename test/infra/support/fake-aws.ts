@@ -25,7 +25,7 @@ export interface FakeAws {
 /**
  * A loopback stand-in for the two AWS APIs the bundles call besides DynamoDB
  * (which DynamoDB Local serves): SQS SendMessageBatch and Secrets Manager
- * GetSecretValue, both on the JSON protocol. The SDK finds it through
+ * GetSecretValue (and PutSecretValue, for set-webhook), all on the JSON protocol. The SDK finds it through
  * AWS_ENDPOINT_URL_SQS and AWS_ENDPOINT_URL_SECRETS_MANAGER.
  */
 export async function startFakeAws(): Promise<FakeAws> {
@@ -78,8 +78,12 @@ export async function startFakeAws(): Promise<FakeAws> {
             Name: arn.split(':').at(-1),
             SecretString: value,
           });
-      } else
+      } else if (target === 'secretsmanager.PutSecretValue') {
+        secrets.set(String(body.SecretId), String(body.SecretString));
+        reply(200, 'application/x-amz-json-1.1', { ARN: body.SecretId, VersionId: randomUUID() });
+      } else {
         reply(400, 'application/x-amz-json-1.0', { __type: 'UnknownOperationException', message: target });
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
