@@ -3,6 +3,7 @@ import type { Invite } from './domain/invite.js';
 import type { Alert, CheckIn } from './domain/alert.js';
 import type { Timer } from './domain/timer.js';
 import type { HelpRequest } from './domain/request.js';
+import type { CellQuery } from './domain/cells.js';
 import type { Reply } from './flows/types.js';
 
 /** A conversation in progress: which flow, which step, what was collected. */
@@ -171,7 +172,7 @@ export interface Requests {
   close(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
   cancel(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
   /** Approved, available volunteers indexed in these geohash cells, and how many items were read. */
-  volunteersInCells(cells: string[]): Promise<{ people: Person[]; itemsRead: number }>;
+  volunteersInCells(cells: CellQuery[]): Promise<{ people: Person[]; itemsRead: number }>;
   /** The elder, their private details and the followers' profiles, in one read. */
   elderDetails(
     elderId: string,

@@ -1,5 +1,5 @@
 import { alertIds } from '../domain/alert.js';
-import { cellsAround, searchRingsKm } from '../domain/cells.js';
+import { cellQueriesAround, covered, queryKey, searchRingsKm } from '../domain/cells.js';
 import type { Person } from '../domain/person.js';
 import {
   dayPartOf,
@@ -45,7 +45,7 @@ export async function findCandidates(
   elder: Person | null,
   stage: number,
   now: Date,
-): Promise<{ ranked: Candidate[]; itemsRead: number }> {
+): Promise<{ ranked: Candidate[]; itemsRead: number; queries: number }> {
   const rules = deps.network.requests;
   const slot = neededSlot(deps, r, now);
   const want = stage === 1 ? rules.wave1Size : rules.wave2Size;
@@ -53,6 +53,7 @@ export async function findCandidates(
   const found: Candidate[] = [];
   const seen = new Set<string>();
   let itemsRead = 0;
+  let queries = 0;
   const consider = (people: Person[]) => {
     for (const v of people) {
       if (seen.has(v.id)) continue;
@@ -76,15 +77,16 @@ export async function findCandidates(
     const read = new Set<string>();
     const maxKm = 5 * factor;
     for (const ringKm of searchRingsKm) {
-      const cells = cellsAround(r, ringKm).filter((c) => !read.has(c));
-      cells.forEach((c) => read.add(c));
-      const got = await deps.requests.volunteersInCells(cells);
+      const reads = cellQueriesAround(r, ringKm).filter((q) => !covered(q, read));
+      reads.forEach((q) => read.add(queryKey(q)));
+      queries += reads.length;
+      const got = await deps.requests.volunteersInCells(reads);
       itemsRead += got.itemsRead;
       consider(got.people);
       if (found.filter((c) => c.km <= ringKm).length >= want || ringKm >= maxKm) break;
     }
   }
-  return { ranked: rank(found), itemsRead };
+  return { ranked: rank(found), itemsRead, queries: stage >= 3 ? 1 : queries };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Person, PrivateDetails } from '../domain/person.js';
+import type { CellQuery } from '../domain/cells.js';
 import type { HelpRequest, RequestState } from '../domain/request.js';
 import { OfferTakenError, RequestChangedError } from '../errors.js';
 import type { Requests } from '../ports.js';
@@ -282,7 +283,7 @@ export class DynamoRequests implements Requests {
     );
   }
 
-  async volunteersInCells(cells: string[]): Promise<{ people: Person[]; itemsRead: number }> {
+  async volunteersInCells(cells: CellQuery[]): Promise<{ people: Person[]; itemsRead: number }> {
     let itemsRead = 0;
     const people: Person[] = [];
     for (let i = 0; i < cells.length; i += 32) {
@@ -295,9 +296,13 @@ export class DynamoRequests implements Requests {
               new QueryCommand({
                 TableName: this.table,
                 IndexName: index.byCell,
-                KeyConditionExpression: '#pk = :pk',
-                ExpressionAttributeNames: { '#pk': attr.gsi3pk },
-                ExpressionAttributeValues: { ':pk': byCell.cell(cell) },
+                KeyConditionExpression: cell.prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+                ExpressionAttributeNames: cell.prefix
+                  ? { '#pk': attr.gsi3pk, '#sk': attr.gsi3sk }
+                  : { '#pk': attr.gsi3pk },
+                ExpressionAttributeValues: cell.prefix
+                  ? { ':pk': byCell.cell(cell.cell), ':prefix': cell.prefix }
+                  : { ':pk': byCell.cell(cell.cell) },
                 ExclusiveStartKey: start,
               }),
             );

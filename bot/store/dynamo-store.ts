@@ -18,7 +18,7 @@ import {
   type Role,
   type VolunteerStatus,
 } from '../domain/person.js';
-import { cellOf } from '../domain/cells.js';
+import { cellKeys } from '../domain/cells.js';
 import type { Invite } from '../domain/invite.js';
 import type { FlowState, RelativeLink, Store } from '../ports.js';
 import {
@@ -85,8 +85,9 @@ export function personItem(person: Person): Record<string, unknown> {
   }
   // Only approved, available volunteers are in the geo index: routing never sees the others.
   if (isActiveVolunteer(person) && person.volunteer?.available !== false && person.place) {
-    item[attr.gsi3pk] = byCell.cell(cellOf(person.place));
-    item[attr.gsi3sk] = person.id;
+    const { cell, sortPrefix } = cellKeys(person.place);
+    item[attr.gsi3pk] = byCell.cell(cell);
+    item[attr.gsi3sk] = byCell.sort(sortPrefix, person.id);
   }
   return item;
 }

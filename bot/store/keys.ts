@@ -87,6 +87,7 @@ export const skPrefix = {
 /** GSI3: approved, available volunteers by geohash cell (sparse: others carry no GSI3 keys). */
 export const byCell = {
   cell: (cell: string): string => `CELL#${cell}`,
+  sort: (geohash: string, personId: string): string => `${geohash}#${personId}`,
 };
 
 /** GSI1 for requests: a zone's requests by state and age. */
