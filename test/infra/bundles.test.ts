@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FunctionName } from '../../infra/vicini-stack.js';
 import { synthBundles } from '../../infra/synth-bundles.js';
 import { createDocumentClient } from '../../bot/store/client.js';
+import { DynamoTimers } from '../../bot/store/dynamo-timers.js';
 import { initTable } from '../../bot/store/init-table.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 import { testRegion, uniqueTableName } from '../support/dynamo.js';
@@ -161,6 +162,8 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const doc = createDocumentClient({ region: testRegion, endpoint });
     const due = '2026-11-23T08:00:00.000Z'; // a Monday, 09:00 in Rome
     const elders = await seedElders(doc, table, 0, 3, due, 'b');
+    // As if the tick had run a minute ago: it reads this hour only, not the 48 hours a first run catches up.
+    await new DynamoTimers(doc, table).advanceCursor('2026-11-23T07:59:00.000Z');
     aws.take();
 
     // The tick reads its one secret from a local file here: the explicit switch the loader requires in Lambda.
