@@ -207,7 +207,6 @@ async function announceAssignment(
     ]),
   );
   await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
-  void now;
 }
 
 /** Accept pressed: a conditional write decides; the first wins, everyone else is told it is taken. */
@@ -228,7 +227,7 @@ export async function acceptOffer(turn: Turn, requestId: string): Promise<void> 
   const recent = [...(volunteer.volunteer.recentTasks ?? []), now.toISOString()].slice(-recentKept);
   await turn.savePerson({ ...volunteer, volunteer: { ...volunteer.volunteer, recentTasks: recent } });
   turn.say(reply('request.acceptedYou', undefined, { edit: true }));
-  await announceAssignment(deps, request, volunteer, now);
+  await announceAssignment(deps, request, volunteer);
 }
 
 /** "Not this time": that volunteer is left out; when everyone offered has said no, the next stage goes at once. */
@@ -367,7 +366,7 @@ export async function confirmDone(turn: Turn, requestId: string): Promise<void> 
 
 /** How the elder seemed: "worried" alerts the zone's mediator. */
 export async function wellbeing(turn: Turn, requestId: string, worried: boolean): Promise<void> {
-  const { deps, now, person } = turn;
+  const { deps, now } = turn;
   const r = await assignedRequest(turn, requestId);
   if (!r) return;
   turn.say(reply(worried ? 'request.worriedThanks' : 'request.allWellThanks', undefined, { edit: true }));
@@ -475,7 +474,7 @@ export async function assignByHand(turn: Turn, pair: string): Promise<void> {
     return;
   }
   turn.say(reply('request.assignedByYou', { volunteer: volunteer.name ?? '' }, { edit: true }));
-  await announceAssignment(deps, assigned, volunteer, now);
+  await announceAssignment(deps, assigned, volunteer);
 }
 
 /** `/requests`: an elder's or relative's requests still going; a mediator's zone's open ones. */

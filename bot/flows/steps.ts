@@ -9,8 +9,8 @@ import {
 } from '../domain/person.js';
 import { addDays, currentAbsence } from '../domain/schedule.js';
 import { nearest } from '../domain/geo.js';
-import { findNeighbourhood, findZone, type Network } from '../network.js';
-import type { Draft, Hints } from './draft.js';
+import { findNeighbourhood, findZone } from '../network.js';
+import type { Draft } from './draft.js';
 import { reply } from './types.js';
 import { requestSteps } from './request-steps.js';
 import {

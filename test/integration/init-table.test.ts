@@ -75,5 +75,5 @@ describe('initTable', () => {
       definition.GlobalSecondaryIndexes?.find((g) => g.IndexName === index.byCell)?.KeySchema,
     );
     expect(await ttl(tableName)).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' });
-  });
+  }, 180_000); // DynamoDB Local builds the index slowly when the whole suite loads the machine.
 });

@@ -141,7 +141,9 @@ describe('TelegramSender', () => {
         ['k0', 'k1', 'k2', 'k3'].map((k) => `Welcome back, ${k}!`),
       );
     }
-    expect(Math.max(...h.stamps.filter((s) => s.chat >= 3000).map((s) => s.at)) - t0).toBeLessThanOrEqual(2000);
+    expect(Math.max(...h.stamps.filter((s) => s.chat >= 3000).map((s) => s.at)) - t0).toBeLessThanOrEqual(
+      2000,
+    );
   });
 
   it('(b) delivers 200 messages exactly once through 429s, 500s and timeouts', async () => {
