@@ -164,12 +164,7 @@ function editOffers(
  * I can no longer go; the other offers are edited; the elder and relatives hear
  * who is coming. Costs one read (elder, private details, followers).
  */
-async function announceAssignment(
-  deps: AppDeps,
-  r: HelpRequest,
-  volunteer: Person,
-  now: Date,
-): Promise<void> {
+async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Person): Promise<void> {
   const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
   const none = { t: 'profile.none' };
   const card = reply(
