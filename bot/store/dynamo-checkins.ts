@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -10,23 +9,9 @@ import type { Alert, CheckIn } from '../domain/alert.js';
 import type { Alerts, CheckIns } from '../ports.js';
 import { alertList, entity, keys, personPk, skPrefix } from './keys.js';
 import { attr, index } from './table.js';
+import { epoch, fromItem, isConditionFailure } from './items.js';
 
 const checkInTtlDays = 400;
-const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
-
-/** String sets come back as Sets; the domain uses arrays. */
-function fromItem<T>(item: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) {
-    if (k === attr.pk || k === attr.sk || k.startsWith('GSI') || k === attr.entity || k === attr.ttl)
-      continue;
-    out[k] = v instanceof Set ? [...v].sort() : v;
-  }
-  return out as T;
-}
-
-const isCondition = (err: unknown) => err instanceof ConditionalCheckFailedException;
-
 /** Check-ins (in the elder's partition) and alerts on the one table. */
 export class DynamoCheckIns implements CheckIns, Alerts {
   constructor(
@@ -73,7 +58,7 @@ export class DynamoCheckIns implements CheckIns, Alerts {
       );
       return true;
     } catch (err) {
-      if (isCondition(err)) return false;
+      if (isConditionFailure(err)) return false;
       throw err;
     }
   }
@@ -129,7 +114,7 @@ export class DynamoCheckIns implements CheckIns, Alerts {
       );
       return withLists(fromItem<CheckIn>(got.Attributes ?? {}));
     } catch (err) {
-      if (isCondition(err)) return null;
+      if (isConditionFailure(err)) return null;
       throw err;
     }
   }
@@ -164,7 +149,7 @@ export class DynamoCheckIns implements CheckIns, Alerts {
       );
       return { alert, created: true };
     } catch (err) {
-      if (!isCondition(err)) throw err;
+      if (!isConditionFailure(err)) throw err;
       return { alert: (await this.getAlert(alert.id))!, created: false };
     }
   }
@@ -216,7 +201,7 @@ export class DynamoCheckIns implements CheckIns, Alerts {
       );
       return withNotified(fromItem<Alert>(got.Attributes ?? {}));
     } catch (err) {
-      if (isCondition(err)) return null;
+      if (isConditionFailure(err)) return null;
       throw err;
     }
   }

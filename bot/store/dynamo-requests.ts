@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -14,32 +13,15 @@ import { OfferTakenError, RequestChangedError } from '../errors.js';
 import type { Requests } from '../ports.js';
 import { byCell, entity, keys, personPk, requestList, skPrefix } from './keys.js';
 import { attr, index } from './table.js';
+import { epoch, fromItem, isConditionFailure } from './items.js';
 
-const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 const sets = ['offeredTo', 'excluded'] as const;
 
-function fromItem(item: Record<string, unknown>): HelpRequest {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) {
-    if (k === attr.pk || k === attr.sk || k.startsWith('GSI') || k === attr.entity || k === attr.ttl)
-      continue;
-    out[k] = v instanceof Set ? [...v].sort() : v;
-  }
+function requestFromItem(item: Record<string, unknown>): HelpRequest {
+  const out = fromItem<Record<string, unknown>>(item);
   for (const s of sets) out[s] ??= [];
   return out as unknown as HelpRequest;
 }
-
-function strip<T>(item: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) {
-    if (k === attr.pk || k === attr.sk || k.startsWith('GSI') || k === attr.entity || k === attr.ttl)
-      continue;
-    out[k] = v;
-  }
-  return out as T;
-}
-
-const isCondition = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
 /** Help requests on the one table, with the volunteers' geo index (GSI3). */
 export class DynamoRequests implements Requests {
@@ -79,7 +61,7 @@ export class DynamoRequests implements Requests {
     const got = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: keys.request(id), ConsistentRead: true }),
     );
-    return got.Item ? fromItem(got.Item) : null;
+    return got.Item ? requestFromItem(got.Item) : null;
   }
 
   async requestsOf(elderId: string): Promise<HelpRequest[]> {
@@ -96,7 +78,7 @@ export class DynamoRequests implements Requests {
       new BatchGetCommand({ RequestItems: { [this.table]: { Keys: ids.map((id) => keys.request(id)) } } }),
     );
     return (got.Responses?.[this.table] ?? [])
-      .map(fromItem)
+      .map(requestFromItem)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -111,7 +93,7 @@ export class DynamoRequests implements Requests {
         Limit: 20,
       }),
     );
-    return (got.Items ?? []).map(fromItem);
+    return (got.Items ?? []).map(requestFromItem);
   }
 
   /** Moves the state. Only open requests are listed on GSI1 (a zone's requests waiting for someone). */
@@ -157,9 +139,9 @@ export class DynamoRequests implements Requests {
           ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
         }),
       );
-      return fromItem(got.Attributes ?? {});
+      return requestFromItem(got.Attributes ?? {});
     } catch (err) {
-      if (isCondition(err)) throw new RequestChangedError(r.id);
+      if (isConditionFailure(err)) throw new RequestChangedError(r.id);
       throw err;
     }
   }
@@ -218,7 +200,7 @@ export class DynamoRequests implements Requests {
         }),
       )
       .catch((err) => {
-        if (!isCondition(err)) throw err;
+        if (!isConditionFailure(err)) throw err;
       });
   }
 
@@ -314,7 +296,7 @@ export class DynamoRequests implements Requests {
       );
       for (const page of pages) {
         itemsRead += page.length;
-        people.push(...page.map((p) => strip<Person>(p)));
+        people.push(...page.map((p) => fromItem<Person>(p)));
       }
     }
     return { people, itemsRead };
@@ -337,10 +319,10 @@ export class DynamoRequests implements Requests {
     const priv = items.find((i) => i.SK === 'PRIVATE');
     const followers = items
       .filter((i) => i.SK === 'PROFILE' && i.PK !== personPk(elderId))
-      .map((i) => strip<Person>(i));
+      .map((i) => fromItem<Person>(i));
     return {
-      elder: elder ? strip<Person>(elder) : null,
-      details: priv ? strip<PrivateDetails>(priv) : {},
+      elder: elder ? fromItem<Person>(elder) : null,
+      details: priv ? fromItem<PrivateDetails>(priv) : {},
       followers,
     };
   }

@@ -9,7 +9,6 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   isActiveVolunteer,
   type ChannelRef,
@@ -30,6 +29,7 @@ import {
 } from '../errors.js';
 import { byCell, byList, entity, idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
 import { attr, index } from './table.js';
+import { epoch, expired, fromItem, isConditionFailure } from './items.js';
 import { timerIds } from '../domain/timer.js';
 import { failedListPk } from './delivery-log.js';
 import { rungs } from '../network.js';
@@ -38,40 +38,6 @@ import { rungs } from '../network.js';
 const maxEscalationRounds = 21;
 
 const flowTtlSeconds = 7 * 24 * 3600;
-const epoch = (d: Date): number => Math.floor(d.getTime() / 1000);
-const keyAttrs = new Set<string>([
-  attr.pk,
-  attr.sk,
-  attr.gsi1pk,
-  attr.gsi1sk,
-  attr.gsi2pk,
-  attr.gsi2sk,
-  attr.gsi3pk,
-  attr.gsi3sk,
-  attr.entity,
-  attr.ttl,
-]);
-
-/** Drops the table's own attributes, leaving the domain object. */
-function strip<T>(item: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!keyAttrs.has(k)) out[k] = v;
-  return out as T;
-}
-
-function isConditionFailure(err: unknown): boolean {
-  if (err instanceof ConditionalCheckFailedException) return true;
-  if (err instanceof TransactionCanceledException) {
-    return (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
-  }
-  return false;
-}
-
-/** Whether an item's TTL has passed: DynamoDB deletes late (Local never), so reads check. */
-function expired(item: Record<string, unknown> | undefined, now: Date): boolean {
-  return typeof item?.[attr.ttl] === 'number' && (item[attr.ttl] as number) <= epoch(now);
-}
-
 /** A person as stored: the profile plus the GSI1 keys that list people of a role in a zone. */
 export function personItem(person: Person): Record<string, unknown> {
   const item: Record<string, unknown> = {
@@ -139,7 +105,7 @@ export class DynamoStore implements Store {
 
   async getPerson(id: string): Promise<Person | null> {
     const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.person(id) }));
-    return got.Item ? strip<Person>(got.Item) : null;
+    return got.Item ? fromItem<Person>(got.Item) : null;
   }
 
   async getPeople(ids: string[]): Promise<Person[]> {
@@ -151,7 +117,7 @@ export class DynamoStore implements Store {
       };
       while (request && Object.keys(request).length > 0) {
         const got = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of got.Responses?.[this.table] ?? []) people.push(strip<Person>(item));
+        for (const item of got.Responses?.[this.table] ?? []) people.push(fromItem<Person>(item));
         request = got.UnprocessedKeys as Record<string, { Keys: Key[] }> | undefined;
       }
     }
@@ -164,7 +130,7 @@ export class DynamoStore implements Store {
 
   async getPrivate(personId: string): Promise<PrivateDetails> {
     const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.private(personId) }));
-    return got.Item ? strip<PrivateDetails>(got.Item) : {};
+    return got.Item ? fromItem<PrivateDetails>(got.Item) : {};
   }
 
   async savePrivate(personId: string, details: PrivateDetails): Promise<void> {
@@ -194,7 +160,7 @@ export class DynamoStore implements Store {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of got.Items ?? []) people.push(strip<Person>(item));
+      for (const item of got.Items ?? []) people.push(fromItem<Person>(item));
       start = got.LastEvaluatedKey;
     } while (start);
     return people;
@@ -226,7 +192,7 @@ export class DynamoStore implements Store {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return strip<Person>(got.Attributes ?? {});
+      return fromItem<Person>(got.Attributes ?? {});
     } catch (err) {
       if (isConditionFailure(err)) throw new AlreadyDecidedError();
       throw err;
@@ -299,7 +265,7 @@ export class DynamoStore implements Store {
 
   async getInvite(code: string): Promise<Invite | null> {
     const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.invite(code) }));
-    return got.Item ? strip<Invite>(got.Item) : null;
+    return got.Item ? fromItem<Invite>(got.Item) : null;
   }
 
   async claimInvite(code: string, kind: Invite['kind'], now: Date): Promise<Invite> {
@@ -316,7 +282,7 @@ export class DynamoStore implements Store {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return strip<Invite>(got.Attributes ?? {});
+      return fromItem<Invite>(got.Attributes ?? {});
     } catch (err) {
       if (isConditionFailure(err)) throw new InviteUnavailableError();
       throw err;
@@ -356,7 +322,7 @@ export class DynamoStore implements Store {
     const got = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: keys.relativeLink(elderId, relativeId) }),
     );
-    return got.Item ? strip<RelativeLink>(got.Item) : null;
+    return got.Item ? fromItem<RelativeLink>(got.Item) : null;
   }
 
   async confirmLink(elderId: string, relativeId: string, at: Date): Promise<void> {
@@ -414,13 +380,13 @@ export class DynamoStore implements Store {
 
   async listRelatives(elderId: string): Promise<RelativeLink[]> {
     return (await this.queryPartition(personPk(elderId), skPrefix.relative)).map((i) =>
-      strip<RelativeLink>(i),
+      fromItem<RelativeLink>(i),
     );
   }
 
   async listElders(relativeId: string): Promise<RelativeLink[]> {
     return (await this.queryPartition(personPk(relativeId), skPrefix.elder)).map((i) =>
-      strip<RelativeLink>(i),
+      fromItem<RelativeLink>(i),
     );
   }
 

@@ -1,0 +1,44 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { attr } from './table.js';
+
+/** Epoch seconds, as DynamoDB's TTL wants them. */
+export const epoch = (d: Date): number => Math.floor(d.getTime() / 1000);
+
+const tableAttrs = new Set<string>([
+  attr.pk,
+  attr.sk,
+  attr.gsi1pk,
+  attr.gsi1sk,
+  attr.gsi2pk,
+  attr.gsi2sk,
+  attr.gsi3pk,
+  attr.gsi3sk,
+  attr.entity,
+  attr.ttl,
+]);
+
+/**
+ * The domain object in a stored item: the table's own attributes dropped, and
+ * string sets (which DynamoDB returns as Sets) turned into sorted arrays.
+ */
+export function fromItem<T>(item: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) {
+    if (!tableAttrs.has(k)) out[k] = v instanceof Set ? [...v].sort() : v;
+  }
+  return out as T;
+}
+
+/** A failed condition, alone or inside a cancelled transaction. */
+export function isConditionFailure(err: unknown): boolean {
+  if (err instanceof ConditionalCheckFailedException) return true;
+  if (err instanceof TransactionCanceledException) {
+    return (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+  }
+  return false;
+}
+
+/** Whether an item's TTL has passed: DynamoDB deletes late (Local never), so reads check. */
+export function expired(item: Record<string, unknown> | undefined, now: Date): boolean {
+  return typeof item?.[attr.ttl] === 'number' && (item[attr.ttl] as number) <= epoch(now);
+}
