@@ -8,20 +8,17 @@ import { answerStep, askAgain, isStepFlow } from './conversation.js';
 import type { AppDeps } from './deps.js';
 import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts.js';
 import { markUnreachable } from './delivery.js';
+import { cancelRequest, listRequests, setAvailable, startRequest } from './requests.js';
 import {
   acceptOffer,
   assignByHand,
   assignList,
-  cancelRequest,
   confirmDone,
   declineOffer,
-  listRequests,
   releaseTask,
-  setAvailable,
-  startRequest,
   taskDone,
   wellbeing,
-} from './requests.js';
+} from './tasks.js';
 import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins.js';
 import { mainMenu } from './menu.js';
 import { start } from './onboarding.js';

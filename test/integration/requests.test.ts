@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptOffer } from '../../bot/app/requests.js';
+import { acceptOffer } from '../../bot/app/tasks.js';
 import { findCandidates } from '../../bot/app/routing.js';
 import { Turn } from '../../bot/app/turn.js';
 import { handleInbound } from '../../bot/app/handle-inbound.js';
