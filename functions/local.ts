@@ -1,40 +1,34 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { envParts, parseEnv } from '../bot/config.js';
 import { setCommandMenus } from '../bot/channels/telegram/commands.js';
-import { loadNetworkFile } from '../bot/network.js';
+import { loadNetworkFile, type Network } from '../bot/network.js';
 import { createRuntime } from '../bot/runtime.js';
 import { createDocumentClient } from '../bot/store/client.js';
 import { startDynamoLocal } from '../bot/store/dynamo-local.js';
 import { initTable } from '../bot/store/init-table.js';
+import { clockFileName, localEnv } from '../simulator/env.js';
+import { startSimulation } from '../simulator/start.js';
 
-/** `npm start`: the whole bot in one process, on DynamoDB Local kept under .local/, long-polling Telegram. */
-const local = {
-  LOCAL_DATA_DIR: z.string().default('.local'),
-  LOCAL_DYNAMODB_PORT: z.coerce.number().int().min(0).max(65535).default(8000),
-};
-if (!process.env.TELEGRAM_BOT_TOKEN) {
-  console.error(
-    [
-      'Vicini needs a Telegram bot to talk through. Set:',
-      '  TELEGRAM_BOT_TOKEN=<the token @BotFather gives you for a new bot>',
-      'and optionally TELEGRAM_API_ROOT=<a self-hosted or test Bot API root>, then run `npm start` again.',
-    ].join('\n'),
-  );
-  process.exit(1);
+/**
+ * `npm start`: the whole bot in one process, on DynamoDB Local kept under .local/.
+ * With TELEGRAM_BOT_TOKEN it long-polls Telegram; without, it long-polls the
+ * chat simulator, whose page plays every person of a demo network.
+ */
+const allowedUpdates = ['message', 'callback_query', 'my_chat_member'] as const;
+
+interface Ready {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  network: Network;
+  env: ReturnType<typeof parseEnv<typeof localEnv>>;
 }
-try {
-  const env = parseEnv({ ...envParts.store, ...envParts.network, ...envParts.telegram, ...local });
-  const network = loadNetworkFile(env.NETWORK_FILE);
-  const dynamo = await startDynamoLocal({
-    port: env.LOCAL_DYNAMODB_PORT,
-    dataDir: join(env.LOCAL_DATA_DIR, 'dynamodb'),
-  });
-  const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: dynamo.endpoint });
-  await initTable(doc, env.TABLE_NAME);
+
+async function telegram({ doc, table, network }: Ready): Promise<() => Promise<void>> {
+  const env = parseEnv(envParts.telegram);
   const runtime = createRuntime({
     doc,
-    table: env.TABLE_NAME,
+    table,
     network,
     token: env.TELEGRAM_BOT_TOKEN,
     apiRoot: env.TELEGRAM_API_ROOT,
@@ -52,25 +46,68 @@ try {
       .tick(new Date())
       .catch((err) => console.error(JSON.stringify({ msg: 'tick failed', error: String(err) })));
   }, 60_000);
-  const stop = async () => {
+  console.log(
+    `Vicini is running as @${bot.botInfo.username}: open https://t.me/${bot.botInfo.username} and send /start.`,
+  );
+  bot.start({ drop_pending_updates: false, allowed_updates: [...allowedUpdates] }).catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+  return async () => {
     clearInterval(tick);
     await bot.stop();
-    await dynamo.stop();
+  };
+}
+
+async function simulator({ doc, table, network, env }: Ready): Promise<() => Promise<void>> {
+  const sim = await startSimulation({
+    doc,
+    table,
+    network,
+    port: env.SIMULATOR_PORT,
+    host: env.SIMULATOR_HOST,
+    clockFile: join(env.LOCAL_DATA_DIR, clockFileName),
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    throw new Error(`Port ${env.SIMULATOR_PORT} is taken: set SIMULATOR_PORT to another (0: any free port).`);
+  });
+  console.log(
+    [
+      'No TELEGRAM_BOT_TOKEN: running the chat simulator, with a demo network (an elder, a relative,',
+      'three volunteers and a mediator). Open this page in your browser:',
+      '',
+      `  ${sim.url}`,
+      '',
+      'With a bot token from @BotFather, `TELEGRAM_BOT_TOKEN=<token> npm start` uses Telegram instead.',
+    ].join('\n'),
+  );
+  return () => sim.stop();
+}
+
+let dynamo: Awaited<ReturnType<typeof startDynamoLocal>> | undefined;
+try {
+  const env = parseEnv({ ...envParts.store, ...envParts.network, ...localEnv });
+  const network = loadNetworkFile(env.NETWORK_FILE);
+  dynamo = await startDynamoLocal({
+    port: env.LOCAL_DYNAMODB_PORT,
+    dataDir: join(env.LOCAL_DATA_DIR, 'dynamodb'),
+  });
+  const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: dynamo.endpoint });
+  await initTable(doc, env.TABLE_NAME);
+  console.log(
+    `DynamoDB Local on ${dynamo.endpoint} (data in ${env.LOCAL_DATA_DIR}/dynamodb), table ${env.TABLE_NAME}.`,
+  );
+  const ready = { doc, table: env.TABLE_NAME, network, env };
+  const stopBot = process.env.TELEGRAM_BOT_TOKEN ? await telegram(ready) : await simulator(ready);
+  const stop = async () => {
+    await stopBot();
+    await dynamo?.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  console.log(
-    `DynamoDB Local on ${dynamo.endpoint} (data in ${env.LOCAL_DATA_DIR}/dynamodb), table ${env.TABLE_NAME}.`,
-  );
-  console.log(
-    `Vicini is running as @${bot.botInfo.username}: open https://t.me/${bot.botInfo.username} and send /start.`,
-  );
-  await bot.start({
-    drop_pending_updates: false,
-    allowed_updates: ['message', 'callback_query', 'my_chat_member'],
-  });
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
+  await dynamo?.stop();
   process.exit(1);
 }

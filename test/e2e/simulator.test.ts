@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNetworkFile } from '../../bot/network.js';
+import { startSimulation, type Simulation } from '../../simulator/start.js';
+import { testTable } from '../support/dynamo.js';
+
+/**
+ * The simulator in a real browser: Debian's chromium driven by playwright-core
+ * (no browser download), clicking as a person would. Screenshots of the page
+ * and of each pane go to test-results/simulator/; with UPDATE_DOCS_SCREENSHOT=1
+ * the page's also replaces docs/simulator.png.
+ */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shots = join('test-results', 'simulator');
+const userDataDir = mkdtempSync(join(tmpdir(), 'vicini-chromium-'));
+
+let sim: Simulation;
+let browser: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`No browser at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
+  }
+  const { doc, tableName } = await testTable();
+  sim = await startSimulation({
+    doc,
+    table: tableName,
+    network: loadNetworkFile('network/brescia.json'),
+    port: 0,
+    // Monday 23 November 2026, 10:00 in Rome: the elder's next check-in is Tuesday 09:00.
+    start: new Date('2026-11-23T09:00:00Z'),
+    minuteTick: false,
+  });
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1800, height: 980 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(15_000);
+  mkdirSync(shots, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sim?.stop();
+  rmSync(userDataDir, { recursive: true, force: true });
+});
+
+const pane = (id: string): Locator => page.locator(`#pane-${id}`);
+const button = (id: string, name: string | RegExp): Locator =>
+  pane(id)
+    .getByRole('button', { name, exact: typeof name === 'string' })
+    .last();
+const says = (id: string, text: string | RegExp): Promise<void> =>
+  pane(id).locator('.message').getByText(text).last().waitFor();
+
+async function screenshots(prefix: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${prefix}-page.png`), fullPage: true });
+  for (const id of ['elder', 'relative', 'anna', 'bruno', 'carla', 'mediator']) {
+    await pane(id).screenshot({ path: join(shots, `${prefix}-${id}.png`) });
+  }
+}
+
+describe('chat simulator in a browser', () => {
+  it('an elder asks for shopping help, a volunteer accepts, a missed check-in climbs to the mediator', async () => {
+    await page.goto(sim.url);
+    await pane('mediator').waitFor();
+    expect(await page.locator('.pane').count()).toBe(6);
+
+    // The elder, with two taps to open the chat and four to ask.
+    await button('elder', 'START').click();
+    await button('elder', '🙋 Chiedi un volontario').click();
+    await button('elder', 'Spesa').click();
+    await button('elder', 'Oggi').click();
+    await button('elder', 'Salta').click();
+    await button('elder', 'No').click();
+    await says('elder', /Richiesta inviata: Spesa, oggi/);
+
+    // The nearest volunteer gets the offer and takes it; the elder is told who is coming.
+    await says('anna', /Richiesta di aiuto vicino a te/);
+    await button('anna', '✅ Ci vado io').click();
+    await says('anna', /Indirizzo: Via dell'Esempio 1/);
+    await says('bruno', /già stata presa da un altro volontario/);
+    await says('elder', /Anna verrà per Spesa/);
+    await says('relative', /Anna verrà per Spesa/);
+    await screenshots('1-request');
+
+    // Tuesday: the 09:00 question goes unanswered; the ladder climbs as the clock jumps past it.
+    await page.getByLabel('Jump to').fill('2026-11-24T10:45');
+    await page.getByRole('button', { name: 'Jump and tick' }).click();
+    await page
+      .getByText(/09:00 daily question.*09:30 reminder.*10:00 relatives told.*10:30 mediator alerted/)
+      .waitFor();
+    await says('elder', /Nonna, sono ancora io/);
+    await says('relative', /Nonna Demo non ha ancora risposto alla domanda quotidiana delle 09:00/);
+    await says('mediator', /Nonna Demo \(Mompiano\) non ha risposto alla domanda delle 09:00/);
+
+    await button('mediator', '🙋 Me ne occupo io').click();
+    await says('mediator', /Te ne occupi tu: avviso su Nonna/);
+    await screenshots('2-alert');
+    if (process.env.UPDATE_DOCS_SCREENSHOT) await page.screenshot({ path: 'docs/simulator.png' });
+    await button('mediator', '✅ Raggiunto: tutto bene').click();
+    await says('mediator', /Avviso su Nonna Demo chiuso: tutto bene/);
+    await says('relative', /Giulia Demo ha sentito Nonna Demo: va tutto bene/);
+
+    expect(await sim.runtime.deps.alerts.openAlerts('nord')).toEqual([]);
+    const refused = sim.api.calls.filter((c) => !c.ok && c.method !== 'getUpdates');
+    expect(refused).toEqual([]);
+  }, 120_000);
+});
