@@ -425,15 +425,16 @@ export class DynamoStore implements Store {
         this.doc.send(new GetCommand({ TableName: this.table, Key: keys.identity(ref) })).then((g) => g.Item),
       ),
     );
-    // The invites an elder created, which name them.
+    // What the partition's pointers name: the invites an elder created, the requests and alerts about them.
+    const pointed = own.flatMap((i) => {
+      const sk = i.SK as string;
+      if (sk.startsWith(skPrefix.inviteRef)) return [keys.invite(idFromLinkSk(sk))];
+      if (sk.startsWith(skPrefix.requestRef)) return [keys.request(idFromLinkSk(sk))];
+      if (sk.startsWith(skPrefix.alertRef)) return [keys.alert(idFromLinkSk(sk))];
+      return [];
+    });
     const invites = await Promise.all(
-      own
-        .filter((i) => (i.SK as string).startsWith(skPrefix.inviteRef))
-        .map((i) =>
-          this.doc.send(
-            new GetCommand({ TableName: this.table, Key: keys.invite(idFromLinkSk(i.SK as string)) }),
-          ),
-        ),
+      pointed.map((Key) => this.doc.send(new GetCommand({ TableName: this.table, Key }))),
     );
     return [...own, ...identities, ...invites.map((g) => g.Item)].filter(
       (i): i is Record<string, unknown> => !!i,
