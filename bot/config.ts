@@ -1,5 +1,15 @@
 import { z } from 'zod';
 
+/** `WHATSAPP_TEMPLATES`: template names and languages that differ from the defaults (vicini_<key>; it, en). */
+const templateOverrides = z.strictObject({
+  names: z.record(z.string(), z.string().regex(/^[a-z0-9_]{0,512}$/)).optional(),
+  languages: z.record(z.string(), z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/)).optional(),
+  updates: z
+    .string()
+    .regex(/^[a-z0-9_]{0,512}$/)
+    .optional(),
+});
+
 /** Parts of the environment; each entry point parses the parts it needs, once, at cold start. */
 export const envParts = {
   store: {
@@ -34,11 +44,34 @@ export const envParts = {
   outbox: {
     OUTBOX_QUEUE_URL: z.url({ protocol: /^https?$/ }).optional(),
   },
-  /** Placeholders until the WhatsApp issue: only the webhook verification uses them yet. */
+  /** The WhatsApp Cloud API, for whatever sends on WhatsApp (the webhook, the outbox sender). */
   whatsapp: {
+    WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{5,20}$/, "the business phone number's id (digits)"),
+    WHATSAPP_BUSINESS_NUMBER: z
+      .string()
+      .regex(/^\d{6,15}$/, "the bot's WhatsApp number, digits only with the country code (e.g. 39301…)"),
+    WHATSAPP_ACCESS_TOKEN: z.string().min(20, 'a system user access token'),
+    WHATSAPP_API_ROOT: z.url({ protocol: /^https?$/ }).optional(),
+    WHATSAPP_TEMPLATES: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        try {
+          return templateOverrides.parse(JSON.parse(text));
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'JSON {"names": {key: name}, "languages": {lang: code}, "updates": name}',
+          });
+          return z.NEVER;
+        }
+      }),
+  },
+  /** What only the WhatsApp webhook needs: the handshake's token and the signature's secret. */
+  whatsappWebhook: {
     WHATSAPP_VERIFY_TOKEN: z.string().min(16, 'at least 16 characters'),
-    WHATSAPP_APP_SECRET: z.string().optional(),
-    WHATSAPP_ACCESS_TOKEN: z.string().optional(),
+    WHATSAPP_APP_SECRET: z.string().min(16, "the app's secret (App settings → Basic)"),
   },
 } as const;
 

@@ -31,26 +31,29 @@ export function hasKey(key: string, lang: Lang = 'it'): boolean {
   return instance.exists(key, { lng: lang });
 }
 
+/** How a channel writes user text and invite links in its own markup. */
+export interface ChannelText {
+  escape: (s: string) => string;
+  deepLink: (payload: string) => string;
+}
+
 /**
  * Resolves params to strings: user strings go through `escape` (the channel's
  * markup escaping), nested keys are translated, lists are joined, deep links
  * are built by the channel.
  */
-export function render(
-  lang: string,
-  key: string,
-  params: Params | undefined,
-  channel: { escape: (s: string) => string; deepLink: (payload: string) => string },
-): string {
+export function render(lang: string, key: string, params: Params | undefined, channel: ChannelText): string {
   const t = translator(lang);
-  const resolve = (p: Param): string => {
-    if (typeof p === 'string') return channel.escape(p);
-    if (typeof p === 'number') return String(p);
-    if ('t' in p) return render(lang, p.t, p.params, channel);
-    if ('list' in p) return p.list.map(resolve).join(', ');
-    return channel.escape(channel.deepLink(p.deepLink));
-  };
   const values: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params ?? {})) values[name] = resolve(value);
+  for (const [name, value] of Object.entries(params ?? {})) values[name] = renderParam(lang, value, channel);
   return t(key, values);
+}
+
+/** One parameter as `render` would put it into a text (WhatsApp templates take parameters one by one). */
+export function renderParam(lang: string, p: Param, channel: ChannelText): string {
+  if (typeof p === 'string') return channel.escape(p);
+  if (typeof p === 'number') return String(p);
+  if ('t' in p) return render(lang, p.t, p.params, channel);
+  if ('list' in p) return p.list.map((item) => renderParam(lang, item, channel)).join(', ');
+  return channel.escape(channel.deepLink(p.deepLink));
 }

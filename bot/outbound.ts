@@ -35,3 +35,19 @@ export interface DeliveryEvents {
   /** A tracked message was sent: `ref` is "chat:message" of its first reply. */
   delivered(message: OutboundMessage, ref: string): Promise<void>;
 }
+
+/**
+ * Where a sent message landed, as kept for a later edit: "<chat>:<message id>"
+ * on Telegram (the form stored before WhatsApp existed), "whatsapp/<number>:0"
+ * on WhatsApp, which cannot edit (an edit is then a new message).
+ */
+export function messageRef(to: ChannelRef, messageId: number | string): string {
+  return to.channel === 'telegram' ? `${to.id}:${messageId}` : `${to.channel}/${to.id}:${messageId}`;
+}
+
+/** The chat and message id of a `messageRef`; `edit` is undefined where the channel cannot edit. */
+export function parseMessageRef(chat: string, messageId: string): { to: ChannelRef; edit?: number } {
+  const slash = chat.indexOf('/');
+  if (slash < 0) return { to: { channel: 'telegram', id: chat }, edit: Number(messageId) };
+  return { to: { channel: chat.slice(0, slash) as ChannelRef['channel'], id: chat.slice(slash + 1) } };
+}

@@ -8,17 +8,19 @@ import { createTelegramBot, type BotContext } from './channels/telegram/bot.js';
 import { TelegramMessenger } from './channels/telegram/messenger.js';
 import { systemTime, type TimeSource } from './channels/telegram/rate-limiter.js';
 import { TelegramSender, type TelegramSenderDeps } from './channels/telegram/sender.js';
+import { createWhatsApp, type WhatsAppChannel, type WhatsAppOptions } from './channels/whatsapp/channel.js';
 import { InProcessOutbox } from './in-process-outbox.js';
 import { countingAlerts, countingCheckIns, type Count } from './metrics.js';
 import type { Network } from './network.js';
-import type { Outbox } from './outbound.js';
-import type { Clock, Ids } from './ports.js';
+import type { OutboundMessage, Outbox } from './outbound.js';
+import type { Clock, Ids, Messenger } from './ports.js';
 import { SqsOutbox, type SqsSender } from './sqs-outbox.js';
 import { DynamoDeliveryLog } from './store/delivery-log.js';
 import { DynamoCheckIns } from './store/dynamo-checkins.js';
 import { DynamoRequests } from './store/dynamo-requests.js';
 import { DynamoStore } from './store/dynamo-store.js';
 import { DynamoTimers } from './store/dynamo-timers.js';
+import { DynamoWhatsAppState } from './store/whatsapp-state.js';
 import { randomIds, systemClock } from './system.js';
 
 export interface RuntimeOptions {
@@ -42,6 +44,8 @@ export interface RuntimeOptions {
   outbox?: { queueUrl: string; client: SqsSender };
   /** Counts check-ins and alerts as they happen (CloudWatch metrics on AWS). */
   count?: Count;
+  /** The WhatsApp channel (Cloud API); without it, messages to WhatsApp numbers are kept as undeliverable. */
+  whatsapp?: WhatsAppOptions;
 }
 
 /** An outbox the runtime can flush after a turn or a tick (a no-op for SQS). */
@@ -51,7 +55,10 @@ export interface Runtime<O extends DrainableOutbox = InProcessOutbox> {
   bot: Bot<BotContext>;
   deps: AppDeps;
   outbox: O;
-  sender: TelegramSender;
+  /** Sends outbound messages, each on its own channel (the SQS outbox sender calls this). */
+  sender: { send(messages: OutboundMessage[]): Promise<SendReport> };
+  telegramSender: TelegramSender;
+  whatsapp?: WhatsAppChannel;
   deliveryLog: DynamoDeliveryLog;
   tick(now: Date, options?: Partial<TickOptions>): Promise<TickReport>;
 }
@@ -70,6 +77,19 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
   const deliveryLog = new DynamoDeliveryLog(doc, table);
   let deps!: AppDeps;
   let senderRef!: TelegramSender;
+  const time = options.time ?? systemTime;
+  const clock = () => (options.clock ?? systemClock).now();
+  const whatsapp =
+    options.whatsapp &&
+    createWhatsApp(options.whatsapp, {
+      deps: () => deps,
+      state: new DynamoWhatsAppState(doc, table),
+      log: deliveryLog,
+      events: deliveryEvents(() => deps),
+      time,
+      clock,
+      afterUpdate: () => (deps.outbox as DrainableOutbox).drain(),
+    });
   const bot = createTelegramBot(
     (b) => {
       const sender = new TelegramSender({
@@ -77,13 +97,14 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
         log: deliveryLog,
         events: deliveryEvents(() => deps),
         botUsername: () => b.botInfo.username,
-        time: options.time ?? systemTime,
-        clock: () => (options.clock ?? systemClock).now(),
+        time,
+        clock,
         ...options.sender,
       });
+      const send = (messages: OutboundMessage[]) => sendByChannel(messages, sender, whatsapp);
       const outbox = options.outbox
         ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
-        : new InProcessOutbox((messages) => sender.send(messages), { autoDrain: options.autoDrain });
+        : new InProcessOutbox(send, { autoDrain: options.autoDrain });
       deps = {
         store: new DynamoStore(doc, table),
         timers: new DynamoTimers(doc, table),
@@ -94,7 +115,7 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
         network: options.network,
         clock: options.clock ?? systemClock,
         ids: options.ids ?? randomIds,
-        messenger: new TelegramMessenger(b.api, () => b.botInfo.username),
+        messenger: bothChannels(new TelegramMessenger(b.api, () => b.botInfo.username), whatsapp?.messenger),
       };
       senderRef = sender;
       return deps;
@@ -106,7 +127,9 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
     bot,
     deps,
     outbox,
-    sender: senderRef,
+    sender: { send: (messages) => sendByChannel(messages, senderRef, whatsapp) },
+    telegramSender: senderRef,
+    ...(whatsapp ? { whatsapp } : {}),
     deliveryLog,
     async tick(now, tickOptions = {}) {
       const report = await runTick(deps, now, {
@@ -115,6 +138,50 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
       });
       await outbox.drain();
       return report;
+    },
+  };
+}
+
+/** What a channel's sender reports; both senders report at least this. */
+export interface SendReport {
+  sent: string[];
+  skipped: string[];
+  failed: string[];
+  unreachable: string[];
+  retry: string[];
+}
+
+/**
+ * Each message to its channel's sender: WhatsApp numbers to the WhatsApp
+ * sender when there is one, everything else to the Telegram sender (which
+ * keeps what is not a Telegram chat as undeliverable).
+ */
+export async function sendByChannel(
+  messages: OutboundMessage[],
+  telegram: { send(m: OutboundMessage[]): Promise<SendReport> },
+  whatsapp?: { sender: { send(m: OutboundMessage[]): Promise<SendReport> } },
+): Promise<SendReport> {
+  const toWhatsApp = whatsapp ? messages.filter((m) => m.to.channel === 'whatsapp') : [];
+  const rest = messages.filter((m) => !toWhatsApp.includes(m));
+  const results = await Promise.all([
+    rest.length ? telegram.send(rest) : undefined,
+    toWhatsApp.length ? whatsapp?.sender.send(toWhatsApp) : undefined,
+  ]);
+  const report: SendReport = { sent: [], skipped: [], failed: [], unreachable: [], retry: [] };
+  for (const r of results) {
+    if (!r) continue;
+    for (const key of Object.keys(report) as (keyof SendReport)[]) report[key].push(...r[key]);
+  }
+  return report;
+}
+
+/** Messages outside a turn: Telegram sends at once; WhatsApp goes through the outbox and its window. */
+function bothChannels(telegram: Messenger, whatsapp: Messenger | undefined): Messenger {
+  if (!whatsapp) return telegram;
+  return {
+    async send(to, replies) {
+      await telegram.send(to, replies);
+      await whatsapp.send(to, replies);
     },
   };
 }

@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { z } from 'zod';
 import { botInfoFrom } from '../bot/channels/telegram/bot.js';
+import { templateConfig } from '../bot/channels/whatsapp/templates.js';
 import { envParts, parseEnv, secretSources } from '../bot/config.js';
 import { metricsNamespace, type Count } from '../bot/metrics.js';
 import { loadNetworkFile } from '../bot/network.js';
@@ -21,27 +22,45 @@ const shape = {
 };
 
 /**
- * What every Telegram Lambda starts with, once per cold start: the environment
- * and the secrets it names, parsed with zod; Powertools logger and metrics;
- * the runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set.
+ * What every Lambda starts with, once per cold start: the environment and the
+ * secrets it names, parsed with zod; Powertools logger and metrics; the
+ * runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set and the WhatsApp
+ * channel when `WHATSAPP_PHONE_NUMBER_ID` is (or for the WhatsApp webhook).
  */
 export async function lambdaRuntime<S extends z.ZodRawShape>(
   service: string,
-  options: { env?: S; webhookSecret?: boolean; sender?: RuntimeOptions['sender'] } = {},
+  options: {
+    env?: S;
+    webhookSecret?: boolean;
+    sender?: RuntimeOptions['sender'];
+    /** 'webhook': the WhatsApp webhook; otherwise WhatsApp sends only where the stack configured it. */
+    whatsapp?: 'webhook';
+  } = {},
 ) {
+  // The stack gives WhatsApp's secret to what sends on WhatsApp (the webhook, the outbox sender).
+  const whatsapp = options.whatsapp ?? (process.env.WHATSAPP_PHONE_NUMBER_ID ? 'send' : undefined);
   const secrets = await loadSecrets([
     secretSources.telegramBotToken,
     ...(options.webhookSecret ? [secretSources.telegramWebhookSecret] : []),
+    ...(whatsapp ? [secretSources.whatsapp] : []),
   ]);
+  const whatsappShape = {
+    ...(whatsapp ? envParts.whatsapp : {}),
+    ...(whatsapp === 'webhook' ? envParts.whatsappWebhook : {}),
+  };
   // One parse, so the error names every missing or bad variable at once.
-  const env = parseEnv({ ...shape, ...options.env }, { ...process.env, ...secrets }) as Parsed<typeof shape> &
-    Parsed<S>;
+  const env = parseEnv(
+    { ...shape, ...whatsappShape, ...options.env },
+    { ...process.env, ...secrets },
+  ) as Parsed<typeof shape> & Parsed<S>;
+  const wa = env as unknown as Partial<Parsed<typeof envParts.whatsapp & typeof envParts.whatsappWebhook>>;
   const logger = new Logger({ serviceName: service });
   const metrics = new Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? metricsNamespace,
     serviceName: service,
   });
   const count: Count = (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value);
+  const logLine = ({ msg, ...rest }: Record<string, unknown>) => logger.warn(String(msg), rest);
   const runtime = createRuntime({
     doc: createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
     table: env.TABLE_NAME,
@@ -53,7 +72,23 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
       ? { queueUrl: env.OUTBOX_QUEUE_URL, client: new SQSClient({ region: env.AWS_REGION }) }
       : undefined,
     count,
-    sender: { logLine: ({ msg, ...rest }) => logger.warn(String(msg), rest), ...options.sender },
+    sender: { logLine, ...options.sender },
+    whatsapp:
+      wa.WHATSAPP_PHONE_NUMBER_ID && wa.WHATSAPP_ACCESS_TOKEN && wa.WHATSAPP_BUSINESS_NUMBER
+        ? {
+            phoneNumberId: wa.WHATSAPP_PHONE_NUMBER_ID,
+            accessToken: wa.WHATSAPP_ACCESS_TOKEN,
+            businessNumber: wa.WHATSAPP_BUSINESS_NUMBER,
+            apiRoot: wa.WHATSAPP_API_ROOT,
+            templates: templateConfig(wa.WHATSAPP_TEMPLATES),
+            appSecret: wa.WHATSAPP_APP_SECRET,
+            verifyToken: wa.WHATSAPP_VERIFY_TOKEN,
+            sender: {
+              logLine,
+              ...(options.sender?.leaseSeconds ? { leaseSeconds: options.sender.leaseSeconds } : {}),
+            },
+          }
+        : undefined,
   });
   return { env, logger, metrics, count, runtime };
 }

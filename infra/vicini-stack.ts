@@ -27,6 +27,8 @@ export interface ViciniStackProps extends StackProps {
   logRetention?: logs.RetentionDays;
   /** Write esbuild's metafile next to each bundle (`npm run bench`). */
   bundleMetafile?: boolean;
+  /** `WHATSAPP_TEMPLATES` (JSON) when the approved templates' names or languages differ from the defaults. */
+  whatsappTemplates?: string;
 }
 
 /** Outbox sender: seconds per batch before Lambda stops it; SQS hides a received batch for 6 times that. */
@@ -91,6 +93,20 @@ export class ViciniStack extends Stack {
       description: "The Telegram bot's username, without @ (deep links; the webhook never calls getMe)",
     });
 
+    const whatsappPhoneNumberId = new CfnParameter(this, 'WhatsAppPhoneNumberId', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^(\\d{5,20})?$',
+      description: "WhatsApp Cloud API: the business phone number's id (empty: no WhatsApp)",
+    });
+    const whatsappBusinessNumber = new CfnParameter(this, 'WhatsAppBusinessNumber', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^(\\d{6,15})?$',
+      description:
+        "WhatsApp: the bot's number, digits with country code, for invite links (empty: no WhatsApp)",
+    });
+
     // Secrets Manager rather than SSM SecureString: CloudFormation can create these (SecureString
     // parameters it cannot), with generated values where nobody needs to know them. The bot token's
     // generated value is a placeholder until `npm run set-webhook` stores the real one.
@@ -104,7 +120,7 @@ export class ViciniStack extends Stack {
         generateSecretString: { excludePunctuation: true, passwordLength: 64 },
       }),
       whatsapp: new secretsmanager.Secret(this, 'WhatsAppCredentials', {
-        description: 'Vicini: WhatsApp Cloud API credentials (placeholders until the WhatsApp channel)',
+        description: 'Vicini: WhatsApp Cloud API credentials (access token and app secret to be put here)',
         generateSecretString: {
           secretStringTemplate: JSON.stringify({ WHATSAPP_ACCESS_TOKEN: '', WHATSAPP_APP_SECRET: '' }),
           generateStringKey: 'WHATSAPP_VERIFY_TOKEN',
@@ -170,10 +186,8 @@ export class ViciniStack extends Stack {
     this.functions = {
       // A person waits on this one: more memory is more CPU, and a shorter cold start.
       telegramWebhook: make('telegramWebhook', 'telegram-webhook', { memorySize: 1024 }),
-      whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', {
-        memorySize: 256,
-        timeout: Duration.seconds(10),
-      }),
+      // A person waits on this one too; Meta retries a webhook that takes too long.
+      whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', { memorySize: 1024 }),
       // A failed or late tick is not retried: the next minute's catches up from the cursor.
       tick: make('tick', 'tick', {
         timeout: Duration.seconds(120),
@@ -189,20 +203,26 @@ export class ViciniStack extends Stack {
     };
     const { telegramWebhook, whatsappWebhook, tick, outboxSender } = this.functions;
 
-    for (const fn of [telegramWebhook, tick, outboxSender]) {
+    for (const fn of [telegramWebhook, whatsappWebhook, tick, outboxSender]) {
       this.useTable(fn);
       this.useOutbox(fn);
       this.useSecret(fn, 'telegramBotToken');
       fn.addEnvironment('TELEGRAM_BOT_USERNAME', botUsername.valueAsString);
     }
     this.useSecret(telegramWebhook, 'telegramWebhookSecret');
-    this.useSecret(whatsappWebhook, 'whatsapp');
+    // What sends on WhatsApp: the webhook (answers in the conversation) and the outbox sender (everything else).
+    for (const fn of [whatsappWebhook, outboxSender]) {
+      this.useSecret(fn, 'whatsapp');
+      fn.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', whatsappPhoneNumberId.valueAsString);
+      fn.addEnvironment('WHATSAPP_BUSINESS_NUMBER', whatsappBusinessNumber.valueAsString);
+      if (props.whatsappTemplates) fn.addEnvironment('WHATSAPP_TEMPLATES', props.whatsappTemplates);
+    }
 
     outboxSender.addEventSource(
       new SqsEventSource(this.outbox, { batchSize: 10, reportBatchItemFailures: true }),
     );
 
-    // The secret header is the check (compared in constant time before anything else is read).
+    // The secret header (Telegram) and the body's signature (WhatsApp) are the checks, made before anything is read.
     const telegramUrl = telegramWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     const whatsappUrl = whatsappWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
@@ -231,7 +251,7 @@ export class ViciniStack extends Stack {
         telegramUrl.url,
         'The Telegram webhook (npm run set-webhook points Telegram here)',
       ],
-      WhatsAppWebhookUrl: [whatsappUrl.url, 'The WhatsApp webhook route (verification only, for now)'],
+      WhatsAppWebhookUrl: [whatsappUrl.url, 'The WhatsApp webhook (the callback URL of the Meta app)'],
       TelegramBotTokenSecretArn: [this.secrets.telegramBotToken.secretArn, 'Secret holding the bot token'],
       TelegramWebhookSecretArn: [
         this.secrets.telegramWebhookSecret.secretArn,

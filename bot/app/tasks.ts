@@ -5,7 +5,7 @@ import type { HelpRequest } from '../domain/request.js';
 import { OfferTakenError, RequestChangedError } from '../errors.js';
 import { actionData } from '../flows/button-data.js';
 import { reply, type Reply } from '../flows/types.js';
-import type { OutboundMessage } from '../outbound.js';
+import { parseMessageRef, type OutboundMessage } from '../outbound.js';
 import { raiseAlert } from './alerts.js';
 import type { AppDeps } from './deps.js';
 import { messagesTo } from './notify.js';
@@ -15,7 +15,7 @@ import type { Turn } from './turn.js';
 
 const recentKept = 20;
 
-/** Where a stored message is: "chat:message[:lang]". */
+/** Where a stored message is: "chat:message[:lang]" (see `messageRef`). */
 export function editOf(
   ref: string,
   personId: string,
@@ -24,14 +24,8 @@ export function editOf(
   replies: Reply[],
 ): OutboundMessage {
   const [chat, message, lang] = ref.split(':');
-  return {
-    id,
-    to: { channel: 'telegram', id: chat! },
-    personId,
-    lang: lang || fallbackLang,
-    replies,
-    edit: Number(message),
-  };
+  const { to, edit } = parseMessageRef(chat!, message ?? '');
+  return { id, to, personId, lang: lang || fallbackLang, replies, ...(edit ? { edit } : {}) };
 }
 
 /** Offers still showing their buttons become "already taken" (or "no longer needed"). */

@@ -34,6 +34,9 @@ export const deliveryKey = (id: string): Key => ({
 
 export type DeliveryState = 'sending' | 'sent' | 'failed';
 
+/** How a message that is done ended: delivered, unreachable, or held for a WhatsApp person outside the window. */
+export type DeliveryOutcome = 'delivered' | 'unreachable' | 'held';
+
 /** 'claimed': this sender may send, from reply `sentReplies` on. 'sent': done before. 'busy': another sender holds it. */
 export interface Claim {
   status: 'claimed' | 'sent' | 'busy';
@@ -47,8 +50,8 @@ export interface DeliveryRecord {
   sentReplies: number;
   /** Epoch ms until which the claim is held. */
   leaseUntil?: number;
-  /** 'unreachable' when the person blocked the bot: done, but not delivered. */
-  outcome?: 'delivered' | 'unreachable';
+  /** 'unreachable' when the person blocked the bot; 'held' when WhatsApp's window was closed: done, not delivered. */
+  outcome?: DeliveryOutcome;
   message?: OutboundMessage;
   reason?: string;
   failedAt?: string;
@@ -134,8 +137,8 @@ export class DynamoDeliveryLog {
     }
   }
 
-  /** Done: delivered, or (`unreachable`) the person blocked the bot. The content is dropped. */
-  async markSent(id: string, now: Date, outcome: 'delivered' | 'unreachable' = 'delivered'): Promise<void> {
+  /** Done: delivered, unreachable (blocked the bot…), or held (WhatsApp, outside the window). The content is dropped. */
+  async markSent(id: string, now: Date, outcome: DeliveryOutcome = 'delivered'): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,

@@ -23,6 +23,7 @@ export const entity = {
   tickCursor: 'tickCursor',
   checkIn: 'checkIn',
   alert: 'alert',
+  held: 'held',
 } as const;
 
 export const personPk = (personId: string): string => `P#${personId}`;
@@ -59,6 +60,11 @@ export const keys = {
   }),
   /** Pointer in the person's partition to an alert about them, so erasure finds it. */
   alertRef: (personId: string, alertId: string): Key => ({ PK: personPk(personId), SK: `ALERT#${alertId}` }),
+  /** A WhatsApp message held until its person writes again (outside the 24-hour window), oldest first. */
+  held: (personId: string, heldAt: string, messageHash: string): Key => ({
+    PK: personPk(personId),
+    SK: `HELD#${heldAt}#${messageHash}`,
+  }),
 };
 
 /** GSI2: timers by UTC hour bucket ('YYYYMMDDHH') and shard, sorted by due instant. */
@@ -82,6 +88,7 @@ export const skPrefix = {
   checkIn: 'CHK#',
   alertRef: 'ALERT#',
   requestRef: 'REQ#',
+  held: 'HELD#',
 } as const;
 
 /** GSI3: approved, available volunteers by geohash cell (sparse: others carry no GSI3 keys). */

@@ -100,11 +100,21 @@ describe('Lambdas', () => {
       [secretIds.telegramBotToken, secretIds.telegramWebhookSecret].sort(),
     );
     expect(secretRead('tick')).toEqual([secretIds.telegramBotToken]);
-    expect(secretRead('outboxSender')).toEqual([secretIds.telegramBotToken]);
-    expect(secretRead('whatsappWebhook')).toEqual([secretIds.whatsapp]);
+    // What sends on WhatsApp reads its credentials; the tick only queues.
+    expect(secretRead('outboxSender')).toEqual([secretIds.telegramBotToken, secretIds.whatsapp].sort());
+    expect(secretRead('whatsappWebhook')).toEqual([secretIds.telegramBotToken, secretIds.whatsapp].sort());
+    for (const name of ['whatsappWebhook', 'outboxSender'] as const) {
+      const env = (resources[ids[name]]!.Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.WHATSAPP_PHONE_NUMBER_ID).toEqual(refTo('WhatsAppPhoneNumberId'));
+      expect(env.WHATSAPP_BUSINESS_NUMBER).toEqual(refTo('WhatsAppBusinessNumber'));
+    }
+    const tickEnv = (resources[ids.tick]!.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(tickEnv).not.toHaveProperty('WHATSAPP_PHONE_NUMBER_ID');
 
     const table = logicalId('AWS::DynamoDB::GlobalTable', /^Table/);
-    for (const name of ['telegramWebhook', 'tick', 'outboxSender'] as const) {
+    for (const name of ['telegramWebhook', 'whatsappWebhook', 'tick', 'outboxSender'] as const) {
       const actions = actionsOf(statementsOf(name));
       expect(actions).toEqual(
         expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']),
@@ -121,11 +131,9 @@ describe('Lambdas', () => {
     const tableStatement = statementsOf('tick').find((s) => actionsOf([s]).includes('dynamodb:Query'))!;
     expect(JSON.stringify(tableStatement.Resource)).toMatch(/index\/GSI1.*index\/GSI2.*index\/GSI3/);
     expect(JSON.stringify(tableStatement.Resource)).not.toContain('*');
-    // The WhatsApp placeholder touches neither the table nor the queue.
-    expect(actionsOf(statementsOf('whatsappWebhook')).filter((a) => /^(dynamodb|sqs):/.test(a))).toEqual([]);
   });
 
-  it('serve the two webhooks on Function URLs without IAM auth (the secret header is the check)', () => {
+  it('serve the two webhooks on Function URLs without IAM auth (the secret header and the signature are the checks)', () => {
     template.resourceCountIs('AWS::Lambda::Url', 2);
     for (const name of ['telegramWebhook', 'whatsappWebhook'] as const) {
       template.hasResourceProperties('AWS::Lambda::Url', {

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from '../../app/deps.js';
+import type { Person } from '../../domain/person.js';
+import type { Reply } from '../../flows/types.js';
+import type { DeliveryEvents } from '../../outbound.js';
+import type { Messenger } from '../../ports.js';
+import type { TimeSource } from '../telegram/rate-limiter.js';
+import { graphClient } from './graph-api.js';
+import { WhatsAppSender, type DeliveryLog, type WhatsAppSenderDeps } from './sender.js';
+import type { WhatsAppState } from './state.js';
+import { defaultTemplateConfig, type TemplateConfig } from './templates.js';
+import { handleWhatsAppWebhook, type WebhookRequest, type WebhookResponse } from './webhook.js';
+
+export interface WhatsAppOptions {
+  phoneNumberId: string;
+  accessToken: string;
+  /** The bot's own WhatsApp number (digits only), for click-to-chat invite links. */
+  businessNumber: string;
+  /** The webhook's secrets; a process that only sends needs neither. */
+  appSecret?: string;
+  verifyToken?: string;
+  /** Graph API root with version; default https://graph.facebook.com/v24.0 */
+  apiRoot?: string;
+  templates?: TemplateConfig;
+  fetch?: typeof fetch;
+  sender?: Partial<
+    Omit<WhatsAppSenderDeps, 'client' | 'log' | 'events' | 'state' | 'templates' | 'businessNumber'>
+  >;
+}
+
+export interface WhatsAppChannel {
+  sender: WhatsAppSender;
+  state: WhatsAppState;
+  /** One call of the webhook (throws if the webhook secrets were not given). */
+  webhook(request: WebhookRequest): Promise<WebhookResponse>;
+  /** Messages to a person's WhatsApp number outside a turn go through the outbox (and its window rules). */
+  messenger: Messenger;
+}
+
+export const defaultApiRoot = 'https://graph.facebook.com/v24.0';
+
+/** The WhatsApp channel, wired to the app's ports: sender, state, webhook and messenger. */
+export function createWhatsApp(
+  options: WhatsAppOptions,
+  parts: {
+    deps: () => AppDeps;
+    state: WhatsAppState;
+    log: DeliveryLog;
+    events: DeliveryEvents;
+    time: TimeSource;
+    clock: () => Date;
+    afterUpdate?: () => Promise<void>;
+  },
+): WhatsAppChannel {
+  const client = graphClient({
+    apiRoot: options.apiRoot ?? defaultApiRoot,
+    phoneNumberId: options.phoneNumberId,
+    accessToken: options.accessToken,
+    fetch: options.fetch,
+  });
+  const sender = new WhatsAppSender({
+    time: parts.time,
+    clock: parts.clock,
+    ...options.sender,
+    client,
+    log: parts.log,
+    events: parts.events,
+    state: parts.state,
+    templates: options.templates ?? defaultTemplateConfig,
+    businessNumber: options.businessNumber,
+  });
+  return {
+    sender,
+    state: parts.state,
+    webhook(request) {
+      if (!options.appSecret || !options.verifyToken)
+        throw new Error('WhatsApp webhook secrets are not configured');
+      return handleWhatsAppWebhook(request, {
+        app: parts.deps(),
+        sender,
+        state: parts.state,
+        phoneNumberId: options.phoneNumberId,
+        appSecret: options.appSecret,
+        verifyToken: options.verifyToken,
+        afterUpdate: parts.afterUpdate,
+        logLine: options.sender?.logLine,
+      });
+    },
+    messenger: {
+      async send(to: Person, replies: Reply[]) {
+        const refs = to.channels.filter((c) => c.channel === 'whatsapp');
+        await parts.deps().outbox.enqueue(
+          refs.map((ref) => ({
+            id: `direct.${randomUUID()}:${to.id}:whatsapp`,
+            to: ref,
+            personId: to.id,
+            lang: to.lang,
+            replies,
+          })),
+        );
+      },
+    },
+  };
+}
