@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { InlineKeyboardMarkup, Message, Update } from 'grammy/types';
+import type { ChannelRef, Channel, Person as Profile } from '../../bot/domain/person.js';
 import { createMediatorInvite } from '../../bot/app/admin.js';
 import { invitePayload } from '../../bot/domain/invite.js';
 import { botInfoFrom } from '../../bot/channels/telegram/bot.js';
@@ -32,7 +33,8 @@ export class TestClock {
  * The whole bot against DynamoDB Local and the loopback Bot API, with updates
  * delivered through the webhook handler as Telegram would.
  */
-export class World {
+export class World implements ChatWorld {
+  readonly channel = 'telegram' as const;
   private nextUserId = 1000;
   callbacksDelivered = 0;
 
@@ -109,14 +111,35 @@ export class World {
   refusedCalls() {
     return this.api.calls.filter((c) => !c.ok && !c.fault);
   }
+
+  problems(): unknown[] {
+    return this.refusedCalls();
+  }
+
+  personOf(user: ChatUser): Promise<Profile | null> {
+    return this.store.findPersonByChannel(user.ref());
+  }
 }
 
 /** One simulated Telegram user in a private chat with the bot. */
-export class Person {
+export class Person implements ChatUser {
   constructor(
     readonly world: World,
     readonly tg: FakeUser,
   ) {}
+
+  get name(): string {
+    return this.tg.first_name;
+  }
+
+  ref(): ChannelRef {
+    return { channel: 'telegram', id: String(this.tg.id) };
+  }
+
+  /** Inline buttons and the reply keyboard: everything the user can tap. */
+  taps(): string[] {
+    return [...this.buttons(), ...this.keyboard()];
+  }
 
   get chatId(): number {
     return this.tg.id;
@@ -190,4 +213,42 @@ export class Person {
     if (response.statusCode !== 200)
       throw new Error(`webhook answered ${response.statusCode}: ${response.body}`);
   }
+}
+
+/** What a channel-neutral scenario needs of a person, on any channel. */
+export interface ChatUser {
+  readonly name: string;
+  ref(): ChannelRef;
+  send(text: string): Promise<void>;
+  /** Taps the newest button, list row or numbered choice whose label matches. */
+  press(label: string | RegExp): Promise<void>;
+  /** Taps a real button but sends other data: a forged press. */
+  pressForged(label: string | RegExp, data: string): Promise<void>;
+  shareLocation(lat: number, lon: number): Promise<void>;
+  /** Shares their own contact card with this number. */
+  shareContact(phone: string): Promise<void>;
+  texts(): string[];
+  lastText(): string;
+  taps(): string[];
+}
+
+/** The whole bot on one channel, for scenarios that run on every channel. */
+export interface ChatWorld {
+  readonly channel: Channel;
+  readonly clock: TestClock;
+  readonly store: DynamoStore;
+  readonly runtime: Runtime;
+  user(name: string, lang?: string): ChatUser;
+  tickAt(at: string | Date): Promise<unknown>;
+  mediatorInvite(zoneId: string): Promise<string>;
+  personOf(user: ChatUser): Promise<Profile | null>;
+  /** Calls the fake API refused (malformed, or against the channel's rules) that no test injected. */
+  problems(): unknown[];
+  scan(): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export interface WorldOptions {
+  network?: Partial<Network>;
+  at?: string;
 }
