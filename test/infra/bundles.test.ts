@@ -12,6 +12,9 @@ import { testRegion, uniqueTableName } from '../support/dynamo.js';
 import { chatOf, okSendsByChat, seedElders } from '../support/seed.js';
 import { startFakeAws, type FakeAws, type QueuedMessage } from './support/fake-aws.js';
 import { invokeBundle } from './support/invoke-bundle.js';
+import { templateDefinitions } from '../../bot/channels/whatsapp/templates.js';
+import { sign, whatsapp } from '../support/channels.js';
+import { startFakeGraphApi, type FakeGraphApi } from '../support/fake-graph-api.js';
 
 const botUsername = 'vicini_bundle_bot';
 const webhookSecret = 'bundle-webhook-secret-0123456789abcdef';
@@ -20,6 +23,7 @@ const arn = (name: string) => `arn:aws:secretsmanager:${testRegion}:000000000000
 let out: string;
 let dirs: Record<FunctionName, string>;
 let api: FakeBotApi;
+let graph: FakeGraphApi & { close(): Promise<void> };
 let aws: FakeAws;
 let table: string;
 let endpoint: string;
@@ -108,7 +112,16 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'vicini-bundles-'));
   dirs = synthBundles(out);
   api = await startFakeBotApi({ botUsername });
+  graph = await startFakeGraphApi({ ...whatsapp, templates: templateDefinitions(), now: () => Date.now() });
   aws = await startFakeAws();
+  aws.secrets.set(
+    arn('WhatsAppCredentials'),
+    JSON.stringify({
+      WHATSAPP_ACCESS_TOKEN: whatsapp.accessToken,
+      WHATSAPP_APP_SECRET: whatsapp.appSecret,
+      WHATSAPP_VERIFY_TOKEN: whatsapp.verifyToken,
+    }),
+  );
   aws.secrets.set(arn('TelegramBotToken'), api.token);
   aws.secrets.set(arn('TelegramWebhookSecret'), webhookSecret);
   endpoint = inject('dynamoEndpoint');
@@ -118,6 +131,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
+  await graph?.close();
   await aws?.close();
   if (out) rmSync(out, { recursive: true, force: true });
 });
@@ -196,6 +210,51 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const again = await invokeBundle(dirs.outboxSender, sqsEvent(queued), lambdaEnv('outboxSender'));
     expect(again.result).toEqual({ batchItemFailures: [] });
     expect([...okSendsByChat(api, /Come stai/).values()]).toEqual([1, 1, 1]);
+  });
+
+  it('WhatsApp webhook → Graph API, and SQS outbox → sender → Graph API, credentials from Secrets Manager', async () => {
+    const waEnv = (name: FunctionName) =>
+      lambdaEnv(name, {
+        WHATSAPP_SECRETS_ARN: arn('WhatsAppCredentials'),
+        WHATSAPP_PHONE_NUMBER_ID: whatsapp.phoneNumberId,
+        WHATSAPP_BUSINESS_NUMBER: whatsapp.businessNumber,
+        WHATSAPP_API_ROOT: graph.apiRoot,
+      });
+    const user = { number: '393337300001', name: 'Anna' };
+    const body = JSON.stringify(graph.userSends(user, '/start'));
+    const post = (signature?: string) => ({
+      ...functionUrlEvent({}),
+      headers: {
+        'content-type': 'application/json',
+        ...(signature ? { 'x-hub-signature-256': signature } : {}),
+      },
+      body,
+    });
+    const unsigned = await invokeBundle(dirs.whatsappWebhook, post(), waEnv('whatsappWebhook'));
+    expect(unsigned.result).toEqual({ statusCode: 401, body: 'unauthorized' });
+    const run = await invokeBundle(dirs.whatsappWebhook, post(sign(body)), waEnv('whatsappWebhook'));
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
+    expect(graph.messages(user.number).at(-1)?.text).toMatch(/In che lingua/);
+
+    // A message for her through the queue: the sender Lambda sends it on WhatsApp, inside her window.
+    const message = {
+      id: 'bundle-wa-1',
+      to: { channel: 'whatsapp', id: user.number },
+      personId: 'p-anna',
+      lang: 'it',
+      replies: [{ text: 'elder.fineThanks' }],
+    };
+    const record: QueuedMessage = {
+      messageId: 'wa-1',
+      body: JSON.stringify(message),
+      attributes: { MessageGroupId: `whatsapp:${user.number}` },
+    };
+    const send = await invokeBundle(dirs.outboxSender, sqsEvent([record]), waEnv('outboxSender'));
+    expect(send.stderr).not.toMatch(/Error/);
+    expect(send.result).toEqual({ batchItemFailures: [] });
+    expect(graph.messages(user.number).at(-1)?.text).toMatch(/Che bello, grazie/);
+    expect(graph.refused()).toEqual([]);
   });
 
   it('sender: a record that is not an outbound message is a batch item failure (and so, in time, the DLQ)', async () => {

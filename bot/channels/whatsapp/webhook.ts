@@ -104,8 +104,10 @@ export async function handleWhatsAppWebhook(
     log({ msg: 'whatsapp outbox drain failed', error: err instanceof Error ? err.name : typeof err });
   });
   if (failed) return respond(500, 'failed');
-  if (handled || parsed.failures.length) return respond(200, 'ok');
-  return respond(200, parsed.messages.length ? 'duplicate' : 'ignored');
+  if (parsed.messages.length && !handled) return respond(200, 'duplicate');
+  // Only changes for another number: nothing of ours was in it. (Status callbacks of ours are "ok".)
+  if (!parsed.messages.length && !parsed.failures.length && parsed.ignored) return respond(200, 'ignored');
+  return respond(200, 'ok');
 }
 
 function handshake(request: WebhookRequest, verifyToken: string): WebhookResponse {
