@@ -187,6 +187,30 @@ describe('the 24-hour window', () => {
   });
 });
 
+describe('erasure', () => {
+  it('/forget leaves nothing of the person or their number, held messages and window included', async () => {
+    world = await WhatsAppWorld.start({ at: '2026-11-20T10:00:00Z' });
+    const e = await elder('Teresa');
+    await e.press('👪 Invita un familiare');
+    const payload = /start%20(r\w+)/.exec(e.lastText())![1];
+    world.clock.current = new Date('2026-11-21T12:00:00Z');
+    const relative = world.user('Nipote');
+    await relative.send(`/start ${payload}`);
+    await relative.press('Italiano');
+    await relative.press(/Nipote/);
+    await relative.press('Salta');
+    await relative.press("✅ Sono d'accordo");
+    const id = (await world.personOf(e))!.id;
+    expect(JSON.stringify(await world.scan())).toContain('HELD#');
+    await e.send('/forget');
+    await e.press('Sì, cancella');
+    await e.press('🗑️ Cancella tutto');
+    expect(e.texts()).toContain('Ho cancellato tutti i tuoi dati.');
+    const items = JSON.stringify(await world.scan());
+    for (const gone of [id, e.wa.number, 'Teresa', 'HELD#']) expect(items).not.toContain(gone);
+  });
+});
+
 describe('what WhatsApp shows its own way', () => {
   it('a numbered menu when the buttons fit neither reply buttons nor a list; a typed number answers it', async () => {
     world = await WhatsAppWorld.start();
