@@ -241,6 +241,14 @@ $('#reset-demo').addEventListener('click', async () => {
   $('#clock-log').textContent = 'The demo is as new.';
 });
 
+// Escape closes an open menu (dialogs close by themselves) and gives focus back to its button.
+document.addEventListener('keydown', (event) => {
+  const menu = event.key === 'Escape' && document.activeElement?.closest('details[open]');
+  if (!menu) return;
+  menu.open = false;
+  menu.querySelector('summary')?.focus();
+});
+
 setInterval(showClock, 1000);
 await refresh();
 listen();

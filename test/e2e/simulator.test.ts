@@ -119,7 +119,37 @@ describe('chat simulator in a browser', () => {
     await says('relative', /Giulia Demo ha sentito Nonna Demo: va tutto bene/);
 
     expect(await sim.runtime.deps.alerts.openAlerts('nord')).toEqual([]);
+  }, 120_000);
+
+  it('a new person onboards as a relative through the link the elder sends, by keyboard', async () => {
+    await page.getByRole('button', { name: '+ New person' }).click();
+    await page.getByLabel('Name in Telegram').fill('Marta Nuova');
+    await page.keyboard.press('Enter');
+    const marta = page.locator('.pane').last();
+    await marta.getByRole('heading', { name: 'Marta Nuova' }).waitFor();
+    const martaId = (await marta.getAttribute('id'))!.slice('pane-'.length);
+
+    await button('elder', '👪 Invita un familiare').click();
+    await pane('elder')
+      .getByRole('link', { name: /t\.me\/vicini_demo_bot\?start=r/ })
+      .last()
+      .click();
+    await page.getByRole('dialog').getByRole('button', { name: /Marta/ }).click();
+    await says(martaId, /In che lingua/);
+    // The page keeps the keyboard user's place: focus goes to the newest message's first button.
+    await marta.getByRole('button', { name: 'Italiano' }).focus();
+    await page.keyboard.press('Enter');
+    await says(martaId, /Come ti chiami/);
+    await expect.poll(() => page.locator(':focus').textContent()).toMatch(/Marta/);
+    await page.keyboard.press('Enter');
+    await button(martaId, 'Salta').click();
+    await button(martaId, "✅ Sono d'accordo").click();
+    await says(martaId, /Ho chiesto a Nonna di confermare/);
+    await button('elder', '✅ Sì, è un mio familiare').click();
+    await says(martaId, /Nonna ha confermato/);
+    await pane(martaId).screenshot({ path: join(shots, '3-relative-marta.png') });
+
     const refused = sim.api.calls.filter((c) => !c.ok && c.method !== 'getUpdates');
     expect(refused).toEqual([]);
-  }, 120_000);
+  }, 60_000);
 });
