@@ -8,7 +8,12 @@ import { createTelegramBot, type BotContext } from './channels/telegram/bot.js';
 import { TelegramMessenger } from './channels/telegram/messenger.js';
 import { systemTime, type TimeSource } from './channels/telegram/rate-limiter.js';
 import { TelegramSender, type TelegramSenderDeps } from './channels/telegram/sender.js';
-import { createWhatsApp, type WhatsAppChannel, type WhatsAppOptions } from './channels/whatsapp/channel.js';
+import {
+  createWhatsApp,
+  whatsappMessenger,
+  type WhatsAppChannel,
+  type WhatsAppOptions,
+} from './channels/whatsapp/channel.js';
 import { InProcessOutbox } from './in-process-outbox.js';
 import { countingAlerts, countingCheckIns, type Count } from './metrics.js';
 import type { Network } from './network.js';
@@ -115,7 +120,10 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
         network: options.network,
         clock: options.clock ?? systemClock,
         ids: options.ids ?? randomIds,
-        messenger: bothChannels(new TelegramMessenger(b.api, () => b.botInfo.username), whatsapp?.messenger),
+        messenger: bothChannels(
+          new TelegramMessenger(b.api, () => b.botInfo.username),
+          whatsappMessenger(() => deps.outbox),
+        ),
       };
       senderRef = sender;
       return deps;
@@ -176,8 +184,7 @@ export async function sendByChannel(
 }
 
 /** Messages outside a turn: Telegram sends at once; WhatsApp goes through the outbox and its window. */
-function bothChannels(telegram: Messenger, whatsapp: Messenger | undefined): Messenger {
-  if (!whatsapp) return telegram;
+function bothChannels(telegram: Messenger, whatsapp: Messenger): Messenger {
   return {
     async send(to, replies) {
       await telegram.send(to, replies);

@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { botInfoFrom } from '../../bot/channels/telegram/bot.js';
+import { reply } from '../../bot/flows/types.js';
+import type { OutboundMessage } from '../../bot/outbound.js';
+import { createRuntime } from '../../bot/runtime.js';
 import { sign, WhatsAppWorld, whatsapp, type WaPerson } from '../support/channels.js';
 
 /**
@@ -184,6 +188,39 @@ describe('the 24-hour window', () => {
     expect(e.lastText()).toMatch(/Luca\* vuole seguirti su Vicini/);
     await e.press('✅ Sì, è un mio familiare');
     expect(relative.lastText()).toMatch(/Maria ha confermato/);
+  });
+});
+
+describe('across channels', () => {
+  it('a notice to a WhatsApp person from a process without WhatsApp (the Telegram webhook) goes to the outbox', async () => {
+    world = await WhatsAppWorld.start();
+    const m = await mediator('Giulia');
+    const profile = (await world.personOf(m))!;
+    const queued: string[] = [];
+    const telegramOnly = createRuntime({
+      doc: world.table.doc,
+      table: world.table.name,
+      network: world.runtime.deps.network,
+      token: world.telegram.token,
+      apiRoot: world.telegram.apiRoot,
+      botInfo: botInfoFrom(world.telegram.token, 'vicini_test_bot'),
+      outbox: {
+        queueUrl: 'https://sqs.eu-south-1.amazonaws.com/000000000000/outbox.fifo',
+        client: {
+          send: async (command) => {
+            queued.push(...(command.input.Entries ?? []).map((e) => e.MessageBody ?? ''));
+            return { Failed: [] };
+          },
+        },
+      },
+    });
+    await telegramOnly.deps.messenger.send(profile, [reply('volunteer.approved')]);
+    expect(queued.map((body) => JSON.parse(body) as { to: unknown })).toEqual([
+      expect.objectContaining({ to: m.ref(), replies: [{ text: 'volunteer.approved' }] }),
+    ]);
+    // The sender (here, the world's) delivers it on WhatsApp.
+    await world.runtime.sender.send(queued.map((body) => JSON.parse(body) as OutboundMessage));
+    expect(m.lastText()).toMatch(/approvata/);
   });
 });
 

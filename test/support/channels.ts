@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createMediatorInvite } from '../../bot/app/admin.js';
 import { botInfoFrom } from '../../bot/channels/telegram/bot.js';
 import { templateDefinitions } from '../../bot/channels/whatsapp/templates.js';
@@ -66,6 +66,8 @@ export class WhatsAppWorld implements ChatWorld {
     readonly store: DynamoStore,
     readonly clock: TestClock,
     readonly scan: () => Promise<Record<string, unknown>[]>,
+    /** The table, for a second runtime on it (another "Lambda"). */
+    readonly table: { doc: DynamoDBDocumentClient; name: string },
   ) {}
 
   static async start(options: WorldOptions = {}): Promise<WhatsAppWorld> {
@@ -93,7 +95,10 @@ export class WhatsAppWorld implements ChatWorld {
       },
     });
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
-    return new WhatsAppWorld(api, telegram, runtime, runtime.deps.store as DynamoStore, clock, scan);
+    return new WhatsAppWorld(api, telegram, runtime, runtime.deps.store as DynamoStore, clock, scan, {
+      doc,
+      name: tableName,
+    });
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../app/deps.js';
 import type { Person } from '../../domain/person.js';
 import type { Reply } from '../../flows/types.js';
-import type { DeliveryEvents } from '../../outbound.js';
+import type { DeliveryEvents, Outbox } from '../../outbound.js';
 import type { Messenger } from '../../ports.js';
 import type { TimeSource } from '../telegram/rate-limiter.js';
 import { graphClient } from './graph-api.js';
@@ -33,13 +33,34 @@ export interface WhatsAppChannel {
   state: WhatsAppState;
   /** One call of the webhook (throws if the webhook secrets were not given). */
   webhook(request: WebhookRequest): Promise<WebhookResponse>;
-  /** Messages to a person's WhatsApp number outside a turn go through the outbox (and its window rules). */
-  messenger: Messenger;
+}
+
+/**
+ * Messages to a person's WhatsApp numbers outside a turn (the Messenger port):
+ * through the outbox, so the window's rules apply, whichever process sends
+ * them (a Telegram webhook needs no WhatsApp credentials for this).
+ */
+export function whatsappMessenger(outbox: () => Outbox): Messenger {
+  return {
+    async send(to: Person, replies: Reply[]) {
+      const refs = to.channels.filter((c) => c.channel === 'whatsapp');
+      if (!refs.length) return;
+      await outbox().enqueue(
+        refs.map((ref) => ({
+          id: `direct.${randomUUID()}:${to.id}:whatsapp`,
+          to: ref,
+          personId: to.id,
+          lang: to.lang,
+          replies,
+        })),
+      );
+    },
+  };
 }
 
 export const defaultApiRoot = 'https://graph.facebook.com/v24.0';
 
-/** The WhatsApp channel, wired to the app's ports: sender, state, webhook and messenger. */
+/** The WhatsApp channel, wired to the app's ports: its sender, its state and its webhook. */
 export function createWhatsApp(
   options: WhatsAppOptions,
   parts: {
@@ -85,20 +106,6 @@ export function createWhatsApp(
         afterUpdate: parts.afterUpdate,
         logLine: options.sender?.logLine,
       });
-    },
-    messenger: {
-      async send(to: Person, replies: Reply[]) {
-        const refs = to.channels.filter((c) => c.channel === 'whatsapp');
-        await parts.deps().outbox.enqueue(
-          refs.map((ref) => ({
-            id: `direct.${randomUUID()}:${to.id}:whatsapp`,
-            to: ref,
-            personId: to.id,
-            lang: to.lang,
-            replies,
-          })),
-        );
-      },
     },
   };
 }
