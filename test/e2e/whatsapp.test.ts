@@ -98,6 +98,22 @@ describe('the webhook', () => {
     expect(world.api.calls).toEqual([]);
   });
 
+  it('answers forged button ids and oversized text harmlessly, changing nothing', async () => {
+    world = await WhatsAppWorld.start();
+    const e = await elder();
+    const before = await world.personOf(e);
+    const shown = e.messages().at(-1)!;
+    await world.post(world.api.userTaps(e.wa, shown, 'a:va:someone-else'));
+    expect(e.lastText()).toBe('Non puoi usare questo pulsante. Nessuna modifica è stata fatta.');
+    await world.post(world.api.userTaps(e.wa, shown, `x:${'y'.repeat(250)}`));
+    expect(e.lastText()).toBe('Non riconosco questo pulsante. Nessuna modifica è stata fatta.');
+    await e.send('/profile');
+    await e.press('Cambia nome');
+    await e.send('M'.repeat(5000));
+    expect(e.texts().at(-2)).toMatch(/Non riesco a leggere il nome/);
+    expect(await world.personOf(e)).toEqual(before);
+  });
+
   it('answers a message type the flows cannot read with a harmless sentence', async () => {
     world = await WhatsAppWorld.start();
     const e = world.user('Eve');
