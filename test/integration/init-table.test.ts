@@ -4,9 +4,10 @@ import {
   DescribeTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { createDocumentClient } from '../../bot/store/client.js';
 import { initTable } from '../../bot/store/init-table.js';
+import { startDynamoLocal } from '../../bot/store/dynamo-local.js';
 import { index, tableDefinition } from '../../bot/store/table.js';
 import { countingClient, testRegion, uniqueTableName } from '../support/dynamo.js';
 
@@ -50,6 +51,19 @@ describe('initTable', () => {
   });
 
   it('adds a GSI the existing table lacks', async () => {
+    // Its own DynamoDB Local: on the shared one, busy with the whole suite, a GSI backfill can stall.
+    const own = await startDynamoLocal();
+    const doc = createDocumentClient({ region: testRegion, endpoint: own.endpoint });
+    const describeTable = async (tableName: string) =>
+      (await doc.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    const indexNames = async (tableName: string) =>
+      ((await describeTable(tableName))?.GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName).sort();
+    const ttl = async (tableName: string) =>
+      (await doc.send(new DescribeTimeToLiveCommand({ TableName: tableName }))).TimeToLiveDescription;
+    onTestFinished(async () => {
+      doc.destroy();
+      await own.stop();
+    });
     const tableName = uniqueTableName();
     const definition = tableDefinition(tableName);
     await doc.send(
@@ -75,5 +89,5 @@ describe('initTable', () => {
       definition.GlobalSecondaryIndexes?.find((g) => g.IndexName === index.byCell)?.KeySchema,
     );
     expect(await ttl(tableName)).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' });
-  }, 180_000); // DynamoDB Local builds the index slowly when the whole suite loads the machine.
+  }, 120_000);
 });
