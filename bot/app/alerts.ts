@@ -142,31 +142,45 @@ function canHandle(turn: Turn): boolean {
   return turn.person.role === 'mediator' && !!turn.person.onboardedAt;
 }
 
-/** "I'm handling it": open → acknowledged; re-notification stops. */
-export async function acknowledgeAlert(turn: Turn, alertId: string): Promise<void> {
+/**
+ * A mediator moves an alert (acknowledge or resolve): refused for anyone else;
+ * "already done" when another mediator got there first; otherwise the others
+ * who were told hear who did it.
+ */
+async function moveAlert(
+  turn: Turn,
+  alertId: string,
+  move: 'acknowledge' | 'resolve',
+  texts: { already: string; done: string; others: string },
+  buttons?: Reply['buttons'],
+): Promise<Alert | null> {
   const { deps } = turn;
   const alert = canHandle(turn) ? await deps.alerts.getAlert(alertId) : null;
   if (!alert) {
     turn.say(reply('errors.notAllowed'));
-    return;
+    return null;
   }
   const subject = await deps.store.getPerson(alert.personId);
-  const acked = await deps.alerts.acknowledge(alertId, turn.person.id, turn.now);
-  if (!acked) {
-    turn.say(reply('alert.alreadyHandled', { name: subject?.name ?? '' }, { edit: true }));
-    return;
+  const moved = await deps.alerts[move](alertId, turn.person.id, turn.now);
+  const name = { name: subject?.name ?? '' };
+  if (!moved) {
+    turn.say(reply(texts.already, name, { edit: true }));
+    return null;
   }
-  turn.say(
-    reply(
-      'alert.ackedByYou',
-      { name: subject?.name ?? '' },
-      {
-        edit: true,
-        buttons: [[{ label: 'buttons.reachedAllWell', data: actionData('ar', alertId) }]],
-      },
-    ),
+  turn.say(reply(texts.done, name, buttons ? { edit: true, buttons } : { edit: true }));
+  await tellOthers(deps, moved, turn.person, texts.others, subject);
+  return moved;
+}
+
+/** "I'm handling it": open → acknowledged; re-notification stops. */
+export async function acknowledgeAlert(turn: Turn, alertId: string): Promise<void> {
+  await moveAlert(
+    turn,
+    alertId,
+    'acknowledge',
+    { already: 'alert.alreadyHandled', done: 'alert.ackedByYou', others: 'alert.ackedBy' },
+    [[{ label: 'buttons.reachedAllWell', data: actionData('ar', alertId) }]],
   );
-  await tellOthers(deps, acked, turn.person, 'alert.ackedBy', subject);
 }
 
 /** "Reached: all well": the alert is resolved; a missed check-in is closed and everybody told. */
@@ -175,21 +189,12 @@ export async function resolveAlert(
   alertId: string,
   closeCheckIn: (alert: Alert) => Promise<void>,
 ) {
-  const { deps } = turn;
-  const alert = canHandle(turn) ? await deps.alerts.getAlert(alertId) : null;
-  if (!alert) {
-    turn.say(reply('errors.notAllowed'));
-    return;
-  }
-  const subject = await deps.store.getPerson(alert.personId);
-  const resolved = await deps.alerts.resolve(alertId, turn.person.id, turn.now);
-  if (!resolved) {
-    turn.say(reply('alert.alreadyResolved', { name: subject?.name ?? '' }, { edit: true }));
-    return;
-  }
-  turn.say(reply('alert.resolvedByYou', { name: subject?.name ?? '' }, { edit: true }));
-  await tellOthers(deps, resolved, turn.person, 'alert.resolvedBy', subject);
-  await closeCheckIn(resolved);
+  const resolved = await moveAlert(turn, alertId, 'resolve', {
+    already: 'alert.alreadyResolved',
+    done: 'alert.resolvedByYou',
+    others: 'alert.resolvedBy',
+  });
+  if (resolved) await closeCheckIn(resolved);
 }
 
 /** `/alerts`: the zone's open and acknowledged alerts, each with its state and buttons. */
