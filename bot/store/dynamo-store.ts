@@ -1,6 +1,5 @@
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -27,15 +26,10 @@ import {
   InviteUnavailableError,
   LinkUnavailableError,
 } from '../errors.js';
-import { byCell, byList, entity, idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
+import { byCell, byList, entity, keys, personPk, skPrefix, type Key } from './keys.js';
 import { attr, index } from './table.js';
+import { deleteKeys, erasePersonData, exportPersonData, queryPartition } from './person-data.js';
 import { epoch, expired, fromItem, isConditionFailure } from './items.js';
-import { timerIds } from '../domain/timer.js';
-import { failedListPk } from './delivery-log.js';
-import { rungs } from '../network.js';
-
-/** The network file allows at most 20 re-notifications, plus the first escalation. */
-const maxEscalationRounds = 21;
 
 const flowTtlSeconds = 7 * 24 * 3600;
 /** A person as stored: the profile plus the GSI1 keys that list people of a role in a zone. */
@@ -359,23 +353,8 @@ export class DynamoStore implements Store {
     await this.deleteKeys([keys.relativeLink(elderId, relativeId), keys.elderLink(relativeId, elderId)]);
   }
 
-  private async queryPartition(pk: string, skBegins?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const got = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: skBegins ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
-          ExpressionAttributeValues: skBegins ? { ':pk': pk, ':sk': skBegins } : { ':pk': pk },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(got.Items ?? []));
-      start = got.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryPartition(pk: string, skBegins?: string): Promise<Record<string, unknown>[]> {
+    return queryPartition(this.doc, this.table, pk, skBegins);
   }
 
   async listRelatives(elderId: string): Promise<RelativeLink[]> {
@@ -417,88 +396,15 @@ export class DynamoStore implements Store {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.processed(channel, updateId) }));
   }
 
-  async exportPerson(personId: string): Promise<Record<string, unknown>[]> {
-    const own = await this.queryPartition(personPk(personId));
-    const person = own.find((i) => i.SK === 'PROFILE') as Person | undefined;
-    const identities = await Promise.all(
-      (person?.channels ?? []).map((ref) =>
-        this.doc.send(new GetCommand({ TableName: this.table, Key: keys.identity(ref) })).then((g) => g.Item),
-      ),
-    );
-    // What the partition's pointers name: the invites an elder created, the requests and alerts about them.
-    const pointed = own.flatMap((i) => {
-      const sk = i.SK as string;
-      if (sk.startsWith(skPrefix.inviteRef)) return [keys.invite(idFromLinkSk(sk))];
-      if (sk.startsWith(skPrefix.requestRef)) return [keys.request(idFromLinkSk(sk))];
-      if (sk.startsWith(skPrefix.alertRef)) return [keys.alert(idFromLinkSk(sk))];
-      return [];
-    });
-    const invites = await Promise.all(
-      pointed.map((Key) => this.doc.send(new GetCommand({ TableName: this.table, Key }))),
-    );
-    return [...own, ...identities, ...invites.map((g) => g.Item)].filter(
-      (i): i is Record<string, unknown> => !!i,
-    );
+  exportPerson(personId: string): Promise<Record<string, unknown>[]> {
+    return exportPersonData(this.doc, this.table, personId);
   }
 
-  async erasePerson(personId: string): Promise<number> {
-    const own = await this.queryPartition(personPk(personId));
-    const doomed: Key[] = own.map((i) => ({ PK: i.PK as string, SK: i.SK as string }));
-    const person = own.find((i) => i.SK === 'PROFILE') as Person | undefined;
-    for (const ref of person?.channels ?? []) doomed.push(keys.identity(ref));
-    doomed.push(keys.timer(timerIds.prompt(personId)));
-    for (const item of own) {
-      const sk = item.SK as string;
-      if (sk.startsWith(skPrefix.relative)) doomed.push(keys.elderLink(idFromLinkSk(sk), personId));
-      if (sk.startsWith(skPrefix.elder)) doomed.push(keys.relativeLink(idFromLinkSk(sk), personId));
-      if (sk.startsWith(skPrefix.inviteRef)) doomed.push(keys.invite(idFromLinkSk(sk)));
-      if (sk.startsWith(skPrefix.checkIn)) {
-        for (const rung of rungs) doomed.push(keys.timer(timerIds.rung(personId, idFromLinkSk(sk), rung)));
-      }
-      if (sk.startsWith(skPrefix.requestRef)) {
-        const requestId = idFromLinkSk(sk);
-        const request = await this.doc.send(
-          new GetCommand({ TableName: this.table, Key: keys.request(requestId) }),
-        );
-        doomed.push(keys.request(requestId));
-        const rounds = Number(request.Item?.wave ?? 0) + 1;
-        for (let round = 1; round <= rounds; round++)
-          doomed.push(keys.timer(timerIds.wave(requestId, round)));
-      }
-      if (sk.startsWith(skPrefix.alertRef)) {
-        const alertId = idFromLinkSk(sk);
-        doomed.push(keys.alert(alertId));
-        for (let round = 1; round <= maxEscalationRounds; round++)
-          doomed.push(keys.timer(timerIds.escalate(alertId, round)));
-      }
-    }
-    // Messages kept as undeliverable hold their content: those to or about this person go too.
-    const failed = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: index.byList,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': attr.gsi1pk },
-        ExpressionAttributeValues: { ':pk': failedListPk },
-      }),
-    );
-    for (const item of failed.Items ?? []) {
-      if (JSON.stringify(item).includes(personId))
-        doomed.push({ PK: item.PK as string, SK: item.SK as string });
-    }
-    await this.deleteKeys(doomed);
-    return doomed.length;
+  erasePerson(personId: string): Promise<number> {
+    return erasePersonData(this.doc, this.table, personId);
   }
 
-  private async deleteKeys(all: Key[]): Promise<void> {
-    for (let i = 0; i < all.length; i += 25) {
-      let request: Record<string, { DeleteRequest: { Key: Key } }[]> | undefined = {
-        [this.table]: all.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
-      };
-      while (request && Object.keys(request).length > 0) {
-        const got = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
-        request = got.UnprocessedItems as typeof request;
-      }
-    }
+  private deleteKeys(all: Key[]): Promise<void> {
+    return deleteKeys(this.doc, this.table, all);
   }
 }
