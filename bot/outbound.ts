@@ -26,6 +26,20 @@ export interface Outbox {
   enqueue(messages: OutboundMessage[]): Promise<void>;
 }
 
+/** What a channel's sender did with a batch of messages (ids in each list). */
+export interface SendResult {
+  /** Delivered by this call. */
+  sent: string[];
+  /** Delivered before, or held by another sender right now ('busy', also listed in `retry`). */
+  skipped: string[];
+  /** Kept in the delivery log as failed; `events.undeliverable` was raised. */
+  failed: string[];
+  /** The person blocked the bot or deleted the account; `events.unreachable` was raised. */
+  unreachable: string[];
+  /** Not finished here (busy elsewhere, or the log or the credentials failed): offer these again later. */
+  retry: string[];
+}
+
 /** What the sender reports back to the use cases. */
 export interface DeliveryEvents {
   /** The channel says the person cannot be reached (blocked the bot, deleted the account). */

@@ -4,18 +4,8 @@ import { attr } from './table.js';
 /** Epoch seconds, as DynamoDB's TTL wants them. */
 export const epoch = (d: Date): number => Math.floor(d.getTime() / 1000);
 
-const tableAttrs = new Set<string>([
-  attr.pk,
-  attr.sk,
-  attr.gsi1pk,
-  attr.gsi1sk,
-  attr.gsi2pk,
-  attr.gsi2sk,
-  attr.gsi3pk,
-  attr.gsi3sk,
-  attr.entity,
-  attr.ttl,
-]);
+/** The table's own attributes (keys, index keys, entity tag, TTL): never part of a domain object. */
+const tableAttrs = new Set<string>(Object.values(attr));
 
 /**
  * The domain object in a stored item: the table's own attributes dropped, and

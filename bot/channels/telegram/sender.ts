@@ -1,6 +1,6 @@
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { Reply } from '../../flows/types.js';
-import type { DeliveryEvents, OutboundMessage } from '../../outbound.js';
+import type { DeliveryEvents, OutboundMessage, SendResult } from '../../outbound.js';
 import type { DynamoDeliveryLog } from '../../store/delivery-log.js';
 import { RateLimiter, type TimeSource } from './rate-limiter.js';
 import { renderReply } from './render.js';
@@ -32,18 +32,7 @@ export interface TelegramSenderDeps {
   logLine?: (entry: Record<string, unknown>) => void;
 }
 
-export interface SendResult {
-  /** Delivered by this call. */
-  sent: string[];
-  /** Delivered before, or held by another sender right now ('busy', also listed in `retry`). */
-  skipped: string[];
-  /** Kept in the delivery log as failed; `events.undeliverable` was raised. */
-  failed: string[];
-  /** The person blocked the bot or deleted the account; `events.unreachable` was raised. */
-  unreachable: string[];
-  /** Not finished here (busy elsewhere, or the log or the token failed): offer these again later. */
-  retry: string[];
-}
+export type { SendResult };
 
 type Outcome = keyof SendResult | 'busy';
 

@@ -1,5 +1,10 @@
 import type { Reply } from '../../flows/types.js';
-import { messageRef, type DeliveryEvents, type OutboundMessage } from '../../outbound.js';
+import {
+  messageRef,
+  type DeliveryEvents,
+  type OutboundMessage,
+  type SendResult as ChannelSendResult,
+} from '../../outbound.js';
 import type { DeliveryOutcome, DynamoDeliveryLog } from '../../store/delivery-log.js';
 import { RateLimiter, type TimeSource } from '../telegram/rate-limiter.js';
 import { escapeUser } from './format.js';
@@ -34,12 +39,7 @@ export interface WhatsAppSenderDeps {
   logLine?: (entry: Record<string, unknown>) => void;
 }
 
-export interface SendResult {
-  sent: string[];
-  skipped: string[];
-  failed: string[];
-  unreachable: string[];
-  retry: string[];
+export interface SendResult extends ChannelSendResult {
   /** Outside the 24-hour window with no template: kept for the person until they write again. */
   held: string[];
 }
