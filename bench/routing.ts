@@ -5,16 +5,16 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { findCandidates } from '../bot/app/routing.js';
-import type { AppDeps } from '../bot/app/deps.js';
+import { findCandidates } from '../bot/app/requests/routing.js';
+import type { AppDeps } from '../bot/app/common/deps.js';
 import type { HelpRequest } from '../bot/domain/request.js';
-import { loadNetworkFile } from '../bot/network.js';
-import { createDocumentClient } from '../bot/store/client.js';
-import { startDynamoLocal } from '../bot/store/dynamo-local.js';
-import { DynamoRequests } from '../bot/store/dynamo-requests.js';
-import { DynamoStore } from '../bot/store/dynamo-store.js';
-import { initTable } from '../bot/store/init-table.js';
-import { prng, seedCity } from '../test/support/volunteers.js';
+import { loadNetworkFile } from '../bot/config/network.js';
+import { createDocumentClient } from '../bot/adapters/store/client.js';
+import { startDynamoLocal } from '../bot/adapters/store/dynamo-local.js';
+import { DynamoRequests } from '../bot/adapters/store/dynamo-requests.js';
+import { DynamoStore } from '../bot/adapters/store/dynamo-store.js';
+import { initTable } from '../bot/adapters/store/init-table.js';
+import { prng, seedCity } from './support/city.js';
 
 const sizes = [1_000, 10_000, 50_000];
 const routes = Number(process.env.BENCH_ROUTES ?? 25);

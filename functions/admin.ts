@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { createMediatorInvite } from '../bot/app/admin.js';
-import { envParts, parseEnv } from '../bot/config.js';
+import { createMediatorInvite } from '../bot/app/people/admin.js';
+import { envParts, parseEnv } from '../bot/config/env.js';
 import { invitePayload } from '../bot/domain/invite.js';
-import { loadNetworkFile } from '../bot/network.js';
-import { createDocumentClient } from '../bot/store/client.js';
-import { DynamoStore } from '../bot/store/dynamo-store.js';
-import { randomIds, systemClock } from '../bot/system.js';
+import { loadNetworkFile } from '../bot/config/network.js';
+import { createDocumentClient } from '../bot/adapters/store/client.js';
+import { DynamoStore } from '../bot/adapters/store/dynamo-store.js';
+import { randomIds, systemClock } from '../bot/adapters/system.js';
 
 const usage = `Usage: npm run admin -- invite-mediator --zone <zone> [--hours <hours>]`;
 

@@ -2,14 +2,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { z } from 'zod';
-import { botInfoFrom } from '../bot/channels/telegram/bot.js';
-import { templateConfig } from '../bot/channels/whatsapp/templates.js';
-import { envParts, parseEnv, secretSources } from '../bot/config.js';
-import { metricsNamespace, type Count } from '../bot/metrics.js';
-import { loadNetworkFile } from '../bot/network.js';
-import { createRuntime, type RuntimeOptions } from '../bot/runtime.js';
-import { loadSecrets } from '../bot/secrets.js';
-import { createDocumentClient } from '../bot/store/client.js';
+import { botInfoFrom } from '../bot/adapters/channels/telegram/bot.js';
+import { templateConfig } from '../bot/adapters/channels/whatsapp/templates.js';
+import { envParts, parseEnv, secretSources } from '../bot/config/env.js';
+import { metricsNamespace, type Count } from '../bot/adapters/metrics.js';
+import { loadNetworkFile } from '../bot/config/network.js';
+import { createRuntime, type RuntimeOptions } from '../bot/main/runtime.js';
+import { loadSecrets } from '../bot/adapters/aws/secrets.js';
+import { createDocumentClient } from '../bot/adapters/store/client.js';
 
 type Parsed<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;
 

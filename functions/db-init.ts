@@ -1,6 +1,6 @@
-import { envParts, parseEnv } from '../bot/config.js';
-import { createDocumentClient } from '../bot/store/client.js';
-import { initTable } from '../bot/store/init-table.js';
+import { envParts, parseEnv } from '../bot/config/env.js';
+import { createDocumentClient } from '../bot/adapters/store/client.js';
+import { initTable } from '../bot/adapters/store/init-table.js';
 
 /** `npm run db:init`: creates the table (idempotent) wherever DYNAMODB_ENDPOINT or AWS points. */
 try {

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { envParts, parseEnv } from '../bot/config.js';
-import { setCommandMenus } from '../bot/channels/telegram/commands.js';
-import { loadNetworkFile, type Network } from '../bot/network.js';
-import { createRuntime } from '../bot/runtime.js';
-import { createDocumentClient } from '../bot/store/client.js';
-import { startDynamoLocal } from '../bot/store/dynamo-local.js';
-import { initTable } from '../bot/store/init-table.js';
+import { envParts, parseEnv } from '../bot/config/env.js';
+import { setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
+import { type Network } from '../bot/domain/network.js';
+import { loadNetworkFile } from '../bot/config/network.js';
+import { createRuntime } from '../bot/main/runtime.js';
+import { createDocumentClient } from '../bot/adapters/store/client.js';
+import { startDynamoLocal } from '../bot/adapters/store/dynamo-local.js';
+import { initTable } from '../bot/adapters/store/init-table.js';
 import { clockFileName, localEnv } from '../simulator/env.js';
 import { startSimulation } from '../simulator/start.js';
 

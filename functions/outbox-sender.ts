@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { services } from '../bot/metrics.js';
-import { sendQueueBatch } from '../bot/sqs-outbox.js';
+import { services } from '../bot/adapters/metrics.js';
+import { sendQueueBatch } from '../bot/adapters/outbox/sqs.js';
 import { lambdaRuntime } from './aws.js';
 
 // A claim outlives this function's timeout (120 s) and ends before SQS shows the message again (720 s).

@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { envParts, parseEnv } from '../bot/config.js';
-import { botInfoFrom } from '../bot/channels/telegram/bot.js';
-import { loadNetworkFile } from '../bot/network.js';
-import { createRuntime } from '../bot/runtime.js';
-import { createDocumentClient, localCredentials } from '../bot/store/client.js';
-import { startDynamoLocal } from '../bot/store/dynamo-local.js';
+import { envParts, parseEnv } from '../bot/config/env.js';
+import { botInfoFrom } from '../bot/adapters/channels/telegram/bot.js';
+import { loadNetworkFile } from '../bot/config/network.js';
+import { createRuntime } from '../bot/main/runtime.js';
+import { createDocumentClient, localCredentials } from '../bot/adapters/store/client.js';
+import { startDynamoLocal } from '../bot/adapters/store/dynamo-local.js';
 import { emptyTable, seedDemo } from '../simulator/demo.js';
 import { clockFileName, localEnv } from '../simulator/env.js';
 

@@ -1,6 +1,6 @@
 import { Api } from 'grammy';
-import { envParts, parseEnv } from '../bot/config.js';
-import { setCommandMenus } from '../bot/channels/telegram/commands.js';
+import { envParts, parseEnv } from '../bot/config/env.js';
+import { setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
 
 /** `npm run set-commands`: the localized command menus (it, en) for the bot. */
 try {

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { Api } from 'grammy';
 import { z } from 'zod';
-import { setCommandMenus } from '../bot/channels/telegram/commands.js';
-import { envParts, parseEnv } from '../bot/config.js';
+import { setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
+import { envParts, parseEnv } from '../bot/config/env.js';
 
 /**
  * `npm run set-webhook`, after `npm run deploy`: stores the bot token in its

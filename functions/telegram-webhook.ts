@@ -1,7 +1,7 @@
-import { handleWebhook } from '../bot/channels/telegram/webhook.js';
-import { envParts } from '../bot/config.js';
-import { services } from '../bot/metrics.js';
-import { systemClock } from '../bot/system.js';
+import { handleWebhook } from '../bot/adapters/channels/telegram/webhook.js';
+import { envParts } from '../bot/config/env.js';
+import { services } from '../bot/adapters/metrics.js';
+import { systemClock } from '../bot/adapters/system.js';
 import { lambdaRuntime } from './aws.js';
 
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.

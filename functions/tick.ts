@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { metricNames, oldestUnacknowledgedAlertMinutes, services } from '../bot/metrics.js';
+import { metricNames, oldestUnacknowledgedAlertMinutes, services } from '../bot/adapters/metrics.js';
 import { lambdaRuntime } from './aws.js';
 
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.

@@ -1,5 +1,5 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { services } from '../bot/metrics.js';
+import { services } from '../bot/adapters/metrics.js';
 import { lambdaRuntime } from './aws.js';
 
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime with the WhatsApp channel.

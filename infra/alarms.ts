@@ -4,7 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { metricNames, metricsNamespace, services } from '../bot/metrics.js';
+import { metricNames, metricsNamespace, services } from '../bot/adapters/metrics.js';
 
 export interface AlarmInputs {
   functions: NodejsFunction[];

@@ -1,6 +1,6 @@
 import type { TickReport } from '../bot/app/tick.js';
 import { hoursBetween, type TimerKind } from '../bot/domain/timer.js';
-import type { ClaimedTimer, Timers } from '../bot/ports.js';
+import type { ClaimedTimer, Timers } from '../bot/core/ports.js';
 import type { SimClock } from './clock.js';
 
 /** One tick the clock stopped for, and what was due then. */

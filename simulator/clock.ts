@@ -1,5 +1,5 @@
-import type { TimeSource } from '../bot/channels/telegram/rate-limiter.js';
-import type { Clock } from '../bot/ports.js';
+import type { TimeSource } from '../bot/adapters/channels/rate-limiter.js';
+import type { Clock } from '../bot/core/ports.js';
 
 /**
  * The simulator's clock: real time, moved forward by the page's jumps. The bot

@@ -1,10 +1,10 @@
 import { DeleteTableCommand, waitUntilTableNotExists, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { scheduleCheckIns } from '../bot/app/checkins.js';
-import type { AppDeps } from '../bot/app/deps.js';
+import { scheduleCheckIns } from '../bot/app/checkins/checkins.js';
+import type { AppDeps } from '../bot/app/common/deps.js';
 import type { ChannelRef, Person, PrivateDetails, VolunteerProfile } from '../bot/domain/person.js';
-import { findNeighbourhood, type Network } from '../bot/network.js';
-import { initTable } from '../bot/store/init-table.js';
+import { findNeighbourhood, type Network } from '../bot/domain/network.js';
+import { initTable } from '../bot/adapters/store/init-table.js';
 import type { FakeUser } from './bot-api/telegram.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { BotCommand, Message, ReplyKeyboardMarkup } from 'grammy/types';
 import { DateTime } from 'luxon';
 import type { TickReport } from '../bot/app/tick.js';
-import type { Network } from '../bot/network.js';
-import type { Timers } from '../bot/ports.js';
+import type { Network } from '../bot/domain/network.js';
+import type { Timers } from '../bot/core/ports.js';
 import { advanceTo, nextDue, type Step } from './advance.js';
 import type { FakeBotApi } from './bot-api/server.js';
 import type { FakeUser } from './bot-api/telegram.js';

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createMediatorInvite } from '../bot/app/admin.js';
-import { setCommandMenus } from '../bot/channels/telegram/commands.js';
+import { createMediatorInvite } from '../bot/app/people/admin.js';
+import { setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
 import { invitePayload } from '../bot/domain/invite.js';
-import type { Network } from '../bot/network.js';
-import { createRuntime, type Runtime } from '../bot/runtime.js';
+import type { Network } from '../bot/domain/network.js';
+import { createRuntime, type Runtime } from '../bot/main/runtime.js';
 import { FakeBotApi } from './bot-api/server.js';
 import { SimClock } from './clock.js';
 import { demoPeople, emptyTable, seedDemo } from './demo.js';

@@ -1,14 +1,19 @@
-import type { ChannelRef, Person } from '../domain/person.js';
-import { FlowConflictError, IdentityTakenError } from '../errors.js';
-import { isLang } from '../i18n.js';
+import type { Person } from '../domain/person.js';
+import { FlowConflictError, IdentityTakenError } from '../core/errors.js';
+import { isLang } from '../core/i18n.js';
 import { parseButtonData } from '../flows/button-data.js';
-import type { Hints } from '../flows/draft.js';
-import { reply, type Inbound, type Reply } from '../flows/types.js';
-import { answerStep, askAgain, isStepFlow } from './conversation.js';
-import type { AppDeps } from './deps.js';
-import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts.js';
-import { markUnreachable } from './delivery.js';
-import { cancelRequest, listRequests, setAvailable, startRequest } from './requests.js';
+import { reply, type Inbound } from '../flows/types.js';
+import { answerStep, askAgain, isStepFlow, type FlowEnds } from './conversation/conversation.js';
+import type { AppDeps } from './common/deps.js';
+import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts/alerts.js';
+import { markUnreachable } from './alerts/delivery.js';
+import {
+  cancelRequest,
+  createHelpRequest,
+  listRequests,
+  setAvailable,
+  startRequest,
+} from './requests/requests.js';
 import {
   acceptOffer,
   assignByHand,
@@ -18,49 +23,22 @@ import {
   releaseTask,
   taskDone,
   wellbeing,
-} from './tasks.js';
-import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins.js';
-import { mainMenu } from './menu.js';
-import { start } from './onboarding.js';
-import { answerForget, exportMyData, startForget } from './privacy.js';
-import { scheduleMenu, showProfile, startEdit, startScheduleEdit } from './profile.js';
-import { createRelativeInvite, decideLink, listElders } from './relatives.js';
-import { Turn } from './turn.js';
-import { decideVolunteer, listPending } from './volunteers.js';
-
-export interface InboundMessage {
-  ref: ChannelRef;
-  hints: Hints;
-  input: Inbound;
-}
-
-export interface Answered {
-  /** The language to render the replies in. */
-  lang: string;
-  replies: Reply[];
-  /** The person the replies are for, or null when they were just erased. */
-  person: Person | null;
-}
-
-/** Commands every channel offers; each one's description is `commands.<name>` in the locales. */
-export const commands = [
-  'start',
-  'help',
-  'profile',
-  'language',
-  'invite',
-  'request',
-  'requests',
-  'available',
-  'away',
-  'pause',
-  'elders',
-  'pending',
-  'alerts',
-  'mydata',
-  'forget',
-  'cancel',
-] as const;
+} from './requests/tasks.js';
+import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins/checkins.js';
+import { mainMenu } from './conversation/menu.js';
+import { completeOnboarding, declineConsent, start } from './conversation/onboarding.js';
+import { answerForget, exportMyData, startForget } from './people/privacy.js';
+import {
+  applyEdit,
+  scheduleMenu,
+  showProfile,
+  startEdit,
+  startScheduleEdit,
+} from './conversation/profile.js';
+import { createRelativeInvite, decideLink, listElders } from './people/relatives.js';
+import { Turn } from './common/turn.js';
+import { commands, type Answered, type InboundMessage } from '../core/inbound.js';
+import { decideVolunteer, listPending } from './people/volunteers.js';
 
 async function findOrCreatePerson(deps: AppDeps, msg: InboundMessage): Promise<Person> {
   const now = deps.clock.now();
@@ -81,6 +59,14 @@ async function findOrCreatePerson(deps: AppDeps, msg: InboundMessage): Promise<P
 }
 
 /** The one use case every channel calls: a person sent something; here is what to answer. */
+/** What each step flow does when its last question is answered. */
+const flowEnds: FlowEnds = {
+  onboarding: completeOnboarding,
+  request: createHelpRequest,
+  edit: applyEdit,
+  declined: declineConsent,
+};
+
 export async function handleInbound(deps: AppDeps, msg: InboundMessage): Promise<Answered> {
   if (msg.input.kind === 'blocked') {
     const known = await deps.store.findPersonByChannel(msg.ref);
@@ -115,7 +101,7 @@ async function dispatch(turn: Turn, input: Inbound): Promise<void> {
     case 'blocked':
       return;
     default:
-      if (isStepFlow(turn.flow)) return answerStep(turn, input);
+      if (isStepFlow(turn.flow)) return answerStep(turn, input, flowEnds);
       if (turn.flow === 'forget') return answerForget(turn, null);
       return idle(turn);
   }
@@ -190,7 +176,7 @@ async function button(turn: Turn, data: string): Promise<void> {
       return askAgain(turn);
     }
     if (turn.flow === 'forget') return answerForget(turn, parsed.value);
-    return answerStep(turn, { kind: 'choice', value: parsed.value });
+    return answerStep(turn, { kind: 'choice', value: parsed.value }, flowEnds);
   }
   if (parsed.type === 'profile') return startEdit(turn, parsed.step);
   switch (parsed.verb) {

@@ -1,9 +1,9 @@
 import { hoursBetween, type TimerKind } from '../domain/timer.js';
-import type { ClaimedTimer } from '../ports.js';
-import { escalate } from './alerts.js';
-import { firePrompt, fireRung } from './checkins.js';
-import { fireWave } from './routing.js';
-import type { AppDeps } from './deps.js';
+import type { ClaimedTimer } from '../core/ports.js';
+import { escalate } from './alerts/alerts.js';
+import { firePrompt, fireRung } from './checkins/checkins.js';
+import { fireWave } from './requests/routing.js';
+import type { AppDeps } from './common/deps.js';
 
 export interface TickOptions {
   /** Who claims (for leases); unique per run. */

@@ -1,4 +1,4 @@
-import type { Network } from '../network.js';
+import type { Network } from '../domain/network.js';
 import { stepData } from './button-data.js';
 import type { Draft, Hints } from './draft.js';
 import { reply, type Button, type Inbound, type Reply } from './types.js';

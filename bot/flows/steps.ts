@@ -9,7 +9,7 @@ import {
 } from '../domain/person.js';
 import { addDays, currentAbsence } from '../domain/schedule.js';
 import { nearest } from '../domain/geo.js';
-import { findNeighbourhood, findZone } from '../network.js';
+import { findNeighbourhood, findZone } from '../domain/network.js';
 import type { Draft } from './draft.js';
 import { reply } from './types.js';
 import { requestSteps } from './request-steps.js';

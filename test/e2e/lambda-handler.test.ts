@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createDocumentClient } from '../../bot/store/client.js';
-import { initTable } from '../../bot/store/init-table.js';
+import { createDocumentClient } from '../../bot/adapters/store/client.js';
+import { initTable } from '../../bot/adapters/store/init-table.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 import { uniqueTableName, testRegion } from '../support/dynamo.js';
 

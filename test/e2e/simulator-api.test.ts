@@ -1,6 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNetworkFile } from '../../bot/network.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
 import type { RecordedCall } from '../../simulator/bot-api/server.js';
 import { SimClock } from '../../simulator/clock.js';
 import type { SimState } from '../../simulator/simulator.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNetworkFile } from '../../bot/network.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
 import { startSimulation, type Simulation } from '../../simulator/start.js';
 import { testTable } from '../support/dynamo.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { botInfoFrom } from '../../bot/channels/telegram/bot.js';
+import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
 import { reply } from '../../bot/flows/types.js';
-import type { OutboundMessage } from '../../bot/outbound.js';
-import { createRuntime } from '../../bot/runtime.js';
+import type { OutboundMessage } from '../../bot/core/outbound.js';
+import { createRuntime } from '../../bot/main/runtime.js';
 import { sign, WhatsAppWorld, whatsapp, type WaPerson } from '../support/channels.js';
 
 /**

@@ -3,8 +3,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { secretSources } from '../../bot/config.js';
-import { metricNames, metricsNamespace, services } from '../../bot/metrics.js';
+import { secretSources } from '../../bot/config/env.js';
+import { metricNames, metricsNamespace, services } from '../../bot/adapters/metrics.js';
 import { ViciniStack, type FunctionName } from '../../infra/vicini-stack.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {

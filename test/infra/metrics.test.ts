@@ -5,8 +5,8 @@ import {
   countingCheckIns,
   metricNames,
   oldestUnacknowledgedAlertMinutes,
-} from '../../bot/metrics.js';
-import type { Alerts, CheckIns } from '../../bot/ports.js';
+} from '../../bot/adapters/metrics.js';
+import type { Alerts, CheckIns } from '../../bot/core/ports.js';
 import { network } from '../support/seed.js';
 
 const checkIn: CheckIn = {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { secretSources } from '../../bot/config.js';
-import { forgetSecrets, loadSecrets } from '../../bot/secrets.js';
+import { secretSources } from '../../bot/config/env.js';
+import { forgetSecrets, loadSecrets } from '../../bot/adapters/aws/secrets.js';
 
 const token = '123456:AAsecretTokenValue_0123456789';
 

@@ -1,13 +1,13 @@
 import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../bot/outbound.js';
+import type { OutboundMessage } from '../../bot/core/outbound.js';
 import {
   OutboundTooLargeError,
   OutboxSendError,
   SqsOutbox,
   sendQueueBatch,
   type QueueRecord,
-} from '../../bot/sqs-outbox.js';
+} from '../../bot/adapters/outbox/sqs.js';
 
 const message = (id: string, chat = '1', text = 'checkin.prompt'): OutboundMessage => ({
   id,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attr, index, tableDefinition } from '../../bot/store/table.js';
+import { attr, index, tableDefinition } from '../../bot/adapters/store/table.js';
 import { ViciniStack } from '../../infra/vicini-stack.js';
 
 // The same feature flags `cdk synth` reads, so the template under test is the one that gets deployed.

@@ -1,6 +1,6 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { templateDefinitions } from '../../bot/channels/whatsapp/templates.js';
+import { templateDefinitions } from '../../bot/adapters/channels/whatsapp/templates.js';
 import { sign, whatsapp } from '../support/channels.js';
 import { testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../bot/store/client.js';
-import { startDynamoLocal, type DynamoLocal } from '../../bot/store/dynamo-local.js';
-import { initTable } from '../../bot/store/init-table.js';
+import { createDocumentClient } from '../../bot/adapters/store/client.js';
+import { startDynamoLocal, type DynamoLocal } from '../../bot/adapters/store/dynamo-local.js';
+import { initTable } from '../../bot/adapters/store/init-table.js';
 
 describe('startDynamoLocal', () => {
   const started: DynamoLocal[] = [];

@@ -7,8 +7,8 @@ import {
   IdentityTakenError,
   InviteUnavailableError,
   LinkUnavailableError,
-} from '../../bot/errors.js';
-import { DynamoStore } from '../../bot/store/dynamo-store.js';
+} from '../../bot/core/errors.js';
+import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 
 const now = new Date('2026-11-21T10:00:00Z');

@@ -5,10 +5,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { createDocumentClient } from '../../bot/store/client.js';
-import { initTable } from '../../bot/store/init-table.js';
-import { startDynamoLocal } from '../../bot/store/dynamo-local.js';
-import { index, tableDefinition } from '../../bot/store/table.js';
+import { createDocumentClient } from '../../bot/adapters/store/client.js';
+import { initTable } from '../../bot/adapters/store/init-table.js';
+import { startDynamoLocal } from '../../bot/adapters/store/dynamo-local.js';
+import { index, tableDefinition } from '../../bot/adapters/store/table.js';
 import { countingClient, testRegion, uniqueTableName } from '../support/dynamo.js';
 
 const allIndexes = Object.values(index).sort();

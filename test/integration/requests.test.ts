@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptOffer } from '../../bot/app/tasks.js';
-import { findCandidates } from '../../bot/app/routing.js';
-import { Turn } from '../../bot/app/turn.js';
+import { acceptOffer } from '../../bot/app/requests/tasks.js';
+import { findCandidates } from '../../bot/app/requests/routing.js';
+import { Turn } from '../../bot/app/common/turn.js';
 import { handleInbound } from '../../bot/app/handle-inbound.js';
 import type { HelpRequest } from '../../bot/domain/request.js';
-import { personItem } from '../../bot/store/dynamo-store.js';
+import { personItem } from '../../bot/adapters/store/dynamo-store.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 import { batchPut, elder, lambda } from '../support/seed.js';
-import { cityVolunteer, prng, seedCity } from '../support/volunteers.js';
+import { cityVolunteer, prng, seedCity } from '../../bench/support/city.js';
 
 let api: FakeBotApi;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TimeSource } from '../../bot/channels/telegram/rate-limiter.js';
-import { TelegramSender, type TelegramSenderDeps } from '../../bot/channels/telegram/sender.js';
-import { InProcessOutbox } from '../../bot/in-process-outbox.js';
-import type { DeliveryEvents, OutboundMessage } from '../../bot/outbound.js';
-import { DynamoDeliveryLog } from '../../bot/store/delivery-log.js';
+import type { TimeSource } from '../../bot/adapters/channels/rate-limiter.js';
+import { TelegramSender, type TelegramSenderDeps } from '../../bot/adapters/channels/telegram/sender.js';
+import { InProcessOutbox } from '../../bot/adapters/outbox/in-process.js';
+import type { DeliveryEvents, OutboundMessage } from '../../bot/core/outbound.js';
+import { DynamoDeliveryLog } from '../../bot/adapters/store/delivery-log.js';
 import { testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personItem } from '../../bot/store/dynamo-store.js';
+import { personItem } from '../../bot/adapters/store/dynamo-store.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 import { batchPut, chatOf, elder, lambda, okSendsByChat, seedElders } from '../support/seed.js';

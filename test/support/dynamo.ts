@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { createDocumentClient } from '../../bot/store/client.js';
-import { initTable } from '../../bot/store/init-table.js';
+import { createDocumentClient } from '../../bot/adapters/store/client.js';
+import { initTable } from '../../bot/adapters/store/init-table.js';
 
 export const testRegion = 'eu-south-1';
 

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoLocal } from '../../bot/store/dynamo-local.js';
+import { startDynamoLocal } from '../../bot/adapters/store/dynamo-local.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,13 +1,15 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from '../../bot/adapters/store/batch.js';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Person } from '../../bot/domain/person.js';
 import { timerIds, type Timer } from '../../bot/domain/timer.js';
-import { loadNetworkFile, type Network } from '../../bot/network.js';
-import { createRuntime, type Runtime } from '../../bot/runtime.js';
-import { personItem } from '../../bot/store/dynamo-store.js';
-import { DynamoTimers } from '../../bot/store/dynamo-timers.js';
-import { keys } from '../../bot/store/keys.js';
+import { type Network } from '../../bot/domain/network.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
+import { createRuntime, type Runtime } from '../../bot/main/runtime.js';
+import { personItem } from '../../bot/adapters/store/dynamo-store.js';
+import { DynamoTimers } from '../../bot/adapters/store/dynamo-timers.js';
+import { keys } from '../../bot/adapters/store/keys.js';
 import type { FakeBotApi } from './fake-bot-api.js';
-import { botInfoFrom } from '../../bot/channels/telegram/bot.js';
+import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
 
 export const network: Network = loadNetworkFile('network/brescia.json');
 
@@ -18,21 +20,12 @@ export async function batchPut(
   items: Record<string, unknown>[],
   parallel = 16,
 ) {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  for (let i = 0; i < batches.length; i += parallel) {
-    await Promise.all(
-      batches.slice(i, i + parallel).map(async (batch) => {
-        let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-          [table]: batch.map((Item) => ({ PutRequest: { Item } })),
-        };
-        while (request && Object.keys(request).length > 0) {
-          const got = await doc.send(new BatchWriteCommand({ RequestItems: request }));
-          request = got.UnprocessedItems as typeof request;
-        }
-      }),
-    );
-  }
+  await batchWriteAll(
+    doc,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    { parallel },
+  );
 }
 
 export const chatOf = (i: number) => 500_000 + i;

@@ -1,14 +1,15 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { InlineKeyboardMarkup, Message, Update } from 'grammy/types';
 import type { ChannelRef, Channel, Person as Profile } from '../../bot/domain/person.js';
-import { createMediatorInvite } from '../../bot/app/admin.js';
+import { createMediatorInvite } from '../../bot/app/people/admin.js';
 import { invitePayload } from '../../bot/domain/invite.js';
-import { botInfoFrom } from '../../bot/channels/telegram/bot.js';
-import { handleWebhook, type HttpResponse } from '../../bot/channels/telegram/webhook.js';
-import { loadNetworkFile, type Network } from '../../bot/network.js';
-import { createRuntime, type Runtime } from '../../bot/runtime.js';
-import { DynamoStore } from '../../bot/store/dynamo-store.js';
-import { randomIds } from '../../bot/system.js';
+import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
+import { handleWebhook, type HttpResponse } from '../../bot/adapters/channels/telegram/webhook.js';
+import { type Network } from '../../bot/domain/network.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
+import { createRuntime, type Runtime } from '../../bot/main/runtime.js';
+import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
+import { randomIds } from '../../bot/adapters/system.js';
 import { countingClient, testTable } from './dynamo.js';
 import { startFakeBotApi, type FakeBotApi, type FakeUser } from './fake-bot-api.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envParts, parseEnv } from '../../bot/config.js';
-import { loadNetworkFile, parseNetwork } from '../../bot/network.js';
+import { ConfigError, envParts, parseEnv } from '../../bot/config/env.js';
+import { loadNetworkFile, parseNetwork } from '../../bot/config/network.js';
 
 describe('environment', () => {
   it('names every missing or bad variable at once', () => {

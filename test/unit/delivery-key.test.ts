@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryEntity, deliveryKey } from '../../bot/store/delivery-log.js';
+import { deliveryEntity, deliveryKey } from '../../bot/adapters/store/delivery-log.js';
 
 describe('deliveryKey', () => {
   it('gives each outbound message id its own item', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InProcessOutbox } from '../../bot/in-process-outbox.js';
-import type { OutboundMessage } from '../../bot/outbound.js';
+import { InProcessOutbox } from '../../bot/adapters/outbox/in-process.js';
+import type { OutboundMessage } from '../../bot/core/outbound.js';
 
 const messages = (n: number, prefix: string): OutboundMessage[] =>
   Array.from({ length: n }, (_, i) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byList, entity, idFromLinkSk, keys } from '../../bot/store/keys.js';
+import { byList, entity, idFromLinkSk, keys } from '../../bot/adapters/store/keys.js';
 
 describe('key builders', () => {
   it('put personal items in the person partition', () => {

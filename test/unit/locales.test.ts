@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locales } from '../../bot/i18n.js';
+import { locales } from '../../bot/core/i18n.js';
 
 type Tree = { [key: string]: string | Tree };
 

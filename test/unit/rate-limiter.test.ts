@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, type TimeSource } from '../../bot/channels/telegram/rate-limiter.js';
+import { RateLimiter, type TimeSource } from '../../bot/adapters/channels/rate-limiter.js';
 
 /**
  * A virtual clock: `sleep` registers a wake-up time and the clock jumps to the

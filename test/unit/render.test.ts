@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderReply } from '../../bot/channels/telegram/render.js';
-import { toInbound } from '../../bot/channels/telegram/inbound.js';
+import { escapeHtml, renderReply } from '../../bot/adapters/channels/telegram/render.js';
+import { toInbound } from '../../bot/adapters/channels/telegram/inbound.js';
 import type { Update } from 'grammy/types';
 
 describe('Telegram rendering', () => {

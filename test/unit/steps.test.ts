@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasKey } from '../../bot/i18n.js';
-import { loadNetworkFile } from '../../bot/network.js';
+import { hasKey } from '../../bot/core/i18n.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
 import { editableSteps, nextOnboardingStep, steps, type StepId } from '../../bot/flows/steps.js';
 import type { Draft } from '../../bot/flows/draft.js';
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { classify, GraphApiError } from '../../bot/channels/whatsapp/graph-api.js';
-import { parseWebhook } from '../../bot/channels/whatsapp/inbound.js';
-import { validSignature } from '../../bot/channels/whatsapp/webhook.js';
+import { classify, GraphApiError } from '../../bot/adapters/channels/whatsapp/graph-api.js';
+import { parseWebhook } from '../../bot/adapters/channels/whatsapp/inbound.js';
+import { validSignature } from '../../bot/adapters/channels/whatsapp/webhook.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
 
 const phoneNumberId = '106540352242922';

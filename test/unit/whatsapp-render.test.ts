@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mainMenu } from '../../bot/app/menu.js';
-import { escapeWhatsApp, fitTitle, splitText } from '../../bot/channels/whatsapp/format.js';
-import { menuChoice } from '../../bot/channels/whatsapp/inbound.js';
-import { renderReply, type Outgoing } from '../../bot/channels/whatsapp/render.js';
-import { templateDefinitions } from '../../bot/channels/whatsapp/templates.js';
+import { mainMenu } from '../../bot/app/conversation/menu.js';
+import { escapeWhatsApp, fitTitle, splitText } from '../../bot/adapters/channels/whatsapp/format.js';
+import { menuChoice } from '../../bot/adapters/channels/whatsapp/inbound.js';
+import { renderReply, type Outgoing } from '../../bot/adapters/channels/whatsapp/render.js';
+import { templateDefinitions } from '../../bot/adapters/channels/whatsapp/templates.js';
 import { steps, type StepId } from '../../bot/flows/steps.js';
 import type { Button, Reply } from '../../bot/flows/types.js';
-import { langs } from '../../bot/i18n.js';
-import { loadNetworkFile } from '../../bot/network.js';
+import { langs } from '../../bot/core/i18n.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
 import { validateMessage } from '../support/fake-graph-api.js';
 
 const network = loadNetworkFile('network/brescia.json');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeUser } from '../../bot/channels/whatsapp/format.js';
+import { escapeUser } from '../../bot/adapters/channels/whatsapp/format.js';
 import {
   conventionalName,
   templateConfig,
@@ -7,10 +7,10 @@ import {
   templateFor,
   templateSpecs,
   updatesMessage,
-} from '../../bot/channels/whatsapp/templates.js';
-import { envParts, parseEnv } from '../../bot/config.js';
+} from '../../bot/adapters/channels/whatsapp/templates.js';
+import { envParts, parseEnv } from '../../bot/config/env.js';
 import type { Reply } from '../../bot/flows/types.js';
-import { hasKey, langs } from '../../bot/i18n.js';
+import { hasKey, langs } from '../../bot/core/i18n.js';
 import { validateMessage } from '../support/fake-graph-api.js';
 
 const config = templateConfig();

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from '../../../app/common/deps.js';
+import type { Person } from '../../../domain/person.js';
+import type { Reply } from '../../../flows/types.js';
+import type { DeliveryEvents, Outbox } from '../../../core/outbound.js';
+import type { Messenger } from '../../../core/ports.js';
+import type { TimeSource } from '../rate-limiter.js';
+import { graphClient } from './graph-api.js';
+import { WhatsAppSender, type DeliveryLog, type WhatsAppSenderDeps } from './sender.js';
+import type { WhatsAppState } from '../../../core/whatsapp-state.js';
+import { defaultTemplateConfig, type TemplateConfig } from './templates.js';
+import { handleWhatsAppWebhook, type WebhookRequest, type WebhookResponse } from './webhook.js';
+
+export interface WhatsAppOptions {
+  phoneNumberId: string;
+  accessToken: string;
+  /** The bot's own WhatsApp number (digits only), for click-to-chat invite links. */
+  businessNumber: string;
+  /** The webhook's secrets; a process that only sends needs neither. */
+  appSecret?: string;
+  verifyToken?: string;
+  /** Graph API root with version; default https://graph.facebook.com/v24.0 */
+  apiRoot?: string;
+  templates?: TemplateConfig;
+  fetch?: typeof fetch;
+  sender?: Partial<
+    Omit<WhatsAppSenderDeps, 'client' | 'log' | 'events' | 'state' | 'templates' | 'businessNumber'>
+  >;
+}
+
+export interface WhatsAppChannel {
+  sender: WhatsAppSender;
+  state: WhatsAppState;
+  /** One call of the webhook (throws if the webhook secrets were not given). */
+  webhook(request: WebhookRequest): Promise<WebhookResponse>;
+}
+
+/**
+ * Messages to a person's WhatsApp numbers outside a turn (the Messenger port):
+ * through the outbox, so the window's rules apply, whichever process sends
+ * them (a Telegram webhook needs no WhatsApp credentials for this).
+ */
+export function whatsappMessenger(outbox: () => Outbox): Messenger {
+  return {
+    async send(to: Person, replies: Reply[]) {
+      const refs = to.channels.filter((c) => c.channel === 'whatsapp');
+      if (!refs.length) return;
+      await outbox().enqueue(
+        refs.map((ref) => ({
+          id: `direct.${randomUUID()}:${to.id}:whatsapp`,
+          to: ref,
+          personId: to.id,
+          lang: to.lang,
+          replies,
+        })),
+      );
+    },
+  };
+}
+
+export const defaultApiRoot = 'https://graph.facebook.com/v24.0';
+
+/** The WhatsApp channel, wired to the app's ports: its sender, its state and its webhook. */
+export function createWhatsApp(
+  options: WhatsAppOptions,
+  parts: {
+    deps: () => AppDeps;
+    state: WhatsAppState;
+    log: DeliveryLog;
+    events: DeliveryEvents;
+    time: TimeSource;
+    clock: () => Date;
+    afterUpdate?: () => Promise<void>;
+  },
+): WhatsAppChannel {
+  const client = graphClient({
+    apiRoot: options.apiRoot ?? defaultApiRoot,
+    phoneNumberId: options.phoneNumberId,
+    accessToken: options.accessToken,
+    fetch: options.fetch,
+  });
+  const sender = new WhatsAppSender({
+    time: parts.time,
+    clock: parts.clock,
+    ...options.sender,
+    client,
+    log: parts.log,
+    events: parts.events,
+    state: parts.state,
+    templates: options.templates ?? defaultTemplateConfig,
+    businessNumber: options.businessNumber,
+  });
+  return {
+    sender,
+    state: parts.state,
+    webhook(request) {
+      if (!options.appSecret || !options.verifyToken)
+        throw new Error('WhatsApp webhook secrets are not configured');
+      return handleWhatsAppWebhook(request, {
+        app: parts.deps(),
+        sender,
+        state: parts.state,
+        phoneNumberId: options.phoneNumberId,
+        appSecret: options.appSecret,
+        verifyToken: options.verifyToken,
+        afterUpdate: parts.afterUpdate,
+        logLine: options.sender?.logLine,
+      });
+    },
+  };
+}

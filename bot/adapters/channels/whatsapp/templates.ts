@@ -1,0 +1,170 @@
+import type { Reply } from '../../../flows/types.js';
+import { isLang, render, renderParam, translator, type ChannelText } from '../../../core/i18n.js';
+import { fromHtml, templateParam } from './format.js';
+
+/**
+ * Which replies have an approved template, for messages outside the 24-hour
+ * window: check-in prompts and reminders, alerts and what follows them (all
+ * well, who is handling it), offers to volunteers. Each template's body is the
+ * reply's text with its parameters numbered in this order; its quick-reply
+ * buttons carry the reply's first buttons' data as payloads, under the labels
+ * listed here (a template's button labels are fixed when it is approved).
+ */
+export const templateSpecs: Record<string, { params: string[]; quickReplies: string[] }> = {
+  'checkin.prompt': { params: ['name'], quickReplies: ['keyboard.elderOk', 'short.keyboard.elderHelp'] },
+  'checkin.reminder': { params: ['name'], quickReplies: ['keyboard.elderOk', 'short.keyboard.elderHelp'] },
+  'checkin.missedRelative': {
+    params: ['fullName', 'time', 'phone'],
+    quickReplies: ['short.buttons.heardAllWell'],
+  },
+  'checkin.allWell': { params: ['fullName'], quickReplies: [] },
+  'checkin.allWellHeard': { params: ['by', 'fullName'], quickReplies: [] },
+  'elder.helpAlertRelative': {
+    params: ['name', 'hood', 'phone'],
+    quickReplies: ['short.buttons.heardAllWell'],
+  },
+  'alert.card': { params: ['body', 'phone'], quickReplies: ['buttons.handling'] },
+  'alert.escalated': { params: ['zone', 'body', 'phone'], quickReplies: ['buttons.handling'] },
+  'alert.ackedBy': { params: ['mediator', 'name'], quickReplies: [] },
+  'alert.resolvedBy': { params: ['mediator', 'name'], quickReplies: [] },
+  'request.offer': {
+    params: ['category', 'when', 'hood', 'km'],
+    quickReplies: ['buttons.acceptOffer', 'buttons.declineOffer'],
+  },
+  'request.offerUrgent': {
+    params: ['category', 'when', 'hood', 'km'],
+    quickReplies: ['buttons.acceptOffer', 'buttons.declineOffer'],
+  },
+};
+
+/** The template that tells someone outside the window that messages wait for them; its button releases them. */
+export const updatesTemplate = {
+  text: 'whatsapp.updatesTemplate',
+  quickReply: 'whatsapp.showUpdates',
+  payload: 'w:held',
+};
+
+/** Template names (as approved in WhatsApp Manager) and the language code of each of the bot's languages. */
+export interface TemplateConfig {
+  /** Text key → template name; a key left out, or given "", has no template and its messages are held. */
+  names: Record<string, string>;
+  /** Bot language → template language code ("it", "en", "en_GB"…). */
+  languages: Record<string, string>;
+  /** The "messages are waiting" template; "" for none (held messages then wait silently). */
+  updates: string;
+}
+
+/** vicini_<key>: checkin.prompt → vicini_checkin_prompt, alert.ackedBy → vicini_alert_acked_by. */
+export const conventionalName = (key: string): string =>
+  `vicini_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/\./g, '_')}`;
+
+export const defaultTemplateConfig: TemplateConfig = {
+  names: Object.fromEntries(Object.keys(templateSpecs).map((key) => [key, conventionalName(key)])),
+  languages: { it: 'it', en: 'en' },
+  updates: conventionalName('updates'),
+};
+
+export interface TemplateMessage {
+  type: 'template';
+  template: {
+    name: string;
+    language: { code: string };
+    components?: TemplateComponent[];
+  };
+}
+
+type TemplateComponent =
+  | { type: 'body'; parameters: { type: 'text'; text: string }[] }
+  | {
+      type: 'button';
+      sub_type: 'quick_reply';
+      index: string;
+      parameters: { type: 'payload'; payload: string }[];
+    };
+
+const quickReply = (index: number, payload: string): TemplateComponent => ({
+  type: 'button',
+  sub_type: 'quick_reply',
+  index: String(index),
+  parameters: [{ type: 'payload', payload }],
+});
+
+/** The template message standing in for `reply`, or null when it has none (or its buttons do not fit it). */
+export function templateFor(
+  config: TemplateConfig,
+  lang: string,
+  reply: Reply,
+  channel: ChannelText,
+): TemplateMessage | null {
+  const spec = templateSpecs[reply.text];
+  const name = config.names[reply.text];
+  const code = config.languages[lang];
+  if (!spec || !name || !code || reply.voice || reply.document) return null;
+  const buttons = (reply.buttons ?? []).flat();
+  if (buttons.length < spec.quickReplies.length) return null;
+  const params = spec.params.map((p) => {
+    const value = reply.params?.[p];
+    return templateParam(value === undefined ? '' : renderParam(lang, value, channel));
+  });
+  const components: TemplateComponent[] = [];
+  if (params.length)
+    components.push({ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) });
+  spec.quickReplies.forEach((_, i) => components.push(quickReply(i, buttons[i]!.data)));
+  return {
+    type: 'template',
+    template: { name, language: { code }, ...(components.length ? { components } : {}) },
+  };
+}
+
+/** The "messages are waiting" template, or null when none is configured for this language. */
+export function updatesMessage(config: TemplateConfig, lang: string): TemplateMessage | null {
+  const code = config.languages[lang];
+  if (!config.updates || !code) return null;
+  return {
+    type: 'template',
+    template: {
+      name: config.updates,
+      language: { code },
+      components: [quickReply(0, updatesTemplate.payload)],
+    },
+  };
+}
+
+/** What to submit for approval: each template's body with numbered parameters, and its button labels. */
+export interface TemplateDefinition {
+  name: string;
+  language: string;
+  body: string;
+  quickReplies: string[];
+}
+
+const verbatim: ChannelText = { escape: (s) => s, deepLink: (p) => p };
+
+export function templateDefinitions(config: TemplateConfig = defaultTemplateConfig): TemplateDefinition[] {
+  const out: TemplateDefinition[] = [];
+  for (const [lang, code] of Object.entries(config.languages)) {
+    if (!isLang(lang)) continue;
+    const t = translator(lang);
+    const numbered = (params: string[]) => Object.fromEntries(params.map((p, i) => [p, `{{${i + 1}}}`]));
+    for (const [key, spec] of Object.entries(templateSpecs)) {
+      const name = config.names[key];
+      if (!name) continue;
+      const body = fromHtml(render(lang, key, numbered(spec.params), verbatim));
+      out.push({ name, language: code, body, quickReplies: spec.quickReplies.map((k) => t(k)) });
+    }
+    if (config.updates) {
+      const body = t(updatesTemplate.text);
+      out.push({ name: config.updates, language: code, body, quickReplies: [t(updatesTemplate.quickReply)] });
+    }
+  }
+  return out;
+}
+
+/** The defaults with what `WHATSAPP_TEMPLATES` changes: names merged key by key, languages replaced. */
+export function templateConfig(overrides: Partial<TemplateConfig> = {}): TemplateConfig {
+  return {
+    names: { ...defaultTemplateConfig.names, ...overrides.names },
+    languages: overrides.languages ?? defaultTemplateConfig.languages,
+    updates: overrides.updates ?? defaultTemplateConfig.updates,
+  };
+}

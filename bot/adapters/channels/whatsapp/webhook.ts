@@ -1,0 +1,173 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { markUnreachable } from '../../../app/alerts/delivery.js';
+import type { AppDeps } from '../../../app/common/deps.js';
+import { handleInbound } from '../../../app/handle-inbound.js';
+import type { InboundMessage } from '../../../core/inbound.js';
+import type { OutboundMessage } from '../../../core/outbound.js';
+import { menuChoice, parseWebhook, type DeliveryFailure, type WhatsAppInbound } from './inbound.js';
+import type { WhatsAppSender } from './sender.js';
+import type { WhatsAppState } from '../../../core/whatsapp-state.js';
+
+export interface WebhookRequest {
+  method: string;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+export interface WebhookResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+export interface WhatsAppWebhookDeps {
+  app: AppDeps;
+  sender: WhatsAppSender;
+  state: WhatsAppState;
+  phoneNumberId: string;
+  /** The app secret: X-Hub-Signature-256 is the HMAC-SHA256 of the raw body with it. */
+  appSecret: string;
+  /** What Meta must send as `hub.verify_token` when the webhook is subscribed. */
+  verifyToken: string;
+  /** After the body: send what it queued (the in-process outbox). */
+  afterUpdate?: () => Promise<void>;
+  logLine?: (entry: Record<string, unknown>) => void;
+}
+
+/** Meta retries a webhook for up to a week, hours apart at the end: a message id is remembered that long. */
+const processedTtlSeconds = 7 * 24 * 3600;
+
+/** Delivery failures that mean the person cannot be reached: undeliverable, and outside the window. */
+const unreachableCodes = new Set([131026, 131047]);
+
+const respond = (statusCode: number, body: string): WebhookResponse => ({ statusCode, body });
+
+/** Compares in constant time whatever the lengths (both sides hashed first). */
+function same(given: string | undefined, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given ?? ''), digest(expected)) && given !== undefined;
+}
+
+const header = (request: WebhookRequest, name: string) =>
+  Object.entries(request.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+
+/** `X-Hub-Signature-256: sha256=<hex>` of exactly these bytes with the app secret. */
+export function validSignature(raw: Buffer, signature: string | undefined, appSecret: string): boolean {
+  return same(signature, `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`);
+}
+
+/**
+ * One call of the WhatsApp webhook. GET is Meta's verification handshake. A
+ * POST is refused with 401 before anything is read unless its signature
+ * matches; then each message is processed once (by its id), answered through
+ * the sender, and the person's window noted; delivery failures in status
+ * callbacks make the person unreachable. A message that fails is forgotten
+ * again and the answer is 500, so Meta's retry processes it.
+ */
+export async function handleWhatsAppWebhook(
+  request: WebhookRequest,
+  deps: WhatsAppWebhookDeps,
+): Promise<WebhookResponse> {
+  if (request.method === 'GET') return handshake(request, deps.verifyToken);
+  if (request.method !== 'POST') return respond(405, 'method not allowed');
+  const raw = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8');
+  if (!validSignature(raw, header(request, 'x-hub-signature-256'), deps.appSecret)) {
+    return respond(401, 'unauthorized');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return respond(400, 'body is not JSON');
+  }
+  const { store, clock } = deps.app;
+  const parsed = parseWebhook(body, deps.phoneNumberId, clock.now());
+  if (!parsed) return respond(400, 'not a WhatsApp webhook');
+  const log = deps.logLine ?? ((entry) => console.warn(JSON.stringify(entry)));
+
+  for (const failure of parsed.failures) await deliveryFailed(deps, failure, log);
+  let handled = 0;
+  let failed = 0;
+  for (const message of parsed.messages) {
+    if (!(await store.markProcessed('whatsapp', message.id, clock.now(), processedTtlSeconds))) continue;
+    try {
+      await processMessage(deps, message);
+      handled++;
+    } catch (err) {
+      failed++;
+      await store.unmarkProcessed('whatsapp', message.id);
+      log({ msg: 'whatsapp message failed', error: err instanceof Error ? err.name : typeof err });
+    }
+  }
+  await deps.afterUpdate?.().catch((err: unknown) => {
+    log({ msg: 'whatsapp outbox drain failed', error: err instanceof Error ? err.name : typeof err });
+  });
+  if (failed) return respond(500, 'failed');
+  if (parsed.messages.length && !handled) return respond(200, 'duplicate');
+  // Only changes for another number: nothing of ours was in it. (Status callbacks of ours are "ok".)
+  if (!parsed.messages.length && !parsed.failures.length && parsed.ignored) return respond(200, 'ignored');
+  return respond(200, 'ok');
+}
+
+function handshake(request: WebhookRequest, verifyToken: string): WebhookResponse {
+  const challenge = request.query['hub.challenge'] ?? '';
+  const verified =
+    request.query['hub.mode'] === 'subscribe' && same(request.query['hub.verify_token'], verifyToken);
+  if (!verified || !/^[A-Za-z0-9_-]{1,128}$/.test(challenge)) return respond(403, 'forbidden');
+  return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: challenge };
+}
+
+async function processMessage(deps: WhatsAppWebhookDeps, message: WhatsAppInbound): Promise<void> {
+  const { app, state } = deps;
+  const ref = { channel: 'whatsapp' as const, id: message.from };
+  if (!message.message) {
+    if (message.showHeld) {
+      const person = await app.store.findPersonByChannel(ref);
+      await state.recordInbound(message.from, message.at);
+      if (person) await releaseHeld(deps, person.id);
+    }
+    return;
+  }
+  const answered = await handleInbound(app, await withMenu(state, message.message));
+  // After the turn: on a first message the identity exists only now.
+  await state.recordInbound(message.from, message.at);
+  if (answered.person) await releaseHeld(deps, answered.person.id);
+  if (!answered.replies.length) return;
+  const turn: OutboundMessage = {
+    id: `turn.${message.id}`,
+    to: ref,
+    personId: answered.person?.id ?? '',
+    lang: answered.lang,
+    replies: answered.replies,
+  };
+  const sent = await deps.sender.sendTurn(turn);
+  // Not sent now (busy, or WhatsApp failed us): the outbox tries again; the delivery log sends it once.
+  if (sent.retry.length) await app.outbox.enqueue([turn]);
+}
+
+/** A typed number answers the numbered menu last sent to this person. */
+async function withMenu(state: WhatsAppState, message: InboundMessage): Promise<InboundMessage> {
+  if (message.input.kind !== 'text' || !/^\s*\d{1,2}\s*[.)]?\s*$/.test(message.input.text)) return message;
+  const data = menuChoice(message.input.text, (await state.contact(message.ref.id))?.menu);
+  return data ? { ...message, input: { kind: 'button', data } } : message;
+}
+
+/** The person wrote: the window is open, and what was held for them goes out (as new messages). */
+async function releaseHeld(deps: WhatsAppWebhookDeps, personId: string): Promise<void> {
+  const held = await deps.state.takeHeld(personId, deps.app.clock.now());
+  if (held.length) await deps.app.outbox.enqueue(held.map((m) => ({ ...m, id: `${m.id}~held` })));
+}
+
+async function deliveryFailed(
+  deps: WhatsAppWebhookDeps,
+  failure: DeliveryFailure,
+  log: (entry: Record<string, unknown>) => void,
+): Promise<void> {
+  log({ msg: 'whatsapp message not delivered', code: failure.code });
+  if (failure.code === 131047) await deps.state.closeWindow(failure.recipient);
+  if (!unreachableCodes.has(failure.code)) return;
+  const person = await deps.app.store.findPersonByChannel({ channel: 'whatsapp', id: failure.recipient });
+  if (person) await markUnreachable(deps.app, person.id);
+}

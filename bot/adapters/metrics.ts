@@ -1,0 +1,101 @@
+import type { Alert } from '../domain/alert.js';
+import type { Network } from '../domain/network.js';
+import type { Alerts, CheckIns } from '../core/ports.js';
+
+/** Adds to a named count (CloudWatch metrics on AWS; nothing locally). */
+export type Count = (metric: string, value?: number) => void;
+
+/** The counts the ports below raise; the stack's dashboards and alarms use the same names. */
+export const metricNames = {
+  checkInsPrompted: 'CheckInsPrompted',
+  checkInsAnswered: 'CheckInsAnswered',
+  checkInRemindersSent: 'CheckInRemindersSent',
+  checkInsMissed: 'CheckInsMissed',
+  alertsOpened: 'AlertsOpened',
+  alertsAcknowledged: 'AlertsAcknowledged',
+  alertsResolved: 'AlertsResolved',
+  tickLagSeconds: 'TickLagSeconds',
+  oldestUnacknowledgedAlertMinutes: 'OldestUnacknowledgedAlertMinutes',
+} as const;
+
+/** The `service` dimension of each Lambda's metrics (Powertools' serviceName). */
+export const services = {
+  telegramWebhook: 'telegram-webhook',
+  whatsappWebhook: 'whatsapp-webhook',
+  tick: 'tick',
+  outboxSender: 'outbox-sender',
+} as const;
+
+/** Metrics namespace on CloudWatch. */
+export const metricsNamespace = 'Vicini';
+
+/**
+ * The check-in store, counting what happened: prompts created, answers, the
+ * reminder rung, and missed check-ins (the first rung after the reminder,
+ * when someone else is told). A rung recorded twice (a tick re-run) counts
+ * twice; the figures are for trends and alarms, not for the books.
+ */
+export function countingCheckIns<T extends CheckIns>(inner: T, count: Count, network: Network): T {
+  const missedRung = network.checkIn.ladder.find((r) => r.rung !== 'reminder')?.rung;
+  return decorate<CheckIns, T>(inner, {
+    async createCheckIn(checkIn) {
+      const created = await inner.createCheckIn(checkIn);
+      if (created) count(metricNames.checkInsPrompted);
+      return created;
+    },
+    async recordRung(elderId, localDate, rung, alerted, alertId) {
+      await inner.recordRung(elderId, localDate, rung, alerted, alertId);
+      if (rung === 'reminder') count(metricNames.checkInRemindersSent);
+      if (rung === missedRung) count(metricNames.checkInsMissed);
+    },
+    async closeCheckIn(...args) {
+      const closed = await inner.closeCheckIn(...args);
+      if (closed) count(metricNames.checkInsAnswered);
+      return closed;
+    },
+  });
+}
+
+/** The alert store, counting alerts opened, acknowledged and resolved. */
+export function countingAlerts<T extends Alerts>(inner: T, count: Count): T {
+  return decorate<Alerts, T>(inner, {
+    async raise(alert) {
+      const raised = await inner.raise(alert);
+      if (raised.created) count(metricNames.alertsOpened);
+      return raised;
+    },
+    async acknowledge(...args) {
+      const acked = await inner.acknowledge(...args);
+      if (acked) count(metricNames.alertsAcknowledged);
+      return acked;
+    },
+    async resolve(...args) {
+      const resolved = await inner.resolve(...args);
+      if (resolved) count(metricNames.alertsResolved);
+      return resolved;
+    },
+  });
+}
+
+/**
+ * `inner` with some methods replaced; every other method (including ones the
+ * port gains later) is inherited from it and runs on it.
+ */
+function decorate<P extends object, T extends P>(inner: T, overrides: Partial<P>): T {
+  return Object.assign(Object.create(inner) as T, overrides);
+}
+
+/**
+ * How long the oldest alert nobody has acknowledged has waited, in minutes
+ * (0 when there is none): two small index queries per zone.
+ */
+export async function oldestUnacknowledgedAlertMinutes(
+  alerts: Pick<Alerts, 'openAlerts'>,
+  network: Pick<Network, 'zones'>,
+  now: Date,
+): Promise<number> {
+  const lists = await Promise.all(network.zones.map((z) => alerts.openAlerts(z.id)));
+  const open = lists.flat().filter((a: Alert) => a.state === 'open');
+  const oldest = Math.min(...open.map((a) => Date.parse(a.createdAt)));
+  return open.length ? Math.max(0, Math.floor((now.getTime() - oldest) / 60_000)) : 0;
+}

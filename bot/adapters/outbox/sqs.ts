@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
+  type SendMessageBatchRequestEntry,
+} from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import type { Reply } from '../../flows/types.js';
+import type { OutboundMessage, Outbox } from '../../core/outbound.js';
+
+/** What the outbox needs of an SQS client (tests pass a fake). */
+export interface SqsSender {
+  send(command: SendMessageBatchCommand): Promise<Pick<SendMessageBatchCommandOutput, 'Failed'>>;
+}
+
+/** SQS's limits: entries per SendMessageBatch, and bytes per message and per call. */
+export const sqsLimits = { batchEntries: 10, messageBytes: 256 * 1024 } as const;
+
+export class OutboundTooLargeError extends Error {
+  override name = 'OutboundTooLargeError';
+  constructor(
+    readonly messageId: string,
+    readonly bytes: number,
+  ) {
+    super(`Outbound message ${messageId} is ${bytes} bytes; SQS takes at most ${sqsLimits.messageBytes}`);
+  }
+}
+
+export class OutboxSendError extends Error {
+  override name = 'OutboxSendError';
+  constructor(
+    readonly messageIds: string[],
+    readonly codes: string[],
+  ) {
+    super(`SQS refused ${messageIds.length} outbound message(s): ${[...new Set(codes)].join(', ')}`);
+  }
+}
+
+export interface SqsOutboxOptions {
+  /** Rounds of SendMessageBatch for entries SQS failed on its side; default 4. */
+  maxAttempts?: number;
+  /** Wait before round n (from 1); default 100 ms · 2^(n-1). */
+  backoffMs?: (attempt: number) => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The Outbox on AWS: each message becomes one SQS message (JSON), sent in
+ * batches of at most 10 and 256 KB. On a FIFO queue the chat is the message
+ * group (one chat's messages stay in order) and a hash of the message id is
+ * the deduplication id (an effect enqueued twice within five minutes is one
+ * message). Entries SQS fails on its side are sent again; when `enqueue`
+ * resolves, every message is in the queue.
+ */
+export class SqsOutbox implements Outbox {
+  private readonly fifo: boolean;
+  private readonly maxAttempts: number;
+  private readonly backoffMs: (attempt: number) => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly client: SqsSender,
+    private readonly queueUrl: string,
+    options: SqsOutboxOptions = {},
+  ) {
+    this.fifo = queueUrl.endsWith('.fifo');
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.backoffMs = options.backoffMs ?? ((n) => 100 * 2 ** (n - 1));
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async enqueue(messages: OutboundMessage[]): Promise<void> {
+    const entries = messages.map((m) => this.entry(m));
+    for (const batch of batches(entries)) await this.sendBatch(batch);
+  }
+
+  /** Nothing waits in this process: the queue's consumer sends. */
+  async drain(): Promise<void> {}
+
+  private entry(message: OutboundMessage): {
+    entry: SendMessageBatchRequestEntry;
+    id: string;
+    bytes: number;
+  } {
+    const body = JSON.stringify(message);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > sqsLimits.messageBytes) throw new OutboundTooLargeError(message.id, bytes);
+    const entry: SendMessageBatchRequestEntry = { Id: 'm', MessageBody: body };
+    if (this.fifo) {
+      entry.MessageGroupId = `${message.to.channel}:${message.to.id}`;
+      entry.MessageDeduplicationId = createHash('sha256').update(message.id).digest('hex');
+    }
+    return { entry, id: message.id, bytes };
+  }
+
+  private async sendBatch(batch: Batch): Promise<void> {
+    let pending = batch.map((b, i) => ({ ...b, entry: { ...b.entry, Id: `m${i}` } }));
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.client.send(
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending.map((p) => p.entry) }),
+      );
+      const failed = result.Failed ?? [];
+      if (failed.length === 0) return;
+      const byId = new Map(pending.map((p) => [p.entry.Id ?? '', p]));
+      const refused = failed.filter((f) => f.SenderFault);
+      const retry = failed.flatMap((f) => (f.SenderFault ? [] : [byId.get(f.Id ?? '')].filter((p) => !!p)));
+      if (refused.length || attempt >= this.maxAttempts) {
+        const gaveUp = refused.length ? refused : failed;
+        throw new OutboxSendError(
+          gaveUp.map((f) => byId.get(f.Id ?? '')?.id ?? '?'),
+          gaveUp.map((f) => f.Code ?? 'unknown'),
+        );
+      }
+      pending = retry;
+      await this.sleep(this.backoffMs(attempt));
+    }
+  }
+}
+
+type Batch = { entry: SendMessageBatchRequestEntry; id: string; bytes: number }[];
+
+/** At most 10 entries and 256 KB of bodies per call, in order. */
+function batches(entries: Batch): Batch[] {
+  const out: Batch[] = [];
+  let current: Batch = [];
+  let bytes = 0;
+  for (const e of entries) {
+    if (current.length === sqsLimits.batchEntries || bytes + e.bytes > sqsLimits.messageBytes) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += e.bytes;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+const outboundShape = z.object({
+  id: z.string().min(1),
+  to: z.looseObject({ channel: z.string().min(1), id: z.string().min(1) }),
+  personId: z.string(),
+  lang: z.string(),
+  // Written by SqsOutbox from the use cases' own replies: the envelope is checked, the replies trusted.
+  replies: z.array(z.custom<Reply>((r) => !!r && typeof r === 'object')).min(1),
+  emergency: z.boolean().optional(),
+});
+
+/** One record of an SQS event, as the outbox sender reads it. */
+export interface QueueRecord {
+  messageId: string;
+  body: string;
+  attributes?: { MessageGroupId?: string };
+}
+
+export interface QueueBatchResult {
+  /** SQS message ids to receive again (the Lambda's `batchItemFailures`). */
+  failures: string[];
+  /** Bodies that are not outbound messages: they go again, and so on to the DLQ. */
+  malformed: number;
+  /** Outbound message ids the sender asked to retry. */
+  retried: string[];
+}
+
+/**
+ * Hands a batch of queue records to the sender and says which records to
+ * receive again: the messages the sender could not finish (`retry`) and
+ * bodies that are not outbound messages. On a FIFO queue a record failing
+ * fails the rest of its group in the batch too, as the order requires.
+ */
+export async function sendQueueBatch(
+  records: QueueRecord[],
+  send: (messages: OutboundMessage[]) => Promise<{ retry: string[] }>,
+): Promise<QueueBatchResult> {
+  const messages: OutboundMessage[] = [];
+  const recordsOf = new Map<string, QueueRecord[]>();
+  const failed = new Set<QueueRecord>();
+  for (const record of records) {
+    const parsed = parseBody(record.body);
+    if (!parsed) {
+      failed.add(record);
+      continue;
+    }
+    const same = recordsOf.get(parsed.id);
+    if (same) same.push(record);
+    else {
+      recordsOf.set(parsed.id, [record]);
+      messages.push(parsed);
+    }
+  }
+  const malformed = failed.size;
+  const { retry } = messages.length ? await send(messages) : { retry: [] };
+  for (const id of retry) for (const r of recordsOf.get(id) ?? []) failed.add(r);
+  // In order: once a group has a failure, its later records go again too (already sent ones are skipped then).
+  const failedGroups = new Set<string>();
+  const failures: string[] = [];
+  for (const r of records) {
+    const group = r.attributes?.MessageGroupId;
+    if (failed.has(r) || (group && failedGroups.has(group))) {
+      failures.push(r.messageId);
+      if (group) failedGroups.add(group);
+    }
+  }
+  return { failures, malformed, retried: retry };
+}
+
+function parseBody(body: string): OutboundMessage | undefined {
+  try {
+    const parsed = outboundShape.safeParse(JSON.parse(body));
+    return parsed.success ? (parsed.data as OutboundMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}

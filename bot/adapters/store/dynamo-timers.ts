@@ -1,0 +1,146 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { hourKey, shardOf, timerShards, type Timer } from '../../domain/timer.js';
+import type { ClaimedTimer, Timers } from '../../core/ports.js';
+import { byDue, entity, keys } from './keys.js';
+import { batchWriteAll, queryAll } from './batch.js';
+import { attr, index } from './table.js';
+
+/** Timers on the one table: GSI2 holds them by due hour and shard, sorted by due instant, until they are done. */
+export class DynamoTimers implements Timers {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    readonly shards = timerShards,
+  ) {}
+
+  /** The stored item of a timer (also used to seed tests in bulk). */
+  item(t: Timer): Record<string, unknown> {
+    return {
+      ...keys.timer(t.id),
+      [attr.entity]: entity.timer,
+      [attr.gsi2pk]: byDue.bucket(hourKey(new Date(t.due)), shardOf(t.id, this.shards)),
+      [attr.gsi2sk]: byDue.sort(new Date(t.due).toISOString(), t.id),
+      id: t.id,
+      kind: t.kind,
+      due: t.due,
+      data: t.data,
+      state: 'pending',
+    };
+  }
+
+  async schedule(timers: Timer[]): Promise<void> {
+    await batchWriteAll(
+      this.doc,
+      this.table,
+      timers.map((t) => ({ PutRequest: { Item: this.item(t) } })),
+    );
+  }
+
+  async cancel(ids: string[]): Promise<void> {
+    await batchWriteAll(
+      this.doc,
+      this.table,
+      ids.map((id) => ({ DeleteRequest: { Key: keys.timer(id) } })),
+    );
+  }
+
+  async get(id: string): Promise<Timer | null> {
+    const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.timer(id) }));
+    return got.Item ? { id: got.Item.id, kind: got.Item.kind, due: got.Item.due, data: got.Item.data } : null;
+  }
+
+  async due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]> {
+    const out: ClaimedTimer[] = [];
+    const got = await queryAll(this.doc, {
+      TableName: this.table,
+      IndexName: index.byDue,
+      KeyConditionExpression: '#pk = :pk AND #sk <= :upTo',
+      ExpressionAttributeNames: { '#pk': attr.gsi2pk, '#sk': attr.gsi2sk },
+      ExpressionAttributeValues: { ':pk': byDue.bucket(hour, shard), ':upTo': byDue.upTo(upTo) },
+    });
+    for (const i of got) {
+      out.push({
+        id: i.id,
+        kind: i.kind,
+        due: i.due,
+        data: i.data,
+        state: i.state,
+        leaseUntil: i.leaseUntil,
+      });
+    }
+    return out;
+  }
+
+  async claim(t: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.timer(t.id),
+          UpdateExpression: 'SET #state = :firing, claimedBy = :me, leaseUntil = :lease',
+          // Pending, or held by a claimer whose lease ran out (it died); and not rescheduled meanwhile.
+          ConditionExpression: 'due = :due AND (#state = :pending OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':firing': 'firing',
+            ':pending': 'pending',
+            ':me': claimer,
+            ':due': t.due,
+            ':now': now.toISOString(),
+            ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async complete(t: ClaimedTimer, claimer: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.timer(t.id),
+          ConditionExpression: 'claimedBy = :me AND due = :due',
+          ExpressionAttributeValues: { ':me': claimer, ':due': t.due },
+        }),
+      );
+    } catch (err) {
+      // Rescheduled while firing (a new due): the new timer stays.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  async getCursor(): Promise<string | null> {
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.tickCursor(), ConsistentRead: true }),
+    );
+    return typeof got.Item?.upTo === 'string' ? got.Item.upTo : null;
+  }
+
+  async advanceCursor(upTo: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.tickCursor(), [attr.entity]: entity.tickCursor, upTo },
+          ConditionExpression: 'attribute_not_exists(PK) OR upTo < :upTo',
+          ExpressionAttributeValues: { ':upTo': upTo },
+        }),
+      );
+    } catch (err) {
+      // Another tick got further: never move the cursor back.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import type { ChannelRef, Role } from '../../domain/person.js';
+
+/**
+ * Pure key builders for the one table. Every item carries an `entity` tag;
+ * ARCHITECTURE.md lists them. Personal items live in the person's partition
+ * (`P#<id>`) so that export and erasure are one query.
+ */
+export type Key = { PK: string; SK: string };
+
+export const entity = {
+  person: 'person',
+  private: 'private',
+  flow: 'flow',
+  identity: 'identity',
+  invite: 'invite',
+  inviteRef: 'inviteRef',
+  relativeLink: 'relativeLink',
+  elderLink: 'elderLink',
+  processed: 'processed',
+  timer: 'timer',
+  request: 'request',
+  requestRef: 'requestRef',
+  tickCursor: 'tickCursor',
+  checkIn: 'checkIn',
+  alert: 'alert',
+  held: 'held',
+} as const;
+
+export const personPk = (personId: string): string => `P#${personId}`;
+
+export const keys = {
+  person: (personId: string): Key => ({ PK: personPk(personId), SK: 'PROFILE' }),
+  private: (personId: string): Key => ({ PK: personPk(personId), SK: 'PRIVATE' }),
+  flow: (personId: string): Key => ({ PK: personPk(personId), SK: 'FLOW' }),
+  identity: (ref: ChannelRef): Key => ({ PK: `CH#${ref.channel}#${ref.id}`, SK: 'CH' }),
+  invite: (code: string): Key => ({ PK: `INV#${code}`, SK: 'INV' }),
+  /** The elder's pointer to an invite they created, so erasure finds it. */
+  inviteRef: (elderId: string, code: string): Key => ({ PK: personPk(elderId), SK: `INV#${code}` }),
+  /** Held in the elder's partition: one per relative. */
+  relativeLink: (elderId: string, relativeId: string): Key => ({
+    PK: personPk(elderId),
+    SK: `REL#${relativeId}`,
+  }),
+  /** Mirror in the relative's partition: one per elder followed. */
+  elderLink: (relativeId: string, elderId: string): Key => ({
+    PK: personPk(relativeId),
+    SK: `ELDER#${elderId}`,
+  }),
+  processed: (channel: string, updateId: string): Key => ({ PK: `UPD#${channel}#${updateId}`, SK: 'UPD' }),
+  timer: (timerId: string): Key => ({ PK: `TMR#${timerId}`, SK: 'TMR' }),
+  tickCursor: (): Key => ({ PK: 'TICK', SK: 'CURSOR' }),
+  /** In the elder's partition: erased with the elder. */
+  checkIn: (elderId: string, localDate: string): Key => ({ PK: personPk(elderId), SK: `CHK#${localDate}` }),
+  alert: (alertId: string): Key => ({ PK: `ALERT#${alertId}`, SK: 'ALERT' }),
+  request: (requestId: string): Key => ({ PK: `REQ#${requestId}`, SK: 'REQ' }),
+  /** The elder's pointer to a request about them: listing and erasure. */
+  requestRef: (elderId: string, requestId: string): Key => ({
+    PK: personPk(elderId),
+    SK: `REQ#${requestId}`,
+  }),
+  /** Pointer in the person's partition to an alert about them, so erasure finds it. */
+  alertRef: (personId: string, alertId: string): Key => ({ PK: personPk(personId), SK: `ALERT#${alertId}` }),
+  /** A WhatsApp message held until its person writes again (outside the 24-hour window), oldest first. */
+  held: (personId: string, heldAt: string, messageHash: string): Key => ({
+    PK: personPk(personId),
+    SK: `HELD#${heldAt}#${messageHash}`,
+  }),
+};
+
+/** GSI2: timers by UTC hour bucket ('YYYYMMDDHH') and shard, sorted by due instant. */
+export const byDue = {
+  bucket: (hour: string, shard: number): string => `DUE#${hour}#${shard}`,
+  sort: (dueIso: string, timerId: string): string => `${dueIso}#${timerId}`,
+  /** Sorts after every timer due at or before `at`. */
+  upTo: (at: Date): string => `${at.toISOString()}~`,
+};
+
+/** GSI1 for alerts: a zone's alerts by state and age. */
+export const alertList = {
+  zone: (zoneId: string): string => `ZONE#${zoneId}#alerts`,
+  sort: (state: string, createdAt: string, alertId: string): string => `${state}#${createdAt}#${alertId}`,
+};
+
+export const skPrefix = {
+  relative: 'REL#',
+  elder: 'ELDER#',
+  inviteRef: 'INV#',
+  checkIn: 'CHK#',
+  alertRef: 'ALERT#',
+  requestRef: 'REQ#',
+  held: 'HELD#',
+} as const;
+
+/** GSI3: approved, available volunteers by geohash cell (sparse: others carry no GSI3 keys). */
+export const byCell = {
+  cell: (cell: string): string => `CELL#${cell}`,
+  sort: (geohash: string, personId: string): string => `${geohash}#${personId}`,
+};
+
+/** GSI1 for requests: a zone's requests by state and age. */
+export const requestList = {
+  zone: (zoneId: string): string => `ZONE#${zoneId}#requests`,
+  sort: (state: string, createdAt: string, requestId: string): string => `${state}#${createdAt}#${requestId}`,
+};
+
+/** GSI1: people of a role in a zone, sorted by status then id. */
+export const byList = {
+  zoneRole: (zoneId: string, role: Role): string => `ZONE#${zoneId}#${role}`,
+  status: (status: string, personId: string): string => `${status}#${personId}`,
+};
+
+/** Reads the id back from a relative or elder link sort key. */
+export function idFromLinkSk(sk: string): string {
+  return sk.slice(sk.indexOf('#') + 1);
+}

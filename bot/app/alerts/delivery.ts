@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { localDate } from '../../domain/schedule.js';
+import type { DeliveryEvents, OutboundMessage } from '../../core/outbound.js';
+import { raiseUnreachable } from './alerts.js';
+import type { AppDeps } from '../common/deps.js';
+
+/** The person can no longer be reached on their channel: recorded, and their zone's mediators alerted at once. */
+export async function markUnreachable(deps: AppDeps, personId: string): Promise<void> {
+  const person = await deps.store.getPerson(personId);
+  if (!person?.onboardedAt) return;
+  const now = deps.clock.now();
+  if (!person.unreachableAt) await deps.store.savePerson({ ...person, unreachableAt: now.toISOString() });
+  // One alert per person and day, however many messages bounce.
+  await raiseUnreachable(deps, person, now, 'unreachable', localDate(now, deps.network.timeZone));
+}
+
+/** What the sender reports, turned into alerts. */
+export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
+  return {
+    unreachable: (personId: string) => markUnreachable(deps(), personId),
+    async undeliverable(message: OutboundMessage) {
+      const d = deps();
+      const person = await d.store.getPerson(message.personId);
+      if (!person?.onboardedAt) return;
+      const key = createHash('sha256').update(message.id).digest('base64url').slice(0, 16);
+      await raiseUnreachable(d, person, d.clock.now(), 'undeliverable', key);
+    },
+    async delivered(message: OutboundMessage, ref: string) {
+      if (!message.track) return;
+      const { requestId, field, volunteerId } = message.track;
+      await deps().requests.recordMessage(requestId, field, volunteerId, `${ref}:${message.lang}`);
+    },
+  };
+}

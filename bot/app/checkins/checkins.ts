@@ -1,0 +1,264 @@
+import { alertIds, type Alert, type CheckIn } from '../../domain/alert.js';
+import { firstName, type Person } from '../../domain/person.js';
+import { afterQuiet, isAbsent, isQuiet, localDate, minuteKey, nextCheckIn } from '../../domain/schedule.js';
+import { timerIds, type Timer } from '../../domain/timer.js';
+import { actionData } from '../../flows/button-data.js';
+import { reply, type Reply } from '../../flows/types.js';
+import { findNeighbourhood, type Rung } from '../../domain/network.js';
+import type { ClaimedTimer } from '../../core/ports.js';
+import { raiseAlert } from '../alerts/alerts.js';
+import type { AppDeps } from '../common/deps.js';
+import { mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
+import type { Turn } from '../common/turn.js';
+
+const allDays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** (Re)schedules an elder's next prompt from their profile; none when check-ins are off. */
+export async function scheduleCheckIns(deps: AppDeps, elder: Person, now: Date): Promise<void> {
+  const id = timerIds.prompt(elder.id);
+  if (elder.role !== 'elder' || !elder.onboardedAt || !elder.checkInTime) {
+    await deps.timers.cancel([id]);
+    return;
+  }
+  const next = nextCheckIn(
+    { time: elder.checkInTime, days: elder.checkInDays ?? allDays, absences: elder.absences ?? [] },
+    deps.network.timeZone,
+    now,
+  );
+  if (!next) {
+    await deps.timers.cancel([id]);
+    return;
+  }
+  await deps.timers.schedule([
+    {
+      id,
+      kind: 'prompt',
+      due: next.at.toISOString(),
+      data: { elderId: elder.id, localDate: next.localDate },
+    },
+  ]);
+}
+
+const answerButtons = (localDay: string): Reply['buttons'] => [
+  [{ label: 'keyboard.elderOk', data: actionData('cf', localDay) }],
+  [{ label: 'keyboard.elderHelp', data: actionData('ch', localDay) }],
+];
+
+/** Elders and volunteers hear nothing but emergencies in quiet hours: the timer waits for their end. */
+async function heldForQuietHours(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<boolean> {
+  const { quietHours, timeZone } = deps.network;
+  if (!isQuiet(now, quietHours, timeZone)) return false;
+  await deps.timers.schedule([{ ...timer, due: afterQuiet(now, quietHours, timeZone).toISOString() }]);
+  return true;
+}
+
+/** Prompt timer: "how are you?" with the two buttons, the ladder's rungs, and tomorrow's prompt. */
+export async function firePrompt(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
+  const { elderId, localDate: day } = timer.data as { elderId: string; localDate: string };
+  const elder = await deps.store.getPerson(elderId);
+  if (!elder || elder.role !== 'elder' || !elder.onboardedAt || !elder.checkInTime) return;
+  const promptedAt = new Date(timer.due);
+  // Found late (the tick was down): past the first rung it is not today's question any more.
+  const stale =
+    now.getTime() - promptedAt.getTime() > (deps.network.checkIn.ladder[0]?.afterMinutes ?? 30) * 60_000;
+  if (!stale && (await heldForQuietHours(deps, timer, now))) return;
+  if (!stale && !isAbsent(day, elder.absences)) {
+    await deps.checkIns.createCheckIn({
+      elderId,
+      localDate: day,
+      state: 'prompted',
+      promptedAt: timer.due,
+      rungsDone: [],
+      alerted: [],
+    });
+    const prompt = reply('checkin.prompt', { name: firstName(elder) }, { buttons: answerButtons(day) });
+    await deps.outbox.enqueue(messagesTo(elder, `chk.${day}`, [prompt]));
+    const rungs: Timer[] = deps.network.checkIn.ladder.map((r) => ({
+      id: timerIds.rung(elderId, day, r.rung),
+      kind: 'rung',
+      due: new Date(promptedAt.getTime() + r.afterMinutes * 60_000).toISOString(),
+      data: { elderId, localDate: day, rung: r.rung },
+    }));
+    await deps.timers.schedule(rungs);
+  }
+  // The next prompt replaces this timer (same id), so completing this one leaves it in place.
+  await scheduleCheckIns(deps, elder, stale ? new Date(now.getTime() - 1) : promptedAt);
+}
+
+/** Rung timer: one step of the ladder, only while the check-in is still unanswered. */
+export async function fireRung(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
+  const { elderId, localDate: day, rung } = timer.data as { elderId: string; localDate: string; rung: Rung };
+  const checkIn = await deps.checkIns.getCheckIn(elderId, day);
+  if (!checkIn || checkIn.state !== 'prompted' || checkIn.rungsDone.includes(rung)) return;
+  const elder = await deps.store.getPerson(elderId);
+  if (!elder) return;
+  const params = { name: firstName(elder), fullName: elder.name ?? '', time: elder.checkInTime ?? '' };
+  if (rung === 'reminder') {
+    if (await heldForQuietHours(deps, timer, now)) return;
+    await deps.outbox.enqueue(
+      messagesTo(elder, `chk.${day}.reminder`, [
+        reply('checkin.reminder', params, { buttons: answerButtons(day) }),
+      ]),
+    );
+    await deps.checkIns.recordRung(elderId, day, rung, []);
+  } else if (rung === 'relatives') {
+    const relatives = await relativesOf(deps, elderId);
+    const phone = (await deps.store.getPrivate(elderId)).phone;
+    const card = reply(
+      'checkin.missedRelative',
+      { ...params, phone: phone ?? { t: 'profile.none' } },
+      { buttons: [[{ label: 'buttons.heardAllWell', data: actionData('hw', elderId) }]] },
+    );
+    await deps.outbox.enqueue(relatives.flatMap((r) => messagesTo(r, `chk.${elderId}.${day}.rel`, [card])));
+    await deps.checkIns.recordRung(
+      elderId,
+      day,
+      rung,
+      relatives.map((r) => r.id),
+    );
+  } else {
+    const { alert, told } = await raiseAlert(
+      deps,
+      {
+        kind: 'missedCheckIn',
+        id: alertIds.missedCheckIn(elderId, day),
+        subject: elder,
+        zoneId: elder.zoneId ?? '',
+        localDate: day,
+      },
+      now,
+    );
+    await deps.checkIns.recordRung(
+      elderId,
+      day,
+      rung,
+      told.map((m) => m.id),
+      alert.id,
+    );
+  }
+}
+
+/** Everyone already told of a missed check-in hears that all is well. */
+async function tellAllWell(deps: AppDeps, checkIn: CheckIn, elder: Person, by: Person) {
+  let told = checkIn.alerted;
+  if (checkIn.alertId) {
+    const alert = await deps.alerts.resolve(checkIn.alertId, by.id, deps.clock.now());
+    told = [...told, ...(alert?.notified ?? [])];
+  }
+  const people = (await deps.store.getPeople([...new Set(told)])).filter((p) => p.id !== by.id);
+  const text = by.id === elder.id ? 'checkin.allWell' : 'checkin.allWellHeard';
+  const message = reply(text, { name: firstName(elder), fullName: elder.name ?? '', by: by.name ?? '' });
+  await deps.outbox.enqueue(
+    people.flatMap((p) => messagesTo(p, `chk.${elder.id}.${checkIn.localDate}.well`, [message])),
+  );
+}
+
+/** The open check-in of an elder, if the newest one is still unanswered. */
+async function openCheckIn(deps: AppDeps, elderId: string): Promise<CheckIn | null> {
+  const latest = await deps.checkIns.latestCheckIn(elderId);
+  return latest?.state === 'prompted' ? latest : null;
+}
+
+/** "I'm fine" (inline button or the big keyboard button). */
+export async function elderIsFine(turn: Turn): Promise<void> {
+  const { person, deps } = turn;
+  if (person.role !== 'elder' || !person.onboardedAt) {
+    turn.say(reply('errors.eldersOnly'));
+    return;
+  }
+  const open = await openCheckIn(deps, person.id);
+  const closed = open
+    ? await deps.checkIns.closeCheckIn(person.id, open.localDate, 'fine', person.id, turn.now)
+    : null;
+  if (closed) await tellAllWell(deps, closed, person, person);
+  turn.say(reply('elder.fineThanks'));
+}
+
+/** "I need help": relatives and the zone's mediators are alerted at once, whatever the hour. */
+export async function elderNeedsHelp(turn: Turn): Promise<void> {
+  const { person, deps } = turn;
+  if (person.role !== 'elder' || !person.onboardedAt) {
+    turn.say(reply('errors.eldersOnly'));
+    return;
+  }
+  const open = await openCheckIn(deps, person.id);
+  if (open) await deps.checkIns.closeCheckIn(person.id, open.localDate, 'help', person.id, turn.now);
+  const key = minuteKey(turn.now);
+  const { told } = await raiseAlert(
+    deps,
+    {
+      kind: 'needsHelp',
+      id: alertIds.needsHelp(person.id, key),
+      subject: person,
+      zoneId: person.zoneId ?? '',
+      emergency: true,
+    },
+    turn.now,
+  );
+  const relatives = await relativesOf(deps, person.id);
+  const hood = findNeighbourhood(deps.network, person.place?.neighbourhoodId)?.hood.name ?? '';
+  const phone = (await deps.store.getPrivate(person.id)).phone;
+  const card = reply(
+    'elder.helpAlertRelative',
+    { name: firstName(person), hood, phone: phone ?? { t: 'profile.none' } },
+    { buttons: [[{ label: 'buttons.heardAllWell', data: actionData('hw', person.id) }]] },
+  );
+  await deps.outbox.enqueue(
+    relatives.flatMap((r) => messagesTo(r, `help.${person.id}.${key}`, [card], true)),
+  );
+  turn.say(
+    reply(
+      'elder.helpSent',
+      { count: relatives.length + told.length },
+      {
+        buttons: [[{ label: 'buttons.askVolunteer', data: actionData('rq') }]],
+      },
+    ),
+  );
+}
+
+/** A relative or mediator heard from the elder: the check-in closes as if the elder answered. */
+export async function heardFromElder(turn: Turn, elderId: string): Promise<void> {
+  const { person, deps } = turn;
+  const isMediator = person.role === 'mediator' && !!person.onboardedAt;
+  const link = person.role === 'relative' ? await deps.store.getLink(elderId, person.id) : null;
+  const elder = isMediator || link?.status === 'confirmed' ? await deps.store.getPerson(elderId) : null;
+  if (!elder) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  const open = await openCheckIn(deps, elderId);
+  const closed = open
+    ? await deps.checkIns.closeCheckIn(elderId, open.localDate, 'heard', person.id, turn.now)
+    : null;
+  if (closed) await tellAllWell(deps, closed, elder, person);
+  else {
+    // No check-in open (a help request, say): resolve today's open alerts about the elder too.
+    const alert = await latestOpenHelpAlert(deps, elder);
+    if (alert) await deps.alerts.resolve(alert.id, person.id, turn.now);
+  }
+  turn.say(reply('checkin.heardThanks', { name: firstName(elder) }, { edit: true }));
+}
+
+async function latestOpenHelpAlert(deps: AppDeps, elder: Person): Promise<Alert | undefined> {
+  if (!elder.zoneId) return undefined;
+  return (await deps.alerts.openAlerts(elder.zoneId)).find(
+    (a) => a.personId === elder.id && a.kind === 'needsHelp',
+  );
+}
+
+/** A missed-check-in alert resolved by a mediator closes the check-in and tells the relatives. */
+export async function closeCheckInForAlert(deps: AppDeps, alert: Alert, by: Person): Promise<void> {
+  if (alert.kind !== 'missedCheckIn' || !alert.localDate) return;
+  const elder = await deps.store.getPerson(alert.personId);
+  const closed = await deps.checkIns.closeCheckIn(
+    alert.personId,
+    alert.localDate,
+    'heard',
+    by.id,
+    deps.clock.now(),
+  );
+  if (closed && elder) await tellAllWell(deps, closed, elder, by);
+}
+
+export { localDate, mediatorsFor };

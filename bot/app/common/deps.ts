@@ -1,0 +1,17 @@
+import type { Network } from '../../domain/network.js';
+import type { Outbox } from '../../core/outbound.js';
+import type { Alerts, CheckIns, Clock, Ids, Messenger, Requests, Store, Timers } from '../../core/ports.js';
+
+/** The ports every use case receives. */
+export interface AppDeps {
+  store: Store;
+  messenger: Messenger;
+  clock: Clock;
+  ids: Ids;
+  network: Network;
+  timers: Timers;
+  checkIns: CheckIns;
+  alerts: Alerts;
+  outbox: Outbox;
+  requests: Requests;
+}

@@ -1,0 +1,29 @@
+import type { Invite } from '../../domain/invite.js';
+import { findZone, type Network } from '../../domain/network.js';
+import type { Clock, Ids, Store } from '../../core/ports.js';
+
+export class UnknownZoneError extends Error {
+  override name = 'UnknownZoneError';
+  constructor(zoneId: string, network: Network) {
+    super(`unknown zone "${zoneId}"; zones of ${network.id}: ${network.zones.map((z) => z.id).join(', ')}`);
+  }
+}
+
+/** Creates a single-use mediator invite for a zone, valid for `hours` (network default when absent). */
+export async function createMediatorInvite(
+  deps: { store: Store; clock: Clock; ids: Ids; network: Network },
+  zoneId: string,
+  hours = deps.network.invites.mediatorHours,
+): Promise<Invite> {
+  if (!findZone(deps.network, zoneId)) throw new UnknownZoneError(zoneId, deps.network);
+  const now = deps.clock.now();
+  const invite: Invite = {
+    code: deps.ids.inviteCode(),
+    kind: 'mediator',
+    zoneId,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + hours * 3600_000).toISOString(),
+  };
+  await deps.store.createInvite(invite);
+  return invite;
+}

@@ -1,0 +1,74 @@
+import { firstName } from '../../domain/person.js';
+import { stepData } from '../../flows/button-data.js';
+import { reply } from '../../flows/types.js';
+import { findNeighbourhood } from '../../domain/network.js';
+import type { Turn } from '../common/turn.js';
+import { cancelAndTell } from '../requests/requests.js';
+
+/** `/mydata`: every stored item about the person, as one JSON document. */
+export async function exportMyData(turn: Turn): Promise<void> {
+  const items = await turn.deps.store.exportPerson(turn.person.id);
+  const content = JSON.stringify({ exportedAt: turn.now.toISOString(), items }, null, 2);
+  turn.say(
+    reply(
+      'privacy.mydata',
+      { count: items.length },
+      { document: { filename: 'vicini-my-data.json', content } },
+    ),
+  );
+}
+
+const forgetQuestion = (step: 'f1' | 'f2') =>
+  reply(`privacy.forget.${step}`, undefined, {
+    buttons: [
+      [{ label: `privacy.forget.${step}Yes`, data: stepData(step, 'yes') }],
+      [{ label: 'buttons.cancel', data: stepData(step, 'no') }],
+    ],
+  });
+
+/** `/forget`: asked twice before anything is erased. */
+export function startForget(turn: Turn): void {
+  turn.setFlow('forget', 'f1', {});
+  turn.say(forgetQuestion('f1'));
+}
+
+export async function answerForget(turn: Turn, value: string | null): Promise<void> {
+  if (value === 'no') {
+    turn.endFlow();
+    turn.say(reply('privacy.forget.cancelled', undefined, { edit: true }));
+    return;
+  }
+  if (value !== 'yes') {
+    turn.say(reply('errors.useButtons'), forgetQuestion(turn.step === 'f2' ? 'f2' : 'f1'));
+    return;
+  }
+  if (turn.step === 'f1') {
+    turn.setFlow('forget', 'f2', {});
+    turn.say({ ...forgetQuestion('f2'), edit: true });
+    return;
+  }
+  await erase(turn);
+}
+
+async function erase(turn: Turn): Promise<void> {
+  const { person, deps } = turn;
+  if (person.role === 'elder' && person.onboardedAt) {
+    // Open requests are cancelled first, so no volunteer keeps waiting or keeps the address.
+    for (const r of await deps.requests.requestsOf(person.id)) await cancelAndTell(deps, r, turn.now);
+    const relatives = (await deps.store.listRelatives(person.id)).filter((l) => l.status === 'confirmed');
+    const mediators = person.zoneId ? await deps.store.listPeople(person.zoneId, 'mediator') : [];
+    const hood = findNeighbourhood(deps.network, person.place?.neighbourhoodId)?.hood.name ?? '';
+    const told = [...(await deps.store.getPeople(relatives.map((l) => l.relativeId))), ...mediators];
+    for (const other of told) {
+      await deps.messenger.send(other, [
+        reply('privacy.forget.elderLeft', { name: firstName(person), hood }),
+      ]);
+    }
+  }
+  await deps.store.erasePerson(person.id);
+  turn.erased = true;
+  turn.say(
+    reply('privacy.forget.done', undefined, { edit: true }),
+    reply('privacy.forget.bye', undefined, { keyboard: 'remove' }),
+  );
+}

@@ -1,0 +1,118 @@
+import { invitePayload, type Invite } from '../../domain/invite.js';
+import { firstName } from '../../domain/person.js';
+import { LinkUnavailableError } from '../../core/errors.js';
+import { actionData } from '../../flows/button-data.js';
+import { reply } from '../../flows/types.js';
+import { localDate } from '../../domain/schedule.js';
+import { scheduleSummary } from '../conversation/profile.js';
+import type { Turn } from '../common/turn.js';
+
+/** An elder asks for a link to send to a family member: single use, expiring. */
+export async function createRelativeInvite(turn: Turn): Promise<void> {
+  const { person, deps } = turn;
+  if (person.role !== 'elder' || !person.onboardedAt) {
+    turn.say(reply('errors.eldersOnly'));
+    return;
+  }
+  const hours = deps.network.invites.relativeHours;
+  const invite: Invite = {
+    code: deps.ids.inviteCode(),
+    kind: 'relative',
+    elderId: person.id,
+    createdAt: turn.now.toISOString(),
+    expiresAt: new Date(turn.now.getTime() + hours * 3600_000).toISOString(),
+  };
+  await deps.store.createInvite(invite);
+  turn.say(reply('link.inviteCreated', { link: { deepLink: invitePayload(invite) }, hours }));
+}
+
+/** A relative used an elder's link: the elder is asked to confirm. */
+export async function requestLink(turn: Turn, elderId: string): Promise<void> {
+  const { person: relative, deps } = turn;
+  const elder = await deps.store.getPerson(elderId);
+  if (!elder?.onboardedAt || elder.role !== 'elder') {
+    turn.say(reply('invite.unavailable'));
+    return;
+  }
+  const existing = await deps.store.getLink(elderId, relative.id);
+  if (existing?.status === 'confirmed') {
+    turn.say(reply('link.alreadyLinked', { elder: firstName(elder) }));
+    return;
+  }
+  await deps.store.putLink({
+    elderId,
+    relativeId: relative.id,
+    status: 'pending',
+    createdAt: turn.now.toISOString(),
+  });
+  turn.say(reply('link.requested', { elder: firstName(elder) }));
+  await deps.messenger.send(elder, [
+    reply(
+      'link.request',
+      { relative: relative.name ?? '' },
+      {
+        buttons: [
+          [{ label: 'buttons.confirmLink', data: actionData('lc', relative.id) }],
+          [{ label: 'buttons.declineLink', data: actionData('ld', relative.id) }],
+        ],
+      },
+    ),
+  ]);
+}
+
+/** Confirm or Decline pressed by the elder: only the elder of a pending link may decide. */
+export async function decideLink(turn: Turn, relativeId: string, confirm: boolean): Promise<void> {
+  const { person: elder, deps } = turn;
+  const link = elder.role === 'elder' ? await deps.store.getLink(elder.id, relativeId) : null;
+  if (!link) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  const relative = await deps.store.getPerson(relativeId);
+  if (link.status !== 'pending' || !relative) {
+    turn.say(reply('link.alreadyDecided', undefined, { edit: true }));
+    return;
+  }
+  if (confirm) {
+    try {
+      await deps.store.confirmLink(elder.id, relativeId, turn.now);
+    } catch (err) {
+      if (!(err instanceof LinkUnavailableError)) throw err;
+      turn.say(reply('link.alreadyDecided', undefined, { edit: true }));
+      return;
+    }
+    turn.say(reply('link.confirmedElder', { relative: relative.name ?? '' }, { edit: true }));
+    await deps.messenger.send(relative, [reply('link.confirmedRelative', { elder: firstName(elder) })]);
+  } else {
+    await deps.store.deleteLink(elder.id, relativeId);
+    turn.say(reply('link.declinedElder', { relative: relative.name ?? '' }, { edit: true }));
+    await deps.messenger.send(relative, [reply('link.declinedRelative', { elder: firstName(elder) })]);
+  }
+}
+
+/** `/elders`: a relative's linked elders, each with today's check-in and a settings button. */
+export async function listElders(turn: Turn): Promise<void> {
+  const { person, deps } = turn;
+  if (person.role !== 'relative') {
+    turn.say(reply('errors.relativesOnly'));
+    return;
+  }
+  const links = (await deps.store.listElders(person.id)).filter((l) => l.status === 'confirmed');
+  if (!links.length) {
+    turn.say(reply('link.noElders'));
+    return;
+  }
+  for (const elder of await deps.store.getPeople(links.map((l) => l.elderId))) {
+    const latest = await deps.checkIns.latestCheckIn(elder.id);
+    const today = localDate(turn.now, deps.network.timeZone);
+    const state =
+      latest?.localDate === today ? { t: `checkin.state.${latest.state}` } : { t: 'checkin.state.none' };
+    turn.say(
+      reply(
+        'link.elderStatus',
+        { name: elder.name ?? '', today: state, summary: scheduleSummary(elder) },
+        { buttons: [[{ label: 'buttons.checkInSettings', data: actionData('cs', elder.id) }]] },
+      ),
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import type { Person } from '../../domain/person.js';
+import { AlreadyDecidedError } from '../../core/errors.js';
+import { actionData } from '../../flows/button-data.js';
+import { reply, type Param, type Reply } from '../../flows/types.js';
+import { findNeighbourhood, findZone } from '../../domain/network.js';
+import type { AppDeps } from '../common/deps.js';
+import type { Turn } from '../common/turn.js';
+
+/** The review card a mediator gets for a pending volunteer: details and Approve / Reject. */
+function reviewCard(deps: AppDeps, volunteer: Person): Reply {
+  const v = volunteer.volunteer!;
+  const hood = findNeighbourhood(deps.network, volunteer.place?.neighbourhoodId)?.hood.name ?? '';
+  const list = (prefix: string, values: string[]): Param => ({
+    list: values.map((x) => ({ t: `${prefix}.${x}` })),
+  });
+  return reply(
+    'volunteer.review',
+    {
+      name: volunteer.name ?? '',
+      hood,
+      zone: findZone(deps.network, volunteer.zoneId)?.name ?? '',
+      radius: v.radiusKm,
+      categories: list('categories', v.categories),
+      days: list('days', v.days),
+      parts: list('dayParts', v.dayParts),
+      languages: list('languages', v.languages),
+    },
+    {
+      buttons: [
+        [{ label: 'buttons.approve', data: actionData('va', volunteer.id) }],
+        [{ label: 'buttons.reject', data: actionData('vr', volunteer.id) }],
+      ],
+    },
+  );
+}
+
+async function zoneMediators(deps: AppDeps, zoneId: string | undefined): Promise<Person[]> {
+  if (!zoneId) return [];
+  return (await deps.store.listPeople(zoneId, 'mediator')).filter((m) => m.onboardedAt);
+}
+
+/** A new volunteer is pending: every mediator of their zone gets the review card. */
+export async function notifyMediatorsOfVolunteer(deps: AppDeps, volunteer: Person): Promise<void> {
+  for (const mediator of await zoneMediators(deps, volunteer.zoneId)) {
+    await deps.messenger.send(mediator, [reviewCard(deps, volunteer)]);
+  }
+}
+
+/** `/pending`: a mediator's review cards for their zone's pending volunteers. */
+export async function listPending(turn: Turn): Promise<void> {
+  const { person, deps } = turn;
+  if (person.role !== 'mediator' || !person.onboardedAt || !person.zoneId) {
+    turn.say(reply('errors.mediatorsOnly'));
+    return;
+  }
+  const pending = await deps.store.listPeople(person.zoneId, 'volunteer', 'pending');
+  if (pending.length === 0) {
+    turn.say(reply('mediator.noPending'));
+    return;
+  }
+  turn.say(reply('mediator.pendingCount', { count: pending.length }));
+  turn.say(...pending.map((v) => reviewCard(deps, v)));
+}
+
+/** Approve or Reject pressed: only a mediator of the volunteer's zone may decide, once. */
+export async function decideVolunteer(turn: Turn, volunteerId: string, approve: boolean): Promise<void> {
+  const { person: mediator, deps } = turn;
+  const volunteer = await deps.store.getPerson(volunteerId);
+  const allowed =
+    mediator.role === 'mediator' &&
+    !!mediator.onboardedAt &&
+    volunteer?.role === 'volunteer' &&
+    volunteer.zoneId === mediator.zoneId;
+  if (!allowed || !volunteer) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  try {
+    const decided = await deps.store.decideVolunteer(
+      volunteerId,
+      approve ? 'approved' : 'rejected',
+      mediator.id,
+      turn.now,
+    );
+    // Written again whole so an approved volunteer enters the geo index.
+    if (approve) await deps.store.savePerson(decided);
+    turn.say(
+      reply(
+        approve ? 'volunteer.approvedCard' : 'volunteer.rejectedCard',
+        { name: volunteer.name ?? '' },
+        { edit: true },
+      ),
+    );
+    await deps.messenger.send(decided, [reply(approve ? 'volunteer.approved' : 'volunteer.rejected')]);
+  } catch (err) {
+    if (!(err instanceof AlreadyDecidedError)) throw err;
+    turn.say(reply('volunteer.alreadyDecided', { name: volunteer.name ?? '' }, { edit: true }));
+  }
+}

@@ -1,0 +1,206 @@
+import { alertIds } from '../../domain/alert.js';
+import { firstName, type Person } from '../../domain/person.js';
+import type { HelpRequest } from '../../domain/request.js';
+import { RequestChangedError } from '../../core/errors.js';
+import { actionData } from '../../flows/button-data.js';
+import type { Draft } from '../../flows/draft.js';
+import { nextRequestStep } from '../../flows/request-steps.js';
+import { reply } from '../../flows/types.js';
+import { raiseAlert } from '../alerts/alerts.js';
+import { ask } from '../conversation/conversation.js';
+import type { AppDeps } from '../common/deps.js';
+import { messagesTo, relativesOf } from '../common/notify.js';
+import { whenParam } from './request-text.js';
+import { routeRequest, tellFollowers } from './routing.js';
+import type { Turn } from '../common/turn.js';
+
+import { editOffers, stripAssigned } from './tasks.js';
+
+/** The elder a presser may ask help for: themself, a confirmed relative's elder, an elder of a mediator's zone. */
+async function requestSubject(turn: Turn, elderId: string): Promise<Person | null> {
+  const { person, deps } = turn;
+  if (elderId === person.id) return person.role === 'elder' && person.onboardedAt ? person : null;
+  const elder = await deps.store.getPerson(elderId);
+  if (!elder || elder.role !== 'elder' || !elder.onboardedAt) return null;
+  if (person.role === 'mediator' && person.onboardedAt && person.zoneId === elder.zoneId) return elder;
+  if (person.role === 'relative' && (await deps.store.getLink(elderId, person.id))?.status === 'confirmed')
+    return elder;
+  return null;
+}
+
+/** `/request` or "Ask a volunteer": the request questions, for the elder or on their behalf. */
+export async function startRequest(turn: Turn, elderId?: string): Promise<void> {
+  const { person, deps } = turn;
+  let draft: Draft | null = null;
+  if (elderId || person.role === 'elder') {
+    const elder = await requestSubject(turn, elderId ?? person.id);
+    if (elder) draft = { subjectId: elder.id, subjectName: firstName(elder) };
+  } else if (person.role === 'relative') {
+    const links = (await deps.store.listElders(person.id)).filter((l) => l.status === 'confirmed');
+    const elders = await deps.store.getPeople(links.map((l) => l.elderId));
+    if (!elders.length) {
+      turn.say(reply('link.noElders'));
+      return;
+    }
+    const [only] = elders;
+    draft =
+      elders.length === 1 && only
+        ? { subjectId: only.id, subjectName: firstName(only) }
+        : { elderChoices: elders.map((e) => ({ id: e.id, name: e.name ?? '' })) };
+  }
+  if (!draft) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  ask(turn, 'request', nextRequestStep(null, draft)!, draft);
+}
+
+/** All questions answered: the request is stored, confirmed, and the first offers go out. */
+export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void> {
+  const { deps, person, now } = turn;
+  turn.endFlow();
+  const elder = draft.subjectId ? await requestSubject(turn, draft.subjectId) : null;
+  if (!elder?.place || !elder.zoneId || !draft.category || !draft.whenKind || !draft.whenDate) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  const followers = await relativesOf(deps, elder.id);
+  const request: HelpRequest = {
+    id: deps.ids.personId(),
+    elderId: elder.id,
+    createdBy: person.id,
+    zoneId: elder.zoneId,
+    neighbourhoodId: elder.place.neighbourhoodId,
+    lat: elder.place.lat,
+    lon: elder.place.lon,
+    category: draft.category,
+    when: { kind: draft.whenKind, date: draft.whenDate, ...(draft.whenPart ? { part: draft.whenPart } : {}) },
+    ...(draft.note ? { note: draft.note } : {}),
+    urgent: !!draft.urgent,
+    state: 'open',
+    wave: 0,
+    stage: 0,
+    followers: followers.map((f) => f.id),
+    offeredTo: [],
+    excluded: [],
+    offerMsgs: {},
+    createdAt: now.toISOString(),
+  };
+  await deps.requests.createRequest(request);
+  const params = {
+    category: { t: `categories.${request.category}` },
+    when: whenParam(request),
+    name: firstName(elder),
+  };
+  turn.say(
+    reply(elder.id === person.id ? 'request.created' : 'request.createdFor', params, {
+      buttons: [[{ label: 'buttons.cancelRequest', data: actionData('rx', request.id) }]],
+    }),
+  );
+  const others = [elder, ...followers].filter((p) => p.id !== person.id);
+  await tellFollowers(deps, others, `req.${request.id}.new`, 'request.createdBy', {
+    ...params,
+    by: person.name ?? '',
+  });
+  if (request.urgent) {
+    await raiseAlert(
+      deps,
+      {
+        kind: 'urgentRequest',
+        id: alertIds.urgentRequest(request.id),
+        subject: elder,
+        zoneId: request.zoneId,
+        requestId: request.id,
+        emergency: true,
+      },
+      now,
+    );
+  }
+  await routeRequest(deps, request, 1, 1, now);
+}
+
+/** The elder, a relative or the zone's mediator cancels an open request. */
+export async function cancelRequest(turn: Turn, requestId: string): Promise<void> {
+  const { deps, now, person } = turn;
+  const r = await deps.requests.getRequest(requestId);
+  const mediator = person.role === 'mediator' && person.zoneId === r?.zoneId;
+  if (!r || (r.elderId !== person.id && !r.followers.includes(person.id) && !mediator)) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  if (!(await cancelAndTell(deps, r, now))) {
+    turn.say(reply('request.notOpen'));
+    return;
+  }
+  turn.say(reply('request.cancelled', { category: { t: `categories.${r.category}` } }, { edit: true }));
+}
+
+/** Cancels a request if it is still going, and tells the volunteers it reached; false if it was over already. */
+export async function cancelAndTell(deps: AppDeps, r: HelpRequest, now: Date): Promise<boolean> {
+  const before = await deps.requests.cancel(r, now, deps.network.requests.retentionDays).catch((err) => {
+    if (err instanceof RequestChangedError) return null;
+    throw err;
+  });
+  if (!before) return false;
+  const outgoing = editOffers(deps, before, before.assignedTo, 'request.noLongerNeeded');
+  if (before.assignedTo) {
+    const volunteer = await deps.store.getPerson(before.assignedTo);
+    outgoing.push(...stripAssigned(deps, before, before.assignedTo, 'request.cancelledStripped'));
+    if (volunteer)
+      outgoing.push(...messagesTo(volunteer, `req.${r.id}.cancelled`, [reply('request.cancelledVolunteer')]));
+  }
+  await deps.outbox.enqueue(outgoing);
+  return true;
+}
+
+/** `/requests`: an elder's or relative's requests still going; a mediator's zone's open ones. */
+export async function listRequests(turn: Turn): Promise<void> {
+  const { deps, person } = turn;
+  let requests: HelpRequest[] = [];
+  if (person.role === 'mediator' && person.zoneId) requests = await deps.requests.openRequests(person.zoneId);
+  else if (person.role === 'elder') requests = await deps.requests.requestsOf(person.id);
+  else if (person.role === 'relative') {
+    const links = (await deps.store.listElders(person.id)).filter((l) => l.status === 'confirmed');
+    for (const l of links) requests.push(...(await deps.requests.requestsOf(l.elderId)));
+  } else {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  const live = requests
+    .filter((r) => r.state === 'open' || r.state === 'assigned' || r.state === 'done')
+    .slice(-10);
+  if (!live.length) {
+    turn.say(reply('request.none'));
+    return;
+  }
+  for (const r of live) {
+    const buttons =
+      person.role === 'mediator'
+        ? [[{ label: 'buttons.assignVolunteer', data: actionData('ra', r.id) }]]
+        : r.state === 'done'
+          ? [[{ label: 'buttons.confirmDone', data: actionData('rc', r.id) }]]
+          : [[{ label: 'buttons.cancelRequest', data: actionData('rx', r.id) }]];
+    turn.say(
+      reply(
+        'request.listed',
+        {
+          category: { t: `categories.${r.category}` },
+          when: whenParam(r),
+          state: { t: `request.state.${r.state}` },
+        },
+        { buttons },
+      ),
+    );
+  }
+}
+
+/** `/available` and `/away`: a volunteer switches offers on or off (and in or out of the geo index). */
+export async function setAvailable(turn: Turn, available: boolean): Promise<void> {
+  const { person } = turn;
+  if (person.role !== 'volunteer' || !person.volunteer) {
+    turn.say(reply('errors.volunteersOnly'));
+    return;
+  }
+  await turn.savePerson({ ...person, volunteer: { ...person.volunteer, available } });
+  turn.say(reply(available ? 'volunteer.availableNow' : 'volunteer.awayNow'));
+}

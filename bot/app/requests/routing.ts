@@ -1,0 +1,210 @@
+import { alertIds } from '../../domain/alert.js';
+import { cellQueriesAround, covered, queryKey, searchRingsKm } from '../../domain/cells.js';
+import type { Person } from '../../domain/person.js';
+import {
+  dayPartOf,
+  eligible,
+  rank,
+  recentTasks,
+  roughKm,
+  type Candidate,
+  type HelpRequest,
+} from '../../domain/request.js';
+import { afterQuiet, isQuiet, localWeekday } from '../../domain/schedule.js';
+import { timerIds } from '../../domain/timer.js';
+import { actionData } from '../../flows/button-data.js';
+import { reply, type Param } from '../../flows/types.js';
+import { findNeighbourhood } from '../../domain/network.js';
+import type { ClaimedTimer } from '../../core/ports.js';
+import { raiseAlert } from '../alerts/alerts.js';
+import type { AppDeps } from '../common/deps.js';
+import { messagesTo } from '../common/notify.js';
+import { whenParam } from './request-text.js';
+
+/** Which weekday and part of day the request needs a volunteer for. */
+function neededSlot(deps: AppDeps, r: HelpRequest, now: Date) {
+  const tz = deps.network.timeZone;
+  const weekday = localWeekday(new Date(`${r.when.date}T12:00:00Z`), 'UTC');
+  if (r.when.kind === 'asap') {
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: tz }).format(now),
+    );
+    return { weekday: localWeekday(now, tz), part: dayPartOf(hour) };
+  }
+  return { weekday, part: r.when.kind === 'day' ? r.when.part : undefined };
+}
+
+/**
+ * Candidates for a stage of a request, ranked. Stages 1 and 2 read the geo
+ * index ring by ring around the elder and stop as soon as enough eligible
+ * volunteers lie within the ring just read; stage 3 lists the whole zone.
+ */
+export async function findCandidates(
+  deps: AppDeps,
+  r: HelpRequest,
+  elder: Person | null,
+  stage: number,
+  now: Date,
+): Promise<{ ranked: Candidate[]; itemsRead: number; queries: number }> {
+  const rules = deps.network.requests;
+  const slot = neededSlot(deps, r, now);
+  const want = stage === 1 ? rules.wave1Size : rules.wave2Size;
+  const factor = stage === 1 ? 1 : stage === 2 ? rules.wave2RadiusFactor : Infinity;
+  const found: Candidate[] = [];
+  const seen = new Set<string>();
+  let itemsRead = 0;
+  let queries = 0;
+  const consider = (people: Person[]) => {
+    for (const v of people) {
+      if (seen.has(v.id)) continue;
+      seen.add(v.id);
+      const km = eligible(v, r, slot, factor);
+      if (km === null) continue;
+      found.push({
+        volunteer: v,
+        km,
+        recent: recentTasks(v, now),
+        continuity: !!elder?.helpedBy?.includes(v.id),
+        sharedLanguage: !!elder && v.volunteer!.languages.includes(elder.lang),
+      });
+    }
+  };
+  if (stage >= 3) {
+    const zone = await deps.store.listPeople(r.zoneId, 'volunteer', 'approved');
+    itemsRead = zone.length;
+    consider(zone);
+  } else {
+    const read = new Set<string>();
+    const maxKm = 5 * factor;
+    for (const ringKm of searchRingsKm) {
+      const reads = cellQueriesAround(r, ringKm).filter((q) => !covered(q, read));
+      reads.forEach((q) => read.add(queryKey(q)));
+      queries += reads.length;
+      const got = await deps.requests.volunteersInCells(reads);
+      itemsRead += got.itemsRead;
+      consider(got.people);
+      if (found.filter((c) => c.km <= ringKm).length >= want || ringKm >= maxKm) break;
+    }
+  }
+  return { ranked: rank(found), itemsRead, queries: stage >= 3 ? 1 : queries };
+}
+
+/**
+ * Sends one stage of offers and sets its timeout; past the last stage the zone's
+ * mediators get an "unassigned" alert and assign by hand.
+ */
+export async function routeRequest(
+  deps: AppDeps,
+  request: HelpRequest,
+  stage: number,
+  round: number,
+  now: Date,
+): Promise<void> {
+  const rules = deps.network.requests;
+  if (stage > 3) {
+    await raiseUnassigned(deps, request, round, now);
+    return;
+  }
+  const timer = {
+    id: timerIds.wave(request.id, round),
+    kind: 'wave' as const,
+    data: { requestId: request.id, round, stage },
+  };
+  if (!request.urgent && isQuiet(now, deps.network.quietHours, deps.network.timeZone)) {
+    // Volunteers hear of non-urgent requests after quiet hours.
+    await deps.timers.schedule([
+      {
+        ...timer,
+        due: afterQuiet(now, deps.network.quietHours, deps.network.timeZone).toISOString(),
+        data: { ...timer.data, held: true },
+      },
+    ]);
+    return;
+  }
+  const elder = await deps.store.getPerson(request.elderId);
+  const { ranked } = await findCandidates(deps, request, elder, stage, now);
+  const take = stage === 1 ? rules.wave1Size : stage === 2 ? rules.wave2Size : 50;
+  const chosen = ranked.slice(0, take);
+  if (!chosen.length) return routeRequest(deps, request, stage + 1, round, now);
+  await deps.requests.recordOffers(
+    request,
+    chosen.map((c) => c.volunteer.id),
+    round,
+    stage,
+  );
+  const hood = findNeighbourhood(deps.network, request.neighbourhoodId)?.hood.name ?? '';
+  await deps.outbox.enqueue(
+    chosen.flatMap((c) =>
+      messagesTo(
+        c.volunteer,
+        `offer.${request.id}.${round}`,
+        [
+          reply(
+            request.urgent ? 'request.offerUrgent' : 'request.offer',
+            {
+              category: { t: `categories.${request.category}` },
+              when: whenParam(request),
+              hood,
+              km: roughKm(c.km),
+            },
+            {
+              buttons: [
+                [{ label: 'buttons.acceptOffer', data: actionData('oa', request.id) }],
+                [{ label: 'buttons.declineOffer', data: actionData('od', request.id) }],
+              ],
+            },
+          ),
+        ],
+        request.urgent,
+      ).map((m) => ({
+        ...m,
+        track: { requestId: request.id, field: 'offer' as const, volunteerId: c.volunteer.id },
+      })),
+    ),
+  );
+  await deps.timers.schedule([
+    { ...timer, due: new Date(now.getTime() + rules.waveTimeoutMinutes * 60_000).toISOString() },
+  ]);
+}
+
+/** Wave timeout: nobody accepted this round in time, so the next stage goes out. */
+export async function fireWave(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
+  const { requestId, round, stage, held } = timer.data as {
+    requestId: string;
+    round: number;
+    stage: number;
+    held?: boolean;
+  };
+  const request = await deps.requests.getRequest(requestId);
+  if (!request || request.state !== 'open') return;
+  if (held) return routeRequest(deps, request, stage, round, now);
+  if (request.wave !== round) return;
+  await routeRequest(deps, request, stage + 1, round + 1, now);
+}
+
+async function raiseUnassigned(deps: AppDeps, request: HelpRequest, round: number, now: Date) {
+  const elder = await deps.store.getPerson(request.elderId);
+  if (!elder) return;
+  await raiseAlert(
+    deps,
+    {
+      kind: 'unassignedRequest',
+      id: alertIds.unassignedRequest(request.id, round),
+      subject: elder,
+      zoneId: request.zoneId,
+      requestId: request.id,
+    },
+    now,
+  );
+}
+
+/** Tells the elder and the relatives following the request. */
+export async function tellFollowers(
+  deps: AppDeps,
+  people: Person[],
+  key: string,
+  text: string,
+  params: Record<string, Param>,
+) {
+  await deps.outbox.enqueue(people.flatMap((p) => messagesTo(p, key, [reply(text, params)])));
+}

@@ -1,0 +1,67 @@
+import type { ChannelRef } from '../domain/person.js';
+import type { Reply } from '../flows/types.js';
+
+/**
+ * A message sent outside a conversation turn (check-in prompts, ladder rungs,
+ * alerts, notifications), through the Outbox. Its id is deterministic for the
+ * effect it belongs to (e.g. `<timer id>:<person id>:<n>`), so enqueuing it
+ * twice sends it once.
+ */
+export interface OutboundMessage {
+  id: string;
+  to: ChannelRef;
+  personId: string;
+  lang: string;
+  replies: Reply[];
+  /** Emergencies pass quiet hours; everything else to elders and volunteers waits for them to end. */
+  emergency?: boolean;
+  /** Edit this earlier message (its id in the chat) instead of sending a new one. */
+  edit?: number;
+  /** Report where the message landed (`DeliveryEvents.delivered`), so it can be edited later. */
+  track?: { requestId: string; field: 'offer' | 'assigned'; volunteerId: string };
+}
+
+/** Hands messages to the sender: an in-process queue locally, SQS on AWS. */
+export interface Outbox {
+  enqueue(messages: OutboundMessage[]): Promise<void>;
+}
+
+/** What a channel's sender did with a batch of messages (ids in each list). */
+export interface SendResult {
+  /** Delivered by this call. */
+  sent: string[];
+  /** Delivered before, or held by another sender right now ('busy', also listed in `retry`). */
+  skipped: string[];
+  /** Kept in the delivery log as failed; `events.undeliverable` was raised. */
+  failed: string[];
+  /** The person blocked the bot or deleted the account; `events.unreachable` was raised. */
+  unreachable: string[];
+  /** Not finished here (busy elsewhere, or the log or the credentials failed): offer these again later. */
+  retry: string[];
+}
+
+/** What the sender reports back to the use cases. */
+export interface DeliveryEvents {
+  /** The channel says the person cannot be reached (blocked the bot, deleted the account). */
+  unreachable(personId: string, message: OutboundMessage): Promise<void>;
+  /** Retries are spent: the message is kept and must surface as an alert. */
+  undeliverable(message: OutboundMessage, reason: string): Promise<void>;
+  /** A tracked message was sent: `ref` is "chat:message" of its first reply. */
+  delivered(message: OutboundMessage, ref: string): Promise<void>;
+}
+
+/**
+ * Where a sent message landed, as kept for a later edit: "<chat>:<message id>"
+ * on Telegram (the form stored before WhatsApp existed), "whatsapp/<number>:0"
+ * on WhatsApp, which cannot edit (an edit is then a new message).
+ */
+export function messageRef(to: ChannelRef, messageId: number | string): string {
+  return to.channel === 'telegram' ? `${to.id}:${messageId}` : `${to.channel}/${to.id}:${messageId}`;
+}
+
+/** The chat and message id of a `messageRef`; `edit` is undefined where the channel cannot edit. */
+export function parseMessageRef(chat: string, messageId: string): { to: ChannelRef; edit?: number } {
+  const slash = chat.indexOf('/');
+  if (slash < 0) return { to: { channel: 'telegram', id: chat }, edit: Number(messageId) };
+  return { to: { channel: chat.slice(0, slash) as ChannelRef['channel'], id: chat.slice(slash + 1) } };
+}

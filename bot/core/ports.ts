@@ -1,0 +1,181 @@
+import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '../domain/person.js';
+import type { Invite } from '../domain/invite.js';
+import type { Alert, CheckIn } from '../domain/alert.js';
+import type { Timer } from '../domain/timer.js';
+import type { HelpRequest } from '../domain/request.js';
+import type { CellQuery } from '../domain/cells.js';
+import type { Reply } from '../flows/types.js';
+
+/** A conversation in progress: which flow, which step, what was collected. */
+export interface FlowState {
+  flow: string;
+  step: string;
+  data: Record<string, unknown>;
+  /** Optimistic concurrency: the version read; 0 when there was none. */
+  version: number;
+}
+
+export interface RelativeLink {
+  elderId: string;
+  relativeId: string;
+  status: 'pending' | 'confirmed';
+  createdAt: string;
+  confirmedAt?: string;
+}
+
+export interface Store {
+  findPersonByChannel(ref: ChannelRef): Promise<Person | null>;
+  /** Creates the person and claims the channel identity; IdentityTakenError if another person holds it. */
+  createPerson(person: Person, ref: ChannelRef): Promise<void>;
+  getPerson(id: string): Promise<Person | null>;
+  getPeople(ids: string[]): Promise<Person[]>;
+  savePerson(person: Person): Promise<void>;
+  getPrivate(personId: string): Promise<PrivateDetails>;
+  savePrivate(personId: string, details: PrivateDetails): Promise<void>;
+  listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]>;
+  /** Moves a pending volunteer to approved/rejected; AlreadyDecidedError if not pending any more. */
+  decideVolunteer(
+    volunteerId: string,
+    status: 'approved' | 'rejected',
+    by: string,
+    at: Date,
+  ): Promise<Person>;
+
+  getFlow(personId: string, now: Date): Promise<FlowState | null>;
+  /** Writes (or, with null, ends) the flow; FlowConflictError if the version moved. */
+  saveFlow(
+    personId: string,
+    state: Omit<FlowState, 'version'> | null,
+    readVersion: number,
+    now: Date,
+  ): Promise<void>;
+
+  createInvite(invite: Invite): Promise<void>;
+  getInvite(code: string): Promise<Invite | null>;
+  /** Marks the invite used (not by whom); InviteUnavailableError if unknown, used, expired or of another kind. */
+  claimInvite(code: string, kind: Invite['kind'], now: Date): Promise<Invite>;
+
+  putLink(link: RelativeLink): Promise<void>;
+  getLink(elderId: string, relativeId: string): Promise<RelativeLink | null>;
+  /** Pending → confirmed; LinkUnavailableError otherwise. */
+  confirmLink(elderId: string, relativeId: string, at: Date): Promise<void>;
+  deleteLink(elderId: string, relativeId: string): Promise<void>;
+  listRelatives(elderId: string): Promise<RelativeLink[]>;
+  listElders(relativeId: string): Promise<RelativeLink[]>;
+
+  /** Records a channel update id; false if it was already recorded (a duplicate delivery). */
+  markProcessed(channel: string, updateId: string, now: Date, ttlSeconds: number): Promise<boolean>;
+  /** Forgets a recorded update id so a failed update can be delivered again. */
+  unmarkProcessed(channel: string, updateId: string): Promise<void>;
+
+  /** Every stored item about this person, as stored. */
+  exportPerson(personId: string): Promise<Record<string, unknown>[]>;
+  /** Deletes every item about this person; returns how many. */
+  erasePerson(personId: string): Promise<number>;
+}
+
+/** Sends replies to a person who is not the one being answered. */
+export interface Messenger {
+  send(to: Person, replies: Reply[]): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  /** A new person id. */
+  personId(): string;
+  /** A new invite code, hard to guess. */
+  inviteCode(): string;
+}
+
+/** A due timer as read from the index. */
+export interface ClaimedTimer extends Timer {
+  state: 'pending' | 'firing';
+  leaseUntil?: string;
+}
+
+export interface Timers {
+  /** Puts timers (an existing id is replaced: rescheduled). */
+  schedule(timers: Timer[]): Promise<void>;
+  cancel(ids: string[]): Promise<void>;
+  get(id: string): Promise<Timer | null>;
+  /** Timers of one hour bucket ('YYYYMMDDHH', UTC) and shard, due at or before `upTo`, not yet done. */
+  due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]>;
+  /** Takes a timer for firing; false if another claimer holds it (lease not run out) or it was rescheduled. */
+  claim(timer: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean>;
+  /** Done: out of the index (unless it was rescheduled meanwhile). */
+  complete(timer: ClaimedTimer, claimer: string): Promise<void>;
+  getCursor(): Promise<string | null>;
+  /** Moves the tick cursor (an ISO instant: everything due up to it is done) forward, never back. */
+  advanceCursor(upTo: string): Promise<void>;
+  readonly shards: number;
+}
+
+export interface CheckIns {
+  getCheckIn(elderId: string, localDate: string): Promise<CheckIn | null>;
+  /** The newest check-in of an elder. */
+  latestCheckIn(elderId: string): Promise<CheckIn | null>;
+  /** Creates it; false if it already exists. */
+  createCheckIn(checkIn: CheckIn): Promise<boolean>;
+  /** Adds a climbed rung and the people told (idempotent). */
+  recordRung(
+    elderId: string,
+    localDate: string,
+    rung: string,
+    alerted: string[],
+    alertId?: string,
+  ): Promise<void>;
+  /** prompted → fine/help/heard; null if it was not open. */
+  closeCheckIn(
+    elderId: string,
+    localDate: string,
+    state: 'fine' | 'help' | 'heard',
+    by: string,
+    at: Date,
+  ): Promise<CheckIn | null>;
+}
+
+export interface Alerts {
+  /** Creates the alert; an alert with the same id is returned as it is. */
+  raise(alert: Alert): Promise<{ alert: Alert; created: boolean }>;
+  getAlert(id: string): Promise<Alert | null>;
+  addNotified(id: string, mediatorIds: string[]): Promise<void>;
+  /** open → acknowledged; null if it was not open. */
+  acknowledge(id: string, by: string, at: Date): Promise<Alert | null>;
+  /** open or acknowledged → resolved; null if already resolved. */
+  resolve(id: string, by: string, at: Date): Promise<Alert | null>;
+  /** A zone's alerts that are not resolved, oldest first. */
+  openAlerts(zoneId: string): Promise<Alert[]>;
+}
+
+export interface Requests {
+  createRequest(request: HelpRequest): Promise<void>;
+  getRequest(id: string): Promise<HelpRequest | null>;
+  /** An elder's requests, oldest first (the last 50). */
+  requestsOf(elderId: string): Promise<HelpRequest[]>;
+  openRequests(zoneId: string): Promise<HelpRequest[]>;
+  /** First accept wins: OfferTakenError unless open, offered to this volunteer and not excluded. */
+  accept(id: string, volunteerId: string, now: Date): Promise<HelpRequest>;
+  assignByHand(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
+  recordOffers(
+    request: HelpRequest,
+    volunteerIds: string[],
+    wave: number,
+    stage: number,
+  ): Promise<HelpRequest>;
+  recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void>;
+  decline(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
+  release(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
+  markDone(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
+  close(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
+  cancel(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
+  /** Approved, available volunteers indexed in these geohash cells, and how many items were read. */
+  volunteersInCells(cells: CellQuery[]): Promise<{ people: Person[]; itemsRead: number }>;
+  /** The elder, their private details and the followers' profiles, in one read. */
+  elderDetails(
+    elderId: string,
+    followerIds?: string[],
+  ): Promise<{ elder: Person | null; details: PrivateDetails; followers: Person[] }>;
+}

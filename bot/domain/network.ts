@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
+const id = z.string().regex(/^[a-z0-9-]{1,20}$/, 'expected a short id: a-z, 0-9, dash, at most 20');
+
+const neighbourhoodSchema = z.object({
+  id,
+  name: z.string().min(1).max(40),
+  centre: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+});
+
+const zoneSchema = z.object({
+  id,
+  name: z.string().min(1).max(40),
+  // WhatsApp lists hold at most 10 rows: a zone's neighbourhoods must fit one list.
+  neighbourhoods: z.array(neighbourhoodSchema).min(1).max(10),
+});
+
+export const rungs = ['reminder', 'relatives', 'zoneMediator'] as const;
+export type Rung = (typeof rungs)[number];
+
+const minutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60);
+
+const rungSchema = z.object({
+  rung: z.enum(rungs),
+  afterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+
+export const networkSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    approximate: z.boolean().default(false),
+    note: z.string().optional(),
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'unknown IANA time zone'),
+    languages: z.array(z.enum(['it', 'en'])).min(1),
+    defaultLanguage: z.enum(['it', 'en']),
+    // WhatsApp lists hold at most 10 rows: zones must fit one list.
+    zones: z.array(zoneSchema).min(1).max(10),
+    checkIn: z.object({
+      defaultTime: hhmm,
+      times: z.array(hhmm).min(1).max(9),
+      ladder: z.array(rungSchema).min(1).max(rungs.length),
+    }),
+    requests: z.object({
+      waveTimeoutMinutes: minutes,
+      wave1Size: z.number().int().min(1).max(10),
+      wave2Size: z.number().int().min(1).max(20),
+      wave2RadiusFactor: z.number().min(1).max(5),
+      /** Closed requests leave the table this many days after closing. */
+      retentionDays: z.number().int().min(1).max(3650),
+    }),
+    alerts: z.object({
+      /** An alert nobody acknowledged within this goes to every mediator of the network… */
+      escalateAfterMinutes: minutes,
+      /** …and is sent again this often, at most `maxRenotify` times, until acknowledged. */
+      renotifyEveryMinutes: minutes,
+      maxRenotify: z.number().int().min(0).max(20),
+    }),
+    quietHours: z.object({ start: hhmm, end: hhmm }),
+    volunteerRadiusKm: z.array(z.number().positive().max(50)).min(1).max(3),
+    invites: z.object({
+      mediatorHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30),
+      relativeHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30),
+    }),
+  })
+  .superRefine((net, ctx) => {
+    const afters = net.checkIn.ladder.map((r) => r.afterMinutes);
+    if (afters.some((m, i) => i > 0 && m <= afters[i - 1]!)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['checkIn', 'ladder'],
+        message: 'rungs must come in increasing afterMinutes',
+      });
+    }
+    if (new Set(net.checkIn.ladder.map((r) => r.rung)).size !== net.checkIn.ladder.length) {
+      ctx.addIssue({ code: 'custom', path: ['checkIn', 'ladder'], message: 'each rung at most once' });
+    }
+    if (!net.languages.includes(net.defaultLanguage)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: 'must be one of languages' });
+    }
+    const seen = new Set<string>();
+    for (const [zi, zone] of net.zones.entries()) {
+      for (const [ni, hood] of zone.neighbourhoods.entries()) {
+        if (seen.has(hood.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['zones', zi, 'neighbourhoods', ni, 'id'],
+            message: 'duplicate id',
+          });
+        }
+        seen.add(hood.id);
+      }
+    }
+    if (new Set(net.zones.map((z) => z.id)).size !== net.zones.length) {
+      ctx.addIssue({ code: 'custom', path: ['zones'], message: 'zone ids must be unique' });
+    }
+  });
+
+export type Network = z.infer<typeof networkSchema>;
+export type Zone = Network['zones'][number];
+export type Neighbourhood = Zone['neighbourhoods'][number];
+
+export function findZone(network: Network, zoneId: string | undefined): Zone | undefined {
+  return network.zones.find((z) => z.id === zoneId);
+}
+
+export function findNeighbourhood(
+  network: Network,
+  hoodId: string | undefined,
+): { zone: Zone; hood: Neighbourhood } | undefined {
+  for (const zone of network.zones) {
+    const hood = zone.neighbourhoods.find((h) => h.id === hoodId);
+    if (hood) return { zone, hood };
+  }
+  return undefined;
+}

@@ -1,0 +1,194 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { AppDeps } from '../app/common/deps.js';
+import { deliveryEvents } from '../app/alerts/delivery.js';
+import { runTick, type TickOptions, type TickReport } from '../app/tick.js';
+import { createTelegramBot, type BotContext } from '../adapters/channels/telegram/bot.js';
+import { TelegramMessenger } from '../adapters/channels/telegram/messenger.js';
+import { systemTime, type TimeSource } from '../adapters/channels/rate-limiter.js';
+import { TelegramSender, type TelegramSenderDeps } from '../adapters/channels/telegram/sender.js';
+import {
+  createWhatsApp,
+  whatsappMessenger,
+  type WhatsAppChannel,
+  type WhatsAppOptions,
+} from '../adapters/channels/whatsapp/channel.js';
+import { InProcessOutbox } from '../adapters/outbox/in-process.js';
+import { countingAlerts, countingCheckIns, type Count } from '../adapters/metrics.js';
+import type { Network } from '../domain/network.js';
+import type { OutboundMessage, Outbox } from '../core/outbound.js';
+import type { Clock, Ids, Messenger } from '../core/ports.js';
+import { SqsOutbox, type SqsSender } from '../adapters/outbox/sqs.js';
+import { DynamoDeliveryLog } from '../adapters/store/delivery-log.js';
+import { DynamoCheckIns } from '../adapters/store/dynamo-checkins.js';
+import { DynamoRequests } from '../adapters/store/dynamo-requests.js';
+import { DynamoStore } from '../adapters/store/dynamo-store.js';
+import { DynamoTimers } from '../adapters/store/dynamo-timers.js';
+import { DynamoWhatsAppState } from '../adapters/store/whatsapp-state.js';
+import { randomIds, systemClock } from '../adapters/system.js';
+
+export interface RuntimeOptions {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  network: Network;
+  token: string;
+  apiRoot?: string;
+  botInfo?: UserFromGetMe;
+  clock?: Clock;
+  ids?: Ids;
+  /** The sender's time source for pacing and backoff (tests use a virtual one). */
+  time?: TimeSource;
+  /** Send in the background as soon as messages are queued (npm start). */
+  autoDrain?: boolean;
+  sender?: Partial<Omit<TelegramSenderDeps, 'api' | 'log' | 'events' | 'botUsername' | 'time'>>;
+  /**
+   * Queue outbound messages on SQS (AWS: `OUTBOX_QUEUE_URL`), for the outbox
+   * sender Lambda to send. Without it they wait in this process until drained.
+   */
+  outbox?: { queueUrl: string; client: SqsSender };
+  /** Counts check-ins and alerts as they happen (CloudWatch metrics on AWS). */
+  count?: Count;
+  /** The WhatsApp channel (Cloud API); without it, messages to WhatsApp numbers are kept as undeliverable. */
+  whatsapp?: WhatsAppOptions;
+}
+
+/** An outbox the runtime can flush after a turn or a tick (a no-op for SQS). */
+export type DrainableOutbox = Outbox & { drain(): Promise<void> };
+
+export interface Runtime<O extends DrainableOutbox = InProcessOutbox> {
+  bot: Bot<BotContext>;
+  deps: AppDeps;
+  outbox: O;
+  /** Sends outbound messages, each on its own channel (the SQS outbox sender calls this). */
+  sender: { send(messages: OutboundMessage[]): Promise<SendReport> };
+  telegramSender: TelegramSender;
+  whatsapp?: WhatsAppChannel;
+  deliveryLog: DynamoDeliveryLog;
+  tick(now: Date, options?: Partial<TickOptions>): Promise<TickReport>;
+}
+
+let tickRuns = 0;
+
+/**
+ * Wires the Telegram bot, the stores, the outbox and the sender to the use
+ * cases: one place, used by the webhook, the tick, the local runner and the tests.
+ */
+export function createRuntime(options: RuntimeOptions & { outbox?: undefined }): Runtime;
+export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>;
+export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox> {
+  const { doc, table, count } = options;
+  const checkIns = new DynamoCheckIns(doc, table);
+  const deliveryLog = new DynamoDeliveryLog(doc, table);
+  let deps!: AppDeps;
+  let senderRef!: TelegramSender;
+  const time = options.time ?? systemTime;
+  const clock = () => (options.clock ?? systemClock).now();
+  const whatsapp =
+    options.whatsapp &&
+    createWhatsApp(options.whatsapp, {
+      deps: () => deps,
+      state: new DynamoWhatsAppState(doc, table),
+      log: deliveryLog,
+      events: deliveryEvents(() => deps),
+      time,
+      clock,
+      afterUpdate: () => (deps.outbox as DrainableOutbox).drain(),
+    });
+  const bot = createTelegramBot(
+    (b) => {
+      const sender = new TelegramSender({
+        api: b.api,
+        log: deliveryLog,
+        events: deliveryEvents(() => deps),
+        botUsername: () => b.botInfo.username,
+        time,
+        clock,
+        ...options.sender,
+      });
+      const send = (messages: OutboundMessage[]) => sendByChannel(messages, sender, whatsapp);
+      const outbox = options.outbox
+        ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
+        : new InProcessOutbox(send, { autoDrain: options.autoDrain });
+      deps = {
+        store: new DynamoStore(doc, table),
+        timers: new DynamoTimers(doc, table),
+        checkIns: count ? countingCheckIns(checkIns, count, options.network) : checkIns,
+        requests: new DynamoRequests(doc, table),
+        alerts: count ? countingAlerts(checkIns, count) : checkIns,
+        outbox,
+        network: options.network,
+        clock: options.clock ?? systemClock,
+        ids: options.ids ?? randomIds,
+        messenger: bothChannels(
+          new TelegramMessenger(b.api, () => b.botInfo.username),
+          whatsappMessenger(() => deps.outbox),
+        ),
+      };
+      senderRef = sender;
+      return deps;
+    },
+    { token: options.token, apiRoot: options.apiRoot, botInfo: options.botInfo },
+  );
+  const outbox = deps.outbox as DrainableOutbox;
+  return {
+    bot,
+    deps,
+    outbox,
+    sender: { send: (messages) => sendByChannel(messages, senderRef, whatsapp) },
+    telegramSender: senderRef,
+    ...(whatsapp ? { whatsapp } : {}),
+    deliveryLog,
+    async tick(now, tickOptions = {}) {
+      const report = await runTick(deps, now, {
+        claimer: `tick-${process.pid}-${++tickRuns}`,
+        ...tickOptions,
+      });
+      await outbox.drain();
+      return report;
+    },
+  };
+}
+
+/** What a channel's sender reports; both senders report at least this. */
+export interface SendReport {
+  sent: string[];
+  skipped: string[];
+  failed: string[];
+  unreachable: string[];
+  retry: string[];
+}
+
+/**
+ * Each message to its channel's sender: WhatsApp numbers to the WhatsApp
+ * sender when there is one, everything else to the Telegram sender (which
+ * keeps what is not a Telegram chat as undeliverable).
+ */
+export async function sendByChannel(
+  messages: OutboundMessage[],
+  telegram: { send(m: OutboundMessage[]): Promise<SendReport> },
+  whatsapp?: { sender: { send(m: OutboundMessage[]): Promise<SendReport> } },
+): Promise<SendReport> {
+  const toWhatsApp = whatsapp ? messages.filter((m) => m.to.channel === 'whatsapp') : [];
+  const rest = messages.filter((m) => !toWhatsApp.includes(m));
+  const results = await Promise.all([
+    rest.length ? telegram.send(rest) : undefined,
+    toWhatsApp.length ? whatsapp?.sender.send(toWhatsApp) : undefined,
+  ]);
+  const report: SendReport = { sent: [], skipped: [], failed: [], unreachable: [], retry: [] };
+  for (const r of results) {
+    if (!r) continue;
+    for (const key of Object.keys(report) as (keyof SendReport)[]) report[key].push(...r[key]);
+  }
+  return report;
+}
+
+/** Messages outside a turn: Telegram sends at once; WhatsApp goes through the outbox and its window. */
+function bothChannels(telegram: Messenger, whatsapp: Messenger): Messenger {
+  return {
+    async send(to, replies) {
+      await telegram.send(to, replies);
+      await whatsapp.send(to, replies);
+    },
+  };
+}
