@@ -14,7 +14,7 @@ const ui = {
     agree: "✅ Sono d'accordo",
     elderDone: /Grazie, .*ogni giorno alle 09:00/,
     invite: '👪 Invita un familiare',
-    confirmLink: '✅ Sì, è un mio familiare',
+    confirmLink: '✅ Sì, è di famiglia',
     twoKm: '2 km',
     pharmacy: '⬜ Farmacia',
     shopping: '⬜ Spesa',

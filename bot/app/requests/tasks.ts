@@ -81,13 +81,20 @@ async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Pers
     track: { requestId: r.id, field: 'assigned' as const, volunteerId: volunteer.id },
   }));
   const coming = [elder, ...followers].filter((p): p is Person => !!p);
+  // The elder hears what the volunteer comes to do for her; relatives hear it with her name.
   const told = coming.flatMap((p) =>
     messagesTo(p, `req.${r.id}.${r.wave}.coming`, [
-      reply('request.coming', {
-        volunteer: firstName(volunteer),
-        category: { t: `categories.${r.category}` },
-        when: whenParam(r),
-      }),
+      p.id === elder?.id
+        ? reply('request.coming', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forYou.${r.category}` },
+          })
+        : reply('request.comingFor', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forName.${r.category}`, params: { name: elder ? firstName(elder) : '' } },
+          }),
     ]),
   );
   await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
