@@ -9,6 +9,8 @@ declare module 'vitest' {
 
 /** One in-memory DynamoDB Local per test run; tests reach it with `inject('dynamoEndpoint')`. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The workers get this from vitest.config.ts; this process starts DynamoDB Local's readiness client.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dynamo = await startDynamoLocal({});
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {
