@@ -1,6 +1,6 @@
 import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '../domain/person.js';
 import type { Invite } from '../domain/invite.js';
-import type { Alert, CheckIn } from '../domain/alert.js';
+import type { Alert, CheckIn, SignOfLife } from '../domain/alert.js';
 import type { Timer } from '../domain/timer.js';
 import type { HelpRequest } from '../domain/request.js';
 import type { CellQuery } from '../domain/cells.js';
@@ -127,6 +127,8 @@ export interface CheckIns {
     alerted: string[],
     alertId?: string,
   ): Promise<void>;
+  /** Keeps what the elder sent while the check-in is open; false if it is not open. */
+  noteSignOfLife(elderId: string, localDate: string, sign: SignOfLife): Promise<boolean>;
   /** prompted → fine/help/heard; null if it was not open. */
   closeCheckIn(
     elderId: string,

@@ -179,6 +179,15 @@ export class Person implements ChatUser {
     await this.expectOk(this.world.api.userSends(this.tg, text));
   }
 
+  async sendVoice(seconds = 4): Promise<void> {
+    await this.expectOk(this.world.api.userSendsVoice(this.tg, seconds));
+  }
+
+  /** How many voice notes the user received. */
+  voices(): number {
+    return this.messages().filter((m) => m.voice).length;
+  }
+
   async shareLocation(lat: number, lon: number): Promise<void> {
     await this.expectOk(this.world.api.userSharesLocation(this.tg, lat, lon));
   }
@@ -231,6 +240,9 @@ export interface ChatUser {
   readonly name: string;
   ref(): ChannelRef;
   send(text: string): Promise<void>;
+  sendVoice(): Promise<void>;
+  /** How many voice notes the user received. */
+  voices(): number;
   /** Taps the newest button, list row or numbered choice whose label matches. */
   press(label: string | RegExp): Promise<void>;
   /** Taps a real button but sends other data: a forged press. */

@@ -4,11 +4,11 @@ import { firstName, type Person } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
 import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
-import { reply, type Reply } from '../../flows/types.js';
+import { reply, type Param, type Reply } from '../../flows/types.js';
 import { parseMessageRef, type OutboundMessage } from '../../core/outbound.js';
 import { raiseAlert } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
-import { messagesTo } from '../common/notify.js';
+import { mediatorsFor, messagesTo } from '../common/notify.js';
 import { whenParam } from './request-text.js';
 import { findCandidates, routeRequest } from './routing.js';
 import type { Turn } from '../common/turn.js';
@@ -49,6 +49,34 @@ export function editOffers(
 }
 
 /**
+ * A phone the assigned volunteer can call, saying whose it is: the elder's,
+ * else a linked relative's, else the zone mediator's.
+ */
+async function taskContact(
+  deps: AppDeps,
+  r: HelpRequest,
+  elder: Person | null,
+  elderPhone: string | undefined,
+  followers: Person[],
+): Promise<Param> {
+  const elderName = elder ? firstName(elder) : '';
+  if (elderPhone) return { t: 'request.contact.elder', params: { phone: elderPhone } };
+  for (const relative of followers.filter((f) => f.role === 'relative')) {
+    const phone = (await deps.store.getPrivate(relative.id)).phone;
+    if (phone)
+      return {
+        t: 'request.contact.relative',
+        params: { phone, name: firstName(relative), elder: elderName },
+      };
+  }
+  for (const mediator of await mediatorsFor(deps, r.zoneId)) {
+    const phone = (await deps.store.getPrivate(mediator.id)).phone;
+    if (phone) return { t: 'request.contact.mediator', params: { phone, name: firstName(mediator) } };
+  }
+  return { t: 'profile.none' };
+}
+
+/**
  * The winner gets the elder's first name, address, phone and note, with Done /
  * I can no longer go; the other offers are edited; the elder and relatives hear
  * who is coming. Costs one read (elder, private details, followers).
@@ -61,7 +89,7 @@ async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Pers
     {
       name: elder ? firstName(elder) : '',
       address: details.address ?? none,
-      phone: details.phone ?? none,
+      phone: await taskContact(deps, r, elder, details.phone, followers),
       note: r.note?.text ?? (r.note?.voiceFileId ? { t: 'request.voiceNote' } : none),
       category: { t: `categories.${r.category}` },
       when: whenParam(r),
