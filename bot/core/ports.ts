@@ -169,6 +169,13 @@ export interface Requests {
   ): Promise<HelpRequest>;
   recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void>;
   decline(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
+  /** The requests a volunteer was offered or assigned (their pointers), oldest first. */
+  tasksOf(volunteerId: string): Promise<HelpRequest[]>;
+  /**
+   * A leaving volunteer taken out of a request (offer, exclusion, message references, assignment);
+   * an assigned task of theirs is open again. RequestChangedError if it moved meanwhile.
+   */
+  forgetVolunteer(request: HelpRequest, volunteerId: string): Promise<HelpRequest | null>;
   release(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   markDone(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
   close(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;

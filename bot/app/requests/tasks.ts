@@ -366,3 +366,56 @@ export async function assignByHand(turn: Turn, pair: string): Promise<void> {
   turn.say(reply('request.assignedByYou', { volunteer: volunteer.name ?? '' }, { edit: true }));
   await announceAssignment(deps, assigned, volunteer);
 }
+
+/**
+ * A volunteer's erasure: every request they were offered or assigned forgets them (offer and message
+ * references, exclusion, assignment); a task of theirs not yet done is open again, the elder, relatives
+ * and zone mediators are told. Elders they helped forget them too. Returns the requests to route
+ * afresh once the volunteer is erased (before, routing could offer them the task again).
+ */
+export async function volunteerLeaves(deps: AppDeps, volunteer: Person): Promise<string[]> {
+  const reopened: string[] = [];
+  for (const task of await deps.requests.tasksOf(volunteer.id)) {
+    const forget = (r: HelpRequest) => deps.requests.forgetVolunteer(r, volunteer.id);
+    const before = await forget(task).catch(async (err) => {
+      if (!(err instanceof RequestChangedError)) throw err;
+      const again = await deps.requests.getRequest(task.id);
+      return again ? forget(again) : null;
+    });
+    if (!before) continue;
+    const { elder, followers } = await deps.requests.elderDetails(before.elderId, before.followers);
+    if (elder?.helpedBy?.includes(volunteer.id))
+      await deps.store.savePerson({ ...elder, helpedBy: elder.helpedBy.filter((id) => id !== volunteer.id) });
+    if (before.assignedTo !== volunteer.id || before.state !== 'assigned') continue;
+    const category = { t: `categories.${before.category}` };
+    const mediators = await deps.store.listPeople(before.zoneId, 'mediator');
+    await deps.outbox.enqueue([
+      ...[elder, ...followers]
+        .filter((p): p is Person => !!p)
+        .flatMap((p) =>
+          messagesTo(p, `req.${before.id}.${before.wave}.left`, [
+            reply('request.released', { volunteer: firstName(volunteer) }),
+          ]),
+        ),
+      ...mediators.flatMap((m) =>
+        messagesTo(m, `req.${before.id}.${before.wave}.left`, [
+          reply('request.volunteerLeftMediator', {
+            volunteer: firstName(volunteer),
+            name: elder ? firstName(elder) : '',
+            category,
+          }),
+        ]),
+      ),
+    ]);
+    reopened.push(before.id);
+  }
+  return reopened;
+}
+
+/** Routes again, in a new round from the nearest volunteers, the requests a leaving volunteer held. */
+export async function routeAgain(deps: AppDeps, requestIds: string[], now: Date): Promise<void> {
+  for (const id of requestIds) {
+    const r = await deps.requests.getRequest(id);
+    if (r?.state === 'open') await routeRequest(deps, r, 1, r.wave + 1, now);
+  }
+}
