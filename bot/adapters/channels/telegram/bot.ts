@@ -1,4 +1,4 @@
-import { Bot, GrammyError, type Context } from 'grammy';
+import { Bot, GrammyError, HttpError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { handleInbound } from '../../../app/handle-inbound.js';
 import type { AppDeps } from '../../../app/common/deps.js';
@@ -48,17 +48,13 @@ export function createTelegramBot(
   const deps = makeDeps(bot);
 
   const handle = async (ctx: BotContext) => {
+    // The spinner stops at once. Answering is a courtesy: Telegram refuses it for a press
+    // older than a few seconds ("query is too old", e.g. a redelivery), and that changes nothing.
+    if (ctx.callbackQuery) await answerQuietly(ctx);
     const msg = toInbound(ctx.update);
-    if (!msg) {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-      return;
-    }
-    try {
-      const answered = await handleInbound(deps, msg);
-      await deliver(ctx, answered.lang, answered.replies);
-    } finally {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-    }
+    if (!msg) return;
+    const answered = await handleInbound(deps, msg);
+    await deliver(ctx, answered.lang, answered.replies);
   };
 
   bot
@@ -81,6 +77,12 @@ export function createTelegramBot(
     .use(handle);
 
   return bot;
+}
+
+async function answerQuietly(ctx: BotContext): Promise<void> {
+  await ctx.answerCallbackQuery().catch((err: unknown) => {
+    if (!(err instanceof GrammyError) && !(err instanceof HttpError)) throw err;
+  });
 }
 
 async function deliver(ctx: BotContext, lang: string, replies: Reply[]): Promise<void> {
