@@ -128,6 +128,24 @@ async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Pers
   await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
 }
 
+/**
+ * A press on an offer that is no longer open. Where the offer message is
+ * tracked, the edit goes out under the very id the winner's (or the
+ * canceller's) turn gives it, so the message is edited once whichever turn
+ * sends first: no second, identical edit ("message is not modified").
+ */
+async function tellTaken(turn: Turn, requestId: string): Promise<void> {
+  const r = await turn.deps.requests.getRequest(requestId);
+  const text = r?.state === 'cancelled' ? 'request.noLongerNeeded' : 'request.taken';
+  const tracked = r && r.state !== 'open' && r.offerMsgs?.[turn.person.id];
+  if (!tracked) {
+    turn.say(reply('request.taken', undefined, { edit: true }));
+    return;
+  }
+  const mine = editOffers(turn.deps, r, undefined, text).filter((m) => m.personId === turn.person.id);
+  await turn.deps.outbox.enqueue(mine);
+}
+
 /** Accept pressed: a conditional write decides; the first wins, everyone else is told it is taken. */
 export async function acceptOffer(turn: Turn, requestId: string): Promise<void> {
   const { person: volunteer, deps, now } = turn;
@@ -140,7 +158,7 @@ export async function acceptOffer(turn: Turn, requestId: string): Promise<void> 
     request = await deps.requests.accept(requestId, volunteer.id, now);
   } catch (err) {
     if (!(err instanceof OfferTakenError)) throw err;
-    turn.say(reply('request.taken', undefined, { edit: true }));
+    await tellTaken(turn, requestId);
     return;
   }
   const recent = [...(volunteer.volunteer.recentTasks ?? []), now.toISOString()].slice(-recentKept);
