@@ -23,11 +23,11 @@ const ui = {
     morning: '⬜ Mattina',
     italian: '⬜ Italiano',
     approve: '✅ Approva',
-    pending: /controllerà la tua iscrizione/,
+    pending: /guarderà la tua iscrizione/,
     approved: /approvata/,
     requested: /Ho chiesto a Maria di confermare/,
     confirmed: /Maria ha confermato/,
-    mediatorDone: /Ora sei mediatore/,
+    mediatorDone: /ti occupi della mediazione di prossimità/,
     keyboardOk: '😊 Sto bene',
   },
   en: {
