@@ -20,6 +20,7 @@ import {
   assignList,
   confirmDone,
   declineOffer,
+  nobodyCame,
   releaseTask,
   taskDone,
   wellbeing,
@@ -219,6 +220,8 @@ async function button(turn: Turn, data: string): Promise<void> {
       return releaseTask(turn, parsed.id);
     case 'rc':
       return confirmDone(turn, parsed.id);
+    case 'rn':
+      return nobodyCame(turn, parsed.id);
     case 'rx':
       return cancelRequest(turn, parsed.id);
     case 'wk':
