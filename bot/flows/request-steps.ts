@@ -1,5 +1,5 @@
 import { addDays } from '../domain/schedule.js';
-import { categories, cleanAddress, needsVisit, weekdays } from '../domain/person.js';
+import { categories, cleanAddress, needsVisit } from '../domain/person.js';
 import { whenKinds } from '../domain/request.js';
 import type { Draft } from './draft.js';
 import { choice, next, one, retry, useButtons, type Step, type StepId } from './step-kit.js';
@@ -8,11 +8,6 @@ import { reply } from './types.js';
 const noteMax = 500;
 /** A chosen day is at least the day after tomorrow and at most this many days ahead. */
 const daysAhead = 7;
-
-/** The local weekday of a calendar date. */
-function weekdayOf(date: string) {
-  return weekdays[(new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7]!;
-}
 
 /** The questions of a help request: for whom, what, when, a note, how urgent. */
 export const requestSteps: Pick<
@@ -43,7 +38,7 @@ export const requestSteps: Pick<
   rcat: {
     ask: (c) => [
       reply(
-        'request.category.question',
+        c.draft.forSelf ? 'request.category.questionSelf' : 'request.category.question',
         { name: c.draft.subjectName ?? '' },
         {
           buttons: categories.map((cat) => one('rcat', cat, `categories.${cat}`)),
@@ -86,10 +81,7 @@ export const requestSteps: Pick<
     ask: (c) => [
       reply('request.day.question', undefined, {
         buttons: Array.from({ length: daysAhead }, (_, i) => addDays(c.today, i + 2)).map((date) =>
-          one('rday', date.replace(/-/g, ''), 'request.day.option', {
-            day: { t: `days.${weekdayOf(date)}` },
-            date: `${date.slice(8, 10)}/${date.slice(5, 7)}`,
-          }),
+          one('rday', date.replace(/-/g, ''), 'request.day.option', { date: { date } }),
         ),
       }),
     ],

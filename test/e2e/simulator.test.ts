@@ -110,9 +110,9 @@ describe.skipIf(!browserHere && !browserRequired)('chat simulator in a browser',
     await says('anna', /Richiesta di aiuto vicino a te/);
     await button('anna', '✅ Ci vado io').click();
     await says('anna', /Indirizzo: Via dell'Esempio 1/);
-    await says('bruno', /già stata presa da un altro volontario/);
-    await says('elder', /Anna verrà per Spesa/);
-    await says('relative', /Anna verrà per Spesa/);
+    await says('bruno', /già presa qualcun altro/);
+    await says('elder', /Anna verrà oggi a farti la spesa/);
+    await says('relative', /Anna andrà oggi a fare la spesa per/);
     await screenshots('1-request');
 
     // Tuesday: the 09:00 question goes unanswered; the ladder climbs as the clock jumps past it.
@@ -129,7 +129,7 @@ describe.skipIf(!browserHere && !browserRequired)('chat simulator in a browser',
     await says('mediator', /Te ne occupi tu: avviso su Nonna/);
     await screenshots('2-alert');
     if (process.env.UPDATE_DOCS_SCREENSHOT) await page.screenshot({ path: 'docs/simulator.png' });
-    await button('mediator', '✅ Raggiunto: tutto bene').click();
+    await button('mediator', '✅ Ho verificato: tutto bene').click();
     await says('mediator', /Avviso su Nonna Demo chiuso: tutto bene/);
     await says('relative', /Giulia Demo ha sentito Nonna Demo: va tutto bene/);
 
@@ -160,7 +160,7 @@ describe.skipIf(!browserHere && !browserRequired)('chat simulator in a browser',
     await button(martaId, 'Salta').click();
     await button(martaId, "✅ Sono d'accordo").click();
     await says(martaId, /Ho chiesto a Nonna di confermare/);
-    await button('elder', '✅ Sì, è un mio familiare').click();
+    await button('elder', '✅ Sì, è di famiglia').click();
     await says(martaId, /Nonna ha confermato/);
     await pane(martaId).screenshot({ path: join(shots, '3-relative-marta.png') });
 

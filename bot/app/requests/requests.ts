@@ -43,6 +43,7 @@ export async function startRequest(turn: Turn, elderId?: string): Promise<void> 
       draft = {
         subjectId: elder.id,
         subjectName: firstName(elder),
+        forSelf: elder.id === person.id,
         askAddress: !(await hasAddress(deps, elder)),
       };
   } else if (person.role === 'relative') {
@@ -122,11 +123,24 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
       buttons: [[{ label: 'buttons.cancelRequest', data: actionData('rx', request.id) }]],
     }),
   );
+  // The elder is told "for you"; relatives are told who asked, or that the elder asked herself.
   const others = [elder, ...followers].filter((p) => p.id !== person.id);
-  await tellFollowers(deps, others, `req.${request.id}.new`, 'request.createdBy', {
-    ...params,
-    by: person.name ?? '',
-  });
+  const told = { ...params, by: person.name ?? '' };
+  const byElder = person.id === elder.id;
+  await tellFollowers(
+    deps,
+    others.filter((p) => p.id !== elder.id),
+    `req.${request.id}.new`,
+    byElder ? 'request.createdByElder' : 'request.createdBy',
+    told,
+  );
+  await tellFollowers(
+    deps,
+    others.filter((p) => p.id === elder.id),
+    `req.${request.id}.new`,
+    'request.createdByForYou',
+    told,
+  );
   if (request.urgent) {
     await raiseAlert(
       deps,

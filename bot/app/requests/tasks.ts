@@ -115,16 +115,41 @@ async function announceAssignment(
     ...(awake ? { awake } : {}),
   }));
   const coming = [elder, ...followers].filter((p): p is Person => !!p);
+  // The elder hears what the volunteer comes to do for her; relatives hear it with her name.
   const told = coming.flatMap((p) =>
     messagesTo(p, `req.${r.id}.${r.wave}.coming`, [
-      reply('request.coming', {
-        volunteer: firstName(volunteer),
-        category: { t: `categories.${r.category}` },
-        when: whenParam(r),
-      }),
+      p.id === elder?.id
+        ? reply('request.coming', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forYou.${r.category}` },
+          })
+        : reply('request.comingFor', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forName.${r.category}`, params: { name: elder ? firstName(elder) : '' } },
+          }),
     ]),
   );
   await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
+}
+
+/**
+ * A press on an offer that is no longer open. Where the offer message is
+ * tracked, the edit goes out under the very id the winner's (or the
+ * canceller's) turn gives it, so the message is edited once whichever turn
+ * sends first: no second, identical edit ("message is not modified").
+ */
+async function tellTaken(turn: Turn, requestId: string): Promise<void> {
+  const r = await turn.deps.requests.getRequest(requestId);
+  const text = r?.state === 'cancelled' ? 'request.noLongerNeeded' : 'request.taken';
+  const tracked = r && r.state !== 'open' && r.offerMsgs?.[turn.person.id];
+  if (!tracked) {
+    turn.say(reply('request.taken', undefined, { edit: true }));
+    return;
+  }
+  const mine = editOffers(turn.deps, r, undefined, text).filter((m) => m.personId === turn.person.id);
+  await turn.deps.outbox.enqueue(mine);
 }
 
 /** Accept pressed: a conditional write decides; the first wins, everyone else is told it is taken. */
@@ -139,7 +164,7 @@ export async function acceptOffer(turn: Turn, requestId: string): Promise<void> 
     request = await deps.requests.accept(requestId, volunteer.id, now);
   } catch (err) {
     if (!(err instanceof OfferTakenError)) throw err;
-    turn.say(reply('request.taken', undefined, { edit: true }));
+    await tellTaken(turn, requestId);
     return;
   }
   const recent = [...(volunteer.volunteer.recentTasks ?? []), now.toISOString()].slice(-recentKept);
@@ -418,4 +443,57 @@ export async function assignByHand(turn: Turn, pair: string): Promise<void> {
   }
   turn.say(reply('request.assignedByYou', { volunteer: volunteer.name ?? '' }, { edit: true }));
   await announceAssignment(deps, assigned, volunteer);
+}
+
+/**
+ * A volunteer's erasure: every request they were offered or assigned forgets them (offer and message
+ * references, exclusion, assignment); a task of theirs not yet done is open again, the elder, relatives
+ * and zone mediators are told. Elders they helped forget them too. Returns the requests to route
+ * afresh once the volunteer is erased (before, routing could offer them the task again).
+ */
+export async function volunteerLeaves(deps: AppDeps, volunteer: Person): Promise<string[]> {
+  const reopened: string[] = [];
+  for (const task of await deps.requests.tasksOf(volunteer.id)) {
+    const forget = (r: HelpRequest) => deps.requests.forgetVolunteer(r, volunteer.id);
+    const before = await forget(task).catch(async (err) => {
+      if (!(err instanceof RequestChangedError)) throw err;
+      const again = await deps.requests.getRequest(task.id);
+      return again ? forget(again) : null;
+    });
+    if (!before) continue;
+    const { elder, followers } = await deps.requests.elderDetails(before.elderId, before.followers);
+    if (elder?.helpedBy?.includes(volunteer.id))
+      await deps.store.savePerson({ ...elder, helpedBy: elder.helpedBy.filter((id) => id !== volunteer.id) });
+    if (before.assignedTo !== volunteer.id || before.state !== 'assigned') continue;
+    const category = { t: `categories.${before.category}` };
+    const mediators = await deps.store.listPeople(before.zoneId, 'mediator');
+    await deps.outbox.enqueue([
+      ...[elder, ...followers]
+        .filter((p): p is Person => !!p)
+        .flatMap((p) =>
+          messagesTo(p, `req.${before.id}.${before.wave}.left`, [
+            reply('request.released', { volunteer: firstName(volunteer) }),
+          ]),
+        ),
+      ...mediators.flatMap((m) =>
+        messagesTo(m, `req.${before.id}.${before.wave}.left`, [
+          reply('request.volunteerLeftMediator', {
+            volunteer: firstName(volunteer),
+            name: elder ? firstName(elder) : '',
+            category,
+          }),
+        ]),
+      ),
+    ]);
+    reopened.push(before.id);
+  }
+  return reopened;
+}
+
+/** Routes again, in a new round from the nearest volunteers, the requests a leaving volunteer held. */
+export async function routeAgain(deps: AppDeps, requestIds: string[], now: Date): Promise<void> {
+  for (const id of requestIds) {
+    const r = await deps.requests.getRequest(id);
+    if (r?.state === 'open') await routeRequest(deps, r, 1, r.wave + 1, now);
+  }
 }
