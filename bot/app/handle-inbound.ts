@@ -127,7 +127,17 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
     const lang = turn.person.lang;
     const toPresser = turn.erased
       ? []
-      : presserMessages(msg.ref, turn.person.id, lang, turn.replies, `turn.${name}`, options.pressed);
+      : presserMessages(
+          msg.ref,
+          turn.person.id,
+          lang,
+          // A toast answers the press on Telegram: nothing of it goes to the chat.
+          msg.ref.channel === 'telegram' && options.pressed !== undefined
+            ? turn.replies.filter((r) => !r.toast)
+            : turn.replies,
+          `turn.${name}`,
+          options.pressed,
+        );
     const outbound = [...toPresser, ...turn.outbound];
     try {
       await deps.store.commitTurn({
@@ -317,8 +327,9 @@ async function button(turn: Turn, data: string): Promise<void> {
   }
   if (parsed.type === 'step') {
     if (parsed.step !== turn.step || !turn.flow) {
-      turn.say(reply('errors.staleButton'));
-      return askAgain(turn);
+      // The current question is still in the chat: the press only hears why nothing happened.
+      turn.say(reply('errors.staleButton', undefined, { toast: true }));
+      return;
     }
     if (turn.flow === 'forget') return answerForget(turn, parsed.value);
     return answerStep(turn, { kind: 'choice', value: parsed.value }, flowEnds);
