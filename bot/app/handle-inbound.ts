@@ -91,6 +91,8 @@ export interface Committed extends Answered {
   outbound: OutboundMessage[];
   /** The update was committed before: these are the recorded messages, nothing was decided again. */
   replayed: boolean;
+  /** Role, language or onboarding changed: the channel refreshes the person's command menu. */
+  menuChanged?: boolean;
 }
 
 /**
@@ -157,12 +159,18 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       throw err;
     }
     await deps.outbox.enqueue(outbound);
+    const after = turn.person;
     return {
       lang,
       replies: turn.replies,
-      person: turn.erased ? null : turn.person,
+      person: turn.erased ? null : after,
       outbound,
       replayed: false,
+      menuChanged:
+        turn.erased ||
+        after.role !== person.role ||
+        after.lang !== person.lang ||
+        !!after.onboardedAt !== !!person.onboardedAt,
     };
   }
 }

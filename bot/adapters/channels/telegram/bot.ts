@@ -3,6 +3,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { runTurn } from '../../../app/handle-inbound.js';
 import type { AppDeps } from '../../../app/common/deps.js';
 import { toInbound } from './inbound.js';
+import { setChatMenu } from './commands.js';
 import { render } from '../../../core/i18n.js';
 import type { Reply } from '../../../flows/types.js';
 
@@ -59,6 +60,12 @@ export function createTelegramBot(
       key: { channel: 'telegram', updateId: String(ctx.update.update_id) },
       pressed: ctx.callbackQuery?.message?.message_id,
     });
+    if (done.menuChanged && ctx.chat) {
+      // A menu is a courtesy: failing to set it changes nothing of the turn.
+      await setChatMenu(ctx.api, ctx.chat.id, done.person).catch((err: unknown) => {
+        if (!(err instanceof GrammyError) && !(err instanceof HttpError)) throw err;
+      });
+    }
     if (ctx.callbackQuery) {
       const toast = done.replies.find((r) => r.toast);
       await answerQuietly(ctx, toast ? toastText(done.lang, toast) : undefined);
