@@ -123,4 +123,27 @@ describe.each(['telegram', 'whatsapp'] as const)('closed journeys on %s', (chann
     await world.tickAt('2026-11-22T07:00:00Z'); // 08:00 in Brescia
     expect(asked()).toBe(1);
   });
+
+  it('onboarding says exactly when the first question comes: today, or from tomorrow', async () => {
+    world = await startWorld(channel, { at: '2026-11-21T06:00:00Z' }); // 07:00 in Brescia
+    const onboard = async (name: string) => {
+      const e = world.user(name, 'it');
+      await e.send('/start');
+      await e.press('Italiano');
+      await e.press('Mi serve aiuto per me');
+      await e.press(new RegExp(name));
+      await e.press('Zona Nord');
+      await e.press('Mompiano');
+      await e.press('Salta');
+      await e.press('Salta');
+      await e.press('Alle 09:00');
+      await e.press("✅ Sono d'accordo");
+      return e;
+    };
+    const early = await onboard('Maria');
+    expect(early.texts().join('\n')).toMatch(/Oggi alle 09:00 ti chiederò come stai/);
+    world.clock.current = new Date('2026-11-21T10:00:00Z'); // 11:00: today's has passed
+    const late = await onboard('Rosa');
+    expect(late.texts().join('\n')).toMatch(/Da domani, ogni giorno alle 09:00/);
+  });
 });
