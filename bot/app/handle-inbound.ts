@@ -22,6 +22,7 @@ import {
   assignList,
   confirmDone,
   declineOffer,
+  nobodyCame,
   releaseTask,
   taskDone,
   wellbeing,
@@ -90,6 +91,8 @@ export interface Committed extends Answered {
   outbound: OutboundMessage[];
   /** The update was committed before: these are the recorded messages, nothing was decided again. */
   replayed: boolean;
+  /** Role, language or onboarding changed: the channel refreshes the person's command menu. */
+  menuChanged?: boolean;
 }
 
 /**
@@ -126,7 +129,17 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
     const lang = turn.person.lang;
     const toPresser = turn.erased
       ? []
-      : presserMessages(msg.ref, turn.person.id, lang, turn.replies, `turn.${name}`, options.pressed);
+      : presserMessages(
+          msg.ref,
+          turn.person.id,
+          lang,
+          // A toast answers the press on Telegram: nothing of it goes to the chat.
+          msg.ref.channel === 'telegram' && options.pressed !== undefined
+            ? turn.replies.filter((r) => !r.toast)
+            : turn.replies,
+          `turn.${name}`,
+          options.pressed,
+        );
     const outbound = [...toPresser, ...turn.outbound];
     try {
       await deps.store.commitTurn({
@@ -146,12 +159,18 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       throw err;
     }
     await deps.outbox.enqueue(outbound);
+    const after = turn.person;
     return {
       lang,
       replies: turn.replies,
-      person: turn.erased ? null : turn.person,
+      person: turn.erased ? null : after,
       outbound,
       replayed: false,
+      menuChanged:
+        turn.erased ||
+        after.role !== person.role ||
+        after.lang !== person.lang ||
+        !!after.onboardedAt !== !!person.onboardedAt,
     };
   }
 }
@@ -316,8 +335,9 @@ async function button(turn: Turn, data: string): Promise<void> {
   }
   if (parsed.type === 'step') {
     if (parsed.step !== turn.step || !turn.flow) {
-      turn.say(reply('errors.staleButton'));
-      return askAgain(turn);
+      // The current question is still in the chat: the press only hears why nothing happened.
+      turn.say(reply('errors.staleButton', undefined, { toast: true }));
+      return;
     }
     if (turn.flow === 'forget') return answerForget(turn, parsed.value);
     return answerStep(turn, { kind: 'choice', value: parsed.value }, flowEnds);
@@ -358,6 +378,8 @@ async function button(turn: Turn, data: string): Promise<void> {
       return releaseTask(turn, parsed.id);
     case 'rc':
       return confirmDone(turn, parsed.id);
+    case 'rn':
+      return nobodyCame(turn, parsed.id);
     case 'rx':
       return cancelRequest(turn, parsed.id);
     case 'wk':

@@ -4,6 +4,7 @@ import { escalate } from './alerts/alerts.js';
 import { firePrompt, fireRung } from './checkins/checkins.js';
 import { fireWave } from './requests/routing.js';
 import type { AppDeps } from './common/deps.js';
+import { releaseHeldNotice } from './common/quiet-hours.js';
 
 export interface TickOptions {
   /** Who claims (for leases); unique per run. */
@@ -32,6 +33,7 @@ const handlers: Record<TimerKind, (deps: AppDeps, timer: ClaimedTimer, now: Date
   rung: fireRung,
   escalate: (deps, timer) => escalate(deps, timer),
   wave: fireWave,
+  held: (deps, timer) => releaseHeldNotice(deps, timer),
 };
 
 /**

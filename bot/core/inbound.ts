@@ -36,3 +36,20 @@ export const commands = [
   'forget',
   'cancel',
 ] as const;
+
+export type CommandName = (typeof commands)[number];
+
+const everyone: CommandName[] = ['start', 'help', 'profile', 'language', 'mydata', 'forget', 'cancel'];
+
+/** The commands a person's menu shows for their role (a newcomer sees the ones that work before onboarding). */
+export function commandsFor(role: string | undefined, onboarded: boolean): CommandName[] {
+  if (!onboarded) return ['start', 'help', 'mydata', 'forget', 'cancel'];
+  const own: Record<string, CommandName[]> = {
+    elder: ['request', 'requests', 'invite', 'pause'],
+    relative: ['elders', 'request', 'requests'],
+    volunteer: ['requests', 'available', 'away'],
+    mediator: ['alerts', 'pending', 'request', 'requests'],
+  };
+  const mine = new Set([...everyone, ...(own[role ?? ''] ?? [])]);
+  return commands.filter((c) => mine.has(c));
+}

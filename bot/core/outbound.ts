@@ -15,6 +15,8 @@ export interface OutboundMessage {
   replies: Reply[];
   /** Emergencies pass quiet hours; everything else to elders and volunteers waits for them to end. */
   emergency?: boolean;
+  /** The person is in a conversation right now (pressed a button): quiet hours do not hold it. */
+  awake?: boolean;
   /** Edit this earlier message (its id in the chat) instead of sending a new one. */
   edit?: number;
   /** An edit Telegram refuses (too old, gone) is sent as a new message instead (a presser's answer). */

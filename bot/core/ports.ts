@@ -220,6 +220,8 @@ export interface Requests {
   forgetVolunteer(request: HelpRequest, volunteerId: string): Promise<HelpRequest | null>;
   release(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   markDone(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
+  /** done → open again without that volunteer ("nobody came"); returns the request as it was before. */
+  reopen(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   close(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
   cancel(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;
   /** Approved, available volunteers indexed in these geohash cells, and how many items were read. */

@@ -6,6 +6,7 @@ export const alertKinds = [
   'unassignedRequest',
   'urgentRequest',
   'worried',
+  'nobodyCame',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
@@ -41,6 +42,7 @@ export const alertIds = {
   unassignedRequest: (requestId: string, round: number) => `q.${requestId}.${round}`,
   urgentRequest: (requestId: string) => `g.${requestId}`,
   worried: (requestId: string) => `w.${requestId}`,
+  nobodyCame: (requestId: string, wave: number) => `n.${requestId}.${wave}`,
 };
 
 export type CheckInState = 'prompted' | 'fine' | 'help' | 'heard';

@@ -3,7 +3,7 @@
  * instant and its data. Ids are deterministic for what they stand for, so
  * scheduling the same thing twice leaves one timer.
  */
-export type TimerKind = 'prompt' | 'rung' | 'escalate' | 'wave';
+export type TimerKind = 'prompt' | 'rung' | 'escalate' | 'wave' | 'held';
 
 export interface Timer {
   id: string;

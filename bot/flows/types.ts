@@ -50,6 +50,12 @@ export interface Reply {
   params?: Params;
   buttons?: Button[][];
   keyboard?: 'elder' | 'askLocation' | 'askContact' | 'remove';
+  /**
+   * About the press itself ("this button is from an earlier question"): Telegram
+   * shows it as a toast on the pressed button and puts nothing in the chat;
+   * channels without toasts send it as a message.
+   */
+  toast?: boolean;
   /** Replace the message whose button was pressed instead of sending a new one. */
   edit?: boolean;
   document?: { filename: string; content: string };

@@ -27,6 +27,7 @@ import { DynamoStore } from '../adapters/store/dynamo-store.js';
 import { DynamoTimers } from '../adapters/store/dynamo-timers.js';
 import { DynamoWhatsAppState } from '../adapters/store/whatsapp-state.js';
 import { randomIds, systemClock } from '../adapters/system.js';
+import { quietOutbox } from '../app/common/quiet-hours.js';
 
 export interface RuntimeOptions {
   doc: DynamoDBDocumentClient;
@@ -81,6 +82,7 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
   const checkIns = new DynamoCheckIns(doc, table);
   const deliveryLog = new DynamoDeliveryLog(doc, table);
   let deps!: AppDeps;
+  let drainable!: DrainableOutbox;
   let senderRef!: TelegramSender;
   const time = options.time ?? systemTime;
   const clock = () => (options.clock ?? systemClock).now();
@@ -93,7 +95,7 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
       events: deliveryEvents(() => deps),
       time,
       clock,
-      afterUpdate: () => (deps.outbox as DrainableOutbox).drain(),
+      afterUpdate: () => drainable.drain(),
     });
   const bot = createTelegramBot(
     (b) => {
@@ -110,13 +112,21 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
       const outbox = options.outbox
         ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
         : new InProcessOutbox(send, { autoDrain: options.autoDrain });
+      drainable = outbox as DrainableOutbox;
+      const store = new DynamoStore(doc, table);
+      const timers = new DynamoTimers(doc, table);
       deps = {
-        store: new DynamoStore(doc, table),
-        timers: new DynamoTimers(doc, table),
+        store,
+        timers,
         checkIns: count ? countingCheckIns(checkIns, count, options.network) : checkIns,
         requests: new DynamoRequests(doc, table),
         alerts: count ? countingAlerts(checkIns, count) : checkIns,
-        outbox,
+        outbox: quietOutbox(outbox, {
+          store,
+          timers,
+          network: options.network,
+          clock: options.clock ?? systemClock,
+        }),
         network: options.network,
         clock: options.clock ?? systemClock,
         ids: options.ids ?? randomIds,
@@ -130,7 +140,7 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
     },
     { token: options.token, apiRoot: options.apiRoot, botInfo: options.botInfo },
   );
-  const outbox = deps.outbox as DrainableOutbox;
+  const outbox = drainable;
   return {
     bot,
     deps,

@@ -30,6 +30,12 @@ describe('privacy', () => {
   it('/mydata sends everything stored about the person as a JSON document', async () => {
     const elder = await onboardElder('Rosa', 'Via Segreta 12');
     await elder.send('/mydata');
+    // First a summary a person can read, in their language; the file follows.
+    const summary = elder.texts().find((t) => t.startsWith('I tuoi dati su Vicini')) ?? '';
+    expect(summary).toMatch(
+      /Nome: Rosa\nRuolo: Persona seguita\nLingua: Italiano\nIndirizzo: Via Segreta 12/,
+    );
+    expect(summary).not.toMatch(/PK|GSI1|ttl/);
     const call = world.api.callsTo('sendDocument').at(-1)!;
     expect(call.params.chat_id).toBe(elder.chatId);
     const file = call.params.document as { filename: string; content: string };

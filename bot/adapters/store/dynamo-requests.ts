@@ -336,6 +336,21 @@ export class DynamoRequests implements Requests {
     );
   }
 
+  reopen(r: HelpRequest, volunteerId: string): Promise<HelpRequest> {
+    return this.update(
+      r,
+      {
+        set: ['offerMsgs = :none'],
+        remove: ['assignedTo', 'assignedAt', 'assignedMsg', 'offeredTo', 'doneAt'],
+        add: ['excluded :vs'],
+      },
+      '#state = :done AND assignedTo = :v',
+      { ':v': volunteerId, ':vs': new Set([volunteerId]), ':done': 'done', ':none': {} },
+      'open',
+      true,
+    );
+  }
+
   close(r: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest> {
     return this.update(
       r,

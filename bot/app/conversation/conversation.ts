@@ -57,7 +57,9 @@ export async function answerStep(turn: Turn, answer: Answer, ends: FlowEnds): Pr
   const outcome = steps[step].answer(stepContext(turn), answer);
   switch (outcome.kind) {
     case 'retry':
-      askAgain(turn, outcome.reason);
+      // A button of the question pressed too early ("Done" with nothing chosen): a toast, the question stays.
+      if (answer.kind === 'choice') turn.say(reply(outcome.reason, undefined, { toast: true }));
+      else askAgain(turn, outcome.reason);
       return;
     case 'decline':
       await ends.declined(turn);

@@ -1,5 +1,6 @@
 import { parseInvitePayload } from '../../domain/invite.js';
-import type { Person, VolunteerProfile } from '../../domain/person.js';
+import { weekdays, type Person, type VolunteerProfile } from '../../domain/person.js';
+import { localDate, nextCheckIn } from '../../domain/schedule.js';
 import { InviteUnavailableError } from '../../core/errors.js';
 import { isLang } from '../../core/i18n.js';
 import type { Draft } from '../../flows/draft.js';
@@ -116,7 +117,11 @@ export async function completeOnboarding(turn: Turn, draft: Draft): Promise<void
   turn.endFlow();
 
   const done =
-    role === 'elder' && !person.checkInTime ? 'onboarding.done.elderNoCheckIn' : `onboarding.done.${role}`;
+    role === 'elder' && !person.checkInTime
+      ? 'onboarding.done.elderNoCheckIn'
+      : role === 'elder' && firstCheckInToday(turn, person)
+        ? 'onboarding.done.elderToday'
+        : `onboarding.done.${role}`;
   turn.say(reply(done, { name: person.name ?? '', time: person.checkInTime ?? '' }));
   turn.say(...mainMenu(person));
   if (role === 'volunteer') await notifyMediatorsOfVolunteer(turn.deps, person);
@@ -128,4 +133,16 @@ export async function declineConsent(turn: Turn): Promise<void> {
   await turn.deps.store.erasePerson(turn.person.id);
   turn.erased = true;
   turn.say(reply('onboarding.consent.declined', undefined, { keyboard: 'remove' }));
+}
+
+/** Whether the first daily question comes later today (onboarding before the chosen time) rather than tomorrow. */
+function firstCheckInToday(turn: Turn, person: Person): boolean {
+  if (!person.checkInTime) return false;
+  const { timeZone } = turn.deps.network;
+  const next = nextCheckIn(
+    { time: person.checkInTime, days: person.checkInDays ?? weekdays, absences: person.absences ?? [] },
+    timeZone,
+    turn.now,
+  );
+  return next?.localDate === localDate(turn.now, timeZone);
 }

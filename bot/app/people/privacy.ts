@@ -8,8 +8,25 @@ import { routeAgain, volunteerLeaves } from '../requests/tasks.js';
 
 /** `/mydata`: every stored item about the person, as one JSON document. */
 export async function exportMyData(turn: Turn): Promise<void> {
-  const items = await turn.deps.store.exportPerson(turn.person.id);
+  const { person, deps } = turn;
+  const items = await deps.store.exportPerson(person.id);
   const content = JSON.stringify({ exportedAt: turn.now.toISOString(), items }, null, 2);
+  const details = await deps.store.getPrivate(person.id);
+  const none = { t: 'profile.none' };
+  const counted = (entity: string) => items.filter((i) => i.entity === entity).length;
+  // First what a person can read; the full record follows as a file.
+  turn.say(
+    reply('privacy.mydataSummary', {
+      name: person.name ?? none,
+      role: person.role ? { t: `roles.${person.role}` } : none,
+      language: { t: `languages.${person.lang}` },
+      address: details.address ?? none,
+      phone: details.phone ?? none,
+      checkIn: person.checkInTime ?? none,
+      checkIns: counted('checkIn'),
+      requests: counted('request'),
+    }),
+  );
   turn.say(
     reply(
       'privacy.mydata',

@@ -81,7 +81,12 @@ async function taskContact(
  * I can no longer go; the other offers are edited; the elder and relatives hear
  * who is coming. Costs one read (elder, private details, followers).
  */
-async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Person): Promise<void> {
+async function announceAssignment(
+  deps: AppDeps,
+  r: HelpRequest,
+  volunteer: Person,
+  awake = false,
+): Promise<void> {
   const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
   const none = { t: 'profile.none' };
   const card = reply(
@@ -107,6 +112,7 @@ async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Pers
   const toVolunteer = messagesTo(volunteer, `assign.${r.id}.${r.wave}`, replies, r.urgent).map((m) => ({
     ...m,
     track: { requestId: r.id, field: 'assigned' as const, volunteerId: volunteer.id },
+    ...(awake ? { awake } : {}),
   }));
   const coming = [elder, ...followers].filter((p): p is Person => !!p);
   // The elder hears what the volunteer comes to do for her; relatives hear it with her name.
@@ -164,7 +170,8 @@ export async function acceptOffer(turn: Turn, requestId: string): Promise<void> 
   const recent = [...(volunteer.volunteer.recentTasks ?? []), now.toISOString()].slice(-recentKept);
   await turn.savePerson({ ...volunteer, volunteer: { ...volunteer.volunteer, recentTasks: recent } });
   turn.say(reply('request.acceptedYou', undefined, { edit: true }));
-  await announceAssignment(deps, request, volunteer);
+  // The volunteer just pressed Accept: awake, even in quiet hours.
+  await announceAssignment(deps, request, volunteer, true);
 }
 
 /** "Not this time": that volunteer is left out; when everyone offered has said no, the next stage goes at once. */
@@ -238,7 +245,12 @@ export async function taskDone(turn: Turn, requestId: string): Promise<void> {
   const confirm = reply(
     'request.confirmAsk',
     { volunteer: firstName(person), category: { t: `categories.${r.category}` } },
-    { buttons: [[{ label: 'buttons.confirmDone', data: actionData('rc', r.id) }]] },
+    {
+      buttons: [
+        [{ label: 'buttons.confirmDone', data: actionData('rc', r.id) }],
+        [{ label: 'buttons.nobodyCame', data: actionData('rn', r.id) }],
+      ],
+    },
   );
   const people = [elder, ...followers].filter((p): p is Person => !!p);
   await deps.outbox.enqueue([
@@ -304,6 +316,54 @@ export async function confirmDone(turn: Turn, requestId: string): Promise<void> 
         ]),
       );
   }
+}
+
+/**
+ * "Nobody came" on the confirmation: the request opens again without that
+ * volunteer, the zone's mediator is alerted, and new offers go out.
+ */
+export async function nobodyCame(turn: Turn, requestId: string): Promise<void> {
+  const { deps, now, person } = turn;
+  const r = await deps.requests.getRequest(requestId);
+  if (!r || (r.elderId !== person.id && !r.followers.includes(person.id))) {
+    turn.say(reply('errors.notAllowed'));
+    return;
+  }
+  const before =
+    r.state === 'done' && r.assignedTo
+      ? await deps.requests.reopen(r, r.assignedTo).catch((err) => {
+          if (err instanceof RequestChangedError) return null;
+          throw err;
+        })
+      : null;
+  if (!before?.assignedTo) {
+    turn.say(reply('request.alreadyConfirmed', undefined, { edit: true }));
+    return;
+  }
+  turn.say(reply('request.nobodyCameThanks', undefined, { edit: true }));
+  const elder = await deps.store.getPerson(r.elderId);
+  const volunteer = await deps.store.getPerson(before.assignedTo);
+  const params = { name: elder ? firstName(elder) : '', category: { t: `categories.${r.category}` } };
+  if (volunteer)
+    await deps.outbox.enqueue(
+      messagesTo(volunteer, `req.${r.id}.${before.wave}.nobody`, [
+        reply('request.nobodyCameVolunteer', params),
+      ]),
+    );
+  if (elder)
+    await raiseAlert(
+      deps,
+      {
+        kind: 'nobodyCame',
+        id: alertIds.nobodyCame(r.id, before.wave),
+        subject: elder,
+        zoneId: r.zoneId,
+        requestId: r.id,
+      },
+      now,
+    );
+  const reopened = await deps.requests.getRequest(r.id);
+  if (reopened) await routeRequest(deps, reopened, 1, before.wave + 1, now);
 }
 
 /** How the elder seemed: "worried" alerts the zone's mediator. */

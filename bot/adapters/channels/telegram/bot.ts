@@ -3,6 +3,9 @@ import type { UserFromGetMe } from 'grammy/types';
 import { runTurn } from '../../../app/handle-inbound.js';
 import type { AppDeps } from '../../../app/common/deps.js';
 import { toInbound } from './inbound.js';
+import { setChatMenu } from './commands.js';
+import { render } from '../../../core/i18n.js';
+import type { Reply } from '../../../flows/types.js';
 
 /** The one context type of the bot. */
 export type BotContext = Context;
@@ -47,14 +50,26 @@ export function createTelegramBot(
   const handle = async (ctx: BotContext) => {
     // The spinner stops at once. Answering is a courtesy: Telegram refuses it for a press
     // older than a few seconds ("query is too old", e.g. a redelivery), and that changes nothing.
-    if (ctx.callbackQuery) await answerQuietly(ctx);
     const msg = toInbound(ctx.update);
-    if (!msg) return;
+    if (!msg) {
+      if (ctx.callbackQuery) await answerQuietly(ctx);
+      return;
+    }
     // Read, decide, commit; the outbox sends the replies and notices after the commit.
-    await runTurn(deps, msg, {
+    const done = await runTurn(deps, msg, {
       key: { channel: 'telegram', updateId: String(ctx.update.update_id) },
       pressed: ctx.callbackQuery?.message?.message_id,
     });
+    if (done.menuChanged && ctx.chat) {
+      // A menu is a courtesy: failing to set it changes nothing of the turn.
+      await setChatMenu(ctx.api, ctx.chat.id, done.person).catch((err: unknown) => {
+        if (!(err instanceof GrammyError) && !(err instanceof HttpError)) throw err;
+      });
+    }
+    if (ctx.callbackQuery) {
+      const toast = done.replies.find((r) => r.toast);
+      await answerQuietly(ctx, toast ? toastText(done.lang, toast) : undefined);
+    }
   };
 
   bot
@@ -75,8 +90,14 @@ export function createTelegramBot(
   return bot;
 }
 
-async function answerQuietly(ctx: BotContext): Promise<void> {
-  await ctx.answerCallbackQuery().catch((err: unknown) => {
+/** A toast is plain text of at most 200 characters. */
+function toastText(lang: string, r: Reply): string {
+  const text = render(lang, r.text, r.params, { escape: (s) => s, deepLink: (s) => s });
+  return text.replace(/<[^>]+>/g, '').slice(0, 200);
+}
+
+async function answerQuietly(ctx: BotContext, text?: string): Promise<void> {
+  await ctx.answerCallbackQuery(text ? { text } : undefined).catch((err: unknown) => {
     if (!(err instanceof GrammyError) && !(err instanceof HttpError)) throw err;
   });
 }

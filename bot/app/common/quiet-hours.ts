@@ -1,0 +1,53 @@
+import { afterQuiet, isQuiet } from '../../domain/schedule.js';
+import type { Timer } from '../../domain/timer.js';
+import type { Network } from '../../domain/network.js';
+import type { Outbox, OutboundMessage } from '../../core/outbound.js';
+import type { ClaimedTimer, Clock, Store, Timers } from '../../core/ports.js';
+
+/**
+ * Quiet hours for the people who sleep: a notice to an elder or a volunteer
+ * that is not an emergency waits for the morning (a timer) instead of waking
+ * them. Answers to someone who just wrote (a turn, or what WhatsApp held for
+ * them) and edits of earlier messages go at once; so does anything to
+ * relatives and mediators, who choose their own notifications.
+ */
+export function quietOutbox(
+  inner: Outbox,
+  parts: { store: Store; timers: Timers; network: Network; clock: Clock },
+): Outbox {
+  return {
+    async enqueue(messages) {
+      const { quietHours, timeZone } = parts.network;
+      const now = parts.clock.now();
+      if (!isQuiet(now, quietHours, timeZone)) return inner.enqueue(messages);
+      const candidates = messages.filter(mayWait);
+      const ids = [...new Set(candidates.map((m) => m.personId))];
+      const sleepers = new Set(
+        (ids.length ? await parts.store.getPeople(ids) : [])
+          .filter((p) => p.role === 'elder' || p.role === 'volunteer')
+          .map((p) => p.id),
+      );
+      const held = candidates.filter((m) => sleepers.has(m.personId));
+      if (held.length) {
+        const due = afterQuiet(now, quietHours, timeZone).toISOString();
+        await parts.timers.schedule(
+          held.map((m): Timer => ({ id: `held.${m.id}`, kind: 'held', due, data: { message: m } })),
+        );
+      }
+      const rest = messages.filter((m) => !held.includes(m));
+      if (rest.length) await inner.enqueue(rest);
+    },
+  };
+}
+
+function mayWait(m: OutboundMessage): boolean {
+  return (
+    !m.emergency && !m.awake && m.edit === undefined && !m.id.startsWith('turn.') && !m.id.endsWith('~held')
+  );
+}
+
+/** A held notice's timer: quiet hours are over, it goes out. */
+export async function releaseHeldNotice(deps: { outbox: Outbox }, timer: ClaimedTimer): Promise<void> {
+  const { message } = timer.data as { message: OutboundMessage };
+  await deps.outbox.enqueue([message]);
+}

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { World } from '../support/world.js';
+import { WhatsAppWorld } from '../support/channels.js';
+
+/** Telegram as people know it: a press that changes nothing answers on the button, not in the chat. */
+describe('presses answered with a toast', () => {
+  let world: World;
+  afterEach(async () => {
+    expect(world.refusedCalls()).toEqual([]);
+    await world.close();
+  });
+
+  const lastToast = () => world.api.callsTo('answerCallbackQuery').at(-1)?.params.text;
+
+  it('a stale press gets a toast and sends nothing to the chat', async () => {
+    world = await World.start({ at: '2026-11-20T10:00:00Z' });
+    const u = world.user('Maria', 'it');
+    await u.send('/start');
+    await u.press('Italiano');
+    await u.press('Mi serve aiuto per me');
+    const before = u.messages().length;
+    // The language question is still in the chat; pressing it again is an earlier question's button.
+    await u.press('English');
+    expect(lastToast()).toBe('Questo pulsante appartiene a una domanda precedente.');
+    expect(u.messages().length).toBe(before);
+  });
+
+  it('"Done" with nothing chosen is a toast; the question stays as it is', async () => {
+    world = await World.start({ at: '2026-11-20T10:00:00Z' });
+    const v = world.user('Paolo', 'it');
+    await v.send('/start');
+    await v.press('Italiano');
+    await v.press('Voglio fare volontariato');
+    await v.press(/Paolo/);
+    await v.press('Zona Nord');
+    await v.press('Mompiano');
+    await v.press('5 km');
+    const before = v.messages().length;
+    await v.press('✅ Fatto');
+    expect(lastToast()).toBe('Scegli almeno una voce, poi tocca Fatto.');
+    expect(v.messages().length).toBe(before);
+    // A press with an answer answers without text.
+    await v.press('⬜ Farmacia');
+    expect(lastToast()).toBeUndefined();
+  });
+});
+
+describe('command menus per chat', () => {
+  let world: World;
+  afterEach(async () => {
+    expect(world.refusedCalls()).toEqual([]);
+    await world.close();
+  });
+
+  const menu = (chatId: number) =>
+    (world.api.commands('', { type: 'chat', chat_id: chatId }) ?? []).map((c) => c.command);
+
+  it("each role's chat has its own list, in the chosen language; an elder's has no /pending or /alerts", async () => {
+    world = await World.start({ at: '2026-11-20T10:00:00Z' });
+    const m = world.user('Giulia', 'it');
+    await m.send(`/start ${await world.mediatorInvite('nord')}`);
+    await m.press('Italiano');
+    await m.press(/Giulia/);
+    await m.press('Salta');
+    await m.press("✅ Sono d'accordo");
+    expect(menu(m.chatId)).toEqual(expect.arrayContaining(['alerts', 'pending', 'mydata']));
+
+    // The client says English; Maria chooses Italian: the menu is Italian.
+    const e = world.user('Maria', 'en');
+    await e.send('/start');
+    await e.press('Italiano');
+    await e.press('Mi serve aiuto per me');
+    await e.press(/Maria/);
+    await e.press('Zona Nord');
+    await e.press('Mompiano');
+    await e.press('Salta');
+    await e.press('Salta');
+    await e.press('Alle 09:00');
+    await e.press("✅ Sono d'accordo");
+    const elderMenu = world.api.commands('', { type: 'chat', chat_id: e.chatId }) ?? [];
+    expect(elderMenu.map((c) => c.command)).toEqual(
+      expect.arrayContaining(['request', 'invite', 'pause', 'mydata', 'help']),
+    );
+    expect(elderMenu.map((c) => c.command)).not.toContain('pending');
+    expect(elderMenu.map((c) => c.command)).not.toContain('alerts');
+    expect(elderMenu.find((c) => c.command === 'mydata')?.description).toMatch(/dati/i);
+
+    // Changing language refreshes it.
+    await e.send('/language');
+    await e.press('English');
+    const english = world.api.commands('', { type: 'chat', chat_id: e.chatId }) ?? [];
+    expect(english.find((c) => c.command === 'mydata')?.description).toMatch(/data/i);
+    expect(english.map((c) => c.command)).not.toContain('alerts');
+  });
+});
+
+describe('the same on WhatsApp, which has no toasts', () => {
+  it('a stale tap is answered with a short message', async () => {
+    const world = await WhatsAppWorld.start({ at: '2026-11-20T10:00:00Z' });
+    try {
+      const u = world.user('Maria');
+      await u.send('/start');
+      await u.press('Italiano');
+      await u.press('Mi serve aiuto per me');
+      await u.press('English');
+      expect(u.lastText()).toBe('Questo pulsante appartiene a una domanda precedente.');
+      expect(world.problems()).toEqual([]);
+    } finally {
+      await world.close();
+    }
+  });
+});
