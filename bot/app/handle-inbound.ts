@@ -123,9 +123,16 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
     const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name);
     await dispatch(turn, msg.input);
     const lang = turn.person.lang;
-    const toPresser = turn.erased
-      ? []
-      : presserMessages(msg.ref, turn.person.id, lang, turn.replies, `turn.${name}`, options.pressed);
+    // After erasure the goodbye still goes out, tied to no person id.
+    const presserId = turn.erased ? '' : turn.person.id;
+    const toPresser = presserMessages(
+      msg.ref,
+      presserId,
+      lang,
+      turn.replies,
+      `turn.${name}`,
+      options.pressed,
+    );
     const outbound = [...toPresser, ...turn.outbound];
     try {
       await deps.store.commitTurn({
@@ -145,6 +152,9 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       throw err;
     }
     await deps.outbox.enqueue(outbound);
+    if (turn.outbound.length && !turn.erased) {
+      await deps.store.settleTurn(turn.person.id, key, { lang, outbound: toPresser });
+    }
     return {
       lang,
       replies: turn.replies,

@@ -65,6 +65,11 @@ export interface Store {
    * FlowConflictError if the flow moved since it was read.
    */
   commitTurn(commit: TurnCommit): Promise<void>;
+  /**
+   * Once the outbox holds a turn's messages to others, its record keeps only the
+   * presser's own replies: nothing about another person outlives their erasure there.
+   */
+  settleTurn(personId: string, key: TurnKey, record: TurnRecord): Promise<void>;
 
   findPersonByChannel(ref: ChannelRef): Promise<Person | null>;
   /** Creates the person and claims the channel identity; IdentityTakenError if another person holds it. */
