@@ -135,6 +135,8 @@ export interface Ids {
   personId(): string;
   /** A new invite code, hard to guess. */
   inviteCode(): string;
+  /** An id of the same shape as `personId`, the same for the same seed: what a re-run of a turn creates again. */
+  fromSeed(seed: string): string;
 }
 
 /** A due timer as read from the index. */
