@@ -27,6 +27,7 @@ import {
   wellbeing,
 } from './requests/tasks.js';
 import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins/checkins.js';
+import { understandWords } from './checkins/elder-words.js';
 import { mainMenu } from './conversation/menu.js';
 import { completeOnboarding, declineConsent, start } from './conversation/onboarding.js';
 import { answerForget, exportMyData, startForget } from './people/privacy.js';
@@ -244,11 +245,15 @@ async function dispatch(turn: Turn, input: Inbound): Promise<void> {
       return command(turn, input.command, input.arg);
     case 'button':
       return button(turn, input.data);
-    case 'unsupported':
-      turn.say(reply('errors.unsupported'));
-      return askAgain(turn);
     case 'blocked':
       return;
+  }
+  if (await understandWords(turn, input, isStepFlow(turn.flow) || turn.flow === 'forget')) return;
+  switch (input.kind) {
+    case 'unsupported':
+      turn.say(reply('errors.unsupported'));
+      if (!turn.flow && turn.person.onboardedAt) return turn.say(...mainMenu(turn.person));
+      return askAgain(turn);
     default:
       if (isStepFlow(turn.flow)) return answerStep(turn, input, flowEnds);
       if (turn.flow === 'forget') return answerForget(turn, null);

@@ -1,6 +1,6 @@
 import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '../domain/person.js';
 import type { Invite } from '../domain/invite.js';
-import type { Alert, CheckIn } from '../domain/alert.js';
+import type { Alert, CheckIn, SignOfLife } from '../domain/alert.js';
 import type { Timer } from '../domain/timer.js';
 import type { HelpRequest } from '../domain/request.js';
 import type { CellQuery } from '../domain/cells.js';
@@ -176,6 +176,8 @@ export interface CheckIns {
     alerted: string[],
     alertId?: string,
   ): Promise<void>;
+  /** Keeps what the elder sent while the check-in is open; false if it is not open. */
+  noteSignOfLife(elderId: string, localDate: string, sign: SignOfLife): Promise<boolean>;
   /** prompted → fine/help/heard; null if it was not open. */
   closeCheckIn(
     elderId: string,
@@ -216,6 +218,13 @@ export interface Requests {
   ): Promise<HelpRequest>;
   recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void>;
   decline(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
+  /** The requests a volunteer was offered or assigned (their pointers), oldest first. */
+  tasksOf(volunteerId: string): Promise<HelpRequest[]>;
+  /**
+   * A leaving volunteer taken out of a request (offer, exclusion, message references, assignment);
+   * an assigned task of theirs is open again. RequestChangedError if it moved meanwhile.
+   */
+  forgetVolunteer(request: HelpRequest, volunteerId: string): Promise<HelpRequest | null>;
   release(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   markDone(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
   close(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;

@@ -80,7 +80,7 @@ async function setUp() {
   await relative.press(/Luca/);
   await relative.press('Salta');
   await relative.press("✅ Sono d'accordo");
-  await elder.press('✅ Sì, è un mio familiare');
+  await elder.press('✅ Sì, è di famiglia');
   everyone.elder = elder;
   everyone.relative = relative;
   everyone.volunteers = {
@@ -111,20 +111,18 @@ describe('help requests', () => {
     expect(elder.texts().some((t) => t.startsWith('👍 Richiesta inviata: Farmacia, oggi'))).toBe(true);
     expect([v.anna, v.bruno, v.carla].map(offered)).toEqual([true, true, true]);
     expect([v.dario, v.enzo, v.franco].map(offered)).toEqual([false, false, false]);
-    expect(v.bruno.lastText()).toMatch(/Farmacia.*Mompiano \(circa 1\.?5? km\)/s);
+    expect(v.bruno.lastText()).toMatch(/Farmacia.*Mompiano \(circa 1,?5? km\)/s);
 
     await v.bruno.press('✅ Ci vado io');
     expect(v.bruno.lastText()).toMatch(
       /Per: Maria\nIndirizzo: Via dei Mille 5\nTelefono: \+393337654321\nNota: La ricetta è sul tavolo <b>/,
     );
     for (const other of [v.anna, v.carla]) {
-      expect(other.texts()).toContain(
-        'Questa richiesta è già stata presa da un altro volontario. Grazie lo stesso! 💛',
-      );
+      expect(other.texts()).toContain("Questa richiesta l'ha già presa qualcun altro. Grazie lo stesso! 💛");
       expect(() => other.findButton('✅ Ci vado io')).toThrow();
     }
-    expect(elder.lastText()).toMatch(/Bruno verrà per Farmacia/);
-    expect(relative.lastText()).toMatch(/Bruno verrà per Farmacia/);
+    expect(elder.lastText()).toMatch(/Bruno verrà .*a passare in farmacia per te/);
+    expect(relative.lastText()).toMatch(/Bruno andrà .*a passare in farmacia per Maria/);
 
     await v.bruno.press('✅ Fatto');
     await v.bruno.press('😊 Tutto bene');

@@ -20,6 +20,7 @@ export const entity = {
   timer: 'timer',
   request: 'request',
   requestRef: 'requestRef',
+  taskRef: 'taskRef',
   tickCursor: 'tickCursor',
   checkIn: 'checkIn',
   alert: 'alert',
@@ -64,6 +65,11 @@ export const keys = {
     PK: personPk(elderId),
     SK: `REQ#${requestId}`,
   }),
+  /** The volunteer's pointer to a request they were offered or assigned: erasure and /mydata find it. */
+  taskRef: (volunteerId: string, requestId: string): Key => ({
+    PK: personPk(volunteerId),
+    SK: `TASK#${requestId}`,
+  }),
   /** Pointer in the person's partition to an alert about them, so erasure finds it. */
   alertRef: (personId: string, alertId: string): Key => ({ PK: personPk(personId), SK: `ALERT#${alertId}` }),
   /** A WhatsApp message held until its person writes again (outside the 24-hour window), oldest first. */
@@ -94,6 +100,7 @@ export const skPrefix = {
   checkIn: 'CHK#',
   alertRef: 'ALERT#',
   requestRef: 'REQ#',
+  taskRef: 'TASK#',
   held: 'HELD#',
 } as const;
 
