@@ -60,6 +60,8 @@ export interface FaultInjector {
   readonly seen: number;
   /** Whether the armed fault has fired. */
   readonly fired: boolean;
+  /** The command of each call seen since the last `failAt`. */
+  readonly names: string[];
 }
 
 /**
@@ -70,9 +72,11 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
   let target = 0;
   let seen = 0;
   let fired = false;
+  const names: string[] = [];
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       seen++;
+      names.push(context.commandName ?? 'unknown');
       if (target && seen === target) {
         fired = true;
         const err = new Error(`injected fault in ${context.commandName ?? 'a call'}`);
@@ -88,6 +92,7 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
       target = n;
       seen = 0;
       fired = false;
+      names.length = 0;
     },
     get seen() {
       return seen;
@@ -95,5 +100,6 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
     get fired() {
       return fired;
     },
+    names,
   };
 }
