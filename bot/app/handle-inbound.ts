@@ -153,9 +153,9 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       throw err;
     }
     await deps.outbox.enqueue(outbound);
-    if (turn.outbound.length && !turn.erased) {
-      await deps.store.settleTurn(turn.person.id, key, { lang, outbound: toPresser });
-    }
+    // The outbox holds them now: the record stays as the update's marker, without content.
+    if (outbound.length && !turn.erased)
+      await deps.store.settleTurn(turn.person.id, key, { lang, outbound: [] });
     return {
       lang,
       replies: turn.replies,

@@ -125,11 +125,21 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       });
       const after = await counts();
       expect(after.requests - before.requests, `fault at call ${n} (tries ${tries})`).toBe(1);
-      expect(
-        after.offers.map((o, i) => o - before.offers[i]!),
-        `fault at call ${n}`,
-      ).toEqual([1, 1, 1]);
-      expect(after.confirmations - before.confirmations, `fault at call ${n}`).toBe(1);
+      const offers = after.offers.map((o, i) => o - before.offers[i]!);
+      const confirmations = after.confirmations - before.confirmations;
+      if (n <= committed) {
+        expect(offers, `fault at call ${n}`).toEqual([1, 1, 1]);
+        expect(confirmations, `fault at call ${n}`).toBe(1);
+      } else {
+        // Delivery: the log's one at-least-once window (Telegram took the message, then the
+        // log's "sent" write failed) may send that one message twice; nothing is lost.
+        const all = [...offers, confirmations];
+        expect(Math.min(...all), `fault at call ${n}`).toBe(1);
+        expect(
+          all.reduce((a, b) => a + b, 0),
+          `fault at call ${n}`,
+        ).toBeLessThanOrEqual(5);
+      }
     }
   }, 900_000);
 });
