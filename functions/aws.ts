@@ -33,6 +33,8 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
     env?: S;
     webhookSecret?: boolean;
     sender?: RuntimeOptions['sender'];
+    /** Bot API calls give up after this long (grammY's default is 500 s, far past a Lambda's timeout). */
+    apiTimeoutSeconds?: number;
     /** 'webhook': the WhatsApp webhook; otherwise WhatsApp sends only where the stack configured it. */
     whatsapp?: 'webhook';
   } = {},
@@ -67,6 +69,7 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
     network: loadNetworkFile(env.NETWORK_FILE),
     token: env.TELEGRAM_BOT_TOKEN,
     apiRoot: env.TELEGRAM_API_ROOT,
+    apiTimeoutSeconds: options.apiTimeoutSeconds ?? 10,
     botInfo: botInfoFrom(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_BOT_USERNAME),
     outbox: env.OUTBOX_QUEUE_URL
       ? { queueUrl: env.OUTBOX_QUEUE_URL, client: new SQSClient({ region: env.AWS_REGION }) }

@@ -8,6 +8,8 @@ import { lambdaRuntime } from './aws.js';
 const { env, runtime, count, metrics } = await lambdaRuntime(services.telegramWebhook, {
   env: envParts.webhook,
   webhookSecret: true,
+  // The webhook's Lambda has 30 s: a Bot API call (the callback answer, a drain) gives up after 5.
+  apiTimeoutSeconds: 5,
 });
 
 const outcomes: Record<string, string> = { ok: 'UpdatesHandled', duplicate: 'UpdatesDuplicate' };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, Ids } from '../core/ports.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -17,8 +17,17 @@ function randomString(length: number): string {
   return out.length === length ? out : randomString(length);
 }
 
+/** 14 characters of the same alphabet from a hash of the seed. */
+function seededString(seed: string, length = 14): string {
+  const bytes = createHash('sha256').update(seed).digest();
+  let out = '';
+  for (let i = 0; out.length < length && i < bytes.length; i++) out += alphabet[bytes[i]! % alphabet.length];
+  return out;
+}
+
 /** Random ids: person ids of 14 characters, invite codes of 16 (about 92 bits). */
 export const randomIds: Ids = {
   personId: () => randomString(14),
   inviteCode: () => randomString(16),
+  fromSeed: (seed) => seededString(seed),
 };

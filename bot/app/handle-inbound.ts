@@ -127,19 +127,19 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
     const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name);
     await dispatch(turn, msg.input);
     const lang = turn.person.lang;
-    const toPresser = turn.erased
-      ? []
-      : presserMessages(
-          msg.ref,
-          turn.person.id,
-          lang,
-          // A toast answers the press on Telegram: nothing of it goes to the chat.
-          msg.ref.channel === 'telegram' && options.pressed !== undefined
-            ? turn.replies.filter((r) => !r.toast)
-            : turn.replies,
-          `turn.${name}`,
-          options.pressed,
-        );
+    // After erasure the goodbye still goes out, tied to no person id.
+    const presserId = turn.erased ? '' : turn.person.id;
+    const toPresser = presserMessages(
+      msg.ref,
+      presserId,
+      lang,
+      // A toast answers the press on Telegram: nothing of it goes to the chat.
+      msg.ref.channel === 'telegram' && options.pressed !== undefined
+        ? turn.replies.filter((r) => !r.toast)
+        : turn.replies,
+      `turn.${name}`,
+      options.pressed,
+    );
     const outbound = [...toPresser, ...turn.outbound];
     try {
       await deps.store.commitTurn({
@@ -159,6 +159,9 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       throw err;
     }
     await deps.outbox.enqueue(outbound);
+    // The outbox holds them now: the record stays as the update's marker, without content.
+    if (outbound.length && !turn.erased)
+      await deps.store.settleTurn(turn.person.id, key, { lang, outbound: [] });
     const after = turn.person;
     return {
       lang,

@@ -65,6 +65,11 @@ export interface Store {
    * FlowConflictError if the flow moved since it was read.
    */
   commitTurn(commit: TurnCommit): Promise<void>;
+  /**
+   * Once the outbox holds a turn's messages to others, its record keeps only the
+   * presser's own replies: nothing about another person outlives their erasure there.
+   */
+  settleTurn(personId: string, key: TurnKey, record: TurnRecord): Promise<void>;
 
   findPersonByChannel(ref: ChannelRef): Promise<Person | null>;
   /** Creates the person and claims the channel identity; IdentityTakenError if another person holds it. */
@@ -130,6 +135,8 @@ export interface Ids {
   personId(): string;
   /** A new invite code, hard to guess. */
   inviteCode(): string;
+  /** An id of the same shape as `personId`, the same for the same seed: what a re-run of a turn creates again. */
+  fromSeed(seed: string): string;
 }
 
 /** A due timer as read from the index. */

@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   network: Network;
   token: string;
   apiRoot?: string;
+  /** Each Bot API call gives up after this long (the webhook: a few seconds, well inside its Lambda timeout). */
+  apiTimeoutSeconds?: number;
   botInfo?: UserFromGetMe;
   clock?: Clock;
   ids?: Ids;
@@ -138,7 +140,12 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
       senderRef = sender;
       return deps;
     },
-    { token: options.token, apiRoot: options.apiRoot, botInfo: options.botInfo },
+    {
+      token: options.token,
+      apiRoot: options.apiRoot,
+      botInfo: options.botInfo,
+      timeoutSeconds: options.apiTimeoutSeconds,
+    },
   );
   const outbox = drainable;
   return {

@@ -60,8 +60,8 @@ describe('bad input is harmless', () => {
       expect((await world.deliver(update)).statusCode).toBe(200);
     }
     expect(world.api.calls.length).toBe(calls);
-    // Only the three duplicate-guard writes.
-    expect(world.dynamoCalls.counts).toEqual({ PutItemCommand: 3 });
+    // Nothing to decide, so no turn and no record: not a single DynamoDB call.
+    expect(world.dynamoCalls.counts).toEqual({});
   });
 
   it('refuses a wrong or missing webhook secret with 401 and no write', async () => {

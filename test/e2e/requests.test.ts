@@ -137,10 +137,12 @@ describe('help requests', () => {
     await setUp();
     const { elder, mediator, volunteers: v } = everyone;
     await askPharmacy(elder);
-    await world.tickAt('2026-11-21T09:16:00Z');
+    // The sender's pacing moves the virtual clock: the wave timer is 15 minutes after the request.
+    const asked = world.clock.now().getTime();
+    await world.tickAt(new Date(asked + 16 * 60_000));
     expect([v.dario, v.enzo].map(offered)).toEqual([true, true]);
     expect(offered(v.franco)).toBe(false);
-    await world.tickAt('2026-11-21T09:32:00Z');
+    await world.tickAt(new Date(asked + 32 * 60_000));
     expect(mediator.lastText()).toMatch(/Nessun volontario ha accettato la richiesta di Maria/);
     await mediator.press('👥 Assegna un volontario');
     await mediator.press(/^Anna/);
@@ -148,7 +150,7 @@ describe('help requests', () => {
     expect(v.anna.lastText()).toMatch(/Per: Maria/);
     expect(elder.lastText()).toMatch(/Anna verrà/);
     assertPrivacy(new Set([v.anna.chatId]));
-  });
+  }, 90_000);
 
   it('release re-routes without that volunteer; cancel tells the volunteers; forged presses change nothing', async () => {
     await setUp();

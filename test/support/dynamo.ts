@@ -52,3 +52,54 @@ export function countingClient(doc: DynamoDBDocumentClient): CallCounter {
     },
   };
 }
+
+export interface FaultInjector {
+  /** Fails the n-th call sent from now on (1 = the next one); 0 disarms. */
+  failAt(n: number): void;
+  /** Calls seen since the last `failAt` (or creation). */
+  readonly seen: number;
+  /** Whether the armed fault has fired. */
+  readonly fired: boolean;
+  /** The command of each call seen since the last `failAt`. */
+  readonly names: string[];
+}
+
+/**
+ * Fails one chosen DynamoDB call, as a throttle or a 500 would, before it
+ * reaches DynamoDB Local (on the client's own stack, before the SDK's retries).
+ */
+export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
+  let target = 0;
+  let seen = 0;
+  let fired = false;
+  const names: string[] = [];
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      seen++;
+      names.push(context.commandName ?? 'unknown');
+      if (target && seen === target) {
+        fired = true;
+        const err = new Error(`injected fault in ${context.commandName ?? 'a call'}`);
+        err.name = 'InternalServerError';
+        throw err;
+      }
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return {
+    failAt(n) {
+      target = n;
+      seen = 0;
+      fired = false;
+      names.length = 0;
+    },
+    get seen() {
+      return seen;
+    },
+    get fired() {
+      return fired;
+    },
+    names,
+  };
+}

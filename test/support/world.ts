@@ -10,7 +10,7 @@ import { loadNetworkFile } from '../../bot/config/network.js';
 import { createRuntime, type Runtime } from '../../bot/main/runtime.js';
 import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
 import { randomIds } from '../../bot/adapters/system.js';
-import { countingClient, testTable } from './dynamo.js';
+import { countingClient, failingClient, testTable, type FaultInjector } from './dynamo.js';
 import { startFakeBotApi, type FakeBotApi, type FakeUser } from './fake-bot-api.js';
 import { unwatch, watch } from './invariants.js';
 
@@ -39,6 +39,8 @@ export class World implements ChatWorld {
   readonly channel = 'telegram' as const;
   private nextUserId = 1000;
   callbacksDelivered = 0;
+  /** Fails a chosen DynamoDB call of the bot (test/faults). */
+  faults!: FaultInjector;
   private callbacksAnsweredBefore = 0;
 
   private constructor(
@@ -67,6 +69,7 @@ export class World implements ChatWorld {
     const store = runtime.deps.store as DynamoStore;
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
     const world = new World(api, runtime, store, clock, countingClient(doc), scan);
+    world.faults = failingClient(doc);
     watch(world);
     return world;
   }

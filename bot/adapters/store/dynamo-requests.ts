@@ -37,25 +37,36 @@ export class DynamoRequests implements Requests {
     private readonly table: string,
   ) {}
 
+  /** Creates it; the same id again (a re-run of the turn that made it) changes nothing. */
   async createRequest(r: HelpRequest): Promise<void> {
     const { offeredTo: _o, excluded: _e, ...rest } = r;
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...keys.request(r.id),
-          [attr.entity]: entity.request,
-          [attr.gsi1pk]: requestList.zone(r.zoneId),
-          [attr.gsi1sk]: requestList.sort(r.state, r.createdAt, r.id),
-          ...rest,
-          // String sets cannot be empty: absent until the first offer.
-          ...(r.offeredTo.length ? { offeredTo: new Set(r.offeredTo) } : {}),
-          ...(r.excluded.length ? { excluded: new Set(r.excluded) } : {}),
-          offerMsgs: r.offerMsgs ?? {},
+    const created = await this.doc
+      .send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.request(r.id),
+            [attr.entity]: entity.request,
+            [attr.gsi1pk]: requestList.zone(r.zoneId),
+            [attr.gsi1sk]: requestList.sort(r.state, r.createdAt, r.id),
+            ...rest,
+            // String sets cannot be empty: absent until the first offer.
+            ...(r.offeredTo.length ? { offeredTo: new Set(r.offeredTo) } : {}),
+            ...(r.excluded.length ? { excluded: new Set(r.excluded) } : {}),
+            offerMsgs: r.offerMsgs ?? {},
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      )
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (isConditionFailure(err)) return false;
+          throw err;
         },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+      );
+    // The pointer again either way: a first try may have failed between the two writes.
+    void created;
     await this.doc.send(
       new PutCommand({
         TableName: this.table,

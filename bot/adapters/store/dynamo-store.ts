@@ -149,6 +149,24 @@ export class DynamoStore implements Store {
     }
   }
 
+  async settleTurn(personId: string, key: TurnKey, record: TurnRecord): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.turn(personId, key.channel, key.updateId),
+          UpdateExpression: 'SET #record = :record',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#record': 'record' },
+          ExpressionAttributeValues: { ':record': JSON.stringify(record) },
+        }),
+      )
+      .catch((err: unknown) => {
+        // Erased meanwhile: nothing left to settle.
+        if (!isConditionFailure(err)) throw err;
+      });
+  }
+
   async findPersonByChannel(ref: ChannelRef): Promise<Person | null> {
     const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.identity(ref) }));
     const personId = got.Item?.personId;

@@ -7,7 +7,7 @@ import type { Person } from '../../domain/person.js';
 import { timerIds } from '../../domain/timer.js';
 import { rungs } from '../../domain/network.js';
 import { failedListPk } from './delivery-log.js';
-import { idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
+import { entity, idFromLinkSk, keys, personPk, skPrefix, type Key } from './keys.js';
 import { batchWriteAll, queryAll } from './batch.js';
 import { attr, index } from './table.js';
 
@@ -37,7 +37,8 @@ export async function exportPersonData(
   table: string,
   personId: string,
 ): Promise<Record<string, unknown>[]> {
-  const own = await queryPartition(doc, table, personPk(personId));
+  // Turn records are bookkeeping (which updates were handled); once settled they hold no content.
+  const own = (await queryPartition(doc, table, personPk(personId))).filter((i) => i.entity !== entity.turn);
   const person = own.find((i) => i.SK === 'PROFILE') as Person | undefined;
   const identities = await Promise.all(
     (person?.channels ?? []).map((ref) =>

@@ -92,7 +92,9 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
   }
   const followers = await relativesOf(deps, elder.id);
   const request: HelpRequest = {
-    id: deps.ids.personId(),
+    // From the flow version read: a re-run of this turn (a fault, a redelivery, a double tap) makes the same request.
+    // The draft (with its date) in the seed: a flow version that starts over after its item expired makes a new one.
+    id: deps.ids.fromSeed(`request.${person.id}.${turn.version}.${JSON.stringify(draft)}`),
     elderId: elder.id,
     createdBy: person.id,
     zoneId: elder.zoneId,

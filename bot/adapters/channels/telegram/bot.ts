@@ -15,6 +15,8 @@ export interface TelegramOptions {
   apiRoot?: string;
   /** Known bot identity: no getMe at cold start. Without it, call `bot.init()` first. */
   botInfo?: UserFromGetMe;
+  /** Each Bot API call gives up after this long; grammY's default (500 s) outlives any Lambda. */
+  timeoutSeconds?: number;
 }
 
 /** A bot identity built from configuration, so webhooks start without calling getMe. */
@@ -43,7 +45,10 @@ export function createTelegramBot(
 ): Bot<BotContext> {
   const bot = new Bot<BotContext>(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    client: options.apiRoot ? { apiRoot: options.apiRoot } : {},
+    client: {
+      ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+      ...(options.timeoutSeconds ? { timeoutSeconds: options.timeoutSeconds } : {}),
+    },
   });
   const deps = makeDeps(bot);
 

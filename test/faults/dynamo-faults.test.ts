@@ -1,0 +1,145 @@
+/**
+ * Fault injection: a representative turn runs with one DynamoDB call failing,
+ * for each call the turn (and the delivery after it) makes, then Telegram's
+ * retry delivers the update again. Exactly one effect, one reply sequence.
+ */
+import type { Update } from 'grammy/types';
+import { afterEach, describe, expect, it } from 'vitest';
+import { World, type Person } from '../support/world.js';
+
+let world: World;
+
+afterEach(async () => {
+  world.faults.failAt(0);
+  expect(world.refusedCalls()).toEqual([]);
+  await world.close();
+});
+
+async function elder(): Promise<Person> {
+  const maria = world.user('Maria', 'it');
+  await maria.send('/start');
+  await maria.press('Italiano');
+  await maria.press('Mi serve aiuto per me');
+  await maria.press(/Maria/);
+  await maria.press('Zona Nord');
+  await maria.press('Mompiano');
+  await maria.send('Via dei Mille 5');
+  await maria.send('333 765 4321');
+  await maria.press('Non voglio la domanda quotidiana');
+  await maria.press("✅ Sono d'accordo");
+  return maria;
+}
+
+async function volunteer(name: string, hood: string): Promise<Person> {
+  const v = world.user(name, 'it');
+  await v.send('/start');
+  await v.press('Italiano');
+  await v.press('Voglio fare volontariato');
+  await v.press(new RegExp(name));
+  await v.press('Zona Nord');
+  await v.press(hood);
+  await v.press('5 km');
+  await v.press('⬜ Farmacia');
+  await v.press('✅ Fatto');
+  await v.press('Tutti i giorni');
+  for (const part of ['⬜ Mattina', '⬜ Pomeriggio', '⬜ Sera']) await v.press(part);
+  await v.press('✅ Fatto');
+  await v.press('⬜ Italiano');
+  await v.press('✅ Fatto');
+  await v.press('Salta');
+  await v.press("✅ Sono d'accordo");
+  const id = (await world.personOf(v))!.id;
+  await world.store.savePerson(await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()));
+  return v;
+}
+
+/** Delivers the update until Telegram would stop retrying (a 2xx), then lets the outbox finish. */
+async function deliverUntilAccepted(update: Update): Promise<number> {
+  let tries = 0;
+  for (;;) {
+    tries++;
+    const answer = await world.deliver(update);
+    if (answer.statusCode === 200) break;
+    expect(answer.statusCode).toBe(500);
+    expect(tries).toBeLessThan(5);
+  }
+  // The outbox retries what a failed delivery-log call left (SQS would redeliver it).
+  for (let i = 0; i < 3 && world.runtime.outbox.pending > 0; i++) await world.runtime.outbox.drain();
+  return tries;
+}
+
+const offer = (t: string) => t.startsWith('🙋 Richiesta di aiuto vicino a te');
+const sent = (t: string) => t.startsWith('👍 Richiesta inviata');
+
+describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
+  it('request creation with wave 1: one request, one offer to each volunteer, one confirmation — whichever call fails', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    const volunteers = [
+      await volunteer('Anna', 'Mompiano'),
+      await volunteer('Bruno', 'Casazza'),
+      await volunteer('Carla', 'Borgo Trento'),
+    ];
+    const mariaId = (await world.personOf(maria))!.id;
+
+    /** Asks for a pharmacy run with the last press's update handed to `last`. */
+    const ask = async (last: (update: Update) => Promise<unknown>) => {
+      await maria.press('🙋 Chiedi un volontario');
+      await maria.press('Farmacia');
+      await maria.press('Oggi');
+      await maria.send('La ricetta è sul tavolo');
+      const { message, data } = maria.findButton('No');
+      await last(world.api.userPresses(maria.tg, maria.chatId, message.message_id, data));
+    };
+    const counts = async () => ({
+      // requestsOf lists the last 50 only: count the items.
+      requests: (await world.scan()).filter((i) => i.entity === 'request' && i.elderId === mariaId).length,
+      offers: volunteers.map((v) => v.texts().filter(offer).length),
+      confirmations: maria.texts().filter(sent).length,
+    });
+
+    // A clean run: how many calls the turn and its delivery make.
+    let calls = 0;
+    let committed = 0;
+    await ask(async (update) => {
+      world.faults.failAt(0);
+      await deliverUntilAccepted(update);
+      calls = world.faults.seen;
+      // The turn's calls run up to its commit and the record's settling after it.
+      committed = world.faults.names.lastIndexOf('TransactWriteItemsCommand') + 2;
+    });
+    console.log(`request creation: ${calls} DynamoDB calls, ${committed} up to the turn's commit`);
+    expect(calls).toBeGreaterThan(3);
+    // Every call of the turn; the delivery's (the log's claims and marks, each alike) sampled.
+    const positions = Array.from({ length: calls }, (_, i) => i + 1).filter(
+      (n) => n <= committed + 1 || n % 10 === 0 || n === calls,
+    );
+
+    for (const n of positions) {
+      const before = await counts();
+      let tries = 0;
+      await ask(async (update) => {
+        world.faults.failAt(n);
+        tries = await deliverUntilAccepted(update);
+        world.faults.failAt(0);
+      });
+      const after = await counts();
+      expect(after.requests - before.requests, `fault at call ${n} (tries ${tries})`).toBe(1);
+      const offers = after.offers.map((o, i) => o - before.offers[i]!);
+      const confirmations = after.confirmations - before.confirmations;
+      if (n <= committed) {
+        expect(offers, `fault at call ${n}`).toEqual([1, 1, 1]);
+        expect(confirmations, `fault at call ${n}`).toBe(1);
+      } else {
+        // Delivery: the log's one at-least-once window (Telegram took the message, then the
+        // log's "sent" write failed) may send that one message twice; nothing is lost.
+        const all = [...offers, confirmations];
+        expect(Math.min(...all), `fault at call ${n}`).toBe(1);
+        expect(
+          all.reduce((a, b) => a + b, 0),
+          `fault at call ${n}`,
+        ).toBeLessThanOrEqual(5);
+      }
+    }
+  }, 900_000);
+});

@@ -1,0 +1,86 @@
+/**
+ * The shape of a turn: two reads before deciding, one transaction to commit;
+ * the same press many times at once makes one effect.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { World, type Person } from '../support/world.js';
+
+let world: World;
+
+afterEach(async () => {
+  world.faults.failAt(0);
+  await world.close();
+});
+
+async function elder(): Promise<Person> {
+  const maria = world.user('Maria', 'it');
+  await maria.send('/start');
+  await maria.press('Italiano');
+  await maria.press('Mi serve aiuto per me');
+  await maria.press(/Maria/);
+  await maria.press('Zona Nord');
+  await maria.press('Mompiano');
+  await maria.send('Via dei Mille 5');
+  await maria.send('333 765 4321');
+  await maria.press('Non voglio la domanda quotidiana');
+  await maria.press("✅ Sono d'accordo");
+  return maria;
+}
+
+describe('one turn, one commit', () => {
+  it('/start of a known person: two reads, then one transaction, before any delivery', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    world.faults.failAt(0);
+    await maria.send('/start');
+    const names = world.faults.names;
+    const commit = names.indexOf('TransactWriteItemsCommand');
+    expect(names.slice(0, commit + 1)).toEqual([
+      'BatchGetItemCommand',
+      'BatchGetItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
+    expect(names.filter((n) => n === 'TransactWriteItemsCommand')).toHaveLength(1);
+  }, 120_000);
+
+  it('the same update delivered twice: decided once, its replies sent once', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    const update = world.api.userSends(maria.tg, '/start');
+    const before = maria.texts().length;
+    expect((await world.deliver(update)).statusCode).toBe(200);
+    const after = maria.texts().length;
+    expect(after).toBeGreaterThan(before);
+    world.faults.failAt(0);
+    expect((await world.deliver(update)).statusCode).toBe(200);
+    // Replayed from the turn record: no transaction, and the delivery log drops the repeats.
+    expect(world.faults.names).not.toContain('TransactWriteItemsCommand');
+    expect(maria.texts().length).toBe(after);
+  }, 120_000);
+
+  for (const presses of [2, 5, 20]) {
+    it(`${presses} presses of the last request question at once: one request, every presser answered`, async () => {
+      world = await World.start({ at: '2026-11-21T09:00:00Z' });
+      const maria = await elder();
+      await maria.press('🙋 Chiedi un volontario');
+      await maria.press('Farmacia');
+      await maria.press('Oggi');
+      await maria.send('La ricetta è sul tavolo');
+      const { message, data } = maria.findButton('No');
+      const updates = Array.from({ length: presses }, () =>
+        world.api.userPresses(maria.tg, maria.chatId, message.message_id, data),
+      );
+      const before = maria.texts().length;
+      const answers = await Promise.all(updates.map((u) => world.deliver(u)));
+      expect(answers.map((a) => a.statusCode)).toEqual(updates.map(() => 200));
+      const mariaId = (await world.personOf(maria))!.id;
+      const requests = (await world.scan()).filter((i) => i.entity === 'request' && i.elderId === mariaId);
+      expect(requests).toHaveLength(1);
+      const texts = maria.texts().slice(before);
+      expect(texts.filter((t) => t.startsWith('👍 Richiesta inviata'))).toHaveLength(1);
+      // The others were told the button is old (after a re-run from fresh reads), not an error.
+      expect(texts.length).toBeGreaterThanOrEqual(presses);
+      expect(world.refusedCalls()).toEqual([]);
+    }, 180_000);
+  }
+});
