@@ -159,7 +159,7 @@ describe('help requests', () => {
     await v.carla.pressForged(/./, `a:rd:${await requestId()}`);
     expect(v.carla.lastText()).toBe('Non puoi usare questo pulsante. Nessuna modifica è stata fatta.');
     await v.dario.pressForged(/./, `a:oa:${await requestId()}`);
-    expect(v.dario.texts().join('\n')).toMatch(/già stata presa/);
+    expect(v.dario.texts().join('\n')).toMatch(/già presa qualcun altro/);
     expect((await world.runtime.deps.requests.getRequest(await requestId()))?.assignedTo).toBe(
       (await world.store.findPersonByChannel({ channel: 'telegram', id: String(v.anna.chatId) }))!.id,
     );
@@ -171,9 +171,9 @@ describe('help requests', () => {
     expect(() => v.bruno.findButton('✅ Ci vado io')).not.toThrow();
     expect(() => v.anna.findButton('✅ Ci vado io')).toThrow();
     // Anna's old Accept is refused after her release.
-    const before = v.anna.texts().filter((t) => /già stata presa/.test(t)).length;
+    const before = v.anna.texts().filter((t) => /già presa qualcun altro/.test(t)).length;
     await v.anna.pressForged(/./, `a:oa:${await requestId()}`);
-    expect(v.anna.texts().filter((t) => /già stata presa/.test(t)).length).toBe(before + 1);
+    expect(v.anna.texts().filter((t) => /già presa qualcun altro/.test(t)).length).toBe(before + 1);
 
     await elder.send('/requests');
     await elder.press('❌ Annulla la richiesta');
