@@ -16,14 +16,29 @@ import { testTable } from '../support/dynamo.js';
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = join('test-results', 'simulator');
 const userDataDir = mkdtempSync(join(tmpdir(), 'vicini-chromium-'));
+/**
+ * Without Chromium the rest of `npm test` still runs and this file says it was
+ * not run; under CI=true (as `.ci/run` sets) a missing browser fails it.
+ */
+const browserRequired = process.env.CI === 'true';
+const browserHere = existsSync(chromiumPath);
+if (!browserHere && !browserRequired) {
+  console.warn(
+    `Browser test NOT RUN: no Chromium at ${chromiumPath}. Install it with ` +
+      '`sudo apt-get install chromium fonts-noto-color-emoji` (or set CHROMIUM_PATH); with CI=true it is required.',
+  );
+}
 
 let sim: Simulation;
 let browser: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`No browser at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
+  if (!browserHere && !browserRequired) return;
+  if (!browserHere) {
+    throw new Error(
+      `CI=true and no browser at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`,
+    );
   }
   const { doc, tableName } = await testTable();
   sim = await startSimulation({
@@ -76,7 +91,7 @@ async function screenshots(prefix: string): Promise<void> {
   }
 }
 
-describe('chat simulator in a browser', () => {
+describe.skipIf(!browserHere && !browserRequired)('chat simulator in a browser', () => {
   it('an elder asks for shopping help, a volunteer accepts, a missed check-in climbs to the mediator', async () => {
     await page.goto(sim.url);
     await pane('mediator').waitFor();

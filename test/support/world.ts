@@ -38,6 +38,7 @@ export class World implements ChatWorld {
   readonly channel = 'telegram' as const;
   private nextUserId = 1000;
   callbacksDelivered = 0;
+  private callbacksAnsweredBefore = 0;
 
   private constructor(
     readonly api: FakeBotApi,
@@ -69,6 +70,15 @@ export class World implements ChatWorld {
 
   async close(): Promise<void> {
     await this.api.close();
+  }
+
+  /** Callback queries delivered since the last call that were not answered (spinners left turning). */
+  unansweredCallbacks(): number {
+    const answered = this.api.callsTo('answerCallbackQuery').filter((c) => c.ok).length;
+    const missing = this.callbacksDelivered - (answered - this.callbacksAnsweredBefore);
+    this.callbacksDelivered = 0;
+    this.callbacksAnsweredBefore = answered;
+    return missing;
   }
 
   /** Delivers an update to the webhook with the right secret (or the headers given). */
