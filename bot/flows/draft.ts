@@ -22,13 +22,15 @@ export interface Draft {
   /** The elder asks for herself: the questions speak to her ("What do you need?"). */
   forSelf?: boolean;
   /** A relative with several elders picks one. */
-  elderChoices?: { id: string; name: string }[];
+  elderChoices?: { id: string; name: string; noAddress?: boolean }[];
   category?: Category;
   whenKind?: WhenKind;
   whenDate?: string;
   whenPart?: DayPart;
   note?: { text?: string; voiceFileId?: string };
   urgent?: boolean;
+  /** The elder has no address on file: a request that needs a visit asks for one. */
+  askAddress?: boolean;
   radiusKm?: number;
   categories?: Category[];
   days?: Weekday[];

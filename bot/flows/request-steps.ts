@@ -1,5 +1,5 @@
 import { addDays } from '../domain/schedule.js';
-import { categories } from '../domain/person.js';
+import { categories, cleanAddress, needsVisit } from '../domain/person.js';
 import { whenKinds } from '../domain/request.js';
 import type { Draft } from './draft.js';
 import { choice, next, one, retry, useButtons, type Step, type StepId } from './step-kit.js';
@@ -12,7 +12,7 @@ const daysAhead = 7;
 /** The questions of a help request: for whom, what, when, a note, how urgent. */
 export const requestSteps: Pick<
   Record<StepId, Step>,
-  'relder' | 'rcat' | 'rwhen' | 'rday' | 'rpart' | 'rnote' | 'rurgent'
+  'relder' | 'rcat' | 'raddr' | 'rwhen' | 'rday' | 'rpart' | 'rnote' | 'rurgent'
 > = {
   relder: {
     ask: (c) => [
@@ -24,7 +24,14 @@ export const requestSteps: Pick<
     ],
     answer: (c, a) => {
       const elder = c.draft.elderChoices?.find((e) => e.id === choice(a));
-      return elder ? next({ ...c.draft, subjectId: elder.id }) : useButtons;
+      return elder
+        ? next({
+            ...c.draft,
+            subjectId: elder.id,
+            subjectName: elder.name.split(' ')[0],
+            askAddress: !!elder.noAddress,
+          })
+        : useButtons;
     },
   },
 
@@ -41,6 +48,18 @@ export const requestSteps: Pick<
     answer: (c, a) => {
       const category = categories.find((cat) => cat === choice(a));
       return category ? next({ ...c.draft, category }) : useButtons;
+    },
+  },
+
+  raddr: {
+    ask: () => [
+      reply('request.address.question', undefined, { buttons: [one('raddr', 'skip', 'buttons.skip')] }),
+    ],
+    answer: (c, a) => {
+      if (choice(a) === 'skip') return next({ ...c.draft, address: null });
+      if (a.kind !== 'text') return retry('errors.typeAddress');
+      const address = cleanAddress(a.text);
+      return address ? next({ ...c.draft, address }) : retry('errors.badAddress');
     },
   },
 
@@ -121,10 +140,12 @@ export const requestSteps: Pick<
 
 /** The request step after `current`, or null when everything is asked. */
 export function nextRequestStep(current: StepId | null, draft: Draft): StepId | null {
-  const order: StepId[] = ['relder', 'rcat', 'rwhen', 'rday', 'rpart', 'rnote', 'rurgent'];
+  const order: StepId[] = ['relder', 'rcat', 'raddr', 'rwhen', 'rday', 'rpart', 'rnote', 'rurgent'];
   let i = current ? order.indexOf(current) + 1 : 0;
   const skip = (s: StepId) =>
-    (s === 'relder' && !!draft.subjectId) || ((s === 'rday' || s === 'rpart') && draft.whenKind !== 'day');
+    (s === 'relder' && !!draft.subjectId) ||
+    (s === 'raddr' && !(draft.askAddress && draft.category && needsVisit(draft.category))) ||
+    ((s === 'rday' || s === 'rpart') && draft.whenKind !== 'day');
   while (i < order.length && skip(order[i]!)) i++;
   return order[i] ?? null;
 }
