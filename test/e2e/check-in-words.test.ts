@@ -44,7 +44,7 @@ describe.each(['telegram', 'whatsapp'] as const)('typed and spoken answers on %s
     await relative.press(/Luca/);
     await relative.press('Salta');
     await relative.press("✅ Sono d'accordo");
-    await elder.press('✅ Sì, è un mio familiare');
+    await elder.press('✅ Sì, è di famiglia');
     return { elder, relative };
   }
 

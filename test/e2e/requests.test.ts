@@ -218,7 +218,7 @@ describe('declining and racing for an offer', () => {
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
     const calls = world.api.calls.slice(since);
     expect(calls.filter((c) => /not modified/.test(c.error?.description ?? ''))).toEqual([]);
-    const taken = 'Questa richiesta è già stata presa da un altro volontario. Grazie lo stesso! 💛';
+    const taken = "Questa richiesta l'ha già presa qualcun altro. Grazie lo stesso! 💛";
     const winners = [v.anna, v.bruno, v.carla].filter((who) => /Per: Maria/.test(who.lastText()));
     expect(winners).toHaveLength(1);
     for (const who of [v.anna, v.bruno, v.carla].filter((w) => !winners.includes(w))) {

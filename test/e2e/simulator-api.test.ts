@@ -164,7 +164,7 @@ describe('simulator API', () => {
     expect(got.panes).toHaveLength(6);
     expect(got.panes.every((p) => p.messages.length === 0)).toBe(true);
     expect(Math.abs(Date.parse(got.now) - Date.now())).toBeLessThan(60_000);
-    await expectReply(elderId, /^Bentornato, Nonna Demo!$/, () =>
+    await expectReply(elderId, /^Che piacere rivederti, Nonna Demo!$/, () =>
       post('/sim/panes/elder/text', { text: '/start' }),
     );
   });
