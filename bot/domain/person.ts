@@ -100,13 +100,29 @@ export function firstName(person: Pick<Person, 'name'>): string {
   return (person.name ?? '').trim().split(/\s+/)[0] ?? '';
 }
 
-/** Cleans a typed name: collapses whitespace; null when empty, too long or not a name. */
+/** Cleans a typed name: collapses whitespace, capitalises it; null when empty, too long or not a name. */
 export function cleanName(text: string): string | null {
   const name = text.replace(/\s+/g, ' ').trim();
   if (name.length < 1 || name.length > limits.nameMax) return null;
   if (name.startsWith('/')) return null;
   if (!/\p{L}/u.test(name)) return null;
-  return name;
+  return name.split(' ').map(capitalise).join(' ');
+}
+
+/**
+ * A word typed all in lower or all in upper case gets a capital at its start
+ * and after an apostrophe or hyphen ("lucia" → "Lucia", "d'amico" →
+ * "D'Amico", "ROSSI" → "Rossi"); a word with its own capitals ("McKay") is kept.
+ */
+function capitalise(word: string): string {
+  const lower = word.toLocaleLowerCase();
+  const upper = word.toLocaleUpperCase();
+  if (word !== lower && word !== upper) return word;
+  if (lower === upper) return word;
+  return lower.replace(
+    /(^|['’-])(\p{L})/gu,
+    (_, before: string, letter: string) => before + letter.toLocaleUpperCase(),
+  );
 }
 
 /** Accepts Italian and international phone numbers as typed or shared; returns digits with a leading +, or null. */

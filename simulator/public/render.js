@@ -129,7 +129,7 @@ function body(message, ctx) {
   const text = message.text ?? message.caption;
   if (text !== undefined) {
     const entities = message.entities ?? message.caption_entities ?? [];
-    parts.push(h('p', { class: 'text' }, ...formatted(text, entities, ctx.onLink)));
+    parts.push(h('p', { class: 'text', dir: 'auto' }, ...formatted(text, entities, ctx.onLink)));
   }
   return parts;
 }
@@ -152,6 +152,7 @@ function inlineKeyboard(message, ctx) {
               'button',
               {
                 type: 'button',
+                dir: 'auto',
                 dataset: { focusKey },
                 onclick: () => ctx.onPress(message.message_id, button.callback_data),
               },
@@ -222,6 +223,7 @@ export function replyKeyboard(keyboard, ctx) {
           'button',
           {
             type: 'button',
+            dir: 'auto',
             dataset: { focusKey: `k-${r}-${b}` },
             onclick: () => {
               if (button.request_location) ctx.onLocation();

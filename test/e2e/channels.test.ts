@@ -77,7 +77,7 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
     await v.press('✅ Fatto');
     await v.press('Salta');
     await v.press("✅ Sono d'accordo");
-    expect(v.texts().some((t) => /controllerà la tua iscrizione/.test(t))).toBe(true);
+    expect(v.texts().some((t) => /guarderà la tua iscrizione/.test(t))).toBe(true);
     await approver.press('✅ Approva');
     expect(v.texts().some((t) => /approvata/.test(t))).toBe(true);
     return v;
@@ -102,7 +102,7 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
     expect((await world.store.listRelatives(stored!.id)).map((l) => l.status)).toEqual(['confirmed']);
 
     const m = await mediator('Giulia', 'nord');
-    expect(m.texts().some((t) => /Ora sei mediatore/.test(t))).toBe(true);
+    expect(m.texts().some((t) => /ti occupi della mediazione di prossimità/.test(t))).toBe(true);
     const v = await volunteer('Paolo', 'Casazza', m);
     expect((await world.personOf(v))?.volunteer).toMatchObject({ status: 'approved', radiusKm: 5 });
   });

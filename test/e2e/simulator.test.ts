@@ -128,7 +128,10 @@ describe.skipIf(!browserHere && !browserRequired)('chat simulator in a browser',
     await button('mediator', '🙋 Me ne occupo io').click();
     await says('mediator', /Te ne occupi tu: avviso su Nonna/);
     await screenshots('2-alert');
-    if (process.env.UPDATE_DOCS_SCREENSHOT) await page.screenshot({ path: 'docs/simulator.png' });
+    if (process.env.UPDATE_DOCS_SCREENSHOT) {
+      await page.screenshot({ path: 'docs/simulator.png' });
+      await pane('elder').screenshot({ path: 'docs/simulator-it.png' });
+    }
     await button('mediator', '✅ Ho verificato: tutto bene').click();
     await says('mediator', /Avviso su Nonna Demo chiuso: tutto bene/);
     await says('relative', /Giulia Demo ha sentito Nonna Demo: va tutto bene/);
@@ -166,5 +169,35 @@ describe.skipIf(!browserHere && !browserRequired)('chat simulator in a browser',
 
     const refused = sim.api.calls.filter((c) => !c.ok && c.method !== 'getUpdates');
     expect(refused).toEqual([]);
+  }, 60_000);
+
+  it('in Arabic the elder reads right to left, with the names of Italian neighbours in place', async () => {
+    await page.locator('#pane-elder-input').fill('/language');
+    await page.keyboard.press('Enter');
+    await button('elder', 'العربية').click();
+    // Arabic labels open with a right-to-left mark, as every Arabic line does.
+    await says('elder', /تمّ الحفظ/);
+    await page.locator('#pane-elder-input').fill('/request');
+    await page.keyboard.press('Enter');
+    await says('elder', /ما الذي يلزمك؟/);
+    await button('elder', /^\u200F?التسوّق$/).click();
+    await button('elder', /^\u200F?غداً$/).click();
+    await button('elder', /^\u200F?تخطٍّ$/).click();
+    await button('elder', /^\u200F?لا$/).click();
+    await says('elder', /أُرسل الطلب/);
+    await says('anna', /Richiesta di aiuto vicino a te: Spesa, domani/);
+    await button('anna', '✅ Ci vado io').click();
+    await says('elder', /لديك موعد مع/);
+
+    // The browser lays the Arabic lines out right to left, as Telegram does.
+    const last = pane('elder').locator('.message.bot .text').last();
+    type Styled = { ownerDocument: { defaultView: { getComputedStyle(e: unknown): { direction: string } } } };
+    const direction = await last.evaluate(
+      (el) => (el as unknown as Styled).ownerDocument.defaultView.getComputedStyle(el).direction,
+    );
+    expect(direction).toBe('rtl');
+    expect(await last.textContent()).toMatch(/^\u200F🙋 أخبار سارّة: لديك موعد مع \u2068Anna\u2069 غداً/);
+    await pane('elder').screenshot({ path: join(shots, '4-elder-arabic.png') });
+    if (process.env.UPDATE_DOCS_SCREENSHOT) await pane('elder').screenshot({ path: 'docs/simulator-ar.png' });
   }, 60_000);
 });

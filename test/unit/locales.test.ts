@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { locales } from '../../bot/core/i18n.js';
+import { langs, locales } from '../../bot/core/i18n.js';
+import { languageCodes } from '../../bot/domain/network.js';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -21,8 +22,13 @@ describe('locales', () => {
     ([lang, tree]) => [lang, flatten(tree as Tree)] as const,
   );
 
-  it.each(others)('%s has exactly the keys of it', (_lang, keys) => {
-    expect([...keys.keys()].sort()).toEqual([...base![1].keys()].sort());
+  it('are the five languages the network file may list', () => {
+    expect(langs).toEqual(['it', 'en', 'ro', 'uk', 'ar']);
+    expect([...languageCodes]).toEqual(langs);
+  });
+
+  it.each(others)('%s has exactly the keys of it, in the same order', (_lang, keys) => {
+    expect([...keys.keys()]).toEqual([...base![1].keys()]);
   });
 
   it.each(others)('%s uses the same interpolation variables and tags as it, key by key', (_lang, keys) => {

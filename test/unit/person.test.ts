@@ -12,6 +12,18 @@ describe('person text', () => {
     expect(firstName({ name: 'Maria Rossi' })).toBe('Maria');
   });
 
+  it('capitalises names typed in lower or upper case, and keeps names with their own capitals', () => {
+    expect(cleanName('lucia')).toBe('Lucia');
+    expect(cleanName('maria rossi')).toBe('Maria Rossi');
+    expect(cleanName('GIOVANNA BIANCHI')).toBe('Giovanna Bianchi');
+    expect(cleanName("rosa d'amico")).toBe("Rosa D'Amico");
+    expect(cleanName('anna-maria de luca')).toBe('Anna-Maria De Luca');
+    expect(cleanName('ștefan')).toBe('Ștefan');
+    expect(cleanName('олена')).toBe('Олена');
+    expect(cleanName('Ewan McKay')).toBe('Ewan McKay');
+    expect(cleanName('فاطمة')).toBe('فاطمة');
+  });
+
   it('normalises Italian phone numbers', () => {
     expect(cleanPhone('333 123 4567')).toBe('+393331234567');
     expect(cleanPhone('0039 030 123456')).toBe('+39030123456');
