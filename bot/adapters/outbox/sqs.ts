@@ -145,6 +145,15 @@ const outboundShape = z.object({
   // Written by SqsOutbox from the use cases' own replies: the envelope is checked, the replies trusted.
   replies: z.array(z.custom<Reply>((r) => !!r && typeof r === 'object')).min(1),
   emergency: z.boolean().optional(),
+  // Without these an edit became a new message and tracked offers were never recorded.
+  edit: z.number().int().optional(),
+  track: z
+    .object({ requestId: z.string(), field: z.enum(['offer', 'assigned']), volunteerId: z.string() })
+    .optional(),
+  about: z.array(z.string()).optional(),
+  live: z
+    .object({ kind: z.literal('assignment'), requestId: z.string(), volunteerId: z.string() })
+    .optional(),
 });
 
 /** One record of an SQS event, as the outbox sender reads it. */

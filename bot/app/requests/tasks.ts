@@ -1,6 +1,6 @@
 /** What volunteers and mediators do with an offer or a task: accept, decline, done, release, confirm, assign. */
 import { alertIds } from '../../domain/alert.js';
-import { firstName, type Person } from '../../domain/person.js';
+import { firstName, type Person, type PrivateDetails } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
 import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
@@ -55,6 +55,28 @@ export function editOffers(
  */
 async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Person): Promise<void> {
   const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
+  const replies = assignmentCard(r, elder, details);
+  const toVolunteer = messagesTo(volunteer, `assign.${r.id}.${r.wave}`, replies, r.urgent).map((m) => ({
+    ...m,
+    track: { requestId: r.id, field: 'assigned' as const, volunteerId: volunteer.id },
+    about: [r.elderId],
+    live: { kind: 'assignment' as const, requestId: r.id, volunteerId: volunteer.id },
+  }));
+  const coming = [elder, ...followers].filter((p): p is Person => !!p);
+  const told = coming.flatMap((p) =>
+    messagesTo(p, `req.${r.id}.${r.wave}.coming`, [
+      reply('request.coming', {
+        volunteer: firstName(volunteer),
+        category: { t: `categories.${r.category}` },
+        when: whenParam(r),
+      }),
+    ]).map((m) => ({ ...m, about: [volunteer.id] })),
+  );
+  await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
+}
+
+/** The assigned volunteer's card: the elder's first name, address, phone and note, with Done / I can no longer go. */
+function assignmentCard(r: HelpRequest, elder: Person | null, details: PrivateDetails): Reply[] {
   const none = { t: 'profile.none' };
   const card = reply(
     'request.assigned',
@@ -73,24 +95,32 @@ async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Pers
       ],
     },
   );
-  const replies = r.note?.voiceFileId
+  return r.note?.voiceFileId
     ? [card, reply('request.voiceCaption', undefined, { voice: r.note.voiceFileId })]
     : [card];
-  const toVolunteer = messagesTo(volunteer, `assign.${r.id}.${r.wave}`, replies, r.urgent).map((m) => ({
-    ...m,
-    track: { requestId: r.id, field: 'assigned' as const, volunteerId: volunteer.id },
-  }));
-  const coming = [elder, ...followers].filter((p): p is Person => !!p);
-  const told = coming.flatMap((p) =>
-    messagesTo(p, `req.${r.id}.${r.wave}.coming`, [
-      reply('request.coming', {
-        volunteer: firstName(volunteer),
-        category: { t: `categories.${r.category}` },
-        when: whenParam(r),
-      }),
-    ]),
-  );
-  await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
+}
+
+/**
+ * Messages that were parked (held outside WhatsApp's window) made ready to go: those about someone
+ * who is gone are dropped, and an assignment card is read again, only while the request is still
+ * assigned to that volunteer.
+ */
+export async function liveAgain(deps: AppDeps, messages: OutboundMessage[]): Promise<OutboundMessage[]> {
+  const aboutIds = [...new Set(messages.flatMap((m) => m.about ?? []))];
+  const living = new Set((await deps.store.getPeople(aboutIds)).map((p) => p.id));
+  const out: OutboundMessage[] = [];
+  for (const m of messages) {
+    if ((m.about ?? []).some((id) => !living.has(id))) continue;
+    if (!m.live) {
+      out.push(m);
+      continue;
+    }
+    const r = await deps.requests.getRequest(m.live.requestId);
+    if (!r || r.state !== 'assigned' || r.assignedTo !== m.live.volunteerId) continue;
+    const { elder, details } = await deps.requests.elderDetails(r.elderId);
+    out.push({ ...m, replies: assignmentCard(r, elder, details) });
+  }
+  return out;
 }
 
 /** Accept pressed: a conditional write decides; the first wins, everyone else is told it is taken. */
