@@ -288,6 +288,15 @@ export async function wellbeing(turn: Turn, requestId: string, worried: boolean)
   const { deps, now } = turn;
   const r = await assignedRequest(turn, requestId);
   if (!r) return;
+  // Once, and only after the task is done: an old button changes nothing.
+  const recorded = await deps.requests.recordWellbeing(r, turn.person.id, worried).catch((err) => {
+    if (err instanceof RequestChangedError) return null;
+    throw err;
+  });
+  if (!recorded) {
+    turn.say(reply('request.wellbeingAlready', undefined, { edit: true }));
+    return;
+  }
   turn.say(reply(worried ? 'request.worriedThanks' : 'request.allWellThanks', undefined, { edit: true }));
   if (!worried) return;
   const elder = await deps.store.getPerson(r.elderId);
@@ -345,7 +354,11 @@ export async function assignByHand(turn: Turn, pair: string): Promise<void> {
     volunteer &&
     person.role === 'mediator' &&
     person.zoneId === r.zoneId &&
-    volunteer.volunteer?.status === 'approved';
+    volunteer.role === 'volunteer' &&
+    volunteer.volunteer?.status === 'approved' &&
+    volunteer.volunteer.available !== false &&
+    volunteer.zoneId === r.zoneId &&
+    !r.excluded.includes(volunteer.id);
   if (!allowed) {
     turn.say(reply('errors.notAllowed'));
     return;
