@@ -17,10 +17,17 @@ export type Inbound =
 /**
  * A parameter of a translated text. Plain strings are user text and are always
  * escaped by the channel; `t` is another translation key; `list` joins values;
- * `deepLink` is an invite payload the channel turns into its own link.
+ * `deepLink` is an invite payload the channel turns into its own link; `date`
+ * is a calendar date (YYYY-MM-DD) written out in the reader's language.
+ * Numbers are written in the reader's language too ("0,5" in Italian).
  */
 export type Param =
-  string | number | { t: string; params?: Record<string, Param> } | { list: Param[] } | { deepLink: string };
+  | string
+  | number
+  | { t: string; params?: Record<string, Param> }
+  | { list: Param[] }
+  | { deepLink: string }
+  | { date: string };
 
 export type Params = Record<string, Param>;
 

@@ -224,6 +224,10 @@ export class WaPerson implements ChatUser {
     return this.expectOk(this.world.api.userSendsVoice(this.wa));
   }
 
+  voices(): number {
+    return this.messages().filter((m) => m.kind === 'audio').length;
+  }
+
   async press(label: string | RegExp): Promise<void> {
     const found = this.find(label);
     if ('number' in found) return this.send(String(found.number));

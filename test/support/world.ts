@@ -39,6 +39,7 @@ export class World implements ChatWorld {
   readonly channel = 'telegram' as const;
   private nextUserId = 1000;
   callbacksDelivered = 0;
+  private callbacksAnsweredBefore = 0;
 
   private constructor(
     readonly api: FakeBotApi,
@@ -73,6 +74,15 @@ export class World implements ChatWorld {
   async close(): Promise<void> {
     unwatch(this);
     await this.api.close();
+  }
+
+  /** Callback queries delivered since the last call that were not answered (spinners left turning). */
+  unansweredCallbacks(): number {
+    const answered = this.api.callsTo('answerCallbackQuery').filter((c) => c.ok).length;
+    const missing = this.callbacksDelivered - (answered - this.callbacksAnsweredBefore);
+    this.callbacksDelivered = 0;
+    this.callbacksAnsweredBefore = answered;
+    return missing;
   }
 
   /** Every call to a chat, with everything it carried (for the invariant checker). */
@@ -189,6 +199,15 @@ export class Person implements ChatUser {
     await this.expectOk(this.world.api.userSends(this.tg, text));
   }
 
+  async sendVoice(seconds = 4): Promise<void> {
+    await this.expectOk(this.world.api.userSendsVoice(this.tg, seconds));
+  }
+
+  /** How many voice notes the user received. */
+  voices(): number {
+    return this.messages().filter((m) => m.voice).length;
+  }
+
   async shareLocation(lat: number, lon: number): Promise<void> {
     await this.expectOk(this.world.api.userSharesLocation(this.tg, lat, lon));
   }
@@ -241,6 +260,9 @@ export interface ChatUser {
   readonly name: string;
   ref(): ChannelRef;
   send(text: string): Promise<void>;
+  sendVoice(): Promise<void>;
+  /** How many voice notes the user received. */
+  voices(): number;
   /** Taps the newest button, list row or numbered choice whose label matches. */
   press(label: string | RegExp): Promise<void>;
   /** Taps a real button but sends other data: a forged press. */

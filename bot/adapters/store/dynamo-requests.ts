@@ -24,6 +24,12 @@ function requestFromItem(item: Record<string, unknown>): HelpRequest {
   return out as unknown as HelpRequest;
 }
 
+/** Only the names an expression uses; undefined when it uses none. */
+function usedNames(names: Record<string, string>, expression: string): Record<string, string> | undefined {
+  const used = Object.entries(names).filter(([name]) => new RegExp(`${name}\\b`).test(expression));
+  return used.length ? Object.fromEntries(used) : undefined;
+}
+
 /** Help requests on the one table, with the volunteers' geo index (GSI3). */
 export class DynamoRequests implements Requests {
   constructor(
@@ -128,14 +134,16 @@ export class DynamoRequests implements Requests {
       remove.length ? `REMOVE ${remove.join(', ')}` : '',
       expression.add?.length ? `ADD ${expression.add.join(', ')}` : '',
     ].filter(Boolean);
+    const updateExpression = parts.join(' ');
     try {
       const got = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.request(r.id),
-          UpdateExpression: parts.join(' '),
+          UpdateExpression: updateExpression,
           ConditionExpression: condition,
-          ExpressionAttributeNames: names,
+          // DynamoDB refuses a name that neither expression uses (decline's condition has no #state).
+          ExpressionAttributeNames: usedNames(names, `${updateExpression} ${condition}`),
           ExpressionAttributeValues: values,
           ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
         }),

@@ -25,6 +25,7 @@ export const entity = {
   checkIn: 'checkIn',
   alert: 'alert',
   held: 'held',
+  turn: 'turn',
 } as const;
 
 export const personPk = (personId: string): string => `P#${personId}`;
@@ -48,6 +49,11 @@ export const keys = {
     SK: `ELDER#${elderId}`,
   }),
   processed: (channel: string, updateId: string): Key => ({ PK: `UPD#${channel}#${updateId}`, SK: 'UPD' }),
+  /** A committed turn, in the presser's partition (erased with them): what it sent. */
+  turn: (personId: string, channel: string, updateId: string): Key => ({
+    PK: personPk(personId),
+    SK: `TURN#${channel}#${updateId}`,
+  }),
   timer: (timerId: string): Key => ({ PK: `TMR#${timerId}`, SK: 'TMR' }),
   tickCursor: (): Key => ({ PK: 'TICK', SK: 'CURSOR' }),
   /** In the elder's partition: erased with the elder. */

@@ -4,11 +4,11 @@ import { firstName, type Person, type PrivateDetails } from '../../domain/person
 import type { HelpRequest } from '../../domain/request.js';
 import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
-import { reply, type Reply } from '../../flows/types.js';
+import { reply, type Param, type Reply } from '../../flows/types.js';
 import { parseMessageRef, type OutboundMessage } from '../../core/outbound.js';
 import { raiseAlert } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
-import { messagesTo } from '../common/notify.js';
+import { mediatorsFor, messagesTo } from '../common/notify.js';
 import { whenParam } from './request-text.js';
 import { findCandidates, routeRequest } from './routing.js';
 import type { Turn } from '../common/turn.js';
@@ -49,13 +49,41 @@ export function editOffers(
 }
 
 /**
+ * A phone the assigned volunteer can call, saying whose it is: the elder's,
+ * else a linked relative's, else the zone mediator's.
+ */
+async function taskContact(
+  deps: AppDeps,
+  r: HelpRequest,
+  elder: Person | null,
+  elderPhone: string | undefined,
+  followers: Person[],
+): Promise<Param> {
+  const elderName = elder ? firstName(elder) : '';
+  if (elderPhone) return { t: 'request.contact.elder', params: { phone: elderPhone } };
+  for (const relative of followers.filter((f) => f.role === 'relative')) {
+    const phone = (await deps.store.getPrivate(relative.id)).phone;
+    if (phone)
+      return {
+        t: 'request.contact.relative',
+        params: { phone, name: firstName(relative), elder: elderName },
+      };
+  }
+  for (const mediator of await mediatorsFor(deps, r.zoneId)) {
+    const phone = (await deps.store.getPrivate(mediator.id)).phone;
+    if (phone) return { t: 'request.contact.mediator', params: { phone, name: firstName(mediator) } };
+  }
+  return { t: 'profile.none' };
+}
+
+/**
  * The winner gets the elder's first name, address, phone and note, with Done /
  * I can no longer go; the other offers are edited; the elder and relatives hear
  * who is coming. Costs one read (elder, private details, followers).
  */
 async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Person): Promise<void> {
   const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
-  const replies = assignmentCard(r, elder, details);
+  const replies = await assignmentCard(deps, r, elder, details, followers);
   const toVolunteer = messagesTo(volunteer, `assign.${r.id}.${r.wave}`, replies, r.urgent).map((m) => ({
     ...m,
     track: { requestId: r.id, field: 'assigned' as const, volunteerId: volunteer.id },
@@ -63,27 +91,40 @@ async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Pers
     live: { kind: 'assignment' as const, requestId: r.id, volunteerId: volunteer.id },
   }));
   const coming = [elder, ...followers].filter((p): p is Person => !!p);
+  // The elder hears what the volunteer comes to do for her; relatives hear it with her name.
   const told = coming.flatMap((p) =>
     messagesTo(p, `req.${r.id}.${r.wave}.coming`, [
-      reply('request.coming', {
-        volunteer: firstName(volunteer),
-        category: { t: `categories.${r.category}` },
-        when: whenParam(r),
-      }),
+      p.id === elder?.id
+        ? reply('request.coming', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forYou.${r.category}` },
+          })
+        : reply('request.comingFor', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forName.${r.category}`, params: { name: elder ? firstName(elder) : '' } },
+          }),
     ]).map((m) => ({ ...m, about: [volunteer.id] })),
   );
   await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
 }
 
-/** The assigned volunteer's card: the elder's first name, address, phone and note, with Done / I can no longer go. */
-function assignmentCard(r: HelpRequest, elder: Person | null, details: PrivateDetails): Reply[] {
+/** The assigned volunteer's card: the elder's first name, address, someone to call and the note, with Done / I can no longer go. */
+async function assignmentCard(
+  deps: AppDeps,
+  r: HelpRequest,
+  elder: Person | null,
+  details: PrivateDetails,
+  followers: Person[],
+): Promise<Reply[]> {
   const none = { t: 'profile.none' };
   const card = reply(
     'request.assigned',
     {
       name: elder ? firstName(elder) : '',
       address: details.address ?? none,
-      phone: details.phone ?? none,
+      phone: await taskContact(deps, r, elder, details.phone, followers),
       note: r.note?.text ?? (r.note?.voiceFileId ? { t: 'request.voiceNote' } : none),
       category: { t: `categories.${r.category}` },
       when: whenParam(r),
@@ -117,10 +158,28 @@ export async function liveAgain(deps: AppDeps, messages: OutboundMessage[]): Pro
     }
     const r = await deps.requests.getRequest(m.live.requestId);
     if (!r || r.state !== 'assigned' || r.assignedTo !== m.live.volunteerId) continue;
-    const { elder, details } = await deps.requests.elderDetails(r.elderId);
-    out.push({ ...m, replies: assignmentCard(r, elder, details) });
+    const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
+    out.push({ ...m, replies: await assignmentCard(deps, r, elder, details, followers) });
   }
   return out;
+}
+
+/**
+ * A press on an offer that is no longer open. Where the offer message is
+ * tracked, the edit goes out under the very id the winner's (or the
+ * canceller's) turn gives it, so the message is edited once whichever turn
+ * sends first: no second, identical edit ("message is not modified").
+ */
+async function tellTaken(turn: Turn, requestId: string): Promise<void> {
+  const r = await turn.deps.requests.getRequest(requestId);
+  const text = r?.state === 'cancelled' ? 'request.noLongerNeeded' : 'request.taken';
+  const tracked = r && r.state !== 'open' && r.offerMsgs?.[turn.person.id];
+  if (!tracked) {
+    turn.say(reply('request.taken', undefined, { edit: true }));
+    return;
+  }
+  const mine = editOffers(turn.deps, r, undefined, text).filter((m) => m.personId === turn.person.id);
+  await turn.deps.outbox.enqueue(mine);
 }
 
 /** Accept pressed: a conditional write decides; the first wins, everyone else is told it is taken. */
@@ -135,7 +194,7 @@ export async function acceptOffer(turn: Turn, requestId: string): Promise<void> 
     request = await deps.requests.accept(requestId, volunteer.id, now);
   } catch (err) {
     if (!(err instanceof OfferTakenError)) throw err;
-    turn.say(reply('request.taken', undefined, { edit: true }));
+    await tellTaken(turn, requestId);
     return;
   }
   const recent = [...(volunteer.volunteer.recentTasks ?? []), now.toISOString()].slice(-recentKept);
