@@ -42,7 +42,7 @@ describe.each(['telegram', 'whatsapp'] as const)('erasure on %s', (channel) => {
     expect(JSON.stringify(r)).not.toContain(brunoId);
     await anna.press('✅ Ci vado io');
     expect(e.lastText()).toMatch(/Anna verrà/);
-  });
+  }, 120_000);
 
   it("an offered volunteer's /forget takes their offer out of the request; the others still accept", async () => {
     world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
@@ -59,7 +59,7 @@ describe.each(['telegram', 'whatsapp'] as const)('erasure on %s', (channel) => {
     expect(r!.offeredTo).toHaveLength(1);
     await anna.press('✅ Ci vado io');
     expect(anna.texts().join('\n')).toMatch(/Via dei Mille 5/);
-  });
+  }, 120_000);
 });
 
 /**

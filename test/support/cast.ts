@@ -42,7 +42,7 @@ export function cast(world: ChatWorld) {
     await relative.press(new RegExp(name));
     await relative.press('Salta');
     await relative.press("✅ Sono d'accordo");
-    await e.press('✅ Sì, è un mio familiare');
+    await e.press('✅ Sì, è di famiglia');
     return relative;
   }
 
