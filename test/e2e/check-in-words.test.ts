@@ -44,7 +44,7 @@ describe.each(['telegram', 'whatsapp'] as const)('typed and spoken answers on %s
     await relative.press(/Luca/);
     await relative.press('Salta');
     await relative.press("✅ Sono d'accordo");
-    await elder.press('✅ Sì, è un mio familiare');
+    await elder.press('✅ Sì, è di famiglia');
     return { elder, relative };
   }
 
@@ -73,7 +73,7 @@ describe.each(['telegram', 'whatsapp'] as const)('typed and spoken answers on %s
     const { elder, relative } = await elderWithRelative();
     await world.tickAt('2026-11-21T08:00:00Z');
     await elder.send('Aiuto!');
-    expect(elder.lastText()).toMatch(/Ho avvisato chi ti segue/);
+    expect(elder.lastText()).toMatch(/Ho avvisato le persone che ti seguono/);
     expect(relative.lastText()).toMatch(/Maria ha chiesto aiuto.*Mompiano/);
     expect(zone.texts().join('\n')).toMatch(/Maria.*Ho bisogno di aiuto/s);
     const me = await world.personOf(elder);
@@ -137,6 +137,9 @@ describe.each(['telegram', 'whatsapp'] as const)('typed and spoken answers on %s
     expect(elder.texts().join('\n')).toMatch(/Se è urgente, tocca «🆘 Ho bisogno di aiuto»/);
     expect(elder.taps()).toContain('Farmacia');
     await elder.press('Farmacia');
+    // She gave no address at onboarding: a visit asks for it first (skippable).
+    expect(elder.lastText()).toMatch(/Dove deve venire il volontario/);
+    await elder.press('Salta');
     expect(elder.lastText()).toMatch(/Per quando/);
     await relative.send('help');
     expect(relative.taps()).toContain('Spesa');

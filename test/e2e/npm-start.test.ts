@@ -84,7 +84,7 @@ describe('npm start', () => {
           panes: { id: string; messages: { text?: string }[]; keyboard: unknown }[];
         };
         const elder = state.panes.find((p) => p.id === 'elder');
-        return elder?.messages.find((m) => m.text === 'Bentornato, Nonna Demo!') && elder;
+        return elder?.messages.find((m) => m.text === 'Che piacere rivederti, Nonna Demo!') && elder;
       },
       output,
     );

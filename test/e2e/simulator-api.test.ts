@@ -118,13 +118,13 @@ describe('simulator API', () => {
     await expectReply(sara, /nome/i, () => press(pane.id, sara, 'Italiano'));
     await expectReply(sara, /telefono/i, () => press(pane.id, sara, /Sara/));
     await expectReply(sara, /Ultimo passo/, () => press(pane.id, sara, 'Salta'));
-    await expectReply(sara, /mediatore/, () => press(pane.id, sara, "✅ Sono d'accordo"));
+    await expectReply(sara, /mediazione di prossimità/, () => press(pane.id, sara, "✅ Sono d'accordo"));
 
     await post(`/sim/panes/${pane.id}/new-person`, { name: 'Ada Nuova', lang: 'it' });
     const ada = (await state()).panes.find((p) => p.id === pane.id)!.user.id;
     expect(ada).not.toBe(sara);
     await expectReply(ada, /In che lingua/, () => post(`/sim/panes/${pane.id}/text`, { text: '/start' }));
-    await expectReply(ada, /Come possiamo esserti utili/, () => press(pane.id, ada, 'Italiano'));
+    await expectReply(ada, /Come possiamo darti una mano/, () => press(pane.id, ada, 'Italiano'));
     await expectReply(ada, /nome/, () => press(pane.id, ada, 'Mi serve aiuto per me'));
     await expectReply(ada, /posizione/, () => press(pane.id, ada, /Ada/));
     const asked = (await state()).panes.find((p) => p.id === pane.id)!;
@@ -164,7 +164,7 @@ describe('simulator API', () => {
     expect(got.panes).toHaveLength(6);
     expect(got.panes.every((p) => p.messages.length === 0)).toBe(true);
     expect(Math.abs(Date.parse(got.now) - Date.now())).toBeLessThan(60_000);
-    await expectReply(elderId, /^Bentornato, Nonna Demo!$/, () =>
+    await expectReply(elderId, /^Che piacere rivederti, Nonna Demo!$/, () =>
       post('/sim/panes/elder/text', { text: '/start' }),
     );
   });

@@ -50,7 +50,7 @@ describe.each(['telegram', 'whatsapp'] as const)('a task a volunteer can fulfil,
     await relative.press(/Luca/);
     await relative.send(phone);
     await relative.press("✅ Sono d'accordo");
-    await e.press('✅ Sì, è un mio familiare');
+    await e.press('✅ Sì, è di famiglia');
     return relative;
   }
 

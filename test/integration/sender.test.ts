@@ -138,7 +138,7 @@ describe('TelegramSender', () => {
     expectWithinLimits(h.stamps);
     for (let chat = 2000; chat < 2005; chat++) {
       expect(fake.messages(chat).map((m) => m.text)).toEqual(
-        ['k0', 'k1', 'k2', 'k3'].map((k) => `Welcome back, ${k}!`),
+        ['k0', 'k1', 'k2', 'k3'].map((k) => `Lovely to see you again, ${k}!`),
       );
     }
     // The repeated chats need 3 s (1 per second each); the single ones never wait for them.
@@ -245,7 +245,10 @@ describe('TelegramSender', () => {
       });
     expect((await h.sender.send([message])).sent).toEqual([message.id]);
     expect(injected).toBe(true);
-    expect(fake.messages(8000).map((m) => m.text)).toEqual(['Welcome back, first!', 'Welcome back, second!']);
+    expect(fake.messages(8000).map((m) => m.text)).toEqual([
+      'Lovely to see you again, first!',
+      'Lovely to see you again, second!',
+    ]);
     expect(h.stamps.map((s) => s.code ?? 'ok')).toEqual(['ok', 500, 'ok']);
   });
 
@@ -257,7 +260,10 @@ describe('TelegramSender', () => {
     expect(await log.get(message.id)).toMatchObject({ state: 'failed', sentReplies: 1 });
     fake.setFaults(undefined);
     expect((await h.sender.send([message])).sent).toEqual([message.id]);
-    expect(fake.messages(8100).map((m) => m.text)).toEqual(['Welcome back, first!', 'Welcome back, second!']);
+    expect(fake.messages(8100).map((m) => m.text)).toEqual([
+      'Lovely to see you again, first!',
+      'Lovely to see you again, second!',
+    ]);
   });
 
   it('takes over from a sender that died mid-message once its lease ran out', async () => {
@@ -270,7 +276,7 @@ describe('TelegramSender', () => {
     expect(busy).toMatchObject({ skipped: [message.id], retry: [message.id], sent: [] });
     time.current += 61_000;
     expect((await h.sender.send([message])).sent).toEqual([message.id]);
-    expect(fake.messages(8200).map((m) => m.text)).toEqual(['Welcome back, second!']);
+    expect(fake.messages(8200).map((m) => m.text)).toEqual(['Lovely to see you again, second!']);
   });
 
   it('sends a document reply with its caption, and refuses a non-Telegram address', async () => {
@@ -283,7 +289,7 @@ describe('TelegramSender', () => {
     const result = await h.sender.send([doc!, other!]);
     expect(result).toMatchObject({ sent: [doc!.id], failed: [other!.id] });
     expect(fake.messages(8300)[0]).toMatchObject({
-      caption: 'Welcome back, x!',
+      caption: 'Lovely to see you again, x!',
       document: { file_name: 'a.json' },
     });
     expect(h.undeliverable).toEqual([[other!.id, 'not a Telegram chat (whatsapp)']]);

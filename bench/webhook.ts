@@ -1,0 +1,247 @@
+/**
+ * `npm run bench` (webhook part): how long one webhook call takes, from the
+ * request to the reply sent, with AWS-like latency injected by delaying
+ * proxies — every DynamoDB request +5 ms, every Bot API call +40 ms — for
+ * three kinds of update, beside a bare grammY bot that makes the same dedupe
+ * write and one sendMessage. It prints p50/p99, the ratio to the bare bot and
+ * the calls each update makes, and writes them into BENCHMARKS.md.
+ *
+ * The replies are sent by the in-process outbox drained before the webhook
+ * answers (as `npm start` and a Lambda without OUTBOX_QUEUE_URL do), so the
+ * time measured is the time until the person has the answer.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { cpus } from 'node:os';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import { loadNetworkFile } from '../bot/config/network.js';
+import { botInfoFrom } from '../bot/adapters/channels/telegram/bot.js';
+import { handleWebhook } from '../bot/adapters/channels/telegram/webhook.js';
+import { createDocumentClient } from '../bot/adapters/store/client.js';
+import { startDynamoLocal } from '../bot/adapters/store/dynamo-local.js';
+import { initTable } from '../bot/adapters/store/init-table.js';
+import { createRuntime } from '../bot/main/runtime.js';
+import { FakeBotApi } from '../simulator/bot-api/server.js';
+import { chatOf, seedElders } from './support/elders.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const runs = Number(process.env.BENCH_WEBHOOK_RUNS ?? 40);
+const latency = { dynamoMs: 5, botApiMs: 40 };
+const file = new URL('../BENCHMARKS.md', import.meta.url);
+const start = '<!-- bench:webhook:start -->';
+const end = '<!-- bench:webhook:end -->';
+const secret = 'bench-webhook-secret-0123456789';
+const region = 'eu-south-1';
+
+/** An HTTP proxy that holds each request `delayMs` before passing it on, and counts them. */
+async function delayingProxy(
+  target: string,
+  delayMs: number,
+): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  const to = new URL(target);
+  let count = 0;
+  const server: Server = createServer((req, res) => {
+    count++;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      setTimeout(() => {
+        const out = httpRequest(
+          { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        out.on('error', () => res.destroy());
+        out.end(Buffer.concat(chunks));
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    count: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+interface Sample {
+  ms: number;
+  dynamo: number;
+  botApi: number;
+}
+
+const dynamo = await startDynamoLocal();
+const api = await new FakeBotApi({ botUsername: 'vicini_bench_bot' }).listen();
+const ddb = await delayingProxy(dynamo.endpoint, latency.dynamoMs);
+const tg = await delayingProxy(api.apiRoot, latency.botApiMs);
+const rows: string[] = [];
+try {
+  const direct = createDocumentClient({ region, endpoint: dynamo.endpoint });
+  const table = 'bench_webhook';
+  await initTable(direct, table);
+  // Monday 09:00 in Rome, moving on in real time: the prompt is due, and no quiet hours hold anything.
+  const now = new Date('2026-11-23T08:00:00.000Z');
+  const realStart = Date.now();
+  const clock = { now: () => new Date(now.getTime() + (Date.now() - realStart)) };
+  // One elder per run, each with a check-in prompt due now: a fresh "I'm fine" for every sample.
+  const elders = await seedElders(direct, table, 0, runs, now.toISOString());
+  const doc = createDocumentClient({ region, endpoint: ddb.url });
+  const network = loadNetworkFile('network/brescia.json');
+  const runtime = createRuntime({
+    doc,
+    table,
+    network,
+    token: api.token,
+    apiRoot: tg.url,
+    botInfo: botInfoFrom(api.token, 'vicini_bench_bot'),
+    clock,
+  });
+  // The previous minute's tick sets the cursor; this minute's sends every prompt.
+  await runtime.tick(new Date(now.getTime() - 60_000));
+  await runtime.tick(new Date(now.getTime() + 1000));
+
+  const deliver = (update: Update) =>
+    handleWebhook(
+      { headers: { 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) },
+      {
+        bot: runtime.bot,
+        store: runtime.deps.store,
+        clock: runtime.deps.clock,
+        secret,
+        afterUpdate: () => runtime.outbox.drain(),
+      },
+    );
+
+  // The bare bot: the same dedupe write and one sendMessage, through the same proxies.
+  const bare = new Bot(api.token, {
+    botInfo: botInfoFrom(api.token, 'vicini_bench_bot'),
+    client: { apiRoot: tg.url },
+  });
+  bare.use(async (ctx) => {
+    const chat = ctx.chat?.id ?? ctx.callbackQuery?.from.id;
+    if (chat !== undefined) await ctx.api.sendMessage(chat, 'ok');
+  });
+  const bareDeliver = async (update: Update) => {
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { PK: `UPD#bare#${update.update_id}`, SK: 'UPD', entity: 'processed' },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    await bare.handleUpdate(update);
+  };
+
+  const measure = async (deliverOne: () => Promise<unknown>): Promise<Sample> => {
+    const [d0, t0] = [ddb.count(), tg.count()];
+    const started = performance.now();
+    await deliverOne();
+    return { ms: performance.now() - started, dynamo: ddb.count() - d0, botApi: tg.count() - t0 };
+  };
+
+  const users = elders.map((e, i) => ({
+    id: chatOf(i),
+    is_bot: false,
+    first_name: e.name ?? 'Anziano',
+    language_code: 'it',
+  }));
+  const buttonIn = (chat: number, prefix: string): { messageId: number; data: string } => {
+    for (const call of [...api.calls].reverse()) {
+      if (Number(call.params.chat_id) !== chat || !call.ok) continue;
+      const markup = call.params.reply_markup as
+        { inline_keyboard?: { callback_data?: string }[][] } | undefined;
+      const data = markup?.inline_keyboard
+        ?.flat()
+        .find((b) => b.callback_data?.startsWith(prefix))?.callback_data;
+      const messageId = (call.result as { message_id?: number } | undefined)?.message_id;
+      if (data && messageId) return { messageId, data };
+    }
+    throw new Error(`no button ${prefix}… in chat ${chat}`);
+  };
+
+  const kinds: Record<string, { ours: Sample[]; bare: Sample[] }> = {};
+  const record = (kind: string, ours: Sample, bareOne: Sample) => {
+    kinds[kind] ??= { ours: [], bare: [] };
+    kinds[kind].ours.push(ours);
+    kinds[kind].bare.push(bareOne);
+  };
+
+  for (let i = 0; i < runs; i++) {
+    const user = users[i]!;
+    const chat = user.id;
+    // /start of a known person.
+    record(
+      '`/start` of a known elder',
+      await measure(() => deliver(api.userSends(user, '/start'))),
+      await measure(() => bareDeliver(api.userSends(user, '/start'))),
+    );
+    // "I'm fine" on today's prompt.
+    const ok = buttonIn(chat, 'a:cf:');
+    record(
+      '"I\'m fine" press',
+      await measure(() => deliver(api.userPresses(user, chat, ok.messageId, ok.data))),
+      await measure(() => bareDeliver(api.userSends(user, 'bare'))),
+    );
+    // Free text mid-flow: the address typed after "change address" (the press is not measured).
+    await deliver(api.userSends(user, '/profile'));
+    const edit = buttonIn(chat, 'p:addr');
+    await deliver(api.userPresses(user, chat, edit.messageId, edit.data));
+    record(
+      'free text mid-flow (address edit)',
+      await measure(() => deliver(api.userSends(user, `Via Roma ${i + 1}`))),
+      await measure(() => bareDeliver(api.userSends(user, 'bare'))),
+    );
+  }
+
+  for (const [kind, { ours, bare: base }] of Object.entries(kinds)) {
+    const p = (s: Sample[], q: number) =>
+      percentile(
+        s.map((x) => x.ms),
+        q,
+      );
+    const calls = (s: Sample[], k: 'dynamo' | 'botApi') =>
+      percentile(
+        s.map((x) => x[k]),
+        50,
+      );
+    const ratio = p(ours, 99) / p(base, 99);
+    rows.push(
+      `| ${kind} | ${p(ours, 50).toFixed(0)} ms | ${p(ours, 99).toFixed(0)} ms | ${p(base, 50).toFixed(0)} ms | ${p(base, 99).toFixed(0)} ms | **${ratio.toFixed(2)}×** | ${calls(ours, 'dynamo')} / ${calls(ours, 'botApi')} | ${ratio <= 1.5 ? 'met' : 'not met'} |`,
+    );
+  }
+} finally {
+  await ddb.close();
+  await tg.close();
+  await api.close();
+  await dynamo.stop();
+}
+
+const section = [
+  start,
+  '',
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}; ${runs} updates of each kind, DynamoDB Local behind a proxy adding ${latency.dynamoMs} ms to every request, the loopback Bot API behind one adding ${latency.botApiMs} ms to every call. Time from the webhook request until it answers, the replies sent (in-process outbox). The bare bot makes one conditional put and one sendMessage.`,
+  '',
+  '| update | ours p50 | ours p99 | bare p50 | bare p99 | p99 ratio | DynamoDB / Bot API calls (median) | goal ≤ 1.5× |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows,
+  '',
+  end,
+].join('\n');
+console.log(section);
+const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+const next = current.includes(start)
+  ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), section)
+  : `${current.trimEnd()}\n\n## Webhook round trips under AWS-like latency\n\n${section}\n`;
+writeFileSync(file, next);
+process.exit(0);
