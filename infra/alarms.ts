@@ -17,7 +17,8 @@ const period = Duration.minutes(5);
 /**
  * Alarms, all notifying one SNS topic (and the `AlarmEmail` address, when
  * given): a message in the outbox DLQ, any Lambda error, the tick falling
- * behind (or not running), and an alert nobody acknowledged for too long.
+ * behind (or not running), an alert nobody acknowledged for too long, and
+ * webhook updates that failed or were rejected.
  */
 export function addAlarms(
   stack: Stack,
@@ -47,7 +48,42 @@ export function addAlarms(
       period,
     });
 
+  const sum = (metricName: string, service: string) =>
+    new cloudwatch.Metric({
+      namespace: metricsNamespace,
+      metricName,
+      dimensionsMap: { service },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
+  // A broken secret or database answers every update 401/500: responses, not Lambda errors.
+  const webhookAlarms = [services.telegramWebhook, services.whatsappWebhook].flatMap((service) => {
+    const id = service
+      .split('-')
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join('');
+    return [
+      new cloudwatch.Alarm(stack, `${id}UpdatesFailedAlarm`, {
+        alarmDescription: `${service}: updates failed (answered 5xx) in 5 minutes`,
+        metric: sum(metricNames.updatesFailed, service),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(stack, `${id}UpdatesRejectedAlarm`, {
+        alarmDescription: `${service}: 10 or more updates rejected (wrong secret or signature, bad body) in 5 minutes`,
+        metric: sum(metricNames.updatesRejected, service),
+        threshold: 10,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+  });
+
   const alarms = [
+    ...webhookAlarms,
     new cloudwatch.Alarm(stack, 'OutboxDlqNotEmptyAlarm', {
       alarmDescription: 'Outbound messages failed 10 receives and wait in the outbox DLQ',
       metric: inputs.outboxDlq.metricApproximateNumberOfMessagesVisible({

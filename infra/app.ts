@@ -1,12 +1,17 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ViciniStack } from './vicini-stack.js';
+import { deployRegion } from './region.js';
 
 const app = new App();
+const allowed = (app.node.tryGetContext('vicini:allowedRegions') as string[] | undefined) ?? [];
 new ViciniStack(app, 'Vicini', {
   env: {
     account: process.env.CDK_DEFAULT_ACCOUNT,
-    region: process.env.CDK_DEFAULT_REGION ?? 'eu-south-1',
+    region: deployRegion(
+      process.env.VICINI_REGION ?? (app.node.tryGetContext('region') as string | undefined),
+      allowed,
+    ),
   },
 });
 // cdk-nag's AwsSolutions pack on every synth and deploy: an unacknowledged finding stops it.

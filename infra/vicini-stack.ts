@@ -29,6 +29,11 @@ export interface ViciniStackProps extends StackProps {
   bundleMetafile?: boolean;
   /** `WHATSAPP_TEMPLATES` (JSON) when the approved templates' names or languages differ from the defaults. */
   whatsappTemplates?: string;
+  /**
+   * Concurrency reserved for each webhook and for the tick, so a flood on a public Function URL
+   * cannot take the account's concurrency and starve the ladder; default 10 per webhook, 2 for the tick.
+   */
+  reservedConcurrency?: { webhook: number; tick: number };
 }
 
 /** Outbox sender: seconds per batch before Lambda stops it; SQS hides a received batch for 6 times that. */
@@ -183,13 +188,22 @@ export class ViciniStack extends Stack {
       });
     };
 
+    const reserved = props.reservedConcurrency ?? { webhook: 10, tick: 2 };
     this.functions = {
       // A person waits on this one: more memory is more CPU, and a shorter cold start.
-      telegramWebhook: make('telegramWebhook', 'telegram-webhook', { memorySize: 1024 }),
+      telegramWebhook: make('telegramWebhook', 'telegram-webhook', {
+        memorySize: 1024,
+        reservedConcurrentExecutions: reserved.webhook,
+      }),
       // A person waits on this one too; Meta retries a webhook that takes too long.
-      whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', { memorySize: 1024 }),
-      // A failed or late tick is not retried: the next minute's catches up from the cursor.
+      whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', {
+        memorySize: 1024,
+        reservedConcurrentExecutions: reserved.webhook,
+      }),
+      // A failed or late tick is not retried: the next minute's catches up from the cursor. Its own
+      // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take.
       tick: make('tick', 'tick', {
+        reservedConcurrentExecutions: reserved.tick,
         timeout: Duration.seconds(120),
         retryAttempts: 0,
         maxEventAge: Duration.minutes(1),

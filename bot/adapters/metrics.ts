@@ -16,6 +16,9 @@ export const metricNames = {
   alertsResolved: 'AlertsResolved',
   tickLagSeconds: 'TickLagSeconds',
   oldestUnacknowledgedAlertMinutes: 'OldestUnacknowledgedAlertMinutes',
+  /** A webhook answered 5xx (the update is retried) or refused it (wrong secret or signature, bad body). */
+  updatesFailed: 'UpdatesFailed',
+  updatesRejected: 'UpdatesRejected',
 } as const;
 
 /** The `service` dimension of each Lambda's metrics (Powertools' serviceName). */

@@ -23,6 +23,24 @@ export interface OutboundMessage {
   editOrSend?: boolean;
   /** Report where the message landed (`DeliveryEvents.delivered`), so it can be edited later. */
   track?: { requestId: string; field: 'offer' | 'assigned'; volunteerId: string };
+  /** The people this message is about (beyond its recipient): erased with them, dropped once they are gone. */
+  about?: string[];
+  /**
+   * Carries personal data read live: held or kept without its replies, and rendered again when it can
+   * go out, only if it still may (the request still assigned to this volunteer).
+   */
+  live?: LiveContent;
+}
+
+export interface LiveContent {
+  kind: 'assignment';
+  requestId: string;
+  volunteerId: string;
+}
+
+/** A message as it may be parked (held or kept): personal data is never parked, only where to fetch it. */
+export function parked(message: OutboundMessage): OutboundMessage {
+  return message.live ? { ...message, replies: [] } : message;
 }
 
 /** Hands messages to the sender: an in-process queue locally, SQS on AWS. */

@@ -218,6 +218,8 @@ export interface Requests {
   ): Promise<HelpRequest>;
   recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void>;
   decline(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
+  /** The volunteer's word on how the elder seemed: once, on a done (or closed) task of theirs; else RequestChangedError. */
+  recordWellbeing(request: HelpRequest, volunteerId: string, worried: boolean): Promise<HelpRequest>;
   /** The requests a volunteer was offered or assigned (their pointers), oldest first. */
   tasksOf(volunteerId: string): Promise<HelpRequest[]>;
   /**

@@ -44,6 +44,8 @@ export interface HelpRequest {
   /** The assigned volunteer's message with the elder's details, stripped when the task ends. */
   assignedMsg?: string;
   createdAt: string;
+  /** The assigned volunteer's word on how the elder seemed, given once after the task. */
+  wellbeing?: 'well' | 'worried';
   doneAt?: string;
   closedAt?: string;
 }

@@ -42,7 +42,7 @@ describe.each(['telegram', 'whatsapp'] as const)('erasure on %s', (channel) => {
     expect(JSON.stringify(r)).not.toContain(brunoId);
     await anna.press('✅ Ci vado io');
     expect(e.lastText()).toMatch(/Anna verrà/);
-  });
+  }, 120_000);
 
   it("an offered volunteer's /forget takes their offer out of the request; the others still accept", async () => {
     world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
@@ -59,5 +59,76 @@ describe.each(['telegram', 'whatsapp'] as const)('erasure on %s', (channel) => {
     expect(r!.offeredTo).toHaveLength(1);
     await anna.press('✅ Ci vado io');
     expect(anna.texts().join('\n')).toMatch(/Via dei Mille 5/);
+  }, 120_000);
+});
+
+/**
+ * A card with an elder's details for a WhatsApp volunteer outside the 24-hour window is held without
+ * them (a template says there is something to see) and read again when the volunteer writes: only
+ * while the request is still theirs, and only while the elder is still there.
+ */
+describe('held assignment on whatsapp', () => {
+  let world: ChatWorld;
+  afterEach(async () => {
+    expect(world.problems()).toEqual([]);
+    await world.close();
   });
+
+  async function assignedWhileAway() {
+    world = await startWorld('whatsapp', { at: '2026-11-20T09:00:00Z' });
+    const c = cast(world);
+    const m = await c.mediator('Giulia', 'nord');
+    const e = await c.elder({ address: 'Via dei Mille 5' });
+    const anna = await c.volunteer('Anna', 'Mompiano', m);
+    // A day later: everyone's window is closed until they write.
+    world.clock.current = new Date('2026-11-21T09:00:00Z');
+    await c.request(e);
+    await m.send('ciao'); // the mediator's window is open, Anna's is not
+    await world.tickAt('2026-11-21T09:16:00Z');
+    await world.tickAt('2026-11-21T09:32:00Z');
+    expect(m.lastText()).toMatch(/Nessun volontario ha accettato/);
+    await m.press('👥 Assegna un volontario');
+    await m.press(/^Anna/);
+    expect(m.lastText()).toBe('✅ Hai assegnato la richiesta a Anna.');
+    expect(anna.texts().join('\n')).not.toMatch(/Via dei Mille/);
+    const held = (await world.scan()).filter((i) => i.entity === 'held');
+    expect(held.length).toBeGreaterThan(0);
+    expect(JSON.stringify(held)).not.toMatch(/Via dei Mille|765|Maria|ricetta/);
+    return { c, e, anna };
+  }
+
+  const slow = 120_000;
+
+  it(
+    'the volunteer writes: the card is read then, with the address',
+    async () => {
+      const { anna } = await assignedWhileAway();
+      await anna.send('ciao');
+      expect(anna.texts().join('\n')).toMatch(/Per: Maria\nIndirizzo: Via dei Mille 5/);
+    },
+    slow,
+  );
+
+  it(
+    'after the elder cancelled: nothing personal is delivered',
+    async () => {
+      const { e, anna } = await assignedWhileAway();
+      await e.send('/requests');
+      await e.press('❌ Annulla la richiesta');
+      await anna.send('ciao');
+      expect(anna.texts().join('\n')).not.toMatch(/Via dei Mille|Maria|765/);
+    },
+    slow,
+  );
+
+  it(
+    'after the elder erased herself: nothing personal is delivered',
+    async () => {
+      const { c, e, anna } = await assignedWhileAway();
+      await c.forget(e);
+      await anna.send('ciao');
+      expect(anna.texts().join('\n')).not.toMatch(/Via dei Mille|Maria|765/);
+    },
+    slow,
+  );
 });

@@ -208,12 +208,20 @@ describe('the outbox', () => {
   });
 });
 
+describe('reserved concurrency', () => {
+  it('holds for each webhook and for the tick, so a flood on a public URL cannot starve the ladder', () => {
+    expect(resources[ids.telegramWebhook]!.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(resources[ids.whatsappWebhook]!.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(resources[ids.tick]!.Properties.ReservedConcurrentExecutions).toBe(2);
+  });
+});
+
 describe('alarms', () => {
   const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm'));
   const topic = () => refTo(logicalId('AWS::SNS::Topic', /^AlarmTopic/));
 
   it('watch the DLQ, every Lambda’s errors, the tick’s lag and unacknowledged alerts, all notifying one topic', () => {
-    expect(alarms()).toHaveLength(3 + 4);
+    expect(alarms()).toHaveLength(3 + 4 + 4);
     for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([topic()]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -232,6 +240,23 @@ describe('alarms', () => {
         MetricName: 'Errors',
         Dimensions: [{ Name: 'FunctionName', Value: refTo(id) }],
       });
+    }
+  });
+
+  it('page on webhook updates that failed (any) or were rejected (10 in 5 minutes), per webhook', () => {
+    for (const service of [services.telegramWebhook, services.whatsappWebhook]) {
+      for (const [metric, threshold] of [
+        [metricNames.updatesFailed, 1],
+        [metricNames.updatesRejected, 10],
+      ] as const) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: metricsNamespace,
+          MetricName: metric,
+          Dimensions: [{ Name: 'service', Value: service }],
+          Statistic: 'Sum',
+          Threshold: threshold,
+        });
+      }
     }
   });
 

@@ -151,6 +151,10 @@ const outboundShape = z.object({
   track: z
     .object({ requestId: z.string(), field: z.enum(['offer', 'assigned']), volunteerId: z.string() })
     .optional(),
+  about: z.array(z.string()).optional(),
+  live: z
+    .object({ kind: z.literal('assignment'), requestId: z.string(), volunteerId: z.string() })
+    .optional(),
 });
 
 /** One record of an SQS event, as the outbox sender reads it. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OutboundMessage } from '../../core/outbound.js';
+import { parked, type OutboundMessage } from '../../core/outbound.js';
 import type { Key } from './keys.js';
 import { queryAll } from './batch.js';
 import { attr, index } from './table.js';
@@ -18,7 +18,7 @@ import { attr, index } from './table.js';
  *
  * Items: PK `MSG#<sha-256 of the id>` (ids name people; the hash does not), SK `MSG`, entity `delivery`. 'sending' and 'sent' items
  * expire after 7 days (the window in which a duplicate id is recognised);
- * 'failed' items keep the whole message, have no TTL, and are listed on GSI1
+ * 'failed' items keep the message (without what is read live) for 7 days too, and are listed on GSI1
  * under `DELIVERY#failed` for the operator.
  */
 
@@ -178,8 +178,9 @@ export class DynamoDeliveryLog {
   }
 
   /**
-   * Keeps a message that could not be sent, whole and without TTL, for an
-   * operator or a later retry (claiming it again resumes after `sentReplies`).
+   * Keeps a message that could not be sent, for an operator or a later retry (claiming it again
+   * resumes after `sentReplies`), for 7 days: without personal data read live (`parked`), and with
+   * the ids of the people it is about, so erasure finds it.
    */
   async keep(message: OutboundMessage, reason: string, now: Date): Promise<void> {
     const failedAt = now.toISOString();
@@ -190,14 +191,15 @@ export class DynamoDeliveryLog {
         UpdateExpression:
           'SET #entity = :entity, id = :id, #state = :failed, message = :message, reason = :reason, ' +
           'failedAt = :at, updatedAt = :at, leaseUntil = :zero, sentReplies = if_not_exists(sentReplies, :zero), ' +
-          'GSI1PK = :gsi1pk, GSI1SK = :gsi1sk REMOVE #ttl',
+          'GSI1PK = :gsi1pk, GSI1SK = :gsi1sk, #ttl = :ttl',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
           ':entity': deliveryEntity,
           ':id': message.id,
           ':failed': 'failed',
-          ':message': message,
+          ':message': parked(message),
           ':reason': reason,
+          ':ttl': epochSeconds(now) + ttlSeconds,
           ':at': failedAt,
           ':zero': 0,
           ':gsi1pk': failedListPk,

@@ -208,6 +208,15 @@ export class DynamoRequests implements Requests {
     });
   }
 
+  recordWellbeing(r: HelpRequest, volunteerId: string, worried: boolean): Promise<HelpRequest> {
+    return this.update(
+      r,
+      { set: ['wellbeing = :w'] },
+      'assignedTo = :v AND #state IN (:done, :closed) AND attribute_not_exists(wellbeing)',
+      { ':w': worried ? 'worried' : 'well', ':v': volunteerId, ':done': 'done', ':closed': 'closed' },
+    );
+  }
+
   /** Pointers in each volunteer's partition, written before the offer so erasure always finds it. */
   private async pointTasks(requestId: string, volunteerIds: string[]): Promise<void> {
     await batchWriteAll(

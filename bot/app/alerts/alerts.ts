@@ -157,7 +157,10 @@ async function moveAlert(
   buttons?: Reply['buttons'],
 ): Promise<Alert | null> {
   const { deps } = turn;
-  const alert = canHandle(turn) ? await deps.alerts.getAlert(alertId) : null;
+  const found = canHandle(turn) ? await deps.alerts.getAlert(alertId) : null;
+  // Their zone's alerts, or one escalated to them: a forged button for another zone changes nothing.
+  const alert =
+    found && (found.zoneId === turn.person.zoneId || found.notified.includes(turn.person.id)) ? found : null;
   if (!alert) {
     turn.say(reply('errors.notAllowed'));
     return null;

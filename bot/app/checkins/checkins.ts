@@ -246,12 +246,19 @@ export async function heardFromElder(turn: Turn, elderId: string): Promise<void>
   const { person, deps } = turn;
   const isMediator = person.role === 'mediator' && !!person.onboardedAt;
   const link = person.role === 'relative' ? await deps.store.getLink(elderId, person.id) : null;
-  const elder = isMediator || link?.status === 'confirmed' ? await deps.store.getPerson(elderId) : null;
+  const found = isMediator || link?.status === 'confirmed' ? await deps.store.getPerson(elderId) : null;
+  const open = found ? await openCheckIn(deps, elderId) : null;
+  // A mediator acts for the elders of their zone, or for one whose alert was escalated to them.
+  const escalated = async () => {
+    const alert = open?.alertId ? await deps.alerts.getAlert(open.alertId) : null;
+    return !!alert?.notified.includes(person.id);
+  };
+  const elder =
+    found && (!isMediator || found.zoneId === person.zoneId || (await escalated())) ? found : null;
   if (!elder) {
     turn.say(reply('errors.notAllowed'));
     return;
   }
-  const open = await openCheckIn(deps, elderId);
   const closed = open
     ? await deps.checkIns.closeCheckIn(elderId, open.localDate, 'heard', person.id, turn.now)
     : null;

@@ -1,6 +1,6 @@
 /** What volunteers and mediators do with an offer or a task: accept, decline, done, release, confirm, assign. */
 import { alertIds } from '../../domain/alert.js';
-import { firstName, type Person } from '../../domain/person.js';
+import { firstName, type Person, type PrivateDetails } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
 import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
@@ -88,6 +88,42 @@ async function announceAssignment(
   awake = false,
 ): Promise<void> {
   const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
+  const replies = await assignmentCard(deps, r, elder, details, followers);
+  const toVolunteer = messagesTo(volunteer, `assign.${r.id}.${r.wave}`, replies, r.urgent).map((m) => ({
+    ...m,
+    track: { requestId: r.id, field: 'assigned' as const, volunteerId: volunteer.id },
+    about: [r.elderId],
+    live: { kind: 'assignment' as const, requestId: r.id, volunteerId: volunteer.id },
+    ...(awake ? { awake } : {}),
+  }));
+  const coming = [elder, ...followers].filter((p): p is Person => !!p);
+  // The elder hears what the volunteer comes to do for her; relatives hear it with her name.
+  const told = coming.flatMap((p) =>
+    messagesTo(p, `req.${r.id}.${r.wave}.coming`, [
+      p.id === elder?.id
+        ? reply('request.coming', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forYou.${r.category}` },
+          })
+        : reply('request.comingFor', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forName.${r.category}`, params: { name: elder ? firstName(elder) : '' } },
+          }),
+    ]).map((m) => ({ ...m, about: [volunteer.id] })),
+  );
+  await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
+}
+
+/** The assigned volunteer's card: the elder's first name, address, someone to call and the note, with Done / I can no longer go. */
+async function assignmentCard(
+  deps: AppDeps,
+  r: HelpRequest,
+  elder: Person | null,
+  details: PrivateDetails,
+  followers: Person[],
+): Promise<Reply[]> {
   const none = { t: 'profile.none' };
   const card = reply(
     'request.assigned',
@@ -106,32 +142,32 @@ async function announceAssignment(
       ],
     },
   );
-  const replies = r.note?.voiceFileId
+  return r.note?.voiceFileId
     ? [card, reply('request.voiceCaption', undefined, { voice: r.note.voiceFileId })]
     : [card];
-  const toVolunteer = messagesTo(volunteer, `assign.${r.id}.${r.wave}`, replies, r.urgent).map((m) => ({
-    ...m,
-    track: { requestId: r.id, field: 'assigned' as const, volunteerId: volunteer.id },
-    ...(awake ? { awake } : {}),
-  }));
-  const coming = [elder, ...followers].filter((p): p is Person => !!p);
-  // The elder hears what the volunteer comes to do for her; relatives hear it with her name.
-  const told = coming.flatMap((p) =>
-    messagesTo(p, `req.${r.id}.${r.wave}.coming`, [
-      p.id === elder?.id
-        ? reply('request.coming', {
-            volunteer: firstName(volunteer),
-            when: whenParam(r),
-            task: { t: `tasks.forYou.${r.category}` },
-          })
-        : reply('request.comingFor', {
-            volunteer: firstName(volunteer),
-            when: whenParam(r),
-            task: { t: `tasks.forName.${r.category}`, params: { name: elder ? firstName(elder) : '' } },
-          }),
-    ]),
-  );
-  await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
+}
+
+/**
+ * Messages that were parked (held outside WhatsApp's window) made ready to go: those about someone
+ * who is gone are dropped, and an assignment card is read again, only while the request is still
+ * assigned to that volunteer.
+ */
+export async function liveAgain(deps: AppDeps, messages: OutboundMessage[]): Promise<OutboundMessage[]> {
+  const aboutIds = [...new Set(messages.flatMap((m) => m.about ?? []))];
+  const living = new Set((await deps.store.getPeople(aboutIds)).map((p) => p.id));
+  const out: OutboundMessage[] = [];
+  for (const m of messages) {
+    if ((m.about ?? []).some((id) => !living.has(id))) continue;
+    if (!m.live) {
+      out.push(m);
+      continue;
+    }
+    const r = await deps.requests.getRequest(m.live.requestId);
+    if (!r || r.state !== 'assigned' || r.assignedTo !== m.live.volunteerId) continue;
+    const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
+    out.push({ ...m, replies: await assignmentCard(deps, r, elder, details, followers) });
+  }
+  return out;
 }
 
 /**
@@ -371,6 +407,15 @@ export async function wellbeing(turn: Turn, requestId: string, worried: boolean)
   const { deps, now } = turn;
   const r = await assignedRequest(turn, requestId);
   if (!r) return;
+  // Once, and only after the task is done: an old button changes nothing.
+  const recorded = await deps.requests.recordWellbeing(r, turn.person.id, worried).catch((err) => {
+    if (err instanceof RequestChangedError) return null;
+    throw err;
+  });
+  if (!recorded) {
+    turn.say(reply('request.wellbeingAlready', undefined, { edit: true }));
+    return;
+  }
   turn.say(reply(worried ? 'request.worriedThanks' : 'request.allWellThanks', undefined, { edit: true }));
   if (!worried) return;
   const elder = await deps.store.getPerson(r.elderId);
@@ -428,7 +473,11 @@ export async function assignByHand(turn: Turn, pair: string): Promise<void> {
     volunteer &&
     person.role === 'mediator' &&
     person.zoneId === r.zoneId &&
-    volunteer.volunteer?.status === 'approved';
+    volunteer.role === 'volunteer' &&
+    volunteer.volunteer?.status === 'approved' &&
+    volunteer.volunteer.available !== false &&
+    volunteer.zoneId === r.zoneId &&
+    !r.excluded.includes(volunteer.id);
   if (!allowed) {
     turn.say(reply('errors.notAllowed'));
     return;

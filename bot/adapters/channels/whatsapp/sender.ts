@@ -1,6 +1,7 @@
 import type { Reply } from '../../../flows/types.js';
 import {
   messageRef,
+  parked,
   type DeliveryEvents,
   type OutboundMessage,
   type SendResult as ChannelSendResult,
@@ -168,7 +169,7 @@ export class WhatsAppSender {
   private async hold(message: OutboundMessage): Promise<Outcome> {
     const { state } = this.deps;
     const now = this.clock();
-    await state.hold(message, now);
+    await state.hold(parked(message), now);
     this.logLine({ msg: 'whatsapp message held: outside the 24-hour window, no template', id: message.id });
     const nudge = updatesMessage(this.deps.templates, message.lang);
     if (nudge && (await state.claimNudge(message.to.id, now))) {

@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { markUnreachable } from '../../../app/alerts/delivery.js';
 import type { AppDeps } from '../../../app/common/deps.js';
 import { handleInbound } from '../../../app/handle-inbound.js';
+import { liveAgain } from '../../../app/requests/tasks.js';
 import type { InboundMessage } from '../../../core/inbound.js';
 import type { OutboundMessage } from '../../../core/outbound.js';
 import { menuChoice, parseWebhook, type DeliveryFailure, type WhatsAppInbound } from './inbound.js';
@@ -156,7 +157,7 @@ async function withMenu(state: WhatsAppState, message: InboundMessage): Promise<
 
 /** The person wrote: the window is open, and what was held for them goes out (as new messages). */
 async function releaseHeld(deps: WhatsAppWebhookDeps, personId: string): Promise<void> {
-  const held = await deps.state.takeHeld(personId, deps.app.clock.now());
+  const held = await liveAgain(deps.app, await deps.state.takeHeld(personId, deps.app.clock.now()));
   if (held.length) await deps.app.outbox.enqueue(held.map((m) => ({ ...m, id: `${m.id}~held` })));
 }
 
