@@ -55,5 +55,6 @@ export function renderParam(lang: string, p: Param, channel: ChannelText): strin
   if (typeof p === 'number') return String(p);
   if ('t' in p) return render(lang, p.t, p.params, channel);
   if ('list' in p) return p.list.map((item) => renderParam(lang, item, channel)).join(', ');
+  if ('lines' in p) return p.lines.map((item) => renderParam(lang, item, channel)).join('\n');
   return channel.escape(channel.deepLink(p.deepLink));
 }

@@ -117,6 +117,8 @@ export interface CheckIns {
   getCheckIn(elderId: string, localDate: string): Promise<CheckIn | null>;
   /** The newest check-in of an elder. */
   latestCheckIn(elderId: string): Promise<CheckIn | null>;
+  /** An elder's newest check-ins, newest first (one query). */
+  recentCheckIns(elderId: string, limit: number): Promise<CheckIn[]>;
   /** Creates it; false if it already exists. */
   createCheckIn(checkIn: CheckIn): Promise<boolean>;
   /** Adds a climbed rung and the people told (idempotent). */

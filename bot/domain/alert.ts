@@ -59,3 +59,28 @@ export interface CheckIn {
   alerted: string[];
   alertId?: string;
 }
+
+/** The elder did not answer this check-in: nobody did, or the ladder reached the mediator before someone heard from them. */
+export function wasMissed(c: CheckIn): boolean {
+  if (c.answeredBy === c.elderId) return false;
+  return c.state === 'prompted' || c.rungsDone.includes('zoneMediator');
+}
+
+/**
+ * Check-ins missed in a row up to `localDate` (counted as missed itself),
+ * from the elder's newest check-ins, newest first.
+ */
+export function missedStreak(recent: readonly CheckIn[], localDate: string): number {
+  let streak = 1;
+  for (const c of recent) {
+    if (c.localDate >= localDate) continue;
+    if (!wasMissed(c)) break;
+    streak += 1;
+  }
+  return streak;
+}
+
+/** The newest check-in the elder answered herself, if any. */
+export function lastAnswer(recent: readonly CheckIn[]): CheckIn | undefined {
+  return recent.find((c) => c.answeredBy === c.elderId && c.answeredAt);
+}

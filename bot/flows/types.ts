@@ -17,10 +17,16 @@ export type Inbound =
 /**
  * A parameter of a translated text. Plain strings are user text and are always
  * escaped by the channel; `t` is another translation key; `list` joins values;
+ * `lines` puts each value on a line of its own;
  * `deepLink` is an invite payload the channel turns into its own link.
  */
 export type Param =
-  string | number | { t: string; params?: Record<string, Param> } | { list: Param[] } | { deepLink: string };
+  | string
+  | number
+  | { t: string; params?: Record<string, Param> }
+  | { list: Param[] }
+  | { lines: Param[] }
+  | { deepLink: string };
 
 export type Params = Record<string, Param>;
 

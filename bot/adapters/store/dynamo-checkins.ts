@@ -41,6 +41,20 @@ export class DynamoCheckIns implements CheckIns, Alerts {
     return item ? withLists(fromItem<CheckIn>(item)) : null;
   }
 
+  async recentCheckIns(elderId: string, limit: number): Promise<CheckIn[]> {
+    const got = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': personPk(elderId), ':sk': skPrefix.checkIn },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (got.Items ?? []).map((item) => withLists(fromItem<CheckIn>(item)));
+  }
+
   async createCheckIn(c: CheckIn): Promise<boolean> {
     const { rungsDone: _r, alerted: _a, ...rest } = c;
     try {

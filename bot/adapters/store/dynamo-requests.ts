@@ -135,7 +135,8 @@ export class DynamoRequests implements Requests {
           Key: keys.request(r.id),
           UpdateExpression: parts.join(' '),
           ConditionExpression: condition,
-          ExpressionAttributeNames: names,
+          // DynamoDB refuses names the expressions do not use ("Not this time" has no state in them).
+          ...usedNames(names, `${parts.join(' ')} ${condition}`),
           ExpressionAttributeValues: values,
           ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
         }),
@@ -320,4 +321,12 @@ export class DynamoRequests implements Requests {
       followers,
     };
   }
+}
+
+function usedNames(
+  names: Record<string, string>,
+  expressions: string,
+): { ExpressionAttributeNames?: Record<string, string> } {
+  const used = Object.entries(names).filter(([name]) => new RegExp(`${name}\\b`).test(expressions));
+  return used.length ? { ExpressionAttributeNames: Object.fromEntries(used) } : {};
 }

@@ -1,58 +1,13 @@
 import { alertIds, type Alert, type AlertKind } from '../../domain/alert.js';
 import type { Person } from '../../domain/person.js';
-import { localTime } from '../../domain/schedule.js';
+import type { HelpRequest } from '../../domain/request.js';
 import { timerIds, type Timer } from '../../domain/timer.js';
-import { actionData } from '../../flows/button-data.js';
-import { reply, type Param, type Reply } from '../../flows/types.js';
-import { findNeighbourhood, findZone } from '../../domain/network.js';
+import { reply, type Reply } from '../../flows/types.js';
 import type { ClaimedTimer } from '../../core/ports.js';
 import type { AppDeps } from '../common/deps.js';
-import { whenParam } from '../requests/request-text.js';
-import { allMediators, mediatorsFor, messagesTo } from '../common/notify.js';
+import { alertCard, openSince } from './alert-card.js';
+import { allMediators, mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
 import type { Turn } from '../common/turn.js';
-
-/** The card a mediator gets for an alert: what happened, to whom, and the two answers. */
-async function alertCard(
-  deps: AppDeps,
-  alert: Alert,
-  subject: Person | null,
-  escalated = false,
-): Promise<Reply> {
-  const phone = subject ? (await deps.store.getPrivate(subject.id)).phone : undefined;
-  const params: Record<string, Param> = {
-    name: subject?.name ?? '',
-    hood: findNeighbourhood(deps.network, subject?.place?.neighbourhoodId)?.hood.name ?? '',
-    zone: findZone(deps.network, alert.zoneId)?.name ?? '',
-    time: subject?.checkInTime ?? '',
-    phone: phone ?? { t: 'profile.none' },
-    role: subject?.role ? { t: `roles.${subject.role}` } : '',
-  };
-  const request = alert.requestId ? await deps.requests.getRequest(alert.requestId) : null;
-  if (request) {
-    params.category = { t: `categories.${request.category}` };
-    params.when = whenParam(request);
-  }
-  const text = escalated ? 'alert.escalated' : `alert.card`;
-  const second =
-    request && alert.kind !== 'worried'
-      ? { label: 'buttons.assignVolunteer', data: actionData('ra', request.id) }
-      : { label: 'buttons.reachedAllWell', data: actionData('ar', alert.id) };
-  return reply(
-    text,
-    { ...params, body: { t: `alert.kind.${alert.kind}`, params } },
-    {
-      buttons: [
-        [{ label: 'buttons.handling', data: actionData('ak', alert.id) }],
-        [second],
-        ...(subject?.role === 'elder' && alert.kind === 'needsHelp'
-          ? [[{ label: 'buttons.askVolunteer', data: actionData('rq', subject.id) }]]
-          : subject?.role === 'elder' && !request
-            ? [[{ label: 'buttons.checkInSettings', data: actionData('cs', subject.id) }]]
-            : []),
-      ],
-    },
-  );
-}
 
 export interface RaiseAlert {
   kind: AlertKind;
@@ -110,7 +65,7 @@ export async function escalate(deps: AppDeps, timer: ClaimedTimer): Promise<void
   if (!alert || alert.state !== 'open') return;
   const subject = await deps.store.getPerson(alert.personId);
   const mediators = (await allMediators(deps)).filter((m) => m.id !== alert.personId);
-  const card = await alertCard(deps, alert, subject, true);
+  const card = await alertCard(deps, alert, subject, { escalated: true });
   await deps.outbox.enqueue(mediators.flatMap((m) => messagesTo(m, `${alert.id}.${round}`, [card], true)));
   await deps.alerts.addNotified(
     alert.id,
@@ -144,15 +99,15 @@ function canHandle(turn: Turn): boolean {
 
 /**
  * A mediator moves an alert (acknowledge or resolve): refused for anyone else;
- * "already done" when another mediator got there first; otherwise the others
- * who were told hear who did it.
+ * "already done" when another mediator got there first; otherwise the pressed
+ * card is redrawn in its new state (phone, address and relatives stay on it)
+ * and the others who were told hear who did it.
  */
 async function moveAlert(
   turn: Turn,
   alertId: string,
   move: 'acknowledge' | 'resolve',
-  texts: { already: string; done: string; others: string },
-  buttons?: Reply['buttons'],
+  texts: { already: string; others: string },
 ): Promise<Alert | null> {
   const { deps } = turn;
   const alert = canHandle(turn) ? await deps.alerts.getAlert(alertId) : null;
@@ -162,25 +117,60 @@ async function moveAlert(
   }
   const subject = await deps.store.getPerson(alert.personId);
   const moved = await deps.alerts[move](alertId, turn.person.id, turn.now);
-  const name = { name: subject?.name ?? '' };
   if (!moved) {
-    turn.say(reply(texts.already, name, { edit: true }));
+    turn.say(await alreadyMoved(deps, alertId, turn.person.id, subject, texts.already));
     return null;
   }
-  turn.say(reply(texts.done, name, buttons ? { edit: true, buttons } : { edit: true }));
+  turn.say({ ...(await alertCard(deps, moved, subject, { viewerId: turn.person.id })), edit: true });
   await tellOthers(deps, moved, turn.person, texts.others, subject);
   return moved;
 }
 
+/**
+ * A press on an alert that has moved on: who has it now, in a message of its
+ * own (the pressed card keeps what it shows). Her own earlier move is named as
+ * hers, with the phone to call.
+ */
+async function alreadyMoved(
+  deps: AppDeps,
+  alertId: string,
+  me: string,
+  subject: Person | null,
+  already: string,
+): Promise<Reply> {
+  const alert = await deps.alerts.getAlert(alertId);
+  const name = subject?.name ?? '';
+  if (alert?.state === 'resolved')
+    return reply(alert.resolvedBy === me ? 'alert.alreadyResolvedByYou' : 'alert.alreadyResolved', { name });
+  if (alert?.ackBy === me) {
+    const phone = subject ? (await deps.store.getPrivate(subject.id)).phone : undefined;
+    return reply('alert.alreadyYours', { name, phone: phone ?? { t: 'profile.none' } });
+  }
+  return reply(already, { name });
+}
+
 /** "I'm handling it": open → acknowledged; re-notification stops. */
 export async function acknowledgeAlert(turn: Turn, alertId: string): Promise<void> {
-  await moveAlert(
-    turn,
-    alertId,
-    'acknowledge',
-    { already: 'alert.alreadyHandled', done: 'alert.ackedByYou', others: 'alert.ackedBy' },
-    [[{ label: 'buttons.reachedAllWell', data: actionData('ar', alertId) }]],
-  );
+  const acked = await moveAlert(turn, alertId, 'acknowledge', {
+    already: 'alert.alreadyHandled',
+    others: 'alert.ackedBy',
+  });
+  if (acked) await tellRelatives(turn.deps, acked, turn.person);
+}
+
+/** The elder's relatives hear that a mediator is on it, and how to reach them. */
+async function tellRelatives(deps: AppDeps, alert: Alert, mediator: Person): Promise<void> {
+  const elder = await deps.store.getPerson(alert.personId);
+  if (elder?.role !== 'elder') return;
+  const relatives = await relativesOf(deps, elder.id);
+  if (!relatives.length) return;
+  const phone = (await deps.store.getPrivate(mediator.id)).phone;
+  const message = reply('alert.relativeAcked', {
+    mediator: mediator.name ?? '',
+    name: elder.name ?? '',
+    phone: phone ?? { t: 'profile.none' },
+  });
+  await deps.outbox.enqueue(relatives.flatMap((r) => messagesTo(r, `${alert.id}.ackrel`, [message])));
 }
 
 /** "Reached: all well": the alert is resolved; a missed check-in is closed and everybody told. */
@@ -191,7 +181,6 @@ export async function resolveAlert(
 ) {
   const resolved = await moveAlert(turn, alertId, 'resolve', {
     already: 'alert.alreadyResolved',
-    done: 'alert.resolvedByYou',
     others: 'alert.resolvedBy',
   });
   if (resolved) await closeCheckIn(resolved);
@@ -212,21 +201,12 @@ export async function listAlerts(turn: Turn): Promise<void> {
   turn.say(reply('alert.count', { count: alerts.length }));
   for (const alert of alerts) {
     const subject = await deps.store.getPerson(alert.personId);
-    const card = await alertCard(deps, alert, subject);
-    const [by] = alert.ackBy ? await deps.store.getPeople([alert.ackBy]) : [];
-    const state: Param = alert.ackBy
-      ? {
-          t: 'alert.state.acknowledged',
-          params: {
-            mediator: by?.name ?? '',
-            at: alert.ackAt ? localTime(new Date(alert.ackAt), deps.network.timeZone) : '',
-          },
-        }
-      : {
-          t: 'alert.state.open',
-          params: { at: localTime(new Date(alert.createdAt), deps.network.timeZone) },
-        };
-    turn.say({ ...card, text: 'alert.listed', params: { ...card.params, state } });
+    const card = await alertCard(deps, alert, subject, { viewerId: person.id });
+    turn.say(
+      alert.state === 'open'
+        ? { ...card, text: 'alert.listed', params: { ...card.params, state: openSince(deps, alert) } }
+        : card,
+    );
   }
 }
 
@@ -249,4 +229,23 @@ async function zoneOfRelative(deps: AppDeps, person: Person): Promise<string | u
   const links = await deps.store.listElders(person.id);
   const elders = await deps.store.getPeople(links.map((l) => l.elderId));
   return elders.find((e) => e.zoneId)?.zoneId;
+}
+
+/**
+ * A mediator may act on a request of their own zone, or on one whose alert
+ * reached them (an escalation to every mediator gives every power on it).
+ */
+export async function mediatorMayAct(
+  deps: AppDeps,
+  mediator: Person,
+  request: HelpRequest,
+): Promise<boolean> {
+  if (mediator.role !== 'mediator' || !mediator.onboardedAt) return false;
+  if (mediator.zoneId === request.zoneId) return true;
+  const ids = [
+    alertIds.urgentRequest(request.id),
+    ...Array.from({ length: request.wave + 1 }, (_, i) => alertIds.unassignedRequest(request.id, i + 1)),
+  ];
+  const alerts = await Promise.all(ids.map((id) => deps.alerts.getAlert(id)));
+  return alerts.some((a) => a?.notified.includes(mediator.id));
 }

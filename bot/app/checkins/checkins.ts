@@ -1,4 +1,4 @@
-import { alertIds, type Alert, type CheckIn } from '../../domain/alert.js';
+import { alertIds, wasMissed, type Alert, type CheckIn } from '../../domain/alert.js';
 import { firstName, type Person } from '../../domain/person.js';
 import { afterQuiet, isAbsent, isQuiet, localDate, minuteKey, nextCheckIn } from '../../domain/schedule.js';
 import { timerIds, type Timer } from '../../domain/timer.js';
@@ -73,10 +73,16 @@ export async function firePrompt(deps: AppDeps, timer: ClaimedTimer, now: Date):
     });
     const prompt = reply('checkin.prompt', { name: firstName(elder) }, { buttons: answerButtons(day) });
     await deps.outbox.enqueue(messagesTo(elder, `chk.${day}`, [prompt]));
+    // A second missed day in a row does not wait: the mediator hears at the first rung.
+    const previous = (await deps.checkIns.recentCheckIns(elderId, 2)).find((c) => c.localDate < day);
+    const soonest = deps.network.checkIn.ladder[0]?.afterMinutes ?? 0;
     const rungs: Timer[] = deps.network.checkIn.ladder.map((r) => ({
       id: timerIds.rung(elderId, day, r.rung),
       kind: 'rung',
-      due: new Date(promptedAt.getTime() + r.afterMinutes * 60_000).toISOString(),
+      due: new Date(
+        promptedAt.getTime() +
+          (r.rung === 'zoneMediator' && previous && wasMissed(previous) ? soonest : r.afterMinutes) * 60_000,
+      ).toISOString(),
       data: { elderId, localDate: day, rung: r.rung },
     }));
     await deps.timers.schedule(rungs);
