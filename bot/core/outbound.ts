@@ -18,7 +18,10 @@ export interface OutboundMessage {
   /** Edit this earlier message (its id in the chat) instead of sending a new one. */
   edit?: number;
   /** Report where the message landed (`DeliveryEvents.delivered`), so it can be edited later. */
-  track?: { requestId: string; field: 'offer' | 'assigned'; volunteerId: string };
+  track?:
+    | { requestId: string; field: 'offer' | 'assigned'; volunteerId: string }
+    /** An alert card of a round (0 the first, then each escalation), kept to be edited on the alert's next change. */
+    | { alertId: string; round: number };
 }
 
 /** Hands messages to the sender: an in-process queue locally, SQS on AWS. */

@@ -144,6 +144,8 @@ export interface Alerts {
   raise(alert: Alert): Promise<{ alert: Alert; created: boolean }>;
   getAlert(id: string): Promise<Alert | null>;
   addNotified(id: string, mediatorIds: string[]): Promise<void>;
+  /** Remembers where a card landed (a `cardRef.format` entry), to edit it on the next change. */
+  recordCard(id: string, entry: string): Promise<void>;
   /** open → acknowledged; null if it was not open. */
   acknowledge(id: string, by: string, at: Date): Promise<Alert | null>;
   /** open or acknowledged → resolved; null if already resolved. */

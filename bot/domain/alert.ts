@@ -30,7 +30,32 @@ export interface Alert {
   resolvedAt?: string;
   /** Mediators told so far, so an answer reaches each of them. */
   notified: string[];
+  /** Where each card went, to edit it later: "<mediator id> <round> <chat:message>" (see `cardRef`). */
+  cards?: string[];
 }
+
+/** A card sent in a round (0 the first, then each escalation) to a mediator, where it landed. */
+export interface CardRef {
+  mediatorId: string;
+  round: number;
+  ref: string;
+}
+
+export const cardRef = {
+  format: (c: CardRef): string => `${c.mediatorId} ${c.round} ${c.ref}`,
+  /** The newest card each mediator holds. */
+  latest(cards: readonly string[] | undefined): CardRef[] {
+    const byMediator = new Map<string, CardRef>();
+    for (const entry of cards ?? []) {
+      const [mediatorId, round, ref] = entry.split(' ');
+      if (!mediatorId || !ref || !/^\d+$/.test(round ?? '')) continue;
+      const card = { mediatorId, round: Number(round), ref };
+      const held = byMediator.get(mediatorId);
+      if (!held || held.round < card.round) byMediator.set(mediatorId, card);
+    }
+    return [...byMediator.values()];
+  },
+};
 
 /** Deterministic ids: raising the same alert twice keeps one. */
 export const alertIds = {

@@ -128,6 +128,48 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     },
   );
 
+  it(
+    'one live card: after an escalation and two re-notifications one copy has buttons; every copy follows who took it and who closed it',
+    { timeout: 180_000 },
+    async () => {
+      world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
+      const zone = await mediator('Giulia', 'nord');
+      const other = await mediator('Sara', 'sud');
+      const e = await elder('Alle 09:00');
+      for (const at of ['08:00', '08:30', '09:00', '09:30', '10:00', '10:30', '11:00'])
+        await world.tickAt(`2026-11-21T${at}:00Z`);
+      const live = (u: ChatUser) => u.taps().filter((t) => t === '🙋 Me ne occupo io').length;
+      if (channel === 'telegram') {
+        // WhatsApp cannot edit a message: there the older copies stay as sent.
+        expect(live(zone)).toBe(1);
+        expect(live(other)).toBe(1);
+        expect(zone.texts().filter((t) => /vedi il messaggio più sotto/.test(t)).length).toBe(3);
+      }
+      await zone.press('🙋 Me ne occupo io');
+      expect(other.texts().some((t) => /Giulia si occupa dell'avviso su Maria/.test(t))).toBe(true);
+      if (channel === 'telegram') {
+        expect(live(other)).toBe(0);
+        expect(
+          other.texts().some((t) => /^🟡 Se ne occupa Giulia/.test(t) && t.includes('+393337654321')),
+        ).toBe(true);
+      }
+      // Sara, of another zone, closes it: Giulia, who took it, hears so, and her card says so.
+      // On WhatsApp the card came as a template with one quick reply: Sara finds it with /alerts.
+      if (channel === 'whatsapp') await other.send('/alerts');
+      await other.press('✅ Raggiunto: tutto bene');
+      expect(zone.texts().some((t) => /Sara ha chiuso l'avviso su Maria/.test(t))).toBe(true);
+      if (channel === 'telegram') {
+        expect(zone.texts().some((t) => /^✅ Sara ha chiuso/.test(t) && t.includes('+393337654321'))).toBe(
+          true,
+        );
+        expect(zone.taps().filter((t) => /Raggiunto/.test(t))).toEqual([]);
+      }
+      // An old copy pressed again: already closed, nothing changes.
+      await zone.pressForged('Italiano', `a:ar:m.${(await world.personOf(e))!.id}.2026-11-21`);
+      expect(zone.lastText()).toBe("L'avviso su Maria è già stato chiuso.");
+    },
+  );
+
   it("a relative is refused the mediator's buttons; the alert stays open", { timeout: 180_000 }, async () => {
     world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
     await mediator('Giulia', 'nord');

@@ -187,6 +187,23 @@ export class DynamoCheckIns implements CheckIns, Alerts {
     );
   }
 
+  async recordCard(id: string, entry: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.alert(id),
+          UpdateExpression: 'ADD cards :c',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':c': new Set([entry]) },
+        }),
+      )
+      .catch((err: unknown) => {
+        // The alert is gone (erased with its person): nothing to remember.
+        if (!isConditionFailure(err)) throw err;
+      });
+  }
+
   private async move(id: string, from: string[], to: 'acknowledged' | 'resolved', by: string, at: Date) {
     const current = await this.getAlert(id);
     if (!current || !from.includes(current.state)) return null;

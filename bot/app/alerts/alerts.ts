@@ -1,4 +1,5 @@
-import { alertIds, type Alert, type AlertKind } from '../../domain/alert.js';
+import { alertIds, cardRef, type Alert, type AlertKind, type CardRef } from '../../domain/alert.js';
+import { parseMessageRef, type OutboundMessage } from '../../core/outbound.js';
 import type { Person } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
 import { timerIds, type Timer } from '../../domain/timer.js';
@@ -42,7 +43,7 @@ export async function raiseAlert(
   const mediators = (await mediatorsFor(deps, input.zoneId)).filter((m) => m.id !== input.subject.id);
   const card = await alertCard(deps, alert, input.subject);
   await deps.outbox.enqueue(
-    mediators.flatMap((m) => messagesTo(m, `${alert.id}.0`, [card], input.emergency)),
+    mediators.flatMap((m) => tracked(messagesTo(m, `${alert.id}.0`, [card], input.emergency), alert, 0)),
   );
   await deps.alerts.addNotified(
     alert.id,
@@ -66,7 +67,14 @@ export async function escalate(deps: AppDeps, timer: ClaimedTimer): Promise<void
   const subject = await deps.store.getPerson(alert.personId);
   const mediators = (await allMediators(deps)).filter((m) => m.id !== alert.personId);
   const card = await alertCard(deps, alert, subject, { escalated: true });
-  await deps.outbox.enqueue(mediators.flatMap((m) => messagesTo(m, `${alert.id}.${round}`, [card], true)));
+  // The fresh card rings again; the copy each mediator held turns into "see below", without buttons.
+  const seeBelow = reply('alert.seeBelow', { name: subject?.name ?? '' });
+  const held = cardRef.latest(alert.cards).filter((c) => c.round < round);
+  const people = new Map(mediators.map((m) => [m.id, m]));
+  await deps.outbox.enqueue([
+    ...held.flatMap((c) => editOf(people.get(c.mediatorId), c, `${alert.id}.${round}.below`, seeBelow)),
+    ...mediators.flatMap((m) => tracked(messagesTo(m, `${alert.id}.${round}`, [card], true), alert, round)),
+  ]);
   await deps.alerts.addNotified(
     alert.id,
     mediators.map((m) => m.id),
@@ -82,6 +90,44 @@ export async function escalate(deps: AppDeps, timer: ClaimedTimer): Promise<void
       },
     ]);
   }
+}
+
+function tracked(messages: OutboundMessage[], alert: Alert, round: number): OutboundMessage[] {
+  return messages.map((m) => ({ ...m, track: { alertId: alert.id, round } }));
+}
+
+/** An edit of the card a mediator holds, where the channel can edit (on WhatsApp none: the card stays as sent). */
+function editOf(to: Person | undefined, card: CardRef, key: string, replacement: Reply): OutboundMessage[] {
+  const at = card.ref.lastIndexOf(':');
+  const { to: chat, edit } = parseMessageRef(card.ref.slice(0, at), card.ref.slice(at + 1));
+  if (!to || edit === undefined || !Number.isSafeInteger(edit)) return [];
+  return [
+    {
+      id: `${key}:${to.id}:${chat.channel}`,
+      to: chat,
+      personId: to.id,
+      lang: to.lang,
+      replies: [replacement],
+      edit,
+    },
+  ];
+}
+
+/**
+ * Every card of the alert that mediators hold shows its new state (who took
+ * it, who closed it), except the one being pressed right now.
+ */
+export async function refreshCards(deps: AppDeps, alert: Alert, except?: string): Promise<void> {
+  const held = cardRef.latest(alert.cards).filter((c) => c.mediatorId !== except);
+  if (!held.length) return;
+  const subject = await deps.store.getPerson(alert.personId);
+  const people = new Map((await deps.store.getPeople(held.map((c) => c.mediatorId))).map((p) => [p.id, p]));
+  const messages: OutboundMessage[] = [];
+  for (const c of held) {
+    const card = await alertCard(deps, alert, subject, { viewerId: c.mediatorId });
+    messages.push(...editOf(people.get(c.mediatorId), c, `${alert.id}.${alert.state}.card`, card));
+  }
+  await deps.outbox.enqueue(messages);
 }
 
 /** Tells the other mediators who were notified what happened to an alert. */
@@ -122,6 +168,7 @@ async function moveAlert(
     return null;
   }
   turn.say({ ...(await alertCard(deps, moved, subject, { viewerId: turn.person.id })), edit: true });
+  await refreshCards(deps, moved, turn.person.id);
   await tellOthers(deps, moved, turn.person, texts.others, subject);
   return moved;
 }
@@ -186,14 +233,19 @@ export async function resolveAlert(
   if (resolved) await closeCheckIn(resolved);
 }
 
-/** `/alerts`: the zone's open and acknowledged alerts, each with its state and buttons. */
+/** `/alerts`: the zone's open and acknowledged alerts (and any escalated to her), each with its state and buttons. */
 export async function listAlerts(turn: Turn): Promise<void> {
   const { deps, person } = turn;
   if (!canHandle(turn) || !person.zoneId) {
     turn.say(reply('errors.mediatorsOnly'));
     return;
   }
-  const alerts = await deps.alerts.openAlerts(person.zoneId);
+  // Her zone's alerts, and those of other zones that were escalated to her.
+  const zones = await Promise.all(deps.network.zones.map((z) => deps.alerts.openAlerts(z.id)));
+  const alerts = zones
+    .flat()
+    .filter((a) => a.zoneId === person.zoneId || a.notified.includes(person.id))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   if (!alerts.length) {
     turn.say(reply('alert.none'));
     return;

@@ -6,7 +6,7 @@ import { actionData } from '../../flows/button-data.js';
 import { reply, type Reply } from '../../flows/types.js';
 import { findNeighbourhood, type Rung } from '../../domain/network.js';
 import type { ClaimedTimer } from '../../core/ports.js';
-import { raiseAlert } from '../alerts/alerts.js';
+import { raiseAlert, refreshCards } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
 import { mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
 import type { Turn } from '../common/turn.js';
@@ -149,6 +149,7 @@ async function tellAllWell(deps: AppDeps, checkIn: CheckIn, elder: Person, by: P
   let told = checkIn.alerted;
   if (checkIn.alertId) {
     const alert = await deps.alerts.resolve(checkIn.alertId, by.id, deps.clock.now());
+    if (alert) await refreshCards(deps, alert, by.id);
     told = [...told, ...(alert?.notified ?? [])];
   }
   const people = (await deps.store.getPeople([...new Set(told)])).filter((p) => p.id !== by.id);
