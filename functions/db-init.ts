@@ -1,10 +1,15 @@
 import { envParts, parseEnv } from '../bot/config/env.js';
 import { createDocumentClient } from '../bot/adapters/store/client.js';
 import { initTable } from '../bot/adapters/store/init-table.js';
+import { explain, quietSdkNotice } from './cli.js';
+
+quietSdkNotice();
+let where: { endpoint?: string; table?: string } = {};
 
 /** `npm run db:init`: creates the table (idempotent) wherever DYNAMODB_ENDPOINT or AWS points. */
 try {
   const env = parseEnv(envParts.store);
+  where = { endpoint: env.DYNAMODB_ENDPOINT, table: env.TABLE_NAME };
   const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   try {
     const result = await initTable(doc, env.TABLE_NAME);
@@ -13,6 +18,6 @@ try {
     doc.destroy();
   }
 } catch (err) {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(explain(err, where));
   process.exitCode = 1;
 }

@@ -10,6 +10,9 @@ import { startDynamoLocal } from '../bot/adapters/store/dynamo-local.js';
 import { initTable } from '../bot/adapters/store/init-table.js';
 import { clockFileName, localEnv } from '../simulator/env.js';
 import { startSimulation } from '../simulator/start.js';
+import { explain, quietSdkNotice } from './cli.js';
+
+quietSdkNotice();
 
 /**
  * `npm start`: the whole bot in one process, on DynamoDB Local kept under .local/.
@@ -96,7 +99,11 @@ try {
   const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: dynamo.endpoint });
   await initTable(doc, env.TABLE_NAME);
   console.log(
-    `DynamoDB Local on ${dynamo.endpoint} (data in ${env.LOCAL_DATA_DIR}/dynamodb), table ${env.TABLE_NAME}.`,
+    [
+      `DynamoDB Local on ${dynamo.endpoint} (data in ${env.LOCAL_DATA_DIR}/dynamodb), table ${env.TABLE_NAME}.`,
+      `Other commands reach it with DYNAMODB_ENDPOINT=${dynamo.endpoint}, e.g. a mediator's invite:`,
+      `  DYNAMODB_ENDPOINT=${dynamo.endpoint} TELEGRAM_BOT_USERNAME=<bot> npm run admin -- invite-mediator --zone <zone>`,
+    ].join('\n'),
   );
   const ready = { doc, table: env.TABLE_NAME, network, env };
   const stopBot = process.env.TELEGRAM_BOT_TOKEN ? await telegram(ready) : await simulator(ready);
@@ -108,7 +115,7 @@ try {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 } catch (err) {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(explain(err));
   await dynamo?.stop();
   process.exit(1);
 }

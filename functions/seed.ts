@@ -9,6 +9,9 @@ import { createDocumentClient, localCredentials } from '../bot/adapters/store/cl
 import { startDynamoLocal } from '../bot/adapters/store/dynamo-local.js';
 import { emptyTable, seedDemo } from '../simulator/demo.js';
 import { clockFileName, localEnv } from '../simulator/env.js';
+import { explain, quietSdkNotice } from './cli.js';
+
+quietSdkNotice();
 
 /**
  * `npm run seed`: the demo network as new. When `npm start`'s simulator is
@@ -53,7 +56,7 @@ try {
     console.log(`DynamoDB Local was already running: restart the \`npm start\` that uses it.`);
   }
 } catch (err) {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(explain(err, { table: env.TABLE_NAME }));
   process.exit(1);
 }
 

@@ -1,6 +1,9 @@
 import { Api } from 'grammy';
 import { envParts, parseEnv } from '../bot/config/env.js';
 import { setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
+import { quietSdkNotice } from './cli.js';
+
+quietSdkNotice();
 
 /** `npm run set-commands`: the localized command menus (it, en) for the bot. */
 try {

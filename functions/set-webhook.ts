@@ -8,6 +8,9 @@ import { Api } from 'grammy';
 import { z } from 'zod';
 import { setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
 import { envParts, parseEnv } from '../bot/config/env.js';
+import { quietSdkNotice } from './cli.js';
+
+quietSdkNotice();
 
 /**
  * `npm run set-webhook`, after `npm run deploy`: stores the bot token in its

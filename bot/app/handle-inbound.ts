@@ -1,8 +1,10 @@
-import type { Person } from '../domain/person.js';
-import { FlowConflictError, IdentityTakenError } from '../core/errors.js';
+import type { ChannelRef, Person } from '../domain/person.js';
+import type { OutboundMessage } from '../core/outbound.js';
+import type { TurnKey, TurnRecord } from '../core/ports.js';
+import { FlowConflictError, IdentityTakenError, TurnRecordedError } from '../core/errors.js';
 import { isLang } from '../core/i18n.js';
 import { parseButtonData } from '../flows/button-data.js';
-import { reply, type Inbound } from '../flows/types.js';
+import { reply, type Inbound, type Reply } from '../flows/types.js';
 import { answerStep, askAgain, isStepFlow, type FlowEnds } from './conversation/conversation.js';
 import type { AppDeps } from './common/deps.js';
 import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts/alerts.js';
@@ -25,6 +27,7 @@ import {
   wellbeing,
 } from './requests/tasks.js';
 import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins/checkins.js';
+import { understandWords } from './checkins/elder-words.js';
 import { mainMenu } from './conversation/menu.js';
 import { completeOnboarding, declineConsent, start } from './conversation/onboarding.js';
 import { answerForget, exportMyData, startForget } from './people/privacy.js';
@@ -40,12 +43,15 @@ import { Turn } from './common/turn.js';
 import { commands, type Answered, type InboundMessage } from '../core/inbound.js';
 import { decideVolunteer, listPending } from './people/volunteers.js';
 
-async function findOrCreatePerson(deps: AppDeps, msg: InboundMessage): Promise<Person> {
-  const now = deps.clock.now();
-  const found = await deps.store.findPersonByChannel(msg.ref);
-  if (found) return found;
+/** A turn's first write on first contact: the person and their channel identity. */
+async function createPersonFor(deps: AppDeps, msg: InboundMessage): Promise<Person> {
   const lang = isLang(msg.hints.languageCode) ? msg.hints.languageCode : deps.network.defaultLanguage;
-  const person: Person = { id: deps.ids.personId(), lang, createdAt: now.toISOString(), channels: [msg.ref] };
+  const person: Person = {
+    id: deps.ids.personId(),
+    lang,
+    createdAt: deps.clock.now().toISOString(),
+    channels: [msg.ref],
+  };
   try {
     await deps.store.createPerson(person, msg.ref);
     return person;
@@ -58,7 +64,6 @@ async function findOrCreatePerson(deps: AppDeps, msg: InboundMessage): Promise<P
   }
 }
 
-/** The one use case every channel calls: a person sent something; here is what to answer. */
 /** What each step flow does when its last question is answered. */
 const flowEnds: FlowEnds = {
   onboarding: completeOnboarding,
@@ -67,26 +72,161 @@ const flowEnds: FlowEnds = {
   declined: declineConsent,
 };
 
+/** How long a turn record is kept: Telegram resends an update for a day at most, Meta for a week. */
+const turnTtlSeconds: Record<string, number> = { telegram: 24 * 3600, whatsapp: 7 * 24 * 3600 };
+
+/** A conflicting turn (the same press twice, or two of one person's messages at once) runs again. */
+const maxTries = 3;
+
+export interface TurnOptions {
+  /** The update this turn answers: the turn record's key and the root of its message ids. */
+  key: TurnKey;
+  /** The message whose button was pressed: a reply marked `edit` edits it (Telegram). */
+  pressed?: number;
+}
+
+/** A committed turn: everything it sends, the presser's replies first. */
+export interface Committed extends Answered {
+  outbound: OutboundMessage[];
+  /** The update was committed before: these are the recorded messages, nothing was decided again. */
+  replayed: boolean;
+}
+
+/**
+ * The one use case every channel calls, as a unit of work: read (two calls),
+ * decide (use cases collect replies and messages in the Turn), commit (one
+ * transaction: the turn record with every message, and the flow state at the
+ * version read), then hand the messages to the outbox. A conflict re-runs the
+ * turn from fresh reads; a redelivered update re-sends what was recorded. A
+ * failure before the commit sends nothing, so the channel's retry runs it again.
+ */
+export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnOptions): Promise<Committed> {
+  const { key } = options;
+  const name = `${key.channel}.${key.updateId}`;
+  for (let attempt = 1; ; attempt++) {
+    const now = deps.clock.now();
+    const read = await deps.store.readTurn(msg.ref, key, now);
+    if (read.record) return replay(deps, read.record, read.person);
+    if (msg.input.kind === 'blocked') {
+      if (read.person) await markUnreachable(deps, read.person.id);
+      return {
+        lang: read.person?.lang ?? deps.network.defaultLanguage,
+        replies: [],
+        person: read.person,
+        outbound: [],
+        replayed: false,
+      };
+    }
+    const found = read.person ?? (await createPersonFor(deps, msg));
+    // Writing again means reachable again.
+    const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
+    if (found.unreachableAt) await deps.store.savePerson(person);
+    const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name);
+    await dispatch(turn, msg.input);
+    const lang = turn.person.lang;
+    const toPresser = turn.erased
+      ? []
+      : presserMessages(msg.ref, turn.person.id, lang, turn.replies, `turn.${name}`, options.pressed);
+    const outbound = [...toPresser, ...turn.outbound];
+    try {
+      await deps.store.commitTurn({
+        key,
+        personId: turn.erased ? null : turn.person.id,
+        flow: turn.flowWrite(),
+        record: { lang, outbound },
+        now,
+        ttlSeconds: turnTtlSeconds[key.channel] ?? 24 * 3600,
+      });
+    } catch (err) {
+      if (err instanceof FlowConflictError && attempt < maxTries) continue;
+      if (err instanceof TurnRecordedError) {
+        const again = await deps.store.readTurn(msg.ref, key, deps.clock.now());
+        return replay(deps, again.record ?? { lang, outbound: [] }, again.person);
+      }
+      throw err;
+    }
+    await deps.outbox.enqueue(outbound);
+    return {
+      lang,
+      replies: turn.replies,
+      person: turn.erased ? null : turn.person,
+      outbound,
+      replayed: false,
+    };
+  }
+}
+
+async function replay(deps: AppDeps, record: TurnRecord, person: Person | null): Promise<Committed> {
+  // The same message ids: the delivery log sends each once, whatever was sent before.
+  await deps.outbox.enqueue(record.outbound);
+  return { lang: record.lang, replies: [], person, outbound: record.outbound, replayed: true };
+}
+
+/**
+ * The presser's replies as outbound messages with ids from the update: the
+ * first reply marked `edit` edits the pressed message (or, where that cannot
+ * be edited, is sent anew); the others are sent in order.
+ */
+export function presserMessages(
+  to: ChannelRef,
+  personId: string,
+  lang: string,
+  replies: Reply[],
+  prefix: string,
+  pressed: number | undefined,
+): OutboundMessage[] {
+  const out: OutboundMessage[] = [];
+  let edited = false;
+  let run: Reply[] = [];
+  const flush = () => {
+    if (run.length) out.push({ id: `${prefix}.${out.length}`, to, personId, lang, replies: run });
+    run = [];
+  };
+  for (const r of replies) {
+    if (r.edit && pressed !== undefined && !edited && !r.document && !r.voice) {
+      edited = true;
+      flush();
+      out.push({
+        id: `${prefix}.${out.length}`,
+        to,
+        personId,
+        lang,
+        replies: [r],
+        edit: pressed,
+        editOrSend: true,
+      });
+      continue;
+    }
+    run.push(r);
+  }
+  flush();
+  return out;
+}
+
+/** A turn without an update id (tests, older callers): decided and committed the same way, no record kept. */
 export async function handleInbound(deps: AppDeps, msg: InboundMessage): Promise<Answered> {
   if (msg.input.kind === 'blocked') {
     const known = await deps.store.findPersonByChannel(msg.ref);
     if (known) await markUnreachable(deps, known.id);
     return { lang: known?.lang ?? deps.network.defaultLanguage, replies: [], person: known };
   }
-  const found = await findOrCreatePerson(deps, msg);
-  // Writing again means reachable again.
-  const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
-  if (found.unreachableAt) await deps.store.savePerson(person);
-  const state = await deps.store.getFlow(person.id, deps.clock.now());
-  const turn = new Turn(deps, person, state, msg.hints);
-  await dispatch(turn, msg.input);
-  try {
-    await turn.commit();
-  } catch (err) {
-    if (!(err instanceof FlowConflictError)) throw err;
-    return { lang: turn.person.lang, replies: [reply('errors.tryAgain')], person: turn.person };
+  for (let attempt = 1; ; attempt++) {
+    const read = await deps.store.readTurn(msg.ref, null, deps.clock.now());
+    const found = read.person ?? (await createPersonFor(deps, msg));
+    const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
+    if (found.unreachableAt) await deps.store.savePerson(person);
+    const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints);
+    await dispatch(turn, msg.input);
+    try {
+      await turn.commit();
+    } catch (err) {
+      if (!(err instanceof FlowConflictError)) throw err;
+      if (attempt < maxTries) continue;
+      return { lang: turn.person.lang, replies: [reply('errors.tryAgain')], person: turn.person };
+    }
+    await deps.outbox.enqueue(turn.outbound);
+    return { lang: turn.person.lang, replies: turn.replies, person: turn.erased ? null : turn.person };
   }
-  return { lang: turn.person.lang, replies: turn.replies, person: turn.erased ? null : turn.person };
 }
 
 async function dispatch(turn: Turn, input: Inbound): Promise<void> {
@@ -95,11 +235,15 @@ async function dispatch(turn: Turn, input: Inbound): Promise<void> {
       return command(turn, input.command, input.arg);
     case 'button':
       return button(turn, input.data);
-    case 'unsupported':
-      turn.say(reply('errors.unsupported'));
-      return askAgain(turn);
     case 'blocked':
       return;
+  }
+  if (await understandWords(turn, input, isStepFlow(turn.flow) || turn.flow === 'forget')) return;
+  switch (input.kind) {
+    case 'unsupported':
+      turn.say(reply('errors.unsupported'));
+      if (!turn.flow && turn.person.onboardedAt) return turn.say(...mainMenu(turn.person));
+      return askAgain(turn);
     default:
       if (isStepFlow(turn.flow)) return answerStep(turn, input, flowEnds);
       if (turn.flow === 'forget') return answerForget(turn, null);

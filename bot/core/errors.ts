@@ -47,3 +47,11 @@ export class RequestChangedError extends Error {
     super(`request ${requestId} is not in the state this action needs`);
   }
 }
+
+/** A turn for this update was committed already (a redelivery, or the same update twice at once). */
+export class TurnRecordedError extends Error {
+  override name = 'TurnRecordedError';
+  constructor(updateKey: string) {
+    super(`update ${updateKey} was already handled`);
+  }
+}

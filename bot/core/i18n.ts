@@ -1,15 +1,36 @@
 import i18next, { type TFunction } from 'i18next';
 import it from '../../locales/it/translation.json' with { type: 'json' };
 import en from '../../locales/en/translation.json' with { type: 'json' };
+import ro from '../../locales/ro/translation.json' with { type: 'json' };
+import uk from '../../locales/uk/translation.json' with { type: 'json' };
+import ar from '../../locales/ar/translation.json' with { type: 'json' };
 import type { Param, Params } from '../flows/types.js';
 
-export const locales = { it, en } as const;
+export const locales = { it, en, ro, uk, ar } as const;
 export type Lang = keyof typeof locales;
 export const langs = Object.keys(locales) as Lang[];
 
+/** The locale Intl formats numbers and dates with; Arabic keeps Western digits, like the times and phones beside them. */
+const intlLocales: Record<Lang, string> = {
+  it: 'it-IT',
+  en: 'en-GB',
+  ro: 'ro-RO',
+  uk: 'uk-UA',
+  ar: 'ar-u-nu-latn',
+};
+
+/** Languages written right to left. */
+const rightToLeft: ReadonlySet<string> = new Set<Lang>(['ar']);
+
+/** RIGHT-TO-LEFT MARK: a line opening with a Latin name, a digit or an emoji still reads right to left. */
+const rlm = '\u200F';
+/** FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE: user text keeps its own direction ("+39 333…", "Maria Rossi") and leaves its neighbours theirs. */
+const fsi = '\u2068';
+const pdi = '\u2069';
+
 const instance = i18next.createInstance();
 void instance.init({
-  resources: { it: { translation: it }, en: { translation: en } },
+  resources: Object.fromEntries(langs.map((l) => [l, { translation: locales[l] }])),
   lng: 'it',
   fallbackLng: 'it',
   initAsync: false,
@@ -21,6 +42,10 @@ void instance.init({
 
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && value in locales;
+}
+
+export function isRightToLeft(lang: string): boolean {
+  return rightToLeft.has(lang);
 }
 
 export function translator(lang: string): TFunction {
@@ -39,10 +64,17 @@ export interface ChannelText {
 
 /**
  * Resolves params to strings: user strings go through `escape` (the channel's
- * markup escaping), nested keys are translated, lists are joined, deep links
- * are built by the channel.
+ * markup escaping), nested keys are translated, lists are joined, numbers and
+ * dates are written the reader's way, deep links are built by the channel.
+ * A right-to-left text starts each line with a right-to-left mark, so a line
+ * opening with a Latin name or an emoji still reads right to left.
  */
 export function render(lang: string, key: string, params: Params | undefined, channel: ChannelText): string {
+  const text = renderText(lang, key, params, channel);
+  return isRightToLeft(lang) ? text.replace(/^(?=.)/gm, rlm) : text;
+}
+
+function renderText(lang: string, key: string, params: Params | undefined, channel: ChannelText): string {
   const t = translator(lang);
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(params ?? {})) values[name] = renderParam(lang, value, channel);
@@ -51,10 +83,41 @@ export function render(lang: string, key: string, params: Params | undefined, ch
 
 /** One parameter as `render` would put it into a text (WhatsApp templates take parameters one by one). */
 export function renderParam(lang: string, p: Param, channel: ChannelText): string {
-  if (typeof p === 'string') return channel.escape(p);
-  if (typeof p === 'number') return String(p);
-  if ('t' in p) return render(lang, p.t, p.params, channel);
-  if ('list' in p) return p.list.map((item) => renderParam(lang, item, channel)).join(', ');
+  if (typeof p === 'string') return userText(lang, channel.escape(p));
+  if (typeof p === 'number') return formatNumber(lang, p);
+  if ('t' in p) return renderText(lang, p.t, p.params, channel);
+  if ('list' in p) return p.list.map((item) => renderParam(lang, item, channel)).join(listSeparator(lang));
   if ('lines' in p) return p.lines.map((item) => renderParam(lang, item, channel)).join('\n');
+  if ('date' in p) return formatDate(lang, p.date);
   return channel.escape(channel.deepLink(p.deepLink));
+}
+
+/** User text inside a right-to-left text is isolated, so a Latin name or a phone number neither turns nor is turned by the text around it. */
+function userText(lang: string, text: string): string {
+  return isRightToLeft(lang) && text ? `${fsi}${text}${pdi}` : text;
+}
+
+function intlLocale(lang: string): string {
+  return intlLocales[isLang(lang) ? lang : 'it'];
+}
+
+/** A number the reader's way: "0,5" in Italian, "0.5" in English. */
+export function formatNumber(lang: string, n: number): string {
+  return new Intl.NumberFormat(intlLocale(lang), { maximumFractionDigits: 1 }).format(n);
+}
+
+/** A calendar date (YYYY-MM-DD) the reader's way, with its weekday: "lunedì 7 dicembre". */
+export function formatDate(lang: string, date: string): string {
+  const day = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(day.getTime())) return date;
+  return new Intl.DateTimeFormat(intlLocale(lang), {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    timeZone: 'UTC',
+  }).format(day);
+}
+
+function listSeparator(lang: string): string {
+  return isRightToLeft(lang) ? '، ' : ', ';
 }

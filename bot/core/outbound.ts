@@ -17,6 +17,8 @@ export interface OutboundMessage {
   emergency?: boolean;
   /** Edit this earlier message (its id in the chat) instead of sending a new one. */
   edit?: number;
+  /** An edit Telegram refuses (too old, gone) is sent as a new message instead (a presser's answer). */
+  editOrSend?: boolean;
   /** Report where the message landed (`DeliveryEvents.delivered`), so it can be edited later. */
   track?:
     | { requestId: string; field: 'offer' | 'assigned'; volunteerId: string }

@@ -1,10 +1,11 @@
 import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '../domain/person.js';
 import type { Invite } from '../domain/invite.js';
-import type { Alert, CheckIn } from '../domain/alert.js';
+import type { Alert, CheckIn, SignOfLife } from '../domain/alert.js';
 import type { Timer } from '../domain/timer.js';
 import type { HelpRequest } from '../domain/request.js';
 import type { CellQuery } from '../domain/cells.js';
 import type { Reply } from '../flows/types.js';
+import type { OutboundMessage } from './outbound.js';
 
 /** A conversation in progress: which flow, which step, what was collected. */
 export interface FlowState {
@@ -23,7 +24,48 @@ export interface RelativeLink {
   confirmedAt?: string;
 }
 
+/** Which update a turn answers: its channel and the channel's id for it (Telegram update_id, WhatsApp wamid). */
+export interface TurnKey {
+  channel: string;
+  updateId: string;
+}
+
+/** What a committed turn sent: replayed (same message ids) when the update comes again. */
+export interface TurnRecord {
+  lang: string;
+  outbound: OutboundMessage[];
+}
+
+/** A turn's first reads: at most two calls (identity and marker; then person, flow and record). */
+export interface TurnReads {
+  person: Person | null;
+  flow: FlowState | null;
+  /** Set when this update was committed before: send these again, decide nothing. */
+  record: TurnRecord | null;
+}
+
+/** The one write of a turn. */
+export interface TurnCommit {
+  key: TurnKey;
+  /** The presser; null when the turn erased them (only a marker without content is kept). */
+  personId: string | null;
+  /** The flow as the turn leaves it, written only if still at the version read. */
+  flow?: { state: Omit<FlowState, 'version'> | null; readVersion: number };
+  record: TurnRecord;
+  now: Date;
+  ttlSeconds: number;
+}
+
 export interface Store {
+  /** Identity and an erased turn's marker, then person, flow and turn record: two calls. */
+  readTurn(ref: ChannelRef, key: TurnKey | null, now: Date): Promise<TurnReads>;
+  /**
+   * One transaction: the turn record (the update is now processed) and the flow
+   * state. TurnRecordedError if this update was committed already,
+   * FlowConflictError if the flow moved since it was read.
+   */
+  commitTurn(commit: TurnCommit): Promise<void>;
+
   findPersonByChannel(ref: ChannelRef): Promise<Person | null>;
   /** Creates the person and claims the channel identity; IdentityTakenError if another person holds it. */
   createPerson(person: Person, ref: ChannelRef): Promise<void>;
@@ -129,6 +171,8 @@ export interface CheckIns {
     alerted: string[],
     alertId?: string,
   ): Promise<void>;
+  /** Keeps what the elder sent while the check-in is open; false if it is not open. */
+  noteSignOfLife(elderId: string, localDate: string, sign: SignOfLife): Promise<boolean>;
   /** prompted → fine/help/heard; null if it was not open. */
   closeCheckIn(
     elderId: string,
@@ -171,6 +215,13 @@ export interface Requests {
   ): Promise<HelpRequest>;
   recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void>;
   decline(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
+  /** The requests a volunteer was offered or assigned (their pointers), oldest first. */
+  tasksOf(volunteerId: string): Promise<HelpRequest[]>;
+  /**
+   * A leaving volunteer taken out of a request (offer, exclusion, message references, assignment);
+   * an assigned task of theirs is open again. RequestChangedError if it moved meanwhile.
+   */
+  forgetVolunteer(request: HelpRequest, volunteerId: string): Promise<HelpRequest | null>;
   release(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   markDone(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
   close(request: HelpRequest, now: Date, retentionDays: number): Promise<HelpRequest>;

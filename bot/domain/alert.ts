@@ -83,6 +83,17 @@ export interface CheckIn {
   /** Relatives and mediators told that the check-in was missed: told again when all is well. */
   alerted: string[];
   alertId?: string;
+  /** The newest thing the elder sent that was not an answer: a sign of life to pass on. */
+  wrote?: SignOfLife;
+}
+
+/** Something an elder sent during an open check-in that was not an answer. */
+export interface SignOfLife {
+  at: string;
+  kind: 'text' | 'voice' | 'other';
+  text?: string;
+  /** The channel's own file id of a voice note. */
+  voice?: string;
 }
 
 /** The elder did not answer this check-in: nobody did, or the ladder reached the mediator before someone heard from them. */

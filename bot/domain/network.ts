@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The languages the bot speaks (a locale file each under locales/). */
+export const languageCodes = ['it', 'en', 'ro', 'uk', 'ar'] as const;
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 const id = z.string().regex(/^[a-z0-9-]{1,20}$/, 'expected a short id: a-z, 0-9, dash, at most 20');
 
@@ -48,8 +51,8 @@ export const networkSchema = z
         return false;
       }
     }, 'unknown IANA time zone'),
-    languages: z.array(z.enum(['it', 'en'])).min(1),
-    defaultLanguage: z.enum(['it', 'en']),
+    languages: z.array(z.enum(languageCodes)).min(1),
+    defaultLanguage: z.enum(languageCodes),
     // WhatsApp lists hold at most 10 rows: zones must fit one list.
     zones: z.array(zoneSchema).min(1).max(10),
     checkIn: z.object({

@@ -118,6 +118,11 @@ export function cleanPhone(text: string): string | null {
   return compact.startsWith('3') || compact.startsWith('0') ? `+39${compact}` : `+${compact}`;
 }
 
+/** Categories where a volunteer goes to the elder's door (paperwork can be done by phone or in an office). */
+export function needsVisit(category: Category): boolean {
+  return category !== 'paperwork';
+}
+
 export function cleanAddress(text: string): string | null {
   const address = text.replace(/\s+/g, ' ').trim();
   if (address.length < 3 || address.length > limits.addressMax) return null;

@@ -19,14 +19,18 @@ export interface Draft {
   /** Whose schedule or request it is, when not the presser's own (a relative or mediator acting for an elder). */
   subjectId?: string;
   subjectName?: string;
+  /** The elder asks for herself: the questions speak to her ("What do you need?"). */
+  forSelf?: boolean;
   /** A relative with several elders picks one. */
-  elderChoices?: { id: string; name: string }[];
+  elderChoices?: { id: string; name: string; noAddress?: boolean }[];
   category?: Category;
   whenKind?: WhenKind;
   whenDate?: string;
   whenPart?: DayPart;
   note?: { text?: string; voiceFileId?: string };
   urgent?: boolean;
+  /** The elder has no address on file: a request that needs a visit asks for one. */
+  askAddress?: boolean;
   radiusKm?: number;
   categories?: Category[];
   days?: Weekday[];

@@ -1,5 +1,5 @@
 import { addDays } from '../domain/schedule.js';
-import { categories, weekdays } from '../domain/person.js';
+import { categories, cleanAddress, needsVisit } from '../domain/person.js';
 import { whenKinds } from '../domain/request.js';
 import type { Draft } from './draft.js';
 import { choice, next, one, retry, useButtons, type Step, type StepId } from './step-kit.js';
@@ -9,15 +9,10 @@ const noteMax = 500;
 /** A chosen day is at least the day after tomorrow and at most this many days ahead. */
 const daysAhead = 7;
 
-/** The local weekday of a calendar date. */
-function weekdayOf(date: string) {
-  return weekdays[(new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7]!;
-}
-
 /** The questions of a help request: for whom, what, when, a note, how urgent. */
 export const requestSteps: Pick<
   Record<StepId, Step>,
-  'relder' | 'rcat' | 'rwhen' | 'rday' | 'rpart' | 'rnote' | 'rurgent'
+  'relder' | 'rcat' | 'raddr' | 'rwhen' | 'rday' | 'rpart' | 'rnote' | 'rurgent'
 > = {
   relder: {
     ask: (c) => [
@@ -29,14 +24,21 @@ export const requestSteps: Pick<
     ],
     answer: (c, a) => {
       const elder = c.draft.elderChoices?.find((e) => e.id === choice(a));
-      return elder ? next({ ...c.draft, subjectId: elder.id }) : useButtons;
+      return elder
+        ? next({
+            ...c.draft,
+            subjectId: elder.id,
+            subjectName: elder.name.split(' ')[0],
+            askAddress: !!elder.noAddress,
+          })
+        : useButtons;
     },
   },
 
   rcat: {
     ask: (c) => [
       reply(
-        'request.category.question',
+        c.draft.forSelf ? 'request.category.questionSelf' : 'request.category.question',
         { name: c.draft.subjectName ?? '' },
         {
           buttons: categories.map((cat) => one('rcat', cat, `categories.${cat}`)),
@@ -46,6 +48,18 @@ export const requestSteps: Pick<
     answer: (c, a) => {
       const category = categories.find((cat) => cat === choice(a));
       return category ? next({ ...c.draft, category }) : useButtons;
+    },
+  },
+
+  raddr: {
+    ask: () => [
+      reply('request.address.question', undefined, { buttons: [one('raddr', 'skip', 'buttons.skip')] }),
+    ],
+    answer: (c, a) => {
+      if (choice(a) === 'skip') return next({ ...c.draft, address: null });
+      if (a.kind !== 'text') return retry('errors.typeAddress');
+      const address = cleanAddress(a.text);
+      return address ? next({ ...c.draft, address }) : retry('errors.badAddress');
     },
   },
 
@@ -67,10 +81,7 @@ export const requestSteps: Pick<
     ask: (c) => [
       reply('request.day.question', undefined, {
         buttons: Array.from({ length: daysAhead }, (_, i) => addDays(c.today, i + 2)).map((date) =>
-          one('rday', date.replace(/-/g, ''), 'request.day.option', {
-            day: { t: `days.${weekdayOf(date)}` },
-            date: `${date.slice(8, 10)}/${date.slice(5, 7)}`,
-          }),
+          one('rday', date.replace(/-/g, ''), 'request.day.option', { date: { date } }),
         ),
       }),
     ],
@@ -129,10 +140,12 @@ export const requestSteps: Pick<
 
 /** The request step after `current`, or null when everything is asked. */
 export function nextRequestStep(current: StepId | null, draft: Draft): StepId | null {
-  const order: StepId[] = ['relder', 'rcat', 'rwhen', 'rday', 'rpart', 'rnote', 'rurgent'];
+  const order: StepId[] = ['relder', 'rcat', 'raddr', 'rwhen', 'rday', 'rpart', 'rnote', 'rurgent'];
   let i = current ? order.indexOf(current) + 1 : 0;
   const skip = (s: StepId) =>
-    (s === 'relder' && !!draft.subjectId) || ((s === 'rday' || s === 'rpart') && draft.whenKind !== 'day');
+    (s === 'relder' && !!draft.subjectId) ||
+    (s === 'raddr' && !(draft.askAddress && draft.category && needsVisit(draft.category))) ||
+    ((s === 'rday' || s === 'rpart') && draft.whenKind !== 'day');
   while (i < order.length && skip(order[i]!)) i++;
   return order[i] ?? null;
 }

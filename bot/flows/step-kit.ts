@@ -24,6 +24,7 @@ export type StepId =
   | 'plen'
   | 'relder'
   | 'rcat'
+  | 'raddr'
   | 'rwhen'
   | 'rday'
   | 'rpart'

@@ -42,7 +42,11 @@ export const steps: Record<StepId, Step> = {
   lang: {
     ask: (c) => [
       reply('onboarding.lang.question', undefined, {
-        buttons: [c.network.languages.flatMap((l) => one('lang', l, `languages.${l}`))],
+        // Up to 3 fit one row (WhatsApp reply buttons); more go one a row (a WhatsApp list).
+        buttons:
+          c.network.languages.length <= 3
+            ? [c.network.languages.flatMap((l) => one('lang', l, `languages.${l}`))]
+            : c.network.languages.map((l) => one('lang', l, `languages.${l}`)),
       }),
     ],
     answer: (c, a) => {

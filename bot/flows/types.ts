@@ -18,7 +18,9 @@ export type Inbound =
  * A parameter of a translated text. Plain strings are user text and are always
  * escaped by the channel; `t` is another translation key; `list` joins values;
  * `lines` puts each value on a line of its own;
- * `deepLink` is an invite payload the channel turns into its own link.
+ * `deepLink` is an invite payload the channel turns into its own link; `date`
+ * is a calendar date (YYYY-MM-DD) written out in the reader's language.
+ * Numbers are written in the reader's language too ("0,5" in Italian).
  */
 export type Param =
   | string
@@ -26,7 +28,8 @@ export type Param =
   | { t: string; params?: Record<string, Param> }
   | { list: Param[] }
   | { lines: Param[] }
-  | { deepLink: string };
+  | { deepLink: string }
+  | { date: string };
 
 export type Params = Record<string, Param>;
 

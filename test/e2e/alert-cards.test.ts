@@ -50,7 +50,7 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     await relative.send('Luca Rossi');
     await relative.shareContact('+39 347 111 2222');
     await relative.press("✅ Sono d'accordo");
-    await e.press('✅ Sì, è un mio familiare');
+    await e.press('✅ Sì, è di famiglia');
     return relative;
   }
 
@@ -105,16 +105,16 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
       expect(acked).toContain('+393337654321');
       expect(acked).toContain('Via dei Mille 5');
       expect(acked).toContain('Luca Rossi');
-      expect(zone.taps().some((t) => t.startsWith('✅ Raggiunto'))).toBe(true);
+      expect(zone.taps().some((t) => /verificato/i.test(t))).toBe(true);
       expect(relative.lastText()).toMatch(/Giulia, del servizio di prossimità, si sta occupando di Maria/);
 
       // A double tap on the old button changes nothing and still shows the phone.
       await zone.pressForged(
-        '✅ Raggiunto: tutto bene',
+        '✅ Ho verificato: tutto bene',
         `a:ak:m.${(await world.personOf(e))!.id}.2026-11-22`,
       );
       expect(zone.lastText()).toBe('🙋 Te ne occupi già tu: Maria, tel. +393337654321.');
-      await zone.press('✅ Raggiunto: tutto bene');
+      await zone.press('✅ Ho verificato: tutto bene');
       const closed = zone.texts().filter((t) => /Avviso su Maria chiuso: tutto bene/.test(t));
       expect(closed.at(-1)).toContain('+393337654321');
       expect(relative.lastText()).toMatch(/Giulia.*Maria|Maria.*Giulia/s);
@@ -156,13 +156,13 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
       // Sara, of another zone, closes it: Giulia, who took it, hears so, and her card says so.
       // On WhatsApp the card came as a template with one quick reply: Sara finds it with /alerts.
       if (channel === 'whatsapp') await other.send('/alerts');
-      await other.press('✅ Raggiunto: tutto bene');
+      await other.press('✅ Ho verificato: tutto bene');
       expect(zone.texts().some((t) => /Sara ha chiuso l'avviso su Maria/.test(t))).toBe(true);
       if (channel === 'telegram') {
         expect(zone.texts().some((t) => /^✅ Sara ha chiuso/.test(t) && t.includes('+393337654321'))).toBe(
           true,
         );
-        expect(zone.taps().filter((t) => /Raggiunto/.test(t))).toEqual([]);
+        expect(zone.taps().filter((t) => /verificato/i.test(t))).toEqual([]);
       }
       // An old copy pressed again: already closed, nothing changes.
       await zone.pressForged('Italiano', `a:ar:m.${(await world.personOf(e))!.id}.2026-11-21`);
@@ -214,7 +214,7 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
       await zone.press('👥 Assegna un volontario');
       await zone.press(/Bruno/);
       await bruno.press('✅ Fatto');
-      await bruno.press('😟 Sono preoccupato');
+      await bruno.press('😟 Sono in pensiero');
       const worried = zone.texts().find((t) => /in pensiero per/.test(t)) ?? '';
       expect(worried).toMatch(/Bruno.*in pensiero per.*Maria/s);
       expect(worried).toMatch(/Segnalato da Bruno, tel\. \+393405550002/);

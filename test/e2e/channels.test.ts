@@ -54,7 +54,7 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
     await relative.send('Luca <b>Bianchi</b> *Rossi*');
     await relative.press('Salta');
     await relative.press("✅ Sono d'accordo");
-    await e.press('✅ Sì, è un mio familiare');
+    await e.press('✅ Sì, è di famiglia');
     return relative;
   }
 
@@ -125,7 +125,7 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
     expect(other.texts().join('\n')).not.toMatch(/Maria/);
     // 30 minutes unacknowledged: every mediator (on WhatsApp, a day after they last wrote: a template).
     await world.tickAt('2026-11-21T10:00:00Z');
-    expect(other.lastText()).toMatch(/nessun mediatore ha ancora preso in carico/);
+    expect(other.lastText()).toMatch(/nessuno ha ancora preso in carico/);
 
     await e.press('😊 Sto bene');
     for (const told of [relative, zone, other])
@@ -161,13 +161,11 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
       /Per: Maria\nIndirizzo: Via dei Mille 5\nTelefono: \+393337654321/,
     );
     for (const o of [v.anna, v.carla]) {
-      expect(o.texts()).toContain(
-        'Questa richiesta è già stata presa da un altro volontario. Grazie lo stesso! 💛',
-      );
+      expect(o.texts()).toContain("Questa richiesta l'ha già presa qualcun altro. Grazie lo stesso! 💛");
       expect(o.texts().join('\n')).not.toMatch(/Maria|Via dei Mille|765/);
     }
-    expect(e.lastText()).toMatch(/Bruno verrà per Farmacia/);
-    expect(relative.lastText()).toMatch(/Bruno verrà per Farmacia/);
+    expect(e.lastText()).toMatch(/Bruno verrà .*a passare in farmacia per te/);
+    expect(relative.lastText()).toMatch(/Bruno andrà .*a passare in farmacia per Maria/);
 
     await v.bruno.press('✅ Fatto');
     await v.bruno.press('😊 Tutto bene');

@@ -37,7 +37,7 @@ async function elderWithRelative(time = 'Alle 09:00'): Promise<{ elder: Person; 
   await relative.press(/Luca/);
   await relative.press('Salta');
   await relative.press("✅ Sono d'accordo");
-  await elder.press('✅ Sì, è un mio familiare');
+  await elder.press('✅ Sì, è di famiglia');
   return { elder, relative };
 }
 
@@ -93,7 +93,7 @@ describe('daily check-in', () => {
     expect(zone.lastText()).toMatch(/Maria.*Mompiano.*non ha risposto/s);
     expect(other.lastText()).not.toMatch(/Maria/);
     await world.tickAt('2026-11-21T10:00:00Z'); // 30 min unacknowledged: every mediator
-    expect(other.lastText()).toMatch(/nessun mediatore ha ancora preso in carico/);
+    expect(other.lastText()).toMatch(/nessuno ha ancora preso in carico/);
 
     await elder.press('😊 Sto bene');
     for (const told of [relative, zone, other])
@@ -120,7 +120,7 @@ describe('daily check-in', () => {
     expect(other.messages().length).toBe(otherCount);
     await zone.send('/alerts');
     expect(zone.texts().at(-1)).toMatch(/Te ne occupi tu: avviso su Maria/);
-    await zone.press('✅ Raggiunto: tutto bene');
+    await zone.press('✅ Ho verificato: tutto bene');
     expect(relative.lastText()).toBe('✅ Giulia ha sentito Maria: va tutto bene.');
     const checkIn = await world.runtime.deps.checkIns.latestCheckIn(
       (await world.store.findPersonByChannel({ channel: 'telegram', id: String(elder.chatId) }))!.id,
@@ -133,13 +133,13 @@ describe('daily check-in', () => {
     const zone = await mediator('Giulia', 'nord');
     const { elder, relative } = await elderWithRelative();
     for (const at of ['08:00', '08:30', '09:00']) await world.tickAt(`2026-11-21T${at}:00Z`);
-    await relative.press("✅ L'ho sentito, sta bene");
-    expect(relative.lastText()).toMatch(/Ho registrato che Maria sta bene/);
+    await relative.press('✅ Ci ho parlato: sta bene');
+    expect(relative.lastText()).toMatch(/Ho segnato che Maria sta bene/);
     await world.tickAt('2026-11-21T09:30:00Z');
     expect(zone.texts().join('\n')).not.toMatch(/non ha risposto/);
 
     await elder.send('🆘 Ho bisogno di aiuto');
-    expect(elder.lastText()).toMatch(/Ho avvisato chi ti segue \(2\)/);
+    expect(elder.lastText()).toMatch(/Ho avvisato le persone che ti seguono/);
     expect(relative.lastText()).toMatch(/Maria ha chiesto aiuto.*Mompiano/);
     expect(zone.lastText()).toMatch(/Maria.*Ho bisogno di aiuto/s);
   });

@@ -58,7 +58,7 @@ describe('privacy', () => {
     await relative.press(/Nipote/);
     await relative.press('Salta');
     await relative.press("✅ Sono d'accordo");
-    await elder.press('✅ Sì, è un mio familiare');
+    await elder.press('✅ Sì, è di famiglia');
     const elderId = await idOf(elder);
 
     await elder.send('/forget');
@@ -133,6 +133,6 @@ describe('profile', () => {
     await elder.send('😊 Sto bene');
     expect(elder.lastText()).toMatch(/Che bello/);
     await elder.send('🆘 Ho bisogno di aiuto');
-    expect(elder.lastText()).toMatch(/Ho avvisato chi ti segue/);
+    expect(elder.lastText()).toMatch(/Ho avvisato le persone che ti seguono/);
   });
 });

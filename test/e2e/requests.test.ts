@@ -80,7 +80,7 @@ async function setUp() {
   await relative.press(/Luca/);
   await relative.press('Salta');
   await relative.press("✅ Sono d'accordo");
-  await elder.press('✅ Sì, è un mio familiare');
+  await elder.press('✅ Sì, è di famiglia');
   everyone.elder = elder;
   everyone.relative = relative;
   everyone.volunteers = {
@@ -111,20 +111,18 @@ describe('help requests', () => {
     expect(elder.texts().some((t) => t.startsWith('👍 Richiesta inviata: Farmacia, oggi'))).toBe(true);
     expect([v.anna, v.bruno, v.carla].map(offered)).toEqual([true, true, true]);
     expect([v.dario, v.enzo, v.franco].map(offered)).toEqual([false, false, false]);
-    expect(v.bruno.lastText()).toMatch(/Farmacia.*Mompiano \(circa 1\.?5? km\)/s);
+    expect(v.bruno.lastText()).toMatch(/Farmacia.*Mompiano \(circa 1,?5? km\)/s);
 
     await v.bruno.press('✅ Ci vado io');
     expect(v.bruno.lastText()).toMatch(
       /Per: Maria\nIndirizzo: Via dei Mille 5\nTelefono: \+393337654321\nNota: La ricetta è sul tavolo <b>/,
     );
     for (const other of [v.anna, v.carla]) {
-      expect(other.texts()).toContain(
-        'Questa richiesta è già stata presa da un altro volontario. Grazie lo stesso! 💛',
-      );
+      expect(other.texts()).toContain("Questa richiesta l'ha già presa qualcun altro. Grazie lo stesso! 💛");
       expect(() => other.findButton('✅ Ci vado io')).toThrow();
     }
-    expect(elder.lastText()).toMatch(/Bruno verrà per Farmacia/);
-    expect(relative.lastText()).toMatch(/Bruno verrà per Farmacia/);
+    expect(elder.lastText()).toMatch(/Bruno verrà .*a passare in farmacia per te/);
+    expect(relative.lastText()).toMatch(/Bruno andrà .*a passare in farmacia per Maria/);
 
     await v.bruno.press('✅ Fatto');
     await v.bruno.press('😊 Tutto bene');
@@ -183,6 +181,78 @@ describe('help requests', () => {
     expect(v.bruno.texts()).toContain('Questa richiesta non serve più. Grazie lo stesso! 💛');
     assertPrivacy(new Set([v.anna.chatId]));
   });
+});
+
+describe('declining and racing for an offer', () => {
+  it('"Not this time" is recorded; when all three decline, wave 2 goes at once without them', async () => {
+    await setUp();
+    const { elder, volunteers: v } = everyone;
+    await askPharmacy(elder);
+    for (const who of [v.anna, v.bruno]) {
+      await who.press('Non questa volta');
+      expect(who.lastText()).toBe('Va bene, grazie. Chiederò a qualcun altro.');
+    }
+    const stored = await world.runtime.deps.requests.getRequest(await requestId());
+    expect(stored?.excluded).toHaveLength(2);
+    expect(offered(v.dario)).toBe(false);
+    await v.carla.press('Non questa volta');
+    // Everyone offered said no: the next stage, at once, without them.
+    expect(offered(v.dario)).toBe(true);
+    const again = await world.runtime.deps.requests.getRequest(await requestId());
+    expect(again?.excluded).toHaveLength(3);
+    expect(again?.wave).toBe(2);
+    for (const who of [v.anna, v.bruno, v.carla])
+      expect(who.texts().filter((t) => t.startsWith('🙋 Richiesta di aiuto vicino a te'))).toHaveLength(0);
+  }, 90_000);
+
+  it('three accept at once: one wins, every other offer is edited once, no "not modified" call', async () => {
+    await setUp();
+    const { elder, volunteers: v } = everyone;
+    await askPharmacy(elder);
+    const since = world.api.calls.length;
+    const presses = [v.anna, v.bruno, v.carla].map((who) => {
+      const { message, data } = who.findButton('✅ Ci vado io');
+      return world.api.userPresses(who.tg, who.chatId, message.message_id, data);
+    });
+    const answers = await Promise.all(presses.map((u) => world.deliver(u)));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    const calls = world.api.calls.slice(since);
+    expect(calls.filter((c) => /not modified/.test(c.error?.description ?? ''))).toEqual([]);
+    const taken = 'Questa richiesta è già stata presa da un altro volontario. Grazie lo stesso! 💛';
+    const winners = [v.anna, v.bruno, v.carla].filter((who) => /Per: Maria/.test(who.lastText()));
+    expect(winners).toHaveLength(1);
+    for (const who of [v.anna, v.bruno, v.carla].filter((w) => !winners.includes(w))) {
+      expect(who.texts()).toContain(taken);
+      const edits = calls.filter(
+        (c) =>
+          c.method === 'editMessageText' &&
+          Number(c.params.chat_id) === who.chatId &&
+          c.params.text === taken,
+      );
+      expect(edits).toHaveLength(1);
+    }
+  }, 90_000);
+
+  it('a press Telegram no longer lets us answer ("query is too old") is still handled: 200', async () => {
+    await setUp();
+    const { elder, volunteers: v } = everyone;
+    await askPharmacy(elder);
+    const { message, data } = v.anna.findButton('Non questa volta');
+    const update = world.api.userPresses(v.anna.tg, v.anna.chatId, message.message_id, data);
+    // Answered once already (as after a timed-out first delivery): Telegram refuses a second answer.
+    await world.runtime.bot.api.answerCallbackQuery(update.callback_query!.id);
+    const answer = await world.deliver(update);
+    expect(answer.statusCode).toBe(200);
+    expect(v.anna.lastText()).toBe('Va bene, grazie. Chiederò a qualcun altro.');
+    // A press we do not handle (not a private chat), already answered: nothing to do, still 200.
+    const other = world.api.userPresses(v.bruno.tg, v.bruno.chatId, message.message_id, data);
+    (other.callback_query!.message!.chat as { type: string }).type = 'group';
+    await world.runtime.bot.api.answerCallbackQuery(other.callback_query!.id);
+    expect((await world.deliver(other)).statusCode).toBe(200);
+    const refused = world.refusedCalls();
+    expect(refused.map((c) => c.method)).toEqual(['answerCallbackQuery', 'answerCallbackQuery']);
+    for (const call of refused) world.api.calls.splice(world.api.calls.indexOf(call), 1);
+  }, 90_000);
 });
 
 async function requestId(): Promise<string> {

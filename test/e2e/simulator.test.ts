@@ -16,14 +16,29 @@ import { testTable } from '../support/dynamo.js';
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = join('test-results', 'simulator');
 const userDataDir = mkdtempSync(join(tmpdir(), 'vicini-chromium-'));
+/**
+ * Without Chromium the rest of `npm test` still runs and this file says it was
+ * not run; under CI=true (as `.ci/run` sets) a missing browser fails it.
+ */
+const browserRequired = process.env.CI === 'true';
+const browserHere = existsSync(chromiumPath);
+if (!browserHere && !browserRequired) {
+  console.warn(
+    `Browser test NOT RUN: no Chromium at ${chromiumPath}. Install it with ` +
+      '`sudo apt-get install chromium fonts-noto-color-emoji` (or set CHROMIUM_PATH); with CI=true it is required.',
+  );
+}
 
 let sim: Simulation;
 let browser: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`No browser at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
+  if (!browserHere && !browserRequired) return;
+  if (!browserHere) {
+    throw new Error(
+      `CI=true and no browser at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`,
+    );
   }
   const { doc, tableName } = await testTable();
   sim = await startSimulation({
@@ -76,7 +91,7 @@ async function screenshots(prefix: string): Promise<void> {
   }
 }
 
-describe('chat simulator in a browser', () => {
+describe.skipIf(!browserHere && !browserRequired)('chat simulator in a browser', () => {
   it('an elder asks for shopping help, a volunteer accepts, a missed check-in climbs to the mediator', async () => {
     await page.goto(sim.url);
     await pane('mediator').waitFor();
@@ -95,9 +110,9 @@ describe('chat simulator in a browser', () => {
     await says('anna', /Richiesta di aiuto vicino a te/);
     await button('anna', '✅ Ci vado io').click();
     await says('anna', /Indirizzo: Via dell'Esempio 1/);
-    await says('bruno', /già stata presa da un altro volontario/);
-    await says('elder', /Anna verrà per Spesa/);
-    await says('relative', /Anna verrà per Spesa/);
+    await says('bruno', /già presa qualcun altro/);
+    await says('elder', /Anna verrà oggi a farti la spesa/);
+    await says('relative', /Anna andrà oggi a fare la spesa per/);
     await screenshots('1-request');
 
     // Tuesday: the 09:00 question goes unanswered; the ladder climbs as the clock jumps past it.
@@ -114,7 +129,7 @@ describe('chat simulator in a browser', () => {
     await says('mediator', /Te ne occupi tu: avviso su Nonna/);
     await screenshots('2-alert');
     if (process.env.UPDATE_DOCS_SCREENSHOT) await page.screenshot({ path: 'docs/simulator.png' });
-    await button('mediator', '✅ Raggiunto: tutto bene').click();
+    await button('mediator', '✅ Ho verificato: tutto bene').click();
     await says('mediator', /Avviso su Nonna Demo chiuso: tutto bene/);
     await says('relative', /Giulia Demo ha sentito Nonna Demo: va tutto bene/);
 
@@ -145,7 +160,7 @@ describe('chat simulator in a browser', () => {
     await button(martaId, 'Salta').click();
     await button(martaId, "✅ Sono d'accordo").click();
     await says(martaId, /Ho chiesto a Nonna di confermare/);
-    await button('elder', '✅ Sì, è un mio familiare').click();
+    await button('elder', '✅ Sì, è di famiglia').click();
     await says(martaId, /Nonna ha confermato/);
     await pane(martaId).screenshot({ path: join(shots, '3-relative-marta.png') });
 

@@ -202,7 +202,7 @@ describe('the 24-hour window', () => {
     expect(e.texts().join('\n')).not.toMatch(/vuole seguirti/);
     await e.press('📬 Leggi');
     expect(e.lastText()).toMatch(/Luca\* vuole seguirti su Vicini/);
-    await e.press('✅ Sì, è un mio familiare');
+    await e.press('✅ Sì, è di famiglia');
     expect(relative.lastText()).toMatch(/Maria ha confermato/);
   });
 });

@@ -34,7 +34,8 @@ describe('startDynamoLocal', () => {
     const { Item } = await doc2.send(new GetCommand({ TableName: 'vicini', Key: key }));
     doc2.destroy();
     expect(Item).toEqual({ ...key, name: 'Ada' });
-  });
+    // Two JVM starts: generous when the machine is busy (a limit, not a measured time).
+  }, 120_000);
 
   const withPath = async (path: string, run: () => Promise<void>) => {
     const saved = process.env.PATH;

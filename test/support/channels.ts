@@ -14,7 +14,16 @@ import { randomIds } from '../../bot/adapters/system.js';
 import { testTable } from './dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from './fake-bot-api.js';
 import { startFakeGraphApi, type FakeGraphApi, type Shown, type WaUser } from './fake-graph-api.js';
-import { TestClock, World, botUsername, type ChatUser, type ChatWorld, type WorldOptions } from './world.js';
+import { unwatch, watch } from './invariants.js';
+import {
+  TestClock,
+  World,
+  botUsername,
+  telegramCalls,
+  type ChatUser,
+  type ChatWorld,
+  type WorldOptions,
+} from './world.js';
 
 export const whatsapp = {
   phoneNumberId: '106540352242922',
@@ -95,13 +104,26 @@ export class WhatsAppWorld implements ChatWorld {
       },
     });
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
-    return new WhatsAppWorld(api, telegram, runtime, runtime.deps.store as DynamoStore, clock, scan, {
+    const world = new WhatsAppWorld(api, telegram, runtime, runtime.deps.store as DynamoStore, clock, scan, {
       doc,
       name: tableName,
     });
+    watch(world);
+    return world;
+  }
+
+  /** Every message sent (WhatsApp and Telegram), with everything it carried (for the invariant checker). */
+  outgoing() {
+    const wa = this.api.calls.map((c) => ({
+      channel: 'whatsapp' as const,
+      to: String((c.body as { to?: unknown } | null)?.to ?? ''),
+      body: JSON.stringify(c.body),
+    }));
+    return [...wa, ...telegramCalls(this.telegram)];
   }
 
   async close(): Promise<void> {
+    unwatch(this);
     await this.api.close();
     await this.telegram.close();
   }
@@ -200,6 +222,10 @@ export class WaPerson implements ChatUser {
 
   sendVoice(): Promise<void> {
     return this.expectOk(this.world.api.userSendsVoice(this.wa));
+  }
+
+  voices(): number {
+    return this.messages().filter((m) => m.kind === 'audio').length;
   }
 
   async press(label: string | RegExp): Promise<void> {

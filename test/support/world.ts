@@ -12,6 +12,7 @@ import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
 import { randomIds } from '../../bot/adapters/system.js';
 import { countingClient, testTable } from './dynamo.js';
 import { startFakeBotApi, type FakeBotApi, type FakeUser } from './fake-bot-api.js';
+import { unwatch, watch } from './invariants.js';
 
 export const botUsername = 'vicini_test_bot';
 export const webhookSecret = 'test-webhook-secret-0123456789';
@@ -38,6 +39,7 @@ export class World implements ChatWorld {
   readonly channel = 'telegram' as const;
   private nextUserId = 1000;
   callbacksDelivered = 0;
+  private callbacksAnsweredBefore = 0;
 
   private constructor(
     readonly api: FakeBotApi,
@@ -64,11 +66,28 @@ export class World implements ChatWorld {
     });
     const store = runtime.deps.store as DynamoStore;
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
-    return new World(api, runtime, store, clock, countingClient(doc), scan);
+    const world = new World(api, runtime, store, clock, countingClient(doc), scan);
+    watch(world);
+    return world;
   }
 
   async close(): Promise<void> {
+    unwatch(this);
     await this.api.close();
+  }
+
+  /** Callback queries delivered since the last call that were not answered (spinners left turning). */
+  unansweredCallbacks(): number {
+    const answered = this.api.callsTo('answerCallbackQuery').filter((c) => c.ok).length;
+    const missing = this.callbacksDelivered - (answered - this.callbacksAnsweredBefore);
+    this.callbacksDelivered = 0;
+    this.callbacksAnsweredBefore = answered;
+    return missing;
+  }
+
+  /** Every call to a chat, with everything it carried (for the invariant checker). */
+  outgoing() {
+    return telegramCalls(this.api);
   }
 
   /** Delivers an update to the webhook with the right secret (or the headers given). */
@@ -122,6 +141,17 @@ export class World implements ChatWorld {
   }
 }
 
+/** The fake Bot API's calls that name a chat, with all they carried. */
+export function telegramCalls(api: FakeBotApi) {
+  return api.calls
+    .filter((c) => c.params.chat_id !== undefined)
+    .map((c) => ({
+      channel: 'telegram' as const,
+      to: String(c.params.chat_id),
+      body: JSON.stringify(c.params),
+    }));
+}
+
 /** One simulated Telegram user in a private chat with the bot. */
 export class Person implements ChatUser {
   constructor(
@@ -167,6 +197,15 @@ export class Person implements ChatUser {
 
   async send(text: string): Promise<void> {
     await this.expectOk(this.world.api.userSends(this.tg, text));
+  }
+
+  async sendVoice(seconds = 4): Promise<void> {
+    await this.expectOk(this.world.api.userSendsVoice(this.tg, seconds));
+  }
+
+  /** How many voice notes the user received. */
+  voices(): number {
+    return this.messages().filter((m) => m.voice).length;
   }
 
   async shareLocation(lat: number, lon: number): Promise<void> {
@@ -221,6 +260,9 @@ export interface ChatUser {
   readonly name: string;
   ref(): ChannelRef;
   send(text: string): Promise<void>;
+  sendVoice(): Promise<void>;
+  /** How many voice notes the user received. */
+  voices(): number;
   /** Taps the newest button, list row or numbered choice whose label matches. */
   press(label: string | RegExp): Promise<void>;
   /** Taps a real button but sends other data: a forged press. */

@@ -117,8 +117,8 @@ describe('templates', () => {
     expect(defs.find((d) => d.name === 'vicini_checkin_missed_relative' && d.language === 'it')).toEqual({
       name: 'vicini_checkin_missed_relative',
       language: 'it',
-      body: '⚠️ {{1}} non ha ancora risposto alla domanda quotidiana delle {{2}}. Puoi sentirlo? Telefono: {{3}}',
-      quickReplies: ['✅ Sentito: sta bene'],
+      body: '⚠️ {{1}} non ha ancora risposto alla domanda quotidiana delle {{2}}. Puoi fare una telefonata per sapere come sta? Telefono: {{3}}',
+      quickReplies: ['✅ Ci ho parlato'],
     });
     for (const spec of Object.values(templateSpecs))
       for (const key of spec.quickReplies) expect(hasKey(key)).toBe(true);

@@ -145,6 +145,11 @@ const outboundShape = z.object({
   // Written by SqsOutbox from the use cases' own replies: the envelope is checked, the replies trusted.
   replies: z.array(z.custom<Reply>((r) => !!r && typeof r === 'object')).min(1),
   emergency: z.boolean().optional(),
+  edit: z.number().int().optional(),
+  editOrSend: z.boolean().optional(),
+  track: z
+    .object({ requestId: z.string(), field: z.enum(['offer', 'assigned']), volunteerId: z.string() })
+    .optional(),
 });
 
 /** One record of an SQS event, as the outbox sender reads it. */

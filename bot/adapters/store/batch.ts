@@ -24,6 +24,8 @@ export interface BatchOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Batches sent at once. */
   parallel?: number;
+  /** Strongly consistent reads (a turn reads what the last turn committed). */
+  consistent?: boolean;
 }
 
 const unprocessedBackoff = exponentialBackoff(50, 2_000);
@@ -103,7 +105,13 @@ export async function batchGetAll(
       if (round > maxRounds)
         throw new UnprocessedItemsError(`${pending.length} keys still unprocessed after ${maxRounds} rounds`);
       if (round > 1) await sleep(backoff(round - 1));
-      const got = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      const got = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) },
+          },
+        }),
+      );
       found.push(...(got.Responses?.[table] ?? []));
       pending = (got.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
     }

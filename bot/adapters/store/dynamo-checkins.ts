@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Alert, CheckIn } from '../../domain/alert.js';
+import type { Alert, CheckIn, SignOfLife } from '../../domain/alert.js';
 import type { Alerts, CheckIns } from '../../core/ports.js';
 import { alertList, entity, keys, personPk, skPrefix } from './keys.js';
 import { attr, index } from './table.js';
@@ -100,6 +100,25 @@ export class DynamoCheckIns implements CheckIns, Alerts {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  async noteSignOfLife(elderId: string, localDate: string, sign: SignOfLife): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.checkIn(elderId, localDate),
+          UpdateExpression: 'SET wrote = :wrote',
+          ConditionExpression: '#state = :prompted',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':wrote': sign, ':prompted': 'prompted' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   }
 
   async closeCheckIn(

@@ -114,6 +114,10 @@ async function freePort(): Promise<number> {
   });
 }
 
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
 /** An explicit port must be free: otherwise the readiness poll could reach whatever already listens there. */
 async function ensureFree(port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -122,7 +126,7 @@ async function ensureFree(port: number): Promise<number> {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} is already in use; DynamoDB Local cannot start there`)
+          ? new PortInUseError(`Port ${port} is already in use; DynamoDB Local cannot start there`)
           : err,
       ),
     );

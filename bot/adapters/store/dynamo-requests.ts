@@ -12,7 +12,7 @@ import type { HelpRequest, RequestState } from '../../domain/request.js';
 import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
 import type { Requests } from '../../core/ports.js';
 import { byCell, entity, keys, personPk, requestList, skPrefix } from './keys.js';
-import { queryAll } from './batch.js';
+import { batchGetAll, batchWriteAll, queryAll } from './batch.js';
 import { attr, index } from './table.js';
 import { epoch, fromItem, isConditionFailure } from './items.js';
 
@@ -22,6 +22,12 @@ function requestFromItem(item: Record<string, unknown>): HelpRequest {
   const out = fromItem<Record<string, unknown>>(item);
   for (const s of sets) out[s] ??= [];
   return out as unknown as HelpRequest;
+}
+
+/** Only the names an expression uses; undefined when it uses none. */
+function usedNames(names: Record<string, string>, expression: string): Record<string, string> | undefined {
+  const used = Object.entries(names).filter(([name]) => new RegExp(`${name}\\b`).test(expression));
+  return used.length ? Object.fromEntries(used) : undefined;
 }
 
 /** Help requests on the one table, with the volunteers' geo index (GSI3). */
@@ -128,15 +134,16 @@ export class DynamoRequests implements Requests {
       remove.length ? `REMOVE ${remove.join(', ')}` : '',
       expression.add?.length ? `ADD ${expression.add.join(', ')}` : '',
     ].filter(Boolean);
+    const updateExpression = parts.join(' ');
     try {
       const got = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.request(r.id),
-          UpdateExpression: parts.join(' '),
+          UpdateExpression: updateExpression,
           ConditionExpression: condition,
-          // DynamoDB refuses names the expressions do not use ("Not this time" has no state in them).
-          ...usedNames(names, `${parts.join(' ')} ${condition}`),
+          // DynamoDB refuses a name that neither expression uses (decline's condition has no #state).
+          ExpressionAttributeNames: usedNames(names, `${updateExpression} ${condition}`),
           ExpressionAttributeValues: values,
           ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
         }),
@@ -163,7 +170,8 @@ export class DynamoRequests implements Requests {
     }
   }
 
-  assignByHand(r: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest> {
+  async assignByHand(r: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest> {
+    await this.pointTasks(r.id, [volunteerId]);
     return this.update(
       r,
       { set: ['assignedTo = :v', 'assignedAt = :now'], add: ['offeredTo :vs'] },
@@ -173,7 +181,13 @@ export class DynamoRequests implements Requests {
     );
   }
 
-  recordOffers(r: HelpRequest, volunteerIds: string[], wave: number, stage: number): Promise<HelpRequest> {
+  async recordOffers(
+    r: HelpRequest,
+    volunteerIds: string[],
+    wave: number,
+    stage: number,
+  ): Promise<HelpRequest> {
+    await this.pointTasks(r.id, volunteerIds);
     const add = volunteerIds.length ? ['offeredTo :vs'] : [];
     return this.update(r, { set: ['wave = :wave', 'stage = :stage'], add }, '#state = :open', {
       ':wave': wave,
@@ -181,6 +195,88 @@ export class DynamoRequests implements Requests {
       ':open': 'open',
       ...(volunteerIds.length ? { ':vs': new Set(volunteerIds) } : {}),
     });
+  }
+
+  /** Pointers in each volunteer's partition, written before the offer so erasure always finds it. */
+  private async pointTasks(requestId: string, volunteerIds: string[]): Promise<void> {
+    await batchWriteAll(
+      this.doc,
+      this.table,
+      volunteerIds.map((v) => ({
+        PutRequest: { Item: { ...keys.taskRef(v, requestId), [attr.entity]: entity.taskRef } },
+      })),
+    );
+  }
+
+  async tasksOf(volunteerId: string): Promise<HelpRequest[]> {
+    const refs = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': personPk(volunteerId), ':sk': skPrefix.taskRef },
+    });
+    const ids = refs.map((i) => (i.SK as string).slice(skPrefix.taskRef.length));
+    const got = await batchGetAll(
+      this.doc,
+      this.table,
+      ids.map((id) => keys.request(id)),
+    );
+    return got.map(requestFromItem).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /**
+   * Takes a volunteer who is leaving out of a request: their offer, their exclusion and their message
+   * references go; if the task was theirs and not yet done, it is open again for a new round.
+   * Returns the request as it was before, or null when it is gone.
+   */
+  async forgetVolunteer(r: HelpRequest, volunteerId: string): Promise<HelpRequest | null> {
+    const theirs = r.assignedTo === volunteerId;
+    const reopen = theirs && r.state === 'assigned';
+    const values: Record<string, unknown> = { ':vs': new Set([volunteerId]) };
+    const expression = {
+      set: reopen ? ['offerMsgs = :none'] : [],
+      // Reopened as a release does: earlier offers stop working, the new round offers afresh.
+      remove: [
+        ...(theirs ? ['assignedTo', 'assignedAt', 'assignedMsg'] : []),
+        ...(reopen ? ['offeredTo'] : []),
+        ...(!reopen && r.offerMsgs?.[volunteerId] !== undefined ? ['offerMsgs.#v'] : []),
+      ],
+      delete: [...(reopen ? [] : ['offeredTo :vs']), 'excluded :vs'],
+    };
+    if (reopen) values[':none'] = {};
+    const names: Record<string, string> = {};
+    if (expression.remove.includes('offerMsgs.#v')) names['#v'] = volunteerId;
+    if (reopen) {
+      names['#state'] = 'state';
+      names['#gpk'] = attr.gsi1pk;
+      names['#gsk'] = attr.gsi1sk;
+      expression.set.push('#state = :open', '#gpk = :gpk', '#gsk = :gsk');
+      values[':open'] = 'open';
+      values[':gpk'] = requestList.zone(r.zoneId);
+      values[':gsk'] = requestList.sort('open', r.createdAt, r.id);
+      values[':assigned'] = 'assigned';
+      values[':v'] = volunteerId;
+    }
+    const parts = [
+      expression.set.length ? `SET ${expression.set.join(', ')}` : '',
+      expression.remove.length ? `REMOVE ${expression.remove.join(', ')}` : '',
+      `DELETE ${expression.delete.join(', ')}`,
+    ].filter(Boolean);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.request(r.id),
+          UpdateExpression: parts.join(' '),
+          ConditionExpression: reopen ? '#state = :assigned AND assignedTo = :v' : 'attribute_exists(PK)',
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return r;
+    } catch (err) {
+      if (isConditionFailure(err)) throw new RequestChangedError(r.id);
+      throw err;
+    }
   }
 
   async recordMessage(
@@ -321,12 +417,4 @@ export class DynamoRequests implements Requests {
       followers,
     };
   }
-}
-
-function usedNames(
-  names: Record<string, string>,
-  expressions: string,
-): { ExpressionAttributeNames?: Record<string, string> } {
-  const used = Object.entries(names).filter(([name]) => new RegExp(`${name}\\b`).test(expressions));
-  return used.length ? { ExpressionAttributeNames: Object.fromEntries(used) } : {};
 }

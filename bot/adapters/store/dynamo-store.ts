@@ -16,14 +16,24 @@ import {
 } from '../../domain/person.js';
 import { cellKeys } from '../../domain/cells.js';
 import type { Invite } from '../../domain/invite.js';
-import type { FlowState, RelativeLink, Store } from '../../core/ports.js';
+import type {
+  FlowState,
+  RelativeLink,
+  Store,
+  TurnCommit,
+  TurnKey,
+  TurnReads,
+  TurnRecord,
+} from '../../core/ports.js';
 import {
   AlreadyDecidedError,
   FlowConflictError,
   IdentityTakenError,
   InviteUnavailableError,
   LinkUnavailableError,
+  TurnRecordedError,
 } from '../../core/errors.js';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { byCell, byList, entity, keys, personPk, skPrefix, type Key } from './keys.js';
 import { batchGetAll, queryAll } from './batch.js';
 import { attr, index } from './table.js';
@@ -51,6 +61,20 @@ export function personItem(person: Person): Record<string, unknown> {
   return item;
 }
 
+function flowFromItem(item: Record<string, unknown>, now: Date): FlowState {
+  const version = Number(item.version);
+  if (expired(item, now) || item.flow === null) {
+    // An ended or expired flow still holds the version that the next write must match.
+    return { flow: '', step: '', data: {}, version };
+  }
+  return {
+    flow: String(item.flow),
+    step: String(item.step),
+    data: (item.data ?? {}) as Record<string, unknown>,
+    version,
+  };
+}
+
 /** The single-table Store on DynamoDB (AWS or DynamoDB Local). */
 export class DynamoStore implements Store {
   constructor(
@@ -60,6 +84,69 @@ export class DynamoStore implements Store {
 
   private personItem(person: Person): Record<string, unknown> {
     return personItem(person);
+  }
+
+  async readTurn(ref: ChannelRef, key: TurnKey | null, now: Date): Promise<TurnReads> {
+    const first = await batchGetAll(
+      this.doc,
+      this.table,
+      [keys.identity(ref), ...(key ? [keys.processed(key.channel, key.updateId)] : [])],
+      { consistent: true },
+    );
+    const marker = first.find((i) => i.SK === 'UPD');
+    // The turn erased its presser: nothing to send again, nothing to decide.
+    if (marker && !expired(marker, now))
+      return { person: null, flow: null, record: { lang: '', outbound: [] } };
+    const personId = first.find((i) => i.SK === 'CH')?.personId;
+    if (typeof personId !== 'string') return { person: null, flow: null, record: null };
+    const second = await batchGetAll(
+      this.doc,
+      this.table,
+      [
+        keys.person(personId),
+        keys.flow(personId),
+        ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
+      ],
+      { consistent: true },
+    );
+    const profile = second.find((i) => i.SK === 'PROFILE');
+    const flow = second.find((i) => i.SK === 'FLOW');
+    const record = second.find((i) => String(i.SK).startsWith('TURN#') && !expired(i, now));
+    return {
+      person: profile ? fromItem<Person>(profile) : null,
+      flow: flow ? flowFromItem(flow, now) : null,
+      record: record ? (JSON.parse(String(record.record)) as TurnRecord) : null,
+    };
+  }
+
+  async commitTurn(c: TurnCommit): Promise<void> {
+    const ttl = epoch(c.now) + c.ttlSeconds;
+    const fresh = {
+      ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
+      ExpressionAttributeNames: { '#ttl': attr.ttl },
+      ExpressionAttributeValues: { ':now': epoch(c.now) },
+    };
+    const marker = c.personId
+      ? {
+          ...keys.turn(c.personId, c.key.channel, c.key.updateId),
+          [attr.entity]: entity.turn,
+          record: JSON.stringify(c.record),
+        }
+      : { ...keys.processed(c.key.channel, c.key.updateId), [attr.entity]: entity.processed };
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      { Put: { TableName: this.table, Item: { ...marker, [attr.ttl]: ttl }, ...fresh } },
+    ];
+    if (c.flow && c.personId)
+      items.push({ Put: this.flowPut(c.personId, c.flow.state, c.flow.readVersion, c.now) });
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed')
+        throw new TurnRecordedError(`${c.key.channel}#${c.key.updateId}`);
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new FlowConflictError(c.personId ?? '');
+      throw err;
+    }
   }
 
   async findPersonByChannel(ref: ChannelRef): Promise<Person | null> {
@@ -181,13 +268,29 @@ export class DynamoStore implements Store {
     const got = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: keys.flow(personId), ConsistentRead: true }),
     );
-    if (!got.Item) return null;
-    const version = Number(got.Item.version);
-    if (expired(got.Item, now) || got.Item.flow === null) {
-      // An ended or expired flow still holds the version that the next write must match.
-      return { flow: '', step: '', data: {}, version };
-    }
-    return { flow: got.Item.flow, step: got.Item.step, data: got.Item.data ?? {}, version };
+    return got.Item ? flowFromItem(got.Item, now) : null;
+  }
+
+  private flowPut(
+    personId: string,
+    state: Omit<FlowState, 'version'> | null,
+    readVersion: number,
+    now: Date,
+  ) {
+    return {
+      TableName: this.table,
+      Item: {
+        ...keys.flow(personId),
+        [attr.entity]: entity.flow,
+        flow: state?.flow ?? null,
+        step: state?.step ?? null,
+        data: state?.data ?? {},
+        version: readVersion + 1,
+        [attr.ttl]: epoch(now) + flowTtlSeconds,
+      },
+      ConditionExpression: readVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
+      ExpressionAttributeValues: readVersion === 0 ? undefined : { ':v': readVersion },
+    };
   }
 
   async saveFlow(
@@ -196,24 +299,8 @@ export class DynamoStore implements Store {
     readVersion: number,
     now: Date,
   ): Promise<void> {
-    const item = {
-      ...keys.flow(personId),
-      [attr.entity]: entity.flow,
-      flow: state?.flow ?? null,
-      step: state?.step ?? null,
-      data: state?.data ?? {},
-      version: readVersion + 1,
-      [attr.ttl]: epoch(now) + flowTtlSeconds,
-    };
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: readVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
-          ExpressionAttributeValues: readVersion === 0 ? undefined : { ':v': readVersion },
-        }),
-      );
+      await this.doc.send(new PutCommand(this.flowPut(personId, state, readVersion, now)));
     } catch (err) {
       if (isConditionFailure(err)) throw new FlowConflictError(personId);
       throw err;

@@ -20,10 +20,12 @@ export const entity = {
   timer: 'timer',
   request: 'request',
   requestRef: 'requestRef',
+  taskRef: 'taskRef',
   tickCursor: 'tickCursor',
   checkIn: 'checkIn',
   alert: 'alert',
   held: 'held',
+  turn: 'turn',
 } as const;
 
 export const personPk = (personId: string): string => `P#${personId}`;
@@ -47,6 +49,11 @@ export const keys = {
     SK: `ELDER#${elderId}`,
   }),
   processed: (channel: string, updateId: string): Key => ({ PK: `UPD#${channel}#${updateId}`, SK: 'UPD' }),
+  /** A committed turn, in the presser's partition (erased with them): what it sent. */
+  turn: (personId: string, channel: string, updateId: string): Key => ({
+    PK: personPk(personId),
+    SK: `TURN#${channel}#${updateId}`,
+  }),
   timer: (timerId: string): Key => ({ PK: `TMR#${timerId}`, SK: 'TMR' }),
   tickCursor: (): Key => ({ PK: 'TICK', SK: 'CURSOR' }),
   /** In the elder's partition: erased with the elder. */
@@ -57,6 +64,11 @@ export const keys = {
   requestRef: (elderId: string, requestId: string): Key => ({
     PK: personPk(elderId),
     SK: `REQ#${requestId}`,
+  }),
+  /** The volunteer's pointer to a request they were offered or assigned: erasure and /mydata find it. */
+  taskRef: (volunteerId: string, requestId: string): Key => ({
+    PK: personPk(volunteerId),
+    SK: `TASK#${requestId}`,
   }),
   /** Pointer in the person's partition to an alert about them, so erasure finds it. */
   alertRef: (personId: string, alertId: string): Key => ({ PK: personPk(personId), SK: `ALERT#${alertId}` }),
@@ -88,6 +100,7 @@ export const skPrefix = {
   checkIn: 'CHK#',
   alertRef: 'ALERT#',
   requestRef: 'REQ#',
+  taskRef: 'TASK#',
   held: 'HELD#',
 } as const;
 

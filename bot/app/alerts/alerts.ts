@@ -18,6 +18,8 @@ export interface RaiseAlert {
   localDate?: string;
   requestId?: string;
   emergency?: boolean;
+  /** Messages that go with the first card (what the elder wrote during the check-in). */
+  extra?: Reply[];
 }
 
 /**
@@ -43,7 +45,9 @@ export async function raiseAlert(
   const mediators = (await mediatorsFor(deps, input.zoneId)).filter((m) => m.id !== input.subject.id);
   const card = await alertCard(deps, alert, input.subject);
   await deps.outbox.enqueue(
-    mediators.flatMap((m) => tracked(messagesTo(m, `${alert.id}.0`, [card], input.emergency), alert, 0)),
+    mediators.flatMap((m) =>
+      tracked(messagesTo(m, `${alert.id}.0`, [card, ...(input.extra ?? [])], input.emergency), alert, 0),
+    ),
   );
   await deps.alerts.addNotified(
     alert.id,

@@ -1,6 +1,14 @@
 import { alertIds, wasMissed, type Alert, type CheckIn } from '../../domain/alert.js';
 import { firstName, type Person } from '../../domain/person.js';
-import { afterQuiet, isAbsent, isQuiet, localDate, minuteKey, nextCheckIn } from '../../domain/schedule.js';
+import {
+  afterQuiet,
+  isAbsent,
+  isQuiet,
+  localDate,
+  localTime,
+  minuteKey,
+  nextCheckIn,
+} from '../../domain/schedule.js';
 import { timerIds, type Timer } from '../../domain/timer.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply, type Reply } from '../../flows/types.js';
@@ -39,7 +47,8 @@ export async function scheduleCheckIns(deps: AppDeps, elder: Person, now: Date):
   ]);
 }
 
-const answerButtons = (localDay: string): Reply['buttons'] => [
+/** The two big answers of a check-in, bound to its day. */
+export const answerButtons = (localDay: string): Reply['buttons'] => [
   [{ label: 'keyboard.elderOk', data: actionData('cf', localDay) }],
   [{ label: 'keyboard.elderHelp', data: actionData('ch', localDay) }],
 ];
@@ -115,7 +124,10 @@ export async function fireRung(deps: AppDeps, timer: ClaimedTimer, now: Date): P
       { ...params, phone: phone ?? { t: 'profile.none' } },
       { buttons: [[{ label: 'buttons.heardAllWell', data: actionData('hw', elderId) }]] },
     );
-    await deps.outbox.enqueue(relatives.flatMap((r) => messagesTo(r, `chk.${elderId}.${day}.rel`, [card])));
+    const wrote = signOfLife(deps, checkIn, elder);
+    await deps.outbox.enqueue(
+      relatives.flatMap((r) => messagesTo(r, `chk.${elderId}.${day}.rel`, [card, ...wrote])),
+    );
     await deps.checkIns.recordRung(
       elderId,
       day,
@@ -131,6 +143,7 @@ export async function fireRung(deps: AppDeps, timer: ClaimedTimer, now: Date): P
         subject: elder,
         zoneId: elder.zoneId ?? '',
         localDate: day,
+        extra: signOfLife(deps, checkIn, elder),
       },
       now,
     );
@@ -142,6 +155,17 @@ export async function fireRung(deps: AppDeps, timer: ClaimedTimer, now: Date): P
       alert.id,
     );
   }
+}
+
+/** What the elder sent that was not an answer, for the people the ladder reaches: they judge. */
+function signOfLife(deps: AppDeps, checkIn: CheckIn, elder: Person): Reply[] {
+  const sign = checkIn.wrote;
+  if (!sign) return [];
+  const params = { name: firstName(elder), time: localTime(new Date(sign.at), deps.network.timeZone) };
+  if (sign.kind === 'text') return [reply('checkin.wrote', { ...params, text: sign.text ?? '' })];
+  if (sign.kind === 'voice' && sign.voice)
+    return [reply('checkin.wroteVoice', params, { voice: sign.voice })];
+  return [reply('checkin.wroteOther', params)];
 }
 
 /** Everyone already told of a missed check-in hears that all is well. */
@@ -161,7 +185,7 @@ async function tellAllWell(deps: AppDeps, checkIn: CheckIn, elder: Person, by: P
 }
 
 /** The open check-in of an elder, if the newest one is still unanswered. */
-async function openCheckIn(deps: AppDeps, elderId: string): Promise<CheckIn | null> {
+export async function openCheckIn(deps: AppDeps, elderId: string): Promise<CheckIn | null> {
   const latest = await deps.checkIns.latestCheckIn(elderId);
   return latest?.state === 'prompted' ? latest : null;
 }

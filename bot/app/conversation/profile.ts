@@ -175,7 +175,9 @@ export function scheduleSummary(elder: Person): Param {
     params: {
       time: elder.checkInTime,
       days: { list: (days ?? []).map((d) => ({ t: `days.${d}` })) },
-      pause: pause ? { t: 'schedule.pausedUntil', params: { from: pause.from, to: pause.to } } : '',
+      pause: pause
+        ? { t: 'schedule.pausedUntil', params: { from: { date: pause.from }, to: { date: pause.to } } }
+        : '',
     },
   };
 }

@@ -4,6 +4,7 @@ import { reply } from '../../flows/types.js';
 import { findNeighbourhood } from '../../domain/network.js';
 import type { Turn } from '../common/turn.js';
 import { cancelAndTell } from '../requests/requests.js';
+import { routeAgain, volunteerLeaves } from '../requests/tasks.js';
 
 /** `/mydata`: every stored item about the person, as one JSON document. */
 export async function exportMyData(turn: Turn): Promise<void> {
@@ -65,7 +66,10 @@ async function erase(turn: Turn): Promise<void> {
       ]);
     }
   }
+  // Tasks they were offered or hold: the requests forget them, and theirs go back to other volunteers.
+  const reroute = person.role === 'volunteer' ? await volunteerLeaves(deps, person) : [];
   await deps.store.erasePerson(person.id);
+  await routeAgain(deps, reroute, turn.now);
   turn.erased = true;
   turn.say(
     reply('privacy.forget.done', undefined, { edit: true }),

@@ -5,15 +5,8 @@ import type { Param } from '../../flows/types.js';
 export function whenParam(r: Pick<HelpRequest, 'when'>): Param {
   const { kind, date, part } = r.when;
   if (kind !== 'day') return { t: `request.whenText.${kind}` };
-  const weekday = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'][
-    (new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7
-  ];
   return {
     t: 'request.whenText.day',
-    params: {
-      day: { t: `days.${weekday}` },
-      date: `${date.slice(8, 10)}/${date.slice(5, 7)}`,
-      part: { t: `dayParts.${part ?? 'morning'}` },
-    },
+    params: { date: { date }, part: { t: `request.whenText.parts.${part ?? 'morning'}` } },
   };
 }

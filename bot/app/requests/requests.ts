@@ -28,13 +28,24 @@ async function requestSubject(turn: Turn, elderId: string): Promise<Person | nul
   return null;
 }
 
+/** Whether the elder's address is on file (a request needing a visit asks for it otherwise). */
+async function hasAddress(deps: AppDeps, elder: Person): Promise<boolean> {
+  return !!(await deps.store.getPrivate(elder.id)).address;
+}
+
 /** `/request` or "Ask a volunteer": the request questions, for the elder or on their behalf. */
 export async function startRequest(turn: Turn, elderId?: string): Promise<void> {
   const { person, deps } = turn;
   let draft: Draft | null = null;
   if (elderId || person.role === 'elder') {
     const elder = await requestSubject(turn, elderId ?? person.id);
-    if (elder) draft = { subjectId: elder.id, subjectName: firstName(elder) };
+    if (elder)
+      draft = {
+        subjectId: elder.id,
+        subjectName: firstName(elder),
+        forSelf: elder.id === person.id,
+        askAddress: !(await hasAddress(deps, elder)),
+      };
   } else if (person.role === 'relative') {
     const links = (await deps.store.listElders(person.id)).filter((l) => l.status === 'confirmed');
     const elders = await deps.store.getPeople(links.map((l) => l.elderId));
@@ -45,8 +56,16 @@ export async function startRequest(turn: Turn, elderId?: string): Promise<void> 
     const [only] = elders;
     draft =
       elders.length === 1 && only
-        ? { subjectId: only.id, subjectName: firstName(only) }
-        : { elderChoices: elders.map((e) => ({ id: e.id, name: e.name ?? '' })) };
+        ? { subjectId: only.id, subjectName: firstName(only), askAddress: !(await hasAddress(deps, only)) }
+        : {
+            elderChoices: await Promise.all(
+              elders.map(async (e) => ({
+                id: e.id,
+                name: e.name ?? '',
+                noAddress: !(await hasAddress(deps, e)),
+              })),
+            ),
+          };
   }
   if (!draft) {
     turn.say(reply('errors.notAllowed'));
@@ -63,6 +82,13 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
   if (!elder?.place || !elder.zoneId || !draft.category || !draft.whenKind || !draft.whenDate) {
     turn.say(reply('errors.notAllowed'));
     return;
+  }
+  if (draft.address) {
+    // Given for this request: kept for the next one too, private as always.
+    await deps.store.savePrivate(elder.id, {
+      ...(await deps.store.getPrivate(elder.id)),
+      address: draft.address,
+    });
   }
   const followers = await relativesOf(deps, elder.id);
   const request: HelpRequest = {
@@ -97,11 +123,24 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
       buttons: [[{ label: 'buttons.cancelRequest', data: actionData('rx', request.id) }]],
     }),
   );
+  // The elder is told "for you"; relatives are told who asked, or that the elder asked herself.
   const others = [elder, ...followers].filter((p) => p.id !== person.id);
-  await tellFollowers(deps, others, `req.${request.id}.new`, 'request.createdBy', {
-    ...params,
-    by: person.name ?? '',
-  });
+  const told = { ...params, by: person.name ?? '' };
+  const byElder = person.id === elder.id;
+  await tellFollowers(
+    deps,
+    others.filter((p) => p.id !== elder.id),
+    `req.${request.id}.new`,
+    byElder ? 'request.createdByElder' : 'request.createdBy',
+    told,
+  );
+  await tellFollowers(
+    deps,
+    others.filter((p) => p.id === elder.id),
+    `req.${request.id}.new`,
+    'request.createdByForYou',
+    told,
+  );
   if (request.urgent) {
     await raiseAlert(
       deps,

@@ -4,11 +4,11 @@ import { firstName, type Person } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
 import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
-import { reply, type Reply } from '../../flows/types.js';
+import { reply, type Param, type Reply } from '../../flows/types.js';
 import { parseMessageRef, type OutboundMessage } from '../../core/outbound.js';
 import { mediatorMayAct, raiseAlert } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
-import { messagesTo } from '../common/notify.js';
+import { mediatorsFor, messagesTo } from '../common/notify.js';
 import { whenParam } from './request-text.js';
 import { findCandidates, routeRequest } from './routing.js';
 import type { Turn } from '../common/turn.js';
@@ -49,6 +49,34 @@ export function editOffers(
 }
 
 /**
+ * A phone the assigned volunteer can call, saying whose it is: the elder's,
+ * else a linked relative's, else the zone mediator's.
+ */
+async function taskContact(
+  deps: AppDeps,
+  r: HelpRequest,
+  elder: Person | null,
+  elderPhone: string | undefined,
+  followers: Person[],
+): Promise<Param> {
+  const elderName = elder ? firstName(elder) : '';
+  if (elderPhone) return { t: 'request.contact.elder', params: { phone: elderPhone } };
+  for (const relative of followers.filter((f) => f.role === 'relative')) {
+    const phone = (await deps.store.getPrivate(relative.id)).phone;
+    if (phone)
+      return {
+        t: 'request.contact.relative',
+        params: { phone, name: firstName(relative), elder: elderName },
+      };
+  }
+  for (const mediator of await mediatorsFor(deps, r.zoneId)) {
+    const phone = (await deps.store.getPrivate(mediator.id)).phone;
+    if (phone) return { t: 'request.contact.mediator', params: { phone, name: firstName(mediator) } };
+  }
+  return { t: 'profile.none' };
+}
+
+/**
  * The winner gets the elder's first name, address, phone and note, with Done /
  * I can no longer go; the other offers are edited; the elder and relatives hear
  * who is coming. Costs one read (elder, private details, followers).
@@ -61,7 +89,7 @@ async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Pers
     {
       name: elder ? firstName(elder) : '',
       address: details.address ?? none,
-      phone: details.phone ?? none,
+      phone: await taskContact(deps, r, elder, details.phone, followers),
       note: r.note?.text ?? (r.note?.voiceFileId ? { t: 'request.voiceNote' } : none),
       category: { t: `categories.${r.category}` },
       when: whenParam(r),
@@ -81,16 +109,41 @@ async function announceAssignment(deps: AppDeps, r: HelpRequest, volunteer: Pers
     track: { requestId: r.id, field: 'assigned' as const, volunteerId: volunteer.id },
   }));
   const coming = [elder, ...followers].filter((p): p is Person => !!p);
+  // The elder hears what the volunteer comes to do for her; relatives hear it with her name.
   const told = coming.flatMap((p) =>
     messagesTo(p, `req.${r.id}.${r.wave}.coming`, [
-      reply('request.coming', {
-        volunteer: firstName(volunteer),
-        category: { t: `categories.${r.category}` },
-        when: whenParam(r),
-      }),
+      p.id === elder?.id
+        ? reply('request.coming', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forYou.${r.category}` },
+          })
+        : reply('request.comingFor', {
+            volunteer: firstName(volunteer),
+            when: whenParam(r),
+            task: { t: `tasks.forName.${r.category}`, params: { name: elder ? firstName(elder) : '' } },
+          }),
     ]),
   );
   await deps.outbox.enqueue([...toVolunteer, ...editOffers(deps, r, volunteer.id, 'request.taken'), ...told]);
+}
+
+/**
+ * A press on an offer that is no longer open. Where the offer message is
+ * tracked, the edit goes out under the very id the winner's (or the
+ * canceller's) turn gives it, so the message is edited once whichever turn
+ * sends first: no second, identical edit ("message is not modified").
+ */
+async function tellTaken(turn: Turn, requestId: string): Promise<void> {
+  const r = await turn.deps.requests.getRequest(requestId);
+  const text = r?.state === 'cancelled' ? 'request.noLongerNeeded' : 'request.taken';
+  const tracked = r && r.state !== 'open' && r.offerMsgs?.[turn.person.id];
+  if (!tracked) {
+    turn.say(reply('request.taken', undefined, { edit: true }));
+    return;
+  }
+  const mine = editOffers(turn.deps, r, undefined, text).filter((m) => m.personId === turn.person.id);
+  await turn.deps.outbox.enqueue(mine);
 }
 
 /** Accept pressed: a conditional write decides; the first wins, everyone else is told it is taken. */
@@ -105,7 +158,7 @@ export async function acceptOffer(turn: Turn, requestId: string): Promise<void> 
     request = await deps.requests.accept(requestId, volunteer.id, now);
   } catch (err) {
     if (!(err instanceof OfferTakenError)) throw err;
-    turn.say(reply('request.taken', undefined, { edit: true }));
+    await tellTaken(turn, requestId);
     return;
   }
   const recent = [...(volunteer.volunteer.recentTasks ?? []), now.toISOString()].slice(-recentKept);
@@ -326,4 +379,57 @@ export async function assignByHand(turn: Turn, pair: string): Promise<void> {
   }
   turn.say(reply('request.assignedByYou', { volunteer: volunteer.name ?? '' }, { edit: true }));
   await announceAssignment(deps, assigned, volunteer);
+}
+
+/**
+ * A volunteer's erasure: every request they were offered or assigned forgets them (offer and message
+ * references, exclusion, assignment); a task of theirs not yet done is open again, the elder, relatives
+ * and zone mediators are told. Elders they helped forget them too. Returns the requests to route
+ * afresh once the volunteer is erased (before, routing could offer them the task again).
+ */
+export async function volunteerLeaves(deps: AppDeps, volunteer: Person): Promise<string[]> {
+  const reopened: string[] = [];
+  for (const task of await deps.requests.tasksOf(volunteer.id)) {
+    const forget = (r: HelpRequest) => deps.requests.forgetVolunteer(r, volunteer.id);
+    const before = await forget(task).catch(async (err) => {
+      if (!(err instanceof RequestChangedError)) throw err;
+      const again = await deps.requests.getRequest(task.id);
+      return again ? forget(again) : null;
+    });
+    if (!before) continue;
+    const { elder, followers } = await deps.requests.elderDetails(before.elderId, before.followers);
+    if (elder?.helpedBy?.includes(volunteer.id))
+      await deps.store.savePerson({ ...elder, helpedBy: elder.helpedBy.filter((id) => id !== volunteer.id) });
+    if (before.assignedTo !== volunteer.id || before.state !== 'assigned') continue;
+    const category = { t: `categories.${before.category}` };
+    const mediators = await deps.store.listPeople(before.zoneId, 'mediator');
+    await deps.outbox.enqueue([
+      ...[elder, ...followers]
+        .filter((p): p is Person => !!p)
+        .flatMap((p) =>
+          messagesTo(p, `req.${before.id}.${before.wave}.left`, [
+            reply('request.released', { volunteer: firstName(volunteer) }),
+          ]),
+        ),
+      ...mediators.flatMap((m) =>
+        messagesTo(m, `req.${before.id}.${before.wave}.left`, [
+          reply('request.volunteerLeftMediator', {
+            volunteer: firstName(volunteer),
+            name: elder ? firstName(elder) : '',
+            category,
+          }),
+        ]),
+      ),
+    ]);
+    reopened.push(before.id);
+  }
+  return reopened;
+}
+
+/** Routes again, in a new round from the nearest volunteers, the requests a leaving volunteer held. */
+export async function routeAgain(deps: AppDeps, requestIds: string[], now: Date): Promise<void> {
+  for (const id of requestIds) {
+    const r = await deps.requests.getRequest(id);
+    if (r?.state === 'open') await routeRequest(deps, r, 1, r.wave + 1, now);
+  }
 }

@@ -1,10 +1,7 @@
-import { Bot, GrammyError, type Context } from 'grammy';
+import { Bot, GrammyError, HttpError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import { handleInbound } from '../../../app/handle-inbound.js';
+import { runTurn } from '../../../app/handle-inbound.js';
 import type { AppDeps } from '../../../app/common/deps.js';
-import { reply, type Reply } from '../../../flows/types.js';
-import { renderReply } from './render.js';
-import { sendReplies } from './messenger.js';
 import { toInbound } from './inbound.js';
 
 /** The one context type of the bot. */
@@ -48,22 +45,22 @@ export function createTelegramBot(
   const deps = makeDeps(bot);
 
   const handle = async (ctx: BotContext) => {
+    // The spinner stops at once. Answering is a courtesy: Telegram refuses it for a press
+    // older than a few seconds ("query is too old", e.g. a redelivery), and that changes nothing.
+    if (ctx.callbackQuery) await answerQuietly(ctx);
     const msg = toInbound(ctx.update);
-    if (!msg) {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-      return;
-    }
-    try {
-      const answered = await handleInbound(deps, msg);
-      await deliver(ctx, answered.lang, answered.replies);
-    } finally {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-    }
+    if (!msg) return;
+    // Read, decide, commit; the outbox sends the replies and notices after the commit.
+    await runTurn(deps, msg, {
+      key: { channel: 'telegram', updateId: String(ctx.update.update_id) },
+      pressed: ctx.callbackQuery?.message?.message_id,
+    });
   };
 
   bot
-    .errorBoundary(async (err) => {
-      // No message text, names or numbers in logs: only what failed.
+    .errorBoundary((err) => {
+      // No message text, names or numbers in logs: only what failed. Nothing is said to the
+      // person: the turn did not commit, and Telegram's retry of the update runs it again.
       console.error(
         JSON.stringify({
           msg: 'update failed',
@@ -71,11 +68,6 @@ export function createTelegramBot(
           error: String(err.error),
         }),
       );
-      const chat = err.ctx.chat;
-      if (chat?.type === 'private') {
-        const lang = err.ctx.from?.language_code === 'en' ? 'en' : 'it';
-        await deliver(err.ctx, lang, [reply('errors.generic')]).catch(() => undefined);
-      }
       throw err.error;
     })
     .use(handle);
@@ -83,27 +75,8 @@ export function createTelegramBot(
   return bot;
 }
 
-async function deliver(ctx: BotContext, lang: string, replies: Reply[]): Promise<void> {
-  const chatId = ctx.chat?.id;
-  if (chatId === undefined) return;
-  const username = ctx.me.username;
-  const pressed = ctx.callbackQuery?.message;
-  let edited = false;
-  for (const r of replies) {
-    if (r.edit && pressed && !edited && !r.document) {
-      edited = true;
-      const { text, inline } = renderReply(lang, r, username);
-      try {
-        await ctx.api.editMessageText(chatId, pressed.message_id, text, {
-          parse_mode: 'HTML',
-          reply_markup: inline,
-        });
-        continue;
-      } catch (err) {
-        // Too old to edit, or unchanged: say it in a new message instead.
-        if (!(err instanceof GrammyError) || err.error_code !== 400) throw err;
-      }
-    }
-    await sendReplies(ctx.api, chatId, lang, [r], username);
-  }
+async function answerQuietly(ctx: BotContext): Promise<void> {
+  await ctx.answerCallbackQuery().catch((err: unknown) => {
+    if (!(err instanceof GrammyError) && !(err instanceof HttpError)) throw err;
+  });
 }

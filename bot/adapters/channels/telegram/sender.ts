@@ -160,19 +160,25 @@ export class TelegramSender {
     const { time } = this.deps;
     let failures = 0;
     let throttles = 0;
+    let asNew = false;
     for (;;) {
       await this.limiter.acquire(chatId);
       let code: number | 'network';
       try {
         // Nothing may be awaited between acquire() and this call: the limiter's slot is now.
-        const sent = await this.call(chatId, message, reply);
+        const sent = await this.call(chatId, asNew ? { ...message, edit: undefined } : message, reply);
         return {
           ok: true,
           messageId: typeof sent === 'object' ? (sent as { message_id?: number }).message_id : undefined,
         };
       } catch (err) {
         // An edit of a message that is gone or already says this: nothing left to do.
-        if (message.edit && err instanceof GrammyError && err.error_code === 400) return { ok: true };
+        if (message.edit && !asNew && err instanceof GrammyError && err.error_code === 400) {
+          // A presser's answer on a message too old to edit: a new message says it instead.
+          if (!message.editOrSend || /not modified/.test(err.description)) return { ok: true };
+          asNew = true;
+          continue;
+        }
         if (err instanceof GrammyError && err.error_code === 429) {
           const retryAfter = err.parameters.retry_after ?? 1;
           this.limiter.pauseUntil(time.now() + retryAfter * 1000);

@@ -16,9 +16,6 @@ export interface HttpResponse {
   body: string;
 }
 
-/** Telegram may resend an update for a day at most; a record of it is kept that long. */
-const processedTtlSeconds = 24 * 3600;
-
 const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 /** Compares two secrets in constant time, whatever their lengths. */
@@ -33,9 +30,10 @@ export function sameSecret(given: string | undefined, expected: string): boolean
 const respond = (statusCode: number, body: string): HttpResponse => ({ statusCode, body });
 
 /**
- * One webhook call: the secret header is checked before anything else; an
- * update already processed is acknowledged and dropped; a failed update is
- * forgotten again so Telegram's retry is processed.
+ * One webhook call: the secret header is checked before anything else; the
+ * update then runs as one turn (read, decide, commit). 200 once the commit is
+ * durable (a redelivered update re-sends what its turn recorded), 500 before
+ * it, so Telegram's retry runs the turn again.
  */
 export async function handleWebhook(
   request: HttpRequest,
@@ -65,21 +63,22 @@ export async function handleWebhook(
   const update = updateShape.safeParse(parsed);
   if (!update.success) return respond(400, 'not a Telegram update');
 
-  const id = String(update.data.update_id);
-  if (!(await deps.store.markProcessed('telegram', id, deps.clock.now(), processedTtlSeconds))) {
-    return respond(200, 'duplicate');
-  }
+  // No mark first: the turn's own commit records the update (a failure before it records nothing).
   try {
     await deps.bot.handleUpdate(update.data as unknown as Update);
   } catch (err) {
-    await deps.afterUpdate?.().catch(() => undefined);
-    await deps.store.unmarkProcessed('telegram', id);
     console.error(
       JSON.stringify({ msg: 'webhook update failed', update_id: update.data.update_id, error: String(err) }),
     );
+    // What did commit is still sent; Telegram's retry finds the turn record and re-sends no more.
+    await deps.afterUpdate?.().catch(() => undefined);
     return respond(500, 'failed');
   }
-  // Failures to send are the sender's to retry or keep; the update itself was handled.
-  await deps.afterUpdate?.();
+  // The turn is committed: its messages are the outbox's to send and retry, never a reason to fail.
+  await deps
+    .afterUpdate?.()
+    .catch((err: unknown) =>
+      console.error(JSON.stringify({ msg: 'outbox drain failed', error: String(err) })),
+    );
   return respond(200, 'ok');
 }

@@ -61,7 +61,7 @@ export const conventionalName = (key: string): string =>
 
 export const defaultTemplateConfig: TemplateConfig = {
   names: Object.fromEntries(Object.keys(templateSpecs).map((key) => [key, conventionalName(key)])),
-  languages: { it: 'it', en: 'en' },
+  languages: { it: 'it', en: 'en', ro: 'ro', uk: 'uk', ar: 'ar' },
   updates: conventionalName('updates'),
 };
 
