@@ -72,6 +72,10 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     await v.press('✅ Fatto');
     await v.shareContact(phone);
     await v.press("✅ Sono d'accordo");
+    // The approval card shows what the volunteer entered, the phone included.
+    expect(approver.lastText()).toMatch(
+      new RegExp(`Nuova iscrizione[\\s\\S]*${name}[\\s\\S]*\\${phone.replace(/\s/g, '')}`),
+    );
     await approver.press('✅ Approva');
     return v;
   }
@@ -177,7 +181,7 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     const relative = await relativeOf(e);
     for (const at of ['08:00', '08:30', '09:00', '09:30']) await world.tickAt(`2026-11-21T${at}:00Z`);
     const elderId = (await world.personOf(e))!.id;
-    await relative.pressForged("✅ L'ho sentito, sta bene", `a:ak:m.${elderId}.2026-11-21`);
+    await relative.pressForged('✅ Ci ho parlato: sta bene', `a:ak:m.${elderId}.2026-11-21`);
     expect(relative.lastText()).toMatch(/Non puoi usare questo pulsante/);
     const [alert] = await world.runtime.deps.alerts.openAlerts('nord');
     expect(alert).toMatchObject({ state: 'open' });
@@ -189,6 +193,8 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     async () => {
       world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
       const zone = await mediator('Giulia', 'nord');
+      expect(zone.texts().some((t) => /mediazione di prossimità della Zona Nord/.test(t))).toBe(true);
+      const other = await mediator('Sara', 'sud');
       const e = await elder('Non voglio la domanda quotidiana');
       await relativeOf(e);
       const anna = await volunteer('Anna', 'Mompiano', '+39 340 555 0001', zone);
@@ -198,11 +204,11 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
       await e.press('Salta');
       await e.press('No');
       await anna.press('Non questa volta');
-      for (let minutes = 15; minutes <= 90; minutes += 15)
+      for (let minutes = 15; minutes <= 120; minutes += 15)
         await world.tickAt(new Date(Date.parse('2026-11-21T09:00:00Z') + minutes * 60_000));
       const card = zone.texts().find((t) => /Nessun volontario ha accettato/.test(t)) ?? '';
       expect(card).toMatch(
-        /Richiesta di Maria \(Persona seguita\): Farmacia, oggi\. Aperta il 21\/11 alle 10:0\d, da \d+ min/,
+        /Richiesta di Maria \(Persona seguita\): Farmacia, oggi\. Aperta il 21\/11 alle 10:0\d, da \d+ (min|h)/,
       );
       expect(card).toMatch(/Non possono: Anna/);
       expect(card).toContain('Via dei Mille 5');
@@ -211,8 +217,12 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
       // Taken, the card of an unassigned request still offers to assign someone by hand.
       expect(zone.taps().at(-2)).toMatch(/^👥 (Assegna|Scegli)/);
       const bruno = await volunteer('Bruno', 'Mompiano', '+39 340 555 0002', zone);
-      await zone.press('👥 Assegna un volontario');
-      await zone.press(/Bruno/);
+      // Sara, of another zone, got the escalation: she may assign too (found with /alerts).
+      expect(other.texts().some((t) => /Nessun volontario ha accettato la richiesta di/.test(t))).toBe(true);
+      await other.send('/alerts');
+      await other.press('👥 Assegna un volontario');
+      await other.press(/Bruno/);
+      expect(bruno.texts().join('\n')).toMatch(/Via dei Mille 5/);
       await bruno.press('✅ Fatto');
       await bruno.press('😟 Sono in pensiero');
       const worried = zone.texts().find((t) => /in pensiero per/.test(t)) ?? '';
