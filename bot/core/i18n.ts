@@ -87,6 +87,7 @@ export function renderParam(lang: string, p: Param, channel: ChannelText): strin
   if (typeof p === 'number') return formatNumber(lang, p);
   if ('t' in p) return renderText(lang, p.t, p.params, channel);
   if ('list' in p) return p.list.map((item) => renderParam(lang, item, channel)).join(listSeparator(lang));
+  if ('lines' in p) return p.lines.map((item) => renderParam(lang, item, channel)).join('\n');
   if ('date' in p) return formatDate(lang, p.date);
   return channel.escape(channel.deepLink(p.deepLink));
 }

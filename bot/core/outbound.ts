@@ -22,7 +22,10 @@ export interface OutboundMessage {
   /** An edit Telegram refuses (too old, gone) is sent as a new message instead (a presser's answer). */
   editOrSend?: boolean;
   /** Report where the message landed (`DeliveryEvents.delivered`), so it can be edited later. */
-  track?: { requestId: string; field: 'offer' | 'assigned'; volunteerId: string };
+  track?:
+    | { requestId: string; field: 'offer' | 'assigned'; volunteerId: string }
+    /** An alert card of a round (0 the first, then each escalation), kept to be edited on the alert's next change. */
+    | { alertId: string; round: number };
   /** The people this message is about (beyond its recipient): erased with them, dropped once they are gone. */
   about?: string[];
   /**

@@ -166,6 +166,8 @@ export interface CheckIns {
   getCheckIn(elderId: string, localDate: string): Promise<CheckIn | null>;
   /** The newest check-in of an elder. */
   latestCheckIn(elderId: string): Promise<CheckIn | null>;
+  /** An elder's newest check-ins, newest first (one query). */
+  recentCheckIns(elderId: string, limit: number): Promise<CheckIn[]>;
   /** Creates it; false if it already exists. */
   createCheckIn(checkIn: CheckIn): Promise<boolean>;
   /** Adds a climbed rung and the people told (idempotent). */
@@ -193,6 +195,8 @@ export interface Alerts {
   raise(alert: Alert): Promise<{ alert: Alert; created: boolean }>;
   getAlert(id: string): Promise<Alert | null>;
   addNotified(id: string, mediatorIds: string[]): Promise<void>;
+  /** Remembers where a card landed (a `cardRef.format` entry), to edit it on the next change. */
+  recordCard(id: string, entry: string): Promise<void>;
   /** open → acknowledged; null if it was not open. */
   acknowledge(id: string, by: string, at: Date): Promise<Alert | null>;
   /** open or acknowledged → resolved; null if already resolved. */

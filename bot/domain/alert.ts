@@ -31,7 +31,32 @@ export interface Alert {
   resolvedAt?: string;
   /** Mediators told so far, so an answer reaches each of them. */
   notified: string[];
+  /** Where each card went, to edit it later: "<mediator id> <round> <chat:message>" (see `cardRef`). */
+  cards?: string[];
 }
+
+/** A card sent in a round (0 the first, then each escalation) to a mediator, where it landed. */
+export interface CardRef {
+  mediatorId: string;
+  round: number;
+  ref: string;
+}
+
+export const cardRef = {
+  format: (c: CardRef): string => `${c.mediatorId} ${c.round} ${c.ref}`,
+  /** The newest card each mediator holds. */
+  latest(cards: readonly string[] | undefined): CardRef[] {
+    const byMediator = new Map<string, CardRef>();
+    for (const entry of cards ?? []) {
+      const [mediatorId, round, ref] = entry.split(' ');
+      if (!mediatorId || !ref || !/^\d+$/.test(round ?? '')) continue;
+      const card = { mediatorId, round: Number(round), ref };
+      const held = byMediator.get(mediatorId);
+      if (!held || held.round < card.round) byMediator.set(mediatorId, card);
+    }
+    return [...byMediator.values()];
+  },
+};
 
 /** Deterministic ids: raising the same alert twice keeps one. */
 export const alertIds = {
@@ -71,4 +96,29 @@ export interface SignOfLife {
   text?: string;
   /** The channel's own file id of a voice note. */
   voice?: string;
+}
+
+/** The elder did not answer this check-in: nobody did, or the ladder reached the mediator before someone heard from them. */
+export function wasMissed(c: CheckIn): boolean {
+  if (c.answeredBy === c.elderId) return false;
+  return c.state === 'prompted' || c.rungsDone.includes('zoneMediator');
+}
+
+/**
+ * Check-ins missed in a row up to `localDate` (counted as missed itself),
+ * from the elder's newest check-ins, newest first.
+ */
+export function missedStreak(recent: readonly CheckIn[], localDate: string): number {
+  let streak = 1;
+  for (const c of recent) {
+    if (c.localDate >= localDate) continue;
+    if (!wasMissed(c)) break;
+    streak += 1;
+  }
+  return streak;
+}
+
+/** The newest check-in the elder answered herself, if any. */
+export function lastAnswer(recent: readonly CheckIn[]): CheckIn | undefined {
+  return recent.find((c) => c.answeredBy === c.elderId && c.answeredAt);
 }

@@ -232,3 +232,8 @@ export function nextMinuteKey(key: string): string {
 export function localTime(at: Date, timeZone: string): string {
   return DateTime.fromJSDate(at, { zone: timeZone }).toFormat('HH:mm');
 }
+
+/** Local 'dd/MM' of an instant, for messages. */
+export function localDay(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone }).toFormat('dd/MM');
+}

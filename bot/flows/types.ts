@@ -17,6 +17,7 @@ export type Inbound =
 /**
  * A parameter of a translated text. Plain strings are user text and are always
  * escaped by the channel; `t` is another translation key; `list` joins values;
+ * `lines` puts each value on a line of its own;
  * `deepLink` is an invite payload the channel turns into its own link; `date`
  * is a calendar date (YYYY-MM-DD) written out in the reader's language.
  * Numbers are written in the reader's language too ("0,5" in Italian).
@@ -26,6 +27,7 @@ export type Param =
   | number
   | { t: string; params?: Record<string, Param> }
   | { list: Param[] }
+  | { lines: Param[] }
   | { deepLink: string }
   | { date: string };
 

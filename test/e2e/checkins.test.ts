@@ -119,7 +119,7 @@ describe('daily check-in', () => {
     await world.tickAt('2026-11-21T10:30:00Z');
     expect(other.messages().length).toBe(otherCount);
     await zone.send('/alerts');
-    expect(zone.texts().at(-1)).toMatch(/Se ne occupa Giulia/);
+    expect(zone.texts().at(-1)).toMatch(/Te ne occupi tu: avviso su Maria/);
     await zone.press('✅ Ho verificato: tutto bene');
     expect(relative.lastText()).toBe('✅ Giulia ha sentito Maria: va tutto bene.');
     const checkIn = await world.runtime.deps.checkIns.latestCheckIn(

@@ -55,6 +55,12 @@ describe('templates', () => {
       text: 'alert.card',
       params: {
         phone: '+39 333',
+        more: {
+          lines: [
+            { t: 'alert.line.zone', params: { zone: 'Nord' } },
+            { t: 'alert.line.streak', params: { count: 2 } },
+          ],
+        },
         body: {
           t: 'alert.kind.missedCheckIn',
           params: { name: 'Maria\nRossi', hood: 'Mompiano', time: '09:00' },
@@ -67,6 +73,7 @@ describe('templates', () => {
     expect(body.parameters.map((p) => p.text)).toEqual([
       'Maria Rossi (Mompiano) non ha risposto alla domanda delle 09:00, né al promemoria.',
       '+39 333',
+      'Zona Nord ⚠️ 2 giorni di fila senza risposta',
     ]);
     expect(
       validateMessage(
@@ -74,7 +81,7 @@ describe('templates', () => {
         templateDefinitions(),
       ).shown.text,
     ).toBe(
-      '🔔 Maria Rossi (Mompiano) non ha risposto alla domanda delle 09:00, né al promemoria.\nTelefono: +39 333',
+      '🔔 Maria Rossi (Mompiano) non ha risposto alla domanda delle 09:00, né al promemoria.\nTelefono: +39 333\nZona Nord ⚠️ 2 giorni di fila senza risposta',
     );
   });
 

@@ -149,7 +149,10 @@ const outboundShape = z.object({
   edit: z.number().int().optional(),
   editOrSend: z.boolean().optional(),
   track: z
-    .object({ requestId: z.string(), field: z.enum(['offer', 'assigned']), volunteerId: z.string() })
+    .union([
+      z.object({ requestId: z.string(), field: z.enum(['offer', 'assigned']), volunteerId: z.string() }),
+      z.object({ alertId: z.string(), round: z.number().int().nonnegative() }),
+    ])
     .optional(),
   about: z.array(z.string()).optional(),
   live: z

@@ -41,6 +41,20 @@ export class DynamoCheckIns implements CheckIns, Alerts {
     return item ? withLists(fromItem<CheckIn>(item)) : null;
   }
 
+  async recentCheckIns(elderId: string, limit: number): Promise<CheckIn[]> {
+    const got = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': personPk(elderId), ':sk': skPrefix.checkIn },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (got.Items ?? []).map((item) => withLists(fromItem<CheckIn>(item)));
+  }
+
   async createCheckIn(c: CheckIn): Promise<boolean> {
     const { rungsDone: _r, alerted: _a, ...rest } = c;
     try {
@@ -190,6 +204,23 @@ export class DynamoCheckIns implements CheckIns, Alerts {
         ExpressionAttributeValues: { ':ids': new Set(mediatorIds) },
       }),
     );
+  }
+
+  async recordCard(id: string, entry: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.alert(id),
+          UpdateExpression: 'ADD cards :c',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':c': new Set([entry]) },
+        }),
+      )
+      .catch((err: unknown) => {
+        // The alert is gone (erased with its person): nothing to remember.
+        if (!isConditionFailure(err)) throw err;
+      });
   }
 
   private async move(id: string, from: string[], to: 'acknowledged' | 'resolved', by: string, at: Date) {

@@ -1,58 +1,14 @@
-import { alertIds, type Alert, type AlertKind } from '../../domain/alert.js';
+import { alertIds, cardRef, type Alert, type AlertKind, type CardRef } from '../../domain/alert.js';
+import { parseMessageRef, type OutboundMessage } from '../../core/outbound.js';
 import type { Person } from '../../domain/person.js';
-import { localTime } from '../../domain/schedule.js';
+import type { HelpRequest } from '../../domain/request.js';
 import { timerIds, type Timer } from '../../domain/timer.js';
-import { actionData } from '../../flows/button-data.js';
-import { reply, type Param, type Reply } from '../../flows/types.js';
-import { findNeighbourhood, findZone } from '../../domain/network.js';
+import { reply, type Reply } from '../../flows/types.js';
 import type { ClaimedTimer } from '../../core/ports.js';
 import type { AppDeps } from '../common/deps.js';
-import { whenParam } from '../requests/request-text.js';
-import { allMediators, mediatorsFor, messagesTo } from '../common/notify.js';
+import { alertCard, openSince } from './alert-card.js';
+import { allMediators, mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
 import type { Turn } from '../common/turn.js';
-
-/** The card a mediator gets for an alert: what happened, to whom, and the two answers. */
-async function alertCard(
-  deps: AppDeps,
-  alert: Alert,
-  subject: Person | null,
-  escalated = false,
-): Promise<Reply> {
-  const phone = subject ? (await deps.store.getPrivate(subject.id)).phone : undefined;
-  const params: Record<string, Param> = {
-    name: subject?.name ?? '',
-    hood: findNeighbourhood(deps.network, subject?.place?.neighbourhoodId)?.hood.name ?? '',
-    zone: findZone(deps.network, alert.zoneId)?.name ?? '',
-    time: subject?.checkInTime ?? '',
-    phone: phone ?? { t: 'profile.none' },
-    role: subject?.role ? { t: `roles.${subject.role}` } : '',
-  };
-  const request = alert.requestId ? await deps.requests.getRequest(alert.requestId) : null;
-  if (request) {
-    params.category = { t: `categories.${request.category}` };
-    params.when = whenParam(request);
-  }
-  const text = escalated ? 'alert.escalated' : `alert.card`;
-  const second =
-    request && alert.kind !== 'worried'
-      ? { label: 'buttons.assignVolunteer', data: actionData('ra', request.id) }
-      : { label: 'buttons.reachedAllWell', data: actionData('ar', alert.id) };
-  return reply(
-    text,
-    { ...params, body: { t: `alert.kind.${alert.kind}`, params } },
-    {
-      buttons: [
-        [{ label: 'buttons.handling', data: actionData('ak', alert.id) }],
-        [second],
-        ...(subject?.role === 'elder' && alert.kind === 'needsHelp'
-          ? [[{ label: 'buttons.askVolunteer', data: actionData('rq', subject.id) }]]
-          : subject?.role === 'elder' && !request
-            ? [[{ label: 'buttons.checkInSettings', data: actionData('cs', subject.id) }]]
-            : []),
-      ],
-    },
-  );
-}
 
 export interface RaiseAlert {
   kind: AlertKind;
@@ -89,7 +45,9 @@ export async function raiseAlert(
   const mediators = (await mediatorsFor(deps, input.zoneId)).filter((m) => m.id !== input.subject.id);
   const card = await alertCard(deps, alert, input.subject);
   await deps.outbox.enqueue(
-    mediators.flatMap((m) => messagesTo(m, `${alert.id}.0`, [card, ...(input.extra ?? [])], input.emergency)),
+    mediators.flatMap((m) =>
+      tracked(messagesTo(m, `${alert.id}.0`, [card, ...(input.extra ?? [])], input.emergency), alert, 0),
+    ),
   );
   await deps.alerts.addNotified(
     alert.id,
@@ -112,8 +70,15 @@ export async function escalate(deps: AppDeps, timer: ClaimedTimer): Promise<void
   if (!alert || alert.state !== 'open') return;
   const subject = await deps.store.getPerson(alert.personId);
   const mediators = (await allMediators(deps)).filter((m) => m.id !== alert.personId);
-  const card = await alertCard(deps, alert, subject, true);
-  await deps.outbox.enqueue(mediators.flatMap((m) => messagesTo(m, `${alert.id}.${round}`, [card], true)));
+  const card = await alertCard(deps, alert, subject, { escalated: true });
+  // The fresh card rings again; the copy each mediator held turns into "see below", without buttons.
+  const seeBelow = reply('alert.seeBelow', { name: subject?.name ?? '' });
+  const held = cardRef.latest(alert.cards).filter((c) => c.round < round);
+  const people = new Map(mediators.map((m) => [m.id, m]));
+  await deps.outbox.enqueue([
+    ...held.flatMap((c) => editOf(people.get(c.mediatorId), c, `${alert.id}.${round}.below`, seeBelow)),
+    ...mediators.flatMap((m) => tracked(messagesTo(m, `${alert.id}.${round}`, [card], true), alert, round)),
+  ]);
   await deps.alerts.addNotified(
     alert.id,
     mediators.map((m) => m.id),
@@ -131,6 +96,44 @@ export async function escalate(deps: AppDeps, timer: ClaimedTimer): Promise<void
   }
 }
 
+function tracked(messages: OutboundMessage[], alert: Alert, round: number): OutboundMessage[] {
+  return messages.map((m) => ({ ...m, track: { alertId: alert.id, round } }));
+}
+
+/** An edit of the card a mediator holds, where the channel can edit (on WhatsApp none: the card stays as sent). */
+function editOf(to: Person | undefined, card: CardRef, key: string, replacement: Reply): OutboundMessage[] {
+  const at = card.ref.lastIndexOf(':');
+  const { to: chat, edit } = parseMessageRef(card.ref.slice(0, at), card.ref.slice(at + 1));
+  if (!to || edit === undefined || !Number.isSafeInteger(edit)) return [];
+  return [
+    {
+      id: `${key}:${to.id}:${chat.channel}`,
+      to: chat,
+      personId: to.id,
+      lang: to.lang,
+      replies: [replacement],
+      edit,
+    },
+  ];
+}
+
+/**
+ * Every card of the alert that mediators hold shows its new state (who took
+ * it, who closed it), except the one being pressed right now.
+ */
+export async function refreshCards(deps: AppDeps, alert: Alert, except?: string): Promise<void> {
+  const held = cardRef.latest(alert.cards).filter((c) => c.mediatorId !== except);
+  if (!held.length) return;
+  const subject = await deps.store.getPerson(alert.personId);
+  const people = new Map((await deps.store.getPeople(held.map((c) => c.mediatorId))).map((p) => [p.id, p]));
+  const messages: OutboundMessage[] = [];
+  for (const c of held) {
+    const card = await alertCard(deps, alert, subject, { viewerId: c.mediatorId });
+    messages.push(...editOf(people.get(c.mediatorId), c, `${alert.id}.${alert.state}.card`, card));
+  }
+  await deps.outbox.enqueue(messages);
+}
+
 /** Tells the other mediators who were notified what happened to an alert. */
 async function tellOthers(deps: AppDeps, alert: Alert, by: Person, text: string, subject: Person | null) {
   const others = (await deps.store.getPeople(alert.notified)).filter((m) => m.id !== by.id);
@@ -146,15 +149,15 @@ function canHandle(turn: Turn): boolean {
 
 /**
  * A mediator moves an alert (acknowledge or resolve): refused for anyone else;
- * "already done" when another mediator got there first; otherwise the others
- * who were told hear who did it.
+ * "already done" when another mediator got there first; otherwise the pressed
+ * card is redrawn in its new state (phone, address and relatives stay on it)
+ * and the others who were told hear who did it.
  */
 async function moveAlert(
   turn: Turn,
   alertId: string,
   move: 'acknowledge' | 'resolve',
-  texts: { already: string; done: string; others: string },
-  buttons?: Reply['buttons'],
+  texts: { already: string; others: string },
 ): Promise<Alert | null> {
   const { deps } = turn;
   const found = canHandle(turn) ? await deps.alerts.getAlert(alertId) : null;
@@ -167,25 +170,61 @@ async function moveAlert(
   }
   const subject = await deps.store.getPerson(alert.personId);
   const moved = await deps.alerts[move](alertId, turn.person.id, turn.now);
-  const name = { name: subject?.name ?? '' };
   if (!moved) {
-    turn.say(reply(texts.already, name, { edit: true }));
+    turn.say(await alreadyMoved(deps, alertId, turn.person.id, subject, texts.already));
     return null;
   }
-  turn.say(reply(texts.done, name, buttons ? { edit: true, buttons } : { edit: true }));
+  turn.say({ ...(await alertCard(deps, moved, subject, { viewerId: turn.person.id })), edit: true });
+  await refreshCards(deps, moved, turn.person.id);
   await tellOthers(deps, moved, turn.person, texts.others, subject);
   return moved;
 }
 
+/**
+ * A press on an alert that has moved on: who has it now, in a message of its
+ * own (the pressed card keeps what it shows). Her own earlier move is named as
+ * hers, with the phone to call.
+ */
+async function alreadyMoved(
+  deps: AppDeps,
+  alertId: string,
+  me: string,
+  subject: Person | null,
+  already: string,
+): Promise<Reply> {
+  const alert = await deps.alerts.getAlert(alertId);
+  const name = subject?.name ?? '';
+  if (alert?.state === 'resolved')
+    return reply(alert.resolvedBy === me ? 'alert.alreadyResolvedByYou' : 'alert.alreadyResolved', { name });
+  if (alert?.ackBy === me) {
+    const phone = subject ? (await deps.store.getPrivate(subject.id)).phone : undefined;
+    return reply('alert.alreadyYours', { name, phone: phone ?? { t: 'profile.none' } });
+  }
+  return reply(already, { name });
+}
+
 /** "I'm handling it": open → acknowledged; re-notification stops. */
 export async function acknowledgeAlert(turn: Turn, alertId: string): Promise<void> {
-  await moveAlert(
-    turn,
-    alertId,
-    'acknowledge',
-    { already: 'alert.alreadyHandled', done: 'alert.ackedByYou', others: 'alert.ackedBy' },
-    [[{ label: 'buttons.reachedAllWell', data: actionData('ar', alertId) }]],
-  );
+  const acked = await moveAlert(turn, alertId, 'acknowledge', {
+    already: 'alert.alreadyHandled',
+    others: 'alert.ackedBy',
+  });
+  if (acked) await tellRelatives(turn.deps, acked, turn.person);
+}
+
+/** The elder's relatives hear that a mediator is on it, and how to reach them. */
+async function tellRelatives(deps: AppDeps, alert: Alert, mediator: Person): Promise<void> {
+  const elder = await deps.store.getPerson(alert.personId);
+  if (elder?.role !== 'elder') return;
+  const relatives = await relativesOf(deps, elder.id);
+  if (!relatives.length) return;
+  const phone = (await deps.store.getPrivate(mediator.id)).phone;
+  const message = reply('alert.relativeAcked', {
+    mediator: mediator.name ?? '',
+    name: elder.name ?? '',
+    phone: phone ?? { t: 'profile.none' },
+  });
+  await deps.outbox.enqueue(relatives.flatMap((r) => messagesTo(r, `${alert.id}.ackrel`, [message])));
 }
 
 /** "Reached: all well": the alert is resolved; a missed check-in is closed and everybody told. */
@@ -196,20 +235,24 @@ export async function resolveAlert(
 ) {
   const resolved = await moveAlert(turn, alertId, 'resolve', {
     already: 'alert.alreadyResolved',
-    done: 'alert.resolvedByYou',
     others: 'alert.resolvedBy',
   });
   if (resolved) await closeCheckIn(resolved);
 }
 
-/** `/alerts`: the zone's open and acknowledged alerts, each with its state and buttons. */
+/** `/alerts`: the zone's open and acknowledged alerts (and any escalated to her), each with its state and buttons. */
 export async function listAlerts(turn: Turn): Promise<void> {
   const { deps, person } = turn;
   if (!canHandle(turn) || !person.zoneId) {
     turn.say(reply('errors.mediatorsOnly'));
     return;
   }
-  const alerts = await deps.alerts.openAlerts(person.zoneId);
+  // Her zone's alerts, and those of other zones that were escalated to her.
+  const zones = await Promise.all(deps.network.zones.map((z) => deps.alerts.openAlerts(z.id)));
+  const alerts = zones
+    .flat()
+    .filter((a) => a.zoneId === person.zoneId || a.notified.includes(person.id))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   if (!alerts.length) {
     turn.say(reply('alert.none'));
     return;
@@ -217,21 +260,12 @@ export async function listAlerts(turn: Turn): Promise<void> {
   turn.say(reply('alert.count', { count: alerts.length }));
   for (const alert of alerts) {
     const subject = await deps.store.getPerson(alert.personId);
-    const card = await alertCard(deps, alert, subject);
-    const [by] = alert.ackBy ? await deps.store.getPeople([alert.ackBy]) : [];
-    const state: Param = alert.ackBy
-      ? {
-          t: 'alert.state.acknowledged',
-          params: {
-            mediator: by?.name ?? '',
-            at: alert.ackAt ? localTime(new Date(alert.ackAt), deps.network.timeZone) : '',
-          },
-        }
-      : {
-          t: 'alert.state.open',
-          params: { at: localTime(new Date(alert.createdAt), deps.network.timeZone) },
-        };
-    turn.say({ ...card, text: 'alert.listed', params: { ...card.params, state } });
+    const card = await alertCard(deps, alert, subject, { viewerId: person.id });
+    turn.say(
+      alert.state === 'open'
+        ? { ...card, text: 'alert.listed', params: { ...card.params, state: openSince(deps, alert) } }
+        : card,
+    );
   }
 }
 
@@ -254,4 +288,23 @@ async function zoneOfRelative(deps: AppDeps, person: Person): Promise<string | u
   const links = await deps.store.listElders(person.id);
   const elders = await deps.store.getPeople(links.map((l) => l.elderId));
   return elders.find((e) => e.zoneId)?.zoneId;
+}
+
+/**
+ * A mediator may act on a request of their own zone, or on one whose alert
+ * reached them (an escalation to every mediator gives every power on it).
+ */
+export async function mediatorMayAct(
+  deps: AppDeps,
+  mediator: Person,
+  request: HelpRequest,
+): Promise<boolean> {
+  if (mediator.role !== 'mediator' || !mediator.onboardedAt) return false;
+  if (mediator.zoneId === request.zoneId) return true;
+  const ids = [
+    alertIds.urgentRequest(request.id),
+    ...Array.from({ length: request.wave + 1 }, (_, i) => alertIds.unassignedRequest(request.id, i + 1)),
+  ];
+  const alerts = await Promise.all(ids.map((id) => deps.alerts.getAlert(id)));
+  return alerts.some((a) => a?.notified.includes(mediator.id));
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { localDate } from '../../domain/schedule.js';
 import type { DeliveryEvents, OutboundMessage } from '../../core/outbound.js';
+import { cardRef } from '../../domain/alert.js';
 import { raiseUnreachable } from './alerts.js';
 import type { AppDeps } from '../common/deps.js';
 
@@ -26,8 +27,14 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
       await raiseUnreachable(d, person, d.clock.now(), 'undeliverable', key);
     },
     async delivered(message: OutboundMessage, ref: string) {
-      if (!message.track) return;
-      const { requestId, field, volunteerId } = message.track;
+      const track = message.track;
+      if (!track) return;
+      if ('alertId' in track) {
+        const entry = cardRef.format({ mediatorId: message.personId, round: track.round, ref });
+        await deps().alerts.recordCard(track.alertId, entry);
+        return;
+      }
+      const { requestId, field, volunteerId } = track;
       await deps().requests.recordMessage(requestId, field, volunteerId, `${ref}:${message.lang}`);
     },
   };

@@ -1,4 +1,4 @@
-import { alertIds, type Alert, type CheckIn } from '../../domain/alert.js';
+import { alertIds, wasMissed, type Alert, type CheckIn } from '../../domain/alert.js';
 import { firstName, type Person } from '../../domain/person.js';
 import {
   afterQuiet,
@@ -14,7 +14,7 @@ import { actionData } from '../../flows/button-data.js';
 import { reply, type Reply } from '../../flows/types.js';
 import { findNeighbourhood, type Rung } from '../../domain/network.js';
 import type { ClaimedTimer } from '../../core/ports.js';
-import { raiseAlert } from '../alerts/alerts.js';
+import { raiseAlert, refreshCards } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
 import { mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
 import type { Turn } from '../common/turn.js';
@@ -82,10 +82,16 @@ export async function firePrompt(deps: AppDeps, timer: ClaimedTimer, now: Date):
     });
     const prompt = reply('checkin.prompt', { name: firstName(elder) }, { buttons: answerButtons(day) });
     await deps.outbox.enqueue(messagesTo(elder, `chk.${day}`, [prompt]));
+    // A second missed day in a row does not wait: the mediator hears at the first rung.
+    const previous = (await deps.checkIns.recentCheckIns(elderId, 2)).find((c) => c.localDate < day);
+    const soonest = deps.network.checkIn.ladder[0]?.afterMinutes ?? 0;
     const rungs: Timer[] = deps.network.checkIn.ladder.map((r) => ({
       id: timerIds.rung(elderId, day, r.rung),
       kind: 'rung',
-      due: new Date(promptedAt.getTime() + r.afterMinutes * 60_000).toISOString(),
+      due: new Date(
+        promptedAt.getTime() +
+          (r.rung === 'zoneMediator' && previous && wasMissed(previous) ? soonest : r.afterMinutes) * 60_000,
+      ).toISOString(),
       data: { elderId, localDate: day, rung: r.rung },
     }));
     await deps.timers.schedule(rungs);
@@ -167,6 +173,7 @@ async function tellAllWell(deps: AppDeps, checkIn: CheckIn, elder: Person, by: P
   let told = checkIn.alerted;
   if (checkIn.alertId) {
     const alert = await deps.alerts.resolve(checkIn.alertId, by.id, deps.clock.now());
+    if (alert) await refreshCards(deps, alert, by.id);
     told = [...told, ...(alert?.notified ?? [])];
   }
   const people = (await deps.store.getPeople([...new Set(told)])).filter((p) => p.id !== by.id);

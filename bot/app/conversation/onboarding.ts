@@ -1,3 +1,4 @@
+import { findZone } from '../../domain/network.js';
 import { parseInvitePayload } from '../../domain/invite.js';
 import { weekdays, type Person, type VolunteerProfile } from '../../domain/person.js';
 import { localDate, nextCheckIn } from '../../domain/schedule.js';
@@ -44,7 +45,7 @@ async function startAsMediator(turn: Turn, code: string): Promise<void> {
     return;
   }
   const draft: Draft = { role: 'mediator', zoneId, invite: { kind: 'mediator', code, zoneId } };
-  turn.say(reply('invite.mediatorWelcome'));
+  turn.say(reply('invite.mediatorWelcome', { zone: findZone(turn.deps.network, zoneId)?.name ?? '' }));
   ask(turn, 'onboarding', nextOnboardingStep(null, draft)!, draft);
 }
 

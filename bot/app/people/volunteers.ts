@@ -6,9 +6,10 @@ import { findNeighbourhood, findZone } from '../../domain/network.js';
 import type { AppDeps } from '../common/deps.js';
 import type { Turn } from '../common/turn.js';
 
-/** The review card a mediator gets for a pending volunteer: details and Approve / Reject. */
-function reviewCard(deps: AppDeps, volunteer: Person): Reply {
+/** The review card a mediator gets for a pending volunteer: what they entered, phone included, and Approve / Reject. */
+async function reviewCard(deps: AppDeps, volunteer: Person): Promise<Reply> {
   const v = volunteer.volunteer!;
+  const phone = (await deps.store.getPrivate(volunteer.id)).phone;
   const hood = findNeighbourhood(deps.network, volunteer.place?.neighbourhoodId)?.hood.name ?? '';
   const list = (prefix: string, values: string[]): Param => ({
     list: values.map((x) => ({ t: `${prefix}.${x}` })),
@@ -24,6 +25,7 @@ function reviewCard(deps: AppDeps, volunteer: Person): Reply {
       days: list('days', v.days),
       parts: list('dayParts', v.dayParts),
       languages: list('languages', v.languages),
+      phone: phone ?? { t: 'profile.none' },
     },
     {
       buttons: [
@@ -42,7 +44,7 @@ async function zoneMediators(deps: AppDeps, zoneId: string | undefined): Promise
 /** A new volunteer is pending: every mediator of their zone gets the review card. */
 export async function notifyMediatorsOfVolunteer(deps: AppDeps, volunteer: Person): Promise<void> {
   for (const mediator of await zoneMediators(deps, volunteer.zoneId)) {
-    await deps.messenger.send(mediator, [reviewCard(deps, volunteer)]);
+    await deps.messenger.send(mediator, [await reviewCard(deps, volunteer)]);
   }
 }
 
@@ -59,7 +61,7 @@ export async function listPending(turn: Turn): Promise<void> {
     return;
   }
   turn.say(reply('mediator.pendingCount', { count: pending.length }));
-  turn.say(...pending.map((v) => reviewCard(deps, v)));
+  turn.say(...(await Promise.all(pending.map((v) => reviewCard(deps, v)))));
 }
 
 /** Approve or Reject pressed: only a mediator of the volunteer's zone may decide, once. */

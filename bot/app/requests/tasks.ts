@@ -6,7 +6,7 @@ import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply, type Param, type Reply } from '../../flows/types.js';
 import { parseMessageRef, type OutboundMessage } from '../../core/outbound.js';
-import { raiseAlert } from '../alerts/alerts.js';
+import { mediatorMayAct, raiseAlert } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
 import { mediatorsFor, messagesTo } from '../common/notify.js';
 import { whenParam } from './request-text.js';
@@ -432,7 +432,7 @@ export async function wellbeing(turn: Turn, requestId: string, worried: boolean)
 export async function assignList(turn: Turn, requestId: string): Promise<void> {
   const { deps, person, now } = turn;
   const r = await deps.requests.getRequest(requestId);
-  if (!r || person.role !== 'mediator' || person.zoneId !== r.zoneId) {
+  if (!r || !(await mediatorMayAct(deps, person, r))) {
     turn.say(reply('errors.notAllowed'));
     return;
   }
@@ -471,13 +471,12 @@ export async function assignByHand(turn: Turn, pair: string): Promise<void> {
   const allowed =
     r &&
     volunteer &&
-    person.role === 'mediator' &&
-    person.zoneId === r.zoneId &&
     volunteer.role === 'volunteer' &&
     volunteer.volunteer?.status === 'approved' &&
     volunteer.volunteer.available !== false &&
     volunteer.zoneId === r.zoneId &&
-    !r.excluded.includes(volunteer.id);
+    !r.excluded.includes(volunteer.id) &&
+    (await mediatorMayAct(deps, person, r));
   if (!allowed) {
     turn.say(reply('errors.notAllowed'));
     return;

@@ -23,10 +23,11 @@ export const templateSpecs: Record<string, { params: string[]; quickReplies: str
     params: ['name', 'hood', 'phone'],
     quickReplies: ['short.buttons.heardAllWell'],
   },
-  'alert.card': { params: ['body', 'phone'], quickReplies: ['buttons.handling'] },
-  'alert.escalated': { params: ['zone', 'body', 'phone'], quickReplies: ['buttons.handling'] },
+  'alert.card': { params: ['body', 'phone', 'more'], quickReplies: ['buttons.handling'] },
+  'alert.escalated': { params: ['zone', 'body', 'phone', 'more'], quickReplies: ['buttons.handling'] },
   'alert.ackedBy': { params: ['mediator', 'name'], quickReplies: [] },
   'alert.resolvedBy': { params: ['mediator', 'name'], quickReplies: [] },
+  'alert.relativeAcked': { params: ['mediator', 'name', 'phone'], quickReplies: [] },
   'request.offer': {
     params: ['category', 'when', 'hood', 'km'],
     quickReplies: ['buttons.acceptOffer', 'buttons.declineOffer'],
