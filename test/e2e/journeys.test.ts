@@ -44,7 +44,7 @@ describe.each(['telegram', 'whatsapp'] as const)('closed journeys on %s', (chann
     await relative.press(/Luca/);
     await relative.press('Salta');
     await relative.press("✅ Sono d'accordo");
-    await e.press('✅ Sì, è un mio familiare');
+    await e.press('✅ Sì, è di famiglia');
     return relative;
   }
 
@@ -115,7 +115,7 @@ describe.each(['telegram', 'whatsapp'] as const)('closed journeys on %s', (chann
     await relative.press('Salta');
     await relative.press('No');
     expect(relative.lastText()).toMatch(/Richiesta inviata per Maria/);
-    const asked = () => e.texts().filter((t) => /Luca ha chiesto un volontario/.test(t)).length;
+    const asked = () => e.texts().filter((t) => /Luca ha chiesto per te un volontario/.test(t)).length;
     expect(asked()).toBe(0);
     await world.tickAt('2026-11-21T23:00:00Z');
     await world.tickAt('2026-11-22T06:59:00Z');

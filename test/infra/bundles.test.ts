@@ -154,10 +154,15 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
-    expect(api.messages(7301).at(-1)?.text).toMatch(/In che lingua/);
     expect(api.callsTo('getMe')).toEqual([]);
     expect(aws.calls.filter((c) => c === 'secretsmanager.GetSecretValue')).toHaveLength(2);
     expect(run.stdout).toContain('"UpdatesHandled":1');
+    // The turn committed and handed its reply to the SQS outbox; the outbox sender delivers it.
+    const queued = aws.take();
+    expect(queued.map((m) => m.attributes.MessageGroupId)).toEqual(['telegram:7301']);
+    const send = await invokeBundle(dirs.outboxSender, sqsEvent(queued), lambdaEnv('outboxSender'));
+    expect(send.result).toEqual({ batchItemFailures: [] });
+    expect(api.messages(7301).at(-1)?.text).toMatch(/In che lingua/);
   });
 
   it('webhook: refuses a wrong secret header with 401', async () => {

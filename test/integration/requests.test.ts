@@ -5,6 +5,7 @@ import { Turn } from '../../bot/app/common/turn.js';
 import { handleInbound } from '../../bot/app/handle-inbound.js';
 import type { HelpRequest } from '../../bot/domain/request.js';
 import { personItem } from '../../bot/adapters/store/dynamo-store.js';
+import { entity, keys } from '../../bot/adapters/store/keys.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 import { batchPut, elder, lambda } from '../support/seed.js';
@@ -90,7 +91,12 @@ describe('requests against DynamoDB Local', () => {
     const runtime = lambda(doc, tableName, api, now);
     const volunteer = cityVolunteer(1, prng(9));
     const maria = elder(2);
-    await batchPut(doc, tableName, [volunteer, maria].map(personItem));
+    // Maria gave her phone: the volunteer's card names it, with no search for someone else to call
+    // (an elder without one costs a query for her relatives or the zone's mediators, and their phones).
+    await batchPut(doc, tableName, [
+      ...[volunteer, maria].map(personItem),
+      { ...keys.private(maria.id), entity: entity.private, phone: '+393331234567' },
+    ]);
     await runtime.deps.requests.createRequest(openRequest('cost1', maria.id, [volunteer.id]));
     const counter = countingClient(doc);
     const turn = new Turn(runtime.deps, volunteer, null, {});

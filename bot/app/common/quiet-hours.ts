@@ -42,7 +42,13 @@ export function quietOutbox(
 
 function mayWait(m: OutboundMessage): boolean {
   return (
-    !m.emergency && !m.awake && m.edit === undefined && !m.id.startsWith('turn.') && !m.id.endsWith('~held')
+    !m.emergency &&
+    !m.awake &&
+    m.edit === undefined &&
+    !m.id.startsWith('turn.') &&
+    // The daily question and its ladder keep their own times (the ladder waits out quiet hours itself).
+    !m.id.startsWith('chk.') &&
+    !m.id.endsWith('~held')
   );
 }
 
