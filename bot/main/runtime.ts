@@ -4,7 +4,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { AppDeps } from '../app/common/deps.js';
 import { deliveryEvents } from '../app/alerts/delivery.js';
 import { runTick, type TickOptions, type TickReport } from '../app/tick.js';
-import { createTelegramBot, type BotContext } from '../adapters/channels/telegram/bot.js';
+import { handleUpdates, telegramBot, type BotContext } from '../adapters/channels/telegram/bot.js';
 import { TelegramMessenger } from '../adapters/channels/telegram/messenger.js';
 import { systemTime, type TimeSource } from '../adapters/channels/rate-limiter.js';
 import { TelegramSender, type TelegramSenderDeps } from '../adapters/channels/telegram/sender.js';
@@ -83,77 +83,68 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
   const { doc, table, count } = options;
   const checkIns = new DynamoCheckIns(doc, table);
   const deliveryLog = new DynamoDeliveryLog(doc, table);
-  let deps!: AppDeps;
-  let drainable!: DrainableOutbox;
-  let senderRef!: TelegramSender;
+  const store = new DynamoStore(doc, table);
+  const timers = new DynamoTimers(doc, table);
   const time = options.time ?? systemTime;
-  const clock = () => (options.clock ?? systemClock).now();
+  const appClock = options.clock ?? systemClock;
+  const clock = () => appClock.now();
+  // The Bot API client first; the update handler is installed once everything it needs exists.
+  const bot = telegramBot({
+    token: options.token,
+    apiRoot: options.apiRoot,
+    botInfo: options.botInfo,
+    timeoutSeconds: options.apiTimeoutSeconds,
+  });
+  // Delivery reports and the WhatsApp webhook reach the use cases through `deps`, built below:
+  // they are only called once the runtime is running.
+  const events = deliveryEvents(() => deps);
   const whatsapp =
     options.whatsapp &&
     createWhatsApp(options.whatsapp, {
       deps: () => deps,
       state: new DynamoWhatsAppState(doc, table),
       log: deliveryLog,
-      events: deliveryEvents(() => deps),
+      events,
       time,
       clock,
-      afterUpdate: () => drainable.drain(),
+      afterUpdate: () => outbox.drain(),
     });
-  const bot = createTelegramBot(
-    (b) => {
-      const sender = new TelegramSender({
-        api: b.api,
-        log: deliveryLog,
-        events: deliveryEvents(() => deps),
-        botUsername: () => b.botInfo.username,
-        time,
-        clock,
-        ...options.sender,
-      });
-      const send = (messages: OutboundMessage[]) => sendByChannel(messages, sender, whatsapp);
-      const outbox = options.outbox
-        ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
-        : new InProcessOutbox(send, { autoDrain: options.autoDrain });
-      drainable = outbox as DrainableOutbox;
-      const store = new DynamoStore(doc, table);
-      const timers = new DynamoTimers(doc, table);
-      deps = {
-        store,
-        timers,
-        checkIns: count ? countingCheckIns(checkIns, count, options.network) : checkIns,
-        requests: new DynamoRequests(doc, table),
-        alerts: count ? countingAlerts(checkIns, count) : checkIns,
-        outbox: quietOutbox(outbox, {
-          store,
-          timers,
-          network: options.network,
-          clock: options.clock ?? systemClock,
-        }),
-        network: options.network,
-        clock: options.clock ?? systemClock,
-        ids: options.ids ?? randomIds,
-        messenger: bothChannels(
-          new TelegramMessenger(b.api, () => b.botInfo.username),
-          whatsappMessenger(() => deps.outbox),
-        ),
-      };
-      senderRef = sender;
-      return deps;
-    },
-    {
-      token: options.token,
-      apiRoot: options.apiRoot,
-      botInfo: options.botInfo,
-      timeoutSeconds: options.apiTimeoutSeconds,
-    },
-  );
-  const outbox = drainable;
+  const sender = new TelegramSender({
+    api: bot.api,
+    log: deliveryLog,
+    events,
+    botUsername: () => bot.botInfo.username,
+    time,
+    clock,
+    ...options.sender,
+  });
+  const send = (messages: OutboundMessage[]) => sendByChannel(messages, sender, whatsapp);
+  const outbox: DrainableOutbox = options.outbox
+    ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
+    : new InProcessOutbox(send, { autoDrain: options.autoDrain });
+  const quiet = quietOutbox(outbox, { store, timers, network: options.network, clock: appClock });
+  const deps: AppDeps = {
+    store,
+    timers,
+    checkIns: count ? countingCheckIns(checkIns, count, options.network) : checkIns,
+    requests: new DynamoRequests(doc, table),
+    alerts: count ? countingAlerts(checkIns, count) : checkIns,
+    outbox: quiet,
+    network: options.network,
+    clock: appClock,
+    ids: options.ids ?? randomIds,
+    messenger: bothChannels(
+      new TelegramMessenger(bot.api, () => bot.botInfo.username),
+      whatsappMessenger(() => quiet),
+    ),
+  };
+  handleUpdates(bot, deps);
   return {
     bot,
     deps,
     outbox,
-    sender: { send: (messages) => sendByChannel(messages, senderRef, whatsapp) },
-    telegramSender: senderRef,
+    sender: { send },
+    telegramSender: sender,
     ...(whatsapp ? { whatsapp } : {}),
     deliveryLog,
     async tick(now, tickOptions = {}) {

@@ -35,23 +35,25 @@ export function botInfoFrom(token: string, username: string): UserFromGetMe {
 }
 
 /**
- * The Telegram adapter: each update becomes an Inbound, the shared use case
- * answers, and the replies are rendered here (editing the pressed message
- * where a reply asks to).
+ * The bot and its Bot API client, before any handler: the runtime builds the
+ * senders and the use cases' dependencies on `bot.api` first, then hands them
+ * to `handleUpdates`.
  */
-export function createTelegramBot(
-  makeDeps: (bot: Bot<BotContext>) => AppDeps,
-  options: TelegramOptions,
-): Bot<BotContext> {
-  const bot = new Bot<BotContext>(options.token, {
+export function telegramBot(options: TelegramOptions): Bot<BotContext> {
+  return new Bot<BotContext>(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: {
       ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
       ...(options.timeoutSeconds ? { timeoutSeconds: options.timeoutSeconds } : {}),
     },
   });
-  const deps = makeDeps(bot);
+}
 
+/**
+ * The Telegram adapter: each update becomes an Inbound and runs as one turn;
+ * its replies and notices go out through the outbox after the commit.
+ */
+export function handleUpdates(bot: Bot<BotContext>, deps: AppDeps): Bot<BotContext> {
   const handle = async (ctx: BotContext) => {
     // The spinner stops at once. Answering is a courtesy: Telegram refuses it for a press
     // older than a few seconds ("query is too old", e.g. a redelivery), and that changes nothing.
