@@ -396,7 +396,10 @@ async function button(turn: Turn, data: string): Promise<void> {
       return acknowledgeAlert(turn, parsed.id);
     case 'ar':
       return resolveAlert(turn, parsed.id, (alert) => closeCheckInForAlert(turn.deps, alert, turn.person));
-    default:
-      turn.say(reply('errors.unknownButton'));
+    default: {
+      // Every verb has its case: adding one to `verbs` without a case here does not compile.
+      const unhandled: never = parsed.verb;
+      return unhandled;
+    }
   }
 }

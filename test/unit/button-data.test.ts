@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionData, parseButtonData, profileData, stepData } from '../../bot/flows/button-data.js';
+import { actionData, parseButtonData, profileData, stepData, verbs } from '../../bot/flows/button-data.js';
 
 describe('button data', () => {
   it('round-trips every shape', () => {
@@ -25,6 +25,9 @@ describe('button data', () => {
     's:lang:<b>',
     `s:lang:${'x'.repeat(70)}`,
     'a:va:../../etc',
+    // A verb of the right shape that no button carries.
+    'a:zz:abc',
+    'a:vx',
   ])('refuses forged data %j', (data) => {
     expect(parseButtonData(data)).toBeNull();
   });
@@ -32,5 +35,11 @@ describe('button data', () => {
   it('keeps within 64 bytes for the longest ids the bot makes', () => {
     expect(Buffer.byteLength(actionData('va', 'x'.repeat(14)))).toBeLessThanOrEqual(64);
     expect(Buffer.byteLength(stepData('consent', 'yes'))).toBeLessThanOrEqual(64);
+  });
+
+  it('parses every verb a button can carry, each code once', () => {
+    const codes = Object.values(verbs);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(parseButtonData(actionData(code, 'id1'))).toMatchObject({ verb: code });
   });
 });
