@@ -1,4 +1,4 @@
-import { hoursBetween, type TimerKind } from '../domain/timer.js';
+import { hoursBetween } from '../domain/timer.js';
 import type { ClaimedTimer } from '../core/ports.js';
 import { escalate } from './alerts/alerts.js';
 import { firePrompt, fireRung } from './checkins/checkins.js';
@@ -28,13 +28,25 @@ export interface TickReport {
   cursor: string | null;
 }
 
-const handlers: Record<TimerKind, (deps: AppDeps, timer: ClaimedTimer, now: Date) => Promise<void>> = {
-  prompt: firePrompt,
-  rung: fireRung,
-  escalate: (deps, timer) => escalate(deps, timer),
-  wave: fireWave,
-  held: (deps, timer) => releaseHeldNotice(deps, timer),
-};
+/** Each kind of timer to its use case; the switch is exhaustive over the kinds. */
+function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
+  switch (timer.kind) {
+    case 'prompt':
+      return firePrompt(deps, timer, now);
+    case 'rung':
+      return fireRung(deps, timer, now);
+    case 'escalate':
+      return escalate(deps, timer);
+    case 'wave':
+      return fireWave(deps, timer, now);
+    case 'held':
+      return releaseHeldNotice(deps, timer);
+    default: {
+      const unknownKind: never = timer;
+      return unknownKind;
+    }
+  }
+}
 
 /**
  * The per-minute tick: fires every timer due up to `now`. It reads the hour
@@ -91,7 +103,7 @@ async function fire(
     return held ? 'waiting' : 'gone';
   }
   options.afterClaim?.(timer);
-  await handlers[timer.kind](deps, timer, now);
+  await handle(deps, timer, now);
   await deps.timers.complete(timer, options.claimer);
   return 'fired';
 }

@@ -1,7 +1,7 @@
 import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '../domain/person.js';
 import type { Invite } from '../domain/invite.js';
 import type { Alert, CheckIn, SignOfLife } from '../domain/alert.js';
-import type { Timer } from '../domain/timer.js';
+import type { Timer, TimerKind } from '../domain/timer.js';
 import type { HelpRequest } from '../domain/request.js';
 import type { CellQuery } from '../domain/cells.js';
 import type { Reply } from '../flows/types.js';
@@ -140,10 +140,13 @@ export interface Ids {
 }
 
 /** A due timer as read from the index. */
-export interface ClaimedTimer extends Timer {
+export type ClaimedTimer = Timer & {
   state: 'pending' | 'firing';
   leaseUntil?: string;
-}
+};
+
+/** A claimed timer of one kind. */
+export type Claimed<K extends TimerKind> = Extract<ClaimedTimer, { kind: K }>;
 
 export interface Timers {
   /** Puts timers (an existing id is replaced: rescheduled). */

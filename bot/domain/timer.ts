@@ -3,15 +3,35 @@
  * instant and its data. Ids are deterministic for what they stand for, so
  * scheduling the same thing twice leaves one timer.
  */
-export type TimerKind = 'prompt' | 'rung' | 'escalate' | 'wave' | 'held';
+import type { Rung } from './network.js';
 
-export interface Timer {
+/** What each kind of timer carries. */
+export interface TimerData {
+  /** The elder's daily question of that local date. */
+  prompt: { elderId: string; localDate: string };
+  /** A rung of the missed check-in ladder. */
+  rung: { elderId: string; localDate: string; rung: Rung };
+  /** The escalation round of an unacknowledged alert. */
+  escalate: { alertId: string; round: number };
+  /** The timeout of a round of offers; `held` when the round waits out the night. */
+  wave: { requestId: string; round: number; stage: number; held?: boolean };
+  /** A notice held through quiet hours: an outbound message (the domain knows no channels). */
+  held: { message: unknown };
+}
+
+export type TimerKind = keyof TimerData;
+
+/** A timer of one kind: its data is that kind's. */
+export interface TimerOf<K extends TimerKind> {
   id: string;
-  kind: TimerKind;
+  kind: K;
   /** ISO instant. */
   due: string;
-  data: Record<string, unknown>;
+  data: TimerData[K];
 }
+
+/** Any timer: a union by kind, so reading `data` after checking `kind` needs no cast. */
+export type Timer = { [K in TimerKind]: TimerOf<K> }[TimerKind];
 
 /**
  * Due timers are spread over this many index partitions per hour bucket, so

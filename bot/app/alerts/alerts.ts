@@ -4,7 +4,7 @@ import type { Person } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
 import { timerIds, type Timer } from '../../domain/timer.js';
 import { reply, type Reply } from '../../flows/types.js';
-import type { ClaimedTimer } from '../../core/ports.js';
+import type { Claimed } from '../../core/ports.js';
 import type { AppDeps } from '../common/deps.js';
 import { alertCard, openSince } from './alert-card.js';
 import { allMediators, mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
@@ -64,8 +64,8 @@ export async function raiseAlert(
 }
 
 /** Escalation timer: an alert still open goes to every mediator, again and again up to the limit. */
-export async function escalate(deps: AppDeps, timer: ClaimedTimer): Promise<void> {
-  const { alertId, round } = timer.data as { alertId: string; round: number };
+export async function escalate(deps: AppDeps, timer: Claimed<'escalate'>): Promise<void> {
+  const { alertId, round } = timer.data;
   const alert = await deps.alerts.getAlert(alertId);
   if (!alert || alert.state !== 'open') return;
   const subject = await deps.store.getPerson(alert.personId);

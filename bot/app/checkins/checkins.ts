@@ -12,8 +12,8 @@ import {
 import { timerIds, type Timer } from '../../domain/timer.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply, type Reply } from '../../flows/types.js';
-import { findNeighbourhood, type Rung } from '../../domain/network.js';
-import type { ClaimedTimer } from '../../core/ports.js';
+import { findNeighbourhood } from '../../domain/network.js';
+import type { Claimed, ClaimedTimer } from '../../core/ports.js';
 import { raiseAlert, refreshCards } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
 import { mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
@@ -62,8 +62,8 @@ async function heldForQuietHours(deps: AppDeps, timer: ClaimedTimer, now: Date):
 }
 
 /** Prompt timer: "how are you?" with the two buttons, the ladder's rungs, and tomorrow's prompt. */
-export async function firePrompt(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
-  const { elderId, localDate: day } = timer.data as { elderId: string; localDate: string };
+export async function firePrompt(deps: AppDeps, timer: Claimed<'prompt'>, now: Date): Promise<void> {
+  const { elderId, localDate: day } = timer.data;
   const elder = await deps.store.getPerson(elderId);
   if (!elder || elder.role !== 'elder' || !elder.onboardedAt || !elder.checkInTime) return;
   const promptedAt = new Date(timer.due);
@@ -101,8 +101,8 @@ export async function firePrompt(deps: AppDeps, timer: ClaimedTimer, now: Date):
 }
 
 /** Rung timer: one step of the ladder, only while the check-in is still unanswered. */
-export async function fireRung(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
-  const { elderId, localDate: day, rung } = timer.data as { elderId: string; localDate: string; rung: Rung };
+export async function fireRung(deps: AppDeps, timer: Claimed<'rung'>, now: Date): Promise<void> {
+  const { elderId, localDate: day, rung } = timer.data;
   const checkIn = await deps.checkIns.getCheckIn(elderId, day);
   if (!checkIn || checkIn.state !== 'prompted' || checkIn.rungsDone.includes(rung)) return;
   const elder = await deps.store.getPerson(elderId);

@@ -2,7 +2,7 @@ import { afterQuiet, isQuiet } from '../../domain/schedule.js';
 import type { Timer } from '../../domain/timer.js';
 import type { Network } from '../../domain/network.js';
 import type { Outbox, OutboundMessage } from '../../core/outbound.js';
-import type { ClaimedTimer, Clock, Store, Timers } from '../../core/ports.js';
+import type { Claimed, Clock, Store, Timers } from '../../core/ports.js';
 
 /**
  * Quiet hours for the people who sleep: a notice to an elder or a volunteer
@@ -53,7 +53,8 @@ function mayWait(m: OutboundMessage): boolean {
 }
 
 /** A held notice's timer: quiet hours are over, it goes out. */
-export async function releaseHeldNotice(deps: { outbox: Outbox }, timer: ClaimedTimer): Promise<void> {
-  const { message } = timer.data as { message: OutboundMessage };
+export async function releaseHeldNotice(deps: { outbox: Outbox }, timer: Claimed<'held'>): Promise<void> {
+  // Written by quietOutbox above from an OutboundMessage (the domain's timer type knows no channels).
+  const message = timer.data.message as OutboundMessage;
   await deps.outbox.enqueue([message]);
 }

@@ -15,7 +15,7 @@ import { timerIds } from '../../domain/timer.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply, type Param } from '../../flows/types.js';
 import { findNeighbourhood } from '../../domain/network.js';
-import type { ClaimedTimer } from '../../core/ports.js';
+import type { Claimed } from '../../core/ports.js';
 import { raiseAlert } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
 import { messagesTo } from '../common/notify.js';
@@ -168,13 +168,8 @@ export async function routeRequest(
 }
 
 /** Wave timeout: nobody accepted this round in time, so the next stage goes out. */
-export async function fireWave(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
-  const { requestId, round, stage, held } = timer.data as {
-    requestId: string;
-    round: number;
-    stage: number;
-    held?: boolean;
-  };
+export async function fireWave(deps: AppDeps, timer: Claimed<'wave'>, now: Date): Promise<void> {
+  const { requestId, round, stage, held } = timer.data;
   const request = await deps.requests.getRequest(requestId);
   if (!request || request.state !== 'open') return;
   if (held) return routeRequest(deps, request, stage, round, now);
