@@ -3,6 +3,7 @@ import type { ClaimedTimer } from '../core/ports.js';
 import { escalate } from './alerts/alerts.js';
 import { firePrompt, fireRung } from './checkins/checkins.js';
 import { fireWave } from './requests/routing.js';
+import { liveAgain } from './requests/tasks.js';
 import type { AppDeps } from './common/deps.js';
 import { releaseHeldNotice } from './common/quiet-hours.js';
 
@@ -40,7 +41,7 @@ function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
     case 'wave':
       return fireWave(deps, timer, now);
     case 'held':
-      return releaseHeldNotice(deps, timer);
+      return releaseHeldNotice(deps, timer, (messages) => liveAgain(deps, messages));
     default: {
       const unknownKind: never = timer;
       return unknownKind;

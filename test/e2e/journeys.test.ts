@@ -124,6 +124,25 @@ describe.each(['telegram', 'whatsapp'] as const)('closed journeys on %s', (chann
     expect(asked()).toBe(1);
   });
 
+  it('a notice held for the night is not sent to someone who erased themselves before morning', async () => {
+    world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
+    await mediator('Giulia');
+    const e = await elder();
+    const relative = await relativeOf(e);
+    world.clock.current = new Date('2026-11-21T21:00:00Z'); // 22:00 in Brescia
+    await relative.send('/request');
+    await relative.press('Spesa');
+    await relative.press('Domani');
+    await relative.press('Salta');
+    await relative.press('No');
+    await e.send('/forget');
+    await e.press('Sì, cancella');
+    await e.press('🗑️ Cancella tutto');
+    const before = e.texts().length;
+    await world.tickAt('2026-11-22T07:00:00Z'); // 08:00 in Brescia: the held timer fires
+    expect(e.texts().length).toBe(before);
+  });
+
   it('onboarding says exactly when the first question comes: today, or from tomorrow', async () => {
     world = await startWorld(channel, { at: '2026-11-21T06:00:00Z' }); // 07:00 in Brescia
     const onboard = async (name: string) => {

@@ -1,7 +1,7 @@
 import { afterQuiet, isQuiet } from '../../domain/schedule.js';
 import type { Timer } from '../../domain/timer.js';
 import type { Network } from '../../domain/network.js';
-import type { Outbox, OutboundMessage } from '../../core/outbound.js';
+import { parked, type Outbox, type OutboundMessage } from '../../core/outbound.js';
 import type { Claimed, Clock, Store, Timers } from '../../core/ports.js';
 
 /**
@@ -31,7 +31,8 @@ export function quietOutbox(
       if (held.length) {
         const due = afterQuiet(now, quietHours, timeZone).toISOString();
         await parts.timers.schedule(
-          held.map((m): Timer => ({ id: `held.${m.id}`, kind: 'held', due, data: { message: m } })),
+          // Parked as every held message is: without personal data, read again when it goes out.
+          held.map((m): Timer => ({ id: `held.${m.id}`, kind: 'held', due, data: { message: parked(m) } })),
         );
       }
       const rest = messages.filter((m) => !held.includes(m));
@@ -52,9 +53,19 @@ function mayWait(m: OutboundMessage): boolean {
   );
 }
 
-/** A held notice's timer: quiet hours are over, it goes out. */
-export async function releaseHeldNotice(deps: { outbox: Outbox }, timer: Claimed<'held'>): Promise<void> {
+/**
+ * A held notice's timer: quiet hours are over, it goes out — unless its
+ * recipient left meanwhile, and after `ready` (the same check as WhatsApp's
+ * held messages: nothing about someone erased, live cards read again).
+ */
+export async function releaseHeldNotice(
+  deps: { outbox: Outbox; store: Store },
+  timer: Claimed<'held'>,
+  ready: (messages: OutboundMessage[]) => Promise<OutboundMessage[]>,
+): Promise<void> {
   // Written by quietOutbox above from an OutboundMessage (the domain's timer type knows no channels).
   const message = timer.data.message as OutboundMessage;
-  await deps.outbox.enqueue([message]);
+  if (!(await deps.store.getPerson(message.personId))) return;
+  const out = await ready([message]);
+  if (out.length) await deps.outbox.enqueue(out);
 }
