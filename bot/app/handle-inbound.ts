@@ -16,17 +16,8 @@ import {
   setAvailable,
   startRequest,
 } from './requests/requests.js';
-import {
-  acceptOffer,
-  assignByHand,
-  assignList,
-  confirmDone,
-  declineOffer,
-  nobodyCame,
-  releaseTask,
-  taskDone,
-  wellbeing,
-} from './requests/tasks.js';
+import { acceptOffer, assignByHand, assignList, declineOffer } from './requests/offers.js';
+import { confirmDone, nobodyCame, releaseTask, taskDone, wellbeing } from './requests/tasks.js';
 import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins/checkins.js';
 import { understandWords } from './checkins/elder-words.js';
 import { mainMenu } from './conversation/menu.js';
@@ -139,6 +130,7 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
         : turn.replies,
       `turn.${name}`,
       options.pressed,
+      now,
     );
     const outbound = [...toPresser, ...turn.outbound];
     try {
@@ -196,12 +188,14 @@ export function presserMessages(
   replies: Reply[],
   prefix: string,
   pressed: number | undefined,
+  at: Date,
 ): OutboundMessage[] {
   const out: OutboundMessage[] = [];
+  const answers = at.toISOString();
   let edited = false;
   let run: Reply[] = [];
   const flush = () => {
-    if (run.length) out.push({ id: `${prefix}.${out.length}`, to, personId, lang, replies: run });
+    if (run.length) out.push({ id: `${prefix}.${out.length}`, to, personId, lang, replies: run, answers });
     run = [];
   };
   for (const r of replies) {
@@ -214,6 +208,7 @@ export function presserMessages(
         personId,
         lang,
         replies: [r],
+        answers,
         edit: pressed,
         editOrSend: true,
       });
@@ -223,32 +218,6 @@ export function presserMessages(
   }
   flush();
   return out;
-}
-
-/** A turn without an update id (tests, older callers): decided and committed the same way, no record kept. */
-export async function handleInbound(deps: AppDeps, msg: InboundMessage): Promise<Answered> {
-  if (msg.input.kind === 'blocked') {
-    const known = await deps.store.findPersonByChannel(msg.ref);
-    if (known) await markUnreachable(deps, known.id);
-    return { lang: known?.lang ?? deps.network.defaultLanguage, replies: [], person: known };
-  }
-  for (let attempt = 1; ; attempt++) {
-    const read = await deps.store.readTurn(msg.ref, null, deps.clock.now());
-    const found = read.person ?? (await createPersonFor(deps, msg));
-    const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
-    if (found.unreachableAt) await deps.store.savePerson(person);
-    const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints);
-    await dispatch(turn, msg.input);
-    try {
-      await turn.commit();
-    } catch (err) {
-      if (!(err instanceof FlowConflictError)) throw err;
-      if (attempt < maxTries) continue;
-      return { lang: turn.person.lang, replies: [reply('errors.tryAgain')], person: turn.person };
-    }
-    await deps.outbox.enqueue(turn.outbound);
-    return { lang: turn.person.lang, replies: turn.replies, person: turn.erased ? null : turn.person };
-  }
 }
 
 async function dispatch(turn: Turn, input: Inbound): Promise<void> {

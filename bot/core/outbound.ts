@@ -17,6 +17,11 @@ export interface OutboundMessage {
   emergency?: boolean;
   /** The person is in a conversation right now (pressed a button): quiet hours do not hold it. */
   awake?: boolean;
+  /**
+   * When the person wrote what this answers (ISO): on WhatsApp the 24-hour window is open from then,
+   * whatever is stored (after an erasure nothing is, yet the goodbye still goes out).
+   */
+  answers?: string;
   /** Edit this earlier message (its id in the chat) instead of sending a new one. */
   edit?: number;
   /** An edit Telegram refuses (too old, gone) is sent as a new message instead (a presser's answer). */

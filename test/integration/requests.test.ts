@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptOffer } from '../../bot/app/requests/tasks.js';
+import { acceptOffer } from '../../bot/app/requests/offers.js';
 import { findCandidates } from '../../bot/app/requests/routing.js';
 import { Turn } from '../../bot/app/common/turn.js';
-import { handleInbound } from '../../bot/app/handle-inbound.js';
+import { runTurn } from '../../bot/app/handle-inbound.js';
 import type { HelpRequest } from '../../bot/domain/request.js';
 import { personItem } from '../../bot/adapters/store/dynamo-store.js';
 import { entity, keys } from '../../bot/adapters/store/keys.js';
@@ -68,12 +68,12 @@ describe('requests against DynamoDB Local', () => {
       );
       await runtime.deps.requests.createRequest(request);
       const answers = await Promise.all(
-        volunteers.map((v) =>
-          handleInbound(runtime.deps, {
-            ref: v.channels[0]!,
-            hints: {},
-            input: { kind: 'button', data: `a:oa:${request.id}` },
-          }),
+        volunteers.map((v, i) =>
+          runTurn(
+            runtime.deps,
+            { ref: v.channels[0]!, hints: {}, input: { kind: 'button', data: `a:oa:${request.id}` } },
+            { key: { channel: 'telegram', updateId: `${round}.${i}` } },
+          ),
         ),
       );
       const winners = answers.filter((a) => a.replies.some((r) => r.text === 'request.acceptedYou'));

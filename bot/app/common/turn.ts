@@ -99,10 +99,4 @@ export class Turn {
     const { version: _v, ...rest } = this.state;
     return { state: rest.flow ? rest : null, readVersion: this.readVersion };
   }
-
-  /** Writes the conversation state if it changed; FlowConflictError if someone else moved it. */
-  async commit(): Promise<void> {
-    const write = this.flowWrite();
-    if (write) await this.deps.store.saveFlow(this.person.id, write.state, write.readVersion, this.now);
-  }
 }

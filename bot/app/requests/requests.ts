@@ -14,7 +14,7 @@ import { whenParam } from './request-text.js';
 import { routeRequest, tellFollowers } from './routing.js';
 import type { Turn } from '../common/turn.js';
 
-import { editOffers, stripAssigned } from './tasks.js';
+import { editOffers, stripAssigned } from './assignment.js';
 
 /** The elder a presser may ask help for: themself, a confirmed relative's elder, an elder of a mediator's zone. */
 async function requestSubject(turn: Turn, elderId: string): Promise<Person | null> {

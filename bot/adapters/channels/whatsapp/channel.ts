@@ -98,7 +98,6 @@ export function createWhatsApp(
         throw new Error('WhatsApp webhook secrets are not configured');
       return handleWhatsAppWebhook(request, {
         app: parts.deps(),
-        sender,
         state: parts.state,
         phoneNumberId: options.phoneNumberId,
         appSecret: options.appSecret,

@@ -121,7 +121,7 @@ export class WhatsAppSender {
       claimed = true;
       if (message.to.channel !== 'whatsapp')
         return await this.giveUp(message, 'not a WhatsApp number', 'channel');
-      let open = inTurn || windowOpen(await state.contact(message.to.id), this.clock());
+      let open = inTurn || windowOpen(await state.contact(message.to.id), this.clock(), message.answers);
       for (let done = claim.sentReplies; done < message.replies.length;) {
         const rest = message.replies.slice(done);
         const templates = open ? [] : rest.map((r) => this.template(message.lang, r));

@@ -4,7 +4,10 @@ import type { WhatsAppContact } from '../../../core/whatsapp-state.js';
 export const windowMs = 24 * 3600_000;
 export const windowMarginMs = 10 * 60_000;
 
-export function windowOpen(contact: WhatsAppContact | null, now: Date): boolean {
-  const last = contact?.lastInboundAt ? Date.parse(contact.lastInboundAt) : NaN;
+/** Open while the person's last message (as stored, or the one this message answers) is recent enough. */
+export function windowOpen(contact: WhatsAppContact | null, now: Date, answers?: string): boolean {
+  const last = Math.max(
+    ...[contact?.lastInboundAt, answers].map((at) => (at ? Date.parse(at) : NaN)).filter(Number.isFinite),
+  );
   return Number.isFinite(last) && now.getTime() < last + windowMs - windowMarginMs;
 }

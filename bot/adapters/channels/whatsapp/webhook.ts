@@ -1,12 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { markUnreachable } from '../../../app/alerts/delivery.js';
 import type { AppDeps } from '../../../app/common/deps.js';
-import { handleInbound } from '../../../app/handle-inbound.js';
-import { liveAgain } from '../../../app/requests/tasks.js';
+import { runTurn } from '../../../app/handle-inbound.js';
+import { liveAgain } from '../../../app/requests/assignment.js';
 import type { InboundMessage } from '../../../core/inbound.js';
-import type { OutboundMessage } from '../../../core/outbound.js';
 import { menuChoice, parseWebhook, type DeliveryFailure, type WhatsAppInbound } from './inbound.js';
-import type { WhatsAppSender } from './sender.js';
 import type { WhatsAppState } from '../../../core/whatsapp-state.js';
 
 export interface WebhookRequest {
@@ -25,7 +23,6 @@ export interface WebhookResponse {
 
 export interface WhatsAppWebhookDeps {
   app: AppDeps;
-  sender: WhatsAppSender;
   state: WhatsAppState;
   phoneNumberId: string;
   /** The app secret: X-Hub-Signature-256 is the HMAC-SHA256 of the raw body with it. */
@@ -36,9 +33,6 @@ export interface WhatsAppWebhookDeps {
   afterUpdate?: () => Promise<void>;
   logLine?: (entry: Record<string, unknown>) => void;
 }
-
-/** Meta retries a webhook for up to a week, hours apart at the end: a message id is remembered that long. */
-const processedTtlSeconds = 7 * 24 * 3600;
 
 /** Delivery failures that mean the person cannot be reached: undeliverable, and outside the window. */
 const unreachableCodes = new Set([131026, 131047]);
@@ -62,10 +56,11 @@ export function validSignature(raw: Buffer, signature: string | undefined, appSe
 /**
  * One call of the WhatsApp webhook. GET is Meta's verification handshake. A
  * POST is refused with 401 before anything is read unless its signature
- * matches; then each message is processed once (by its id), answered through
- * the sender, and the person's window noted; delivery failures in status
- * callbacks make the person unreachable. A message that fails is forgotten
- * again and the answer is 500, so Meta's retry processes it.
+ * matches; then each message runs as one turn keyed by its message id (a
+ * redelivery re-sends what that turn recorded, deciding nothing again), the
+ * outbox sends the replies, and the person's window is noted; delivery failures
+ * in status callbacks make the person unreachable. A message whose turn fails
+ * committed nothing: the answer is 500, and Meta's retry runs it again.
  */
 export async function handleWhatsAppWebhook(
   request: WebhookRequest,
@@ -83,8 +78,7 @@ export async function handleWhatsAppWebhook(
   } catch {
     return respond(400, 'body is not JSON');
   }
-  const { store, clock } = deps.app;
-  const parsed = parseWebhook(body, deps.phoneNumberId, clock.now());
+  const parsed = parseWebhook(body, deps.phoneNumberId, deps.app.clock.now());
   if (!parsed) return respond(400, 'not a WhatsApp webhook');
   const log = deps.logLine ?? ((entry) => console.warn(JSON.stringify(entry)));
 
@@ -92,13 +86,11 @@ export async function handleWhatsAppWebhook(
   let handled = 0;
   let failed = 0;
   for (const message of parsed.messages) {
-    if (!(await store.markProcessed('whatsapp', message.id, clock.now(), processedTtlSeconds))) continue;
     try {
-      await processMessage(deps, message);
-      handled++;
+      if (await processMessage(deps, message)) handled++;
     } catch (err) {
+      // Nothing was committed: Meta's retry runs the turn again.
       failed++;
-      await store.unmarkProcessed('whatsapp', message.id);
       log({ msg: 'whatsapp message failed', error: err instanceof Error ? err.name : typeof err });
     }
   }
@@ -120,7 +112,8 @@ function handshake(request: WebhookRequest, verifyToken: string): WebhookRespons
   return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: challenge };
 }
 
-async function processMessage(deps: WhatsAppWebhookDeps, message: WhatsAppInbound): Promise<void> {
+/** One message as one turn, keyed by its message id; false when the turn was committed before (a redelivery). */
+async function processMessage(deps: WhatsAppWebhookDeps, message: WhatsAppInbound): Promise<boolean> {
   const { app, state } = deps;
   const ref = { channel: 'whatsapp' as const, id: message.from };
   if (!message.message) {
@@ -129,23 +122,17 @@ async function processMessage(deps: WhatsAppWebhookDeps, message: WhatsAppInboun
       await state.recordInbound(message.from, message.at);
       if (person) await releaseHeld(deps, person.id);
     }
-    return;
+    return true;
   }
-  const answered = await handleInbound(app, await withMenu(state, message.message));
+  // Read, decide, commit; the outbox sends the replies after the commit (a redelivery re-sends
+  // what was recorded, under the same ids, so nothing goes out twice).
+  const done = await runTurn(app, await withMenu(state, message.message), {
+    key: { channel: 'whatsapp', updateId: message.id },
+  });
   // After the turn: on a first message the identity exists only now.
   await state.recordInbound(message.from, message.at);
-  if (answered.person) await releaseHeld(deps, answered.person.id);
-  if (!answered.replies.length) return;
-  const turn: OutboundMessage = {
-    id: `turn.${message.id}`,
-    to: ref,
-    personId: answered.person?.id ?? '',
-    lang: answered.lang,
-    replies: answered.replies,
-  };
-  const sent = await deps.sender.sendTurn(turn);
-  // Not sent now (busy, or WhatsApp failed us): the outbox tries again; the delivery log sends it once.
-  if (sent.retry.length) await app.outbox.enqueue([turn]);
+  if (done.person) await releaseHeld(deps, done.person.id);
+  return !done.replayed;
 }
 
 /** A typed number answers the numbered menu last sent to this person. */
