@@ -144,6 +144,13 @@ describe('help requests', () => {
     expect(offered(v.franco)).toBe(false);
     await world.tickAt(new Date(asked + 32 * 60_000));
     expect(mediator.lastText()).toMatch(/Nessun volontario ha accettato la richiesta di Maria/);
+    // Maria and her son hear it too, once, and that someone is looking.
+    expect(elder.texts().filter((t) => t.startsWith('Per ora nessun volontario'))).toEqual([
+      'Per ora nessun volontario ha potuto rispondere alla tua richiesta (Farmacia). Ho avvisato chi coordina i volontari della zona: cercherà qualcuno e ti farà sapere.',
+    ]);
+    expect(everyone.relative.lastText()).toBe(
+      'Per ora nessun volontario ha potuto rispondere alla richiesta per Maria (Farmacia). Ho avvisato chi coordina i volontari della zona: cercherà qualcuno.',
+    );
     await mediator.press('👥 Assegna un volontario');
     await mediator.press(/^Anna/);
     expect(mediator.lastText()).toBe('✅ Hai assegnato la richiesta a Anna.');

@@ -1,6 +1,6 @@
 import { alertIds } from '../../domain/alert.js';
 import { cellQueriesAround, covered, queryKey, searchRingsKm } from '../../domain/cells.js';
-import type { Person } from '../../domain/person.js';
+import { firstName, type Person } from '../../domain/person.js';
 import {
   dayPartOf,
   eligible,
@@ -177,8 +177,12 @@ export async function fireWave(deps: AppDeps, timer: Claimed<'wave'>, now: Date)
   await routeRequest(deps, request, stage + 1, round + 1, now);
 }
 
+/**
+ * Past the last stage: the zone's mediators get an "unassigned" alert, and the elder and the
+ * relatives following the request hear that nobody could take it yet and that someone is on it.
+ */
 async function raiseUnassigned(deps: AppDeps, request: HelpRequest, round: number, now: Date) {
-  const elder = await deps.store.getPerson(request.elderId);
+  const { elder, followers } = await deps.requests.elderDetails(request.elderId, request.followers);
   if (!elder) return;
   await raiseAlert(
     deps,
@@ -190,6 +194,21 @@ async function raiseUnassigned(deps: AppDeps, request: HelpRequest, round: numbe
       requestId: request.id,
     },
     now,
+  );
+  const category = { t: `categories.${request.category}` };
+  await deps.outbox.enqueue(
+    [elder, ...followers].flatMap((p) =>
+      messagesTo(
+        p,
+        `req.${request.id}.${round}.nobodyYet`,
+        [
+          p.id === elder.id
+            ? reply('request.nobodyYet', { category })
+            : reply('request.nobodyYetFor', { category, name: firstName(elder) }),
+        ],
+        request.urgent,
+      ),
+    ),
   );
 }
 
