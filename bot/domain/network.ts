@@ -141,3 +141,39 @@ export function findNeighbourhood(
   }
   return undefined;
 }
+
+/** A typed name folded for comparison: words without accents, case or punctuation ("Sant’Eufemia" = "sant eufemia"). */
+export function foldName(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** The one neighbourhood (of a zone, or of the whole network) a typed text names: its full name, or the only one it begins. */
+export function neighbourhoodNamed(
+  network: Network,
+  text: string,
+  zoneId?: string,
+): { zone: Zone; hood: Neighbourhood } | undefined {
+  // Spaces do not count either: "santeustacchio", "Sant Eustacchio" and "sant'eustacchio" are one name.
+  const compact = (name: string) => foldName(name).replace(/ /g, '');
+  const typed = compact(text);
+  const all = network.zones
+    .filter((zone) => !zoneId || zone.id === zoneId)
+    .flatMap((zone) => zone.neighbourhoods.map((hood) => ({ zone, hood, name: compact(hood.name) })));
+  const exact = all.filter((h) => h.name === typed);
+  // Three letters at least before a beginning counts: "San" would name too much by chance.
+  const begun = typed.length >= 3 ? all.filter((h) => h.name.startsWith(typed)) : [];
+  const found = exact.length === 1 ? exact[0] : begun.length === 1 ? begun[0] : undefined;
+  return found && { zone: found.zone, hood: found.hood };
+}
+
+/** The one zone whose name stands as a whole word in a typed text ("zona nord", "Nord"). */
+export function zoneNamed(network: Network, text: string): Zone | undefined {
+  const typed = ` ${foldName(text)} `;
+  const found = network.zones.filter((z) => typed.includes(` ${foldName(z.name)} `));
+  return found.length === 1 ? found[0] : undefined;
+}

@@ -5,11 +5,18 @@ import {
   cleanPhone,
   dayParts,
   weekdays,
+  type Place,
   type Weekday,
 } from '../domain/person.js';
 import { addDays, currentAbsence } from '../domain/schedule.js';
 import { nearest } from '../domain/geo.js';
-import { findNeighbourhood, findZone } from '../domain/network.js';
+import {
+  findNeighbourhood,
+  findZone,
+  neighbourhoodNamed,
+  zoneNamed,
+  type Neighbourhood,
+} from '../domain/network.js';
 import type { Draft } from './draft.js';
 import { reply } from './types.js';
 import { requestSteps } from './request-steps.js';
@@ -124,8 +131,15 @@ export const steps: Record<StepId, Step> = {
           },
         });
       }
-      const zone = findZone(c.network, choice(a) ?? undefined);
-      if (!zone) return useButtons;
+      if (a.kind === 'text') {
+        // A neighbourhood's name says the zone too: its question is not asked.
+        const hood = neighbourhoodNamed(c.network, a.text);
+        if (hood)
+          return next({ ...c.draft, zoneId: hood.zone.id, place: hoodPlace(hood.zone.id, hood.hood) });
+      }
+      const zone =
+        a.kind === 'text' ? zoneNamed(c.network, a.text) : findZone(c.network, choice(a) ?? undefined);
+      if (!zone) return a.kind === 'text' ? retry('errors.placeNotFound') : useButtons;
       const { place: _dropped, ...rest } = c.draft;
       return next({ ...rest, zoneId: zone.id });
     },
@@ -147,18 +161,13 @@ export const steps: Record<StepId, Step> = {
       ];
     },
     answer: (c, a) => {
-      const found = findNeighbourhood(c.network, choice(a) ?? undefined);
-      if (!found || found.zone.id !== c.draft.zoneId) return useButtons;
-      return next({
-        ...c.draft,
-        place: {
-          zoneId: found.zone.id,
-          neighbourhoodId: found.hood.id,
-          lat: found.hood.centre.lat,
-          lon: found.hood.centre.lon,
-          source: 'neighbourhood',
-        },
-      });
+      const found =
+        a.kind === 'text'
+          ? neighbourhoodNamed(c.network, a.text, c.draft.zoneId)
+          : findNeighbourhood(c.network, choice(a) ?? undefined);
+      if (!found || found.zone.id !== c.draft.zoneId)
+        return a.kind === 'text' ? retry('errors.placeNotFound') : useButtons;
+      return next({ ...c.draft, place: hoodPlace(found.zone.id, found.hood) });
     },
   },
 
@@ -360,8 +369,20 @@ const sequences: Record<string, StepId[]> = {
   unknown: ['lang', 'role'],
 };
 
+/** A place at a neighbourhood's centre. */
+function hoodPlace(zoneId: string, hood: Neighbourhood): Place {
+  return {
+    zoneId,
+    neighbourhoodId: hood.id,
+    lat: hood.centre.lat,
+    lon: hood.centre.lon,
+    source: 'neighbourhood',
+  };
+}
+
 function skip(step: StepId, draft: Draft): boolean {
-  if (step === 'hood') return draft.place?.source === 'location';
+  // The zone question drops the place, or sets it (a location, a neighbourhood's name typed).
+  if (step === 'hood') return !!draft.place;
   if (step === 'role') return !!draft.invite;
   return false;
 }
@@ -376,7 +397,7 @@ export function nextOnboardingStep(current: StepId | null, draft: Draft): StepId
 
 /** When editing one part of a profile, the steps that must follow it. */
 export function nextEditStep(current: StepId, draft: Draft): StepId | null {
-  if (current === 'zone' && draft.place?.source !== 'location') return 'hood';
+  if (current === 'zone' && !draft.place) return 'hood';
   if (current === 'pfrom' && draft.pauseFrom) return 'plen';
   return null;
 }

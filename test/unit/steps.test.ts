@@ -88,6 +88,29 @@ describe('every step', () => {
     expect(far.kind).toBe('retry');
   });
 
+  it('takes a zone or a neighbourhood typed by name, as people write it', () => {
+    const typed = (step: 'zone' | 'hood', text: string, draft: Draft = {}) =>
+      steps[step].answer(context(draft), { kind: 'text', text });
+    // A neighbourhood named at the zone question: zone and place at once, its question skipped.
+    const hood = typed('zone', ' sant eustacchio ');
+    expect(hood.kind === 'next' && hood.draft).toMatchObject({
+      zoneId: 'nord',
+      place: { neighbourhoodId: 'sant-eustacchio', source: 'neighbourhood' },
+    });
+    if (hood.kind === 'next') expect(walk({ role: 'elder', ...hood.draft })).not.toContain('hood');
+    expect(typed('zone', 'Zona NORD')).toMatchObject({ kind: 'next', draft: { zoneId: 'nord' } });
+    expect(typed('zone', 'mompia')).toMatchObject({ draft: { place: { neighbourhoodId: 'mompiano' } } });
+    // Two neighbourhoods begin "San Polo", and no zone is named: the buttons again, with a reason.
+    expect(typed('zone', 'San Polo')).toEqual({ kind: 'retry', reason: 'errors.placeNotFound' });
+    expect(typed('zone', 'Milano')).toEqual({ kind: 'retry', reason: 'errors.placeNotFound' });
+    expect(typed('hood', 'borgo  trento', { zoneId: 'nord' })).toMatchObject({
+      draft: { place: { neighbourhoodId: 'borgo-trento' } },
+    });
+    // Of another zone, or too short to tell: refused.
+    expect(typed('hood', 'Buffalora', { zoneId: 'nord' }).kind).toBe('retry');
+    expect(typed('hood', 'Ca', { zoneId: 'nord' }).kind).toBe('retry');
+  });
+
   it('toggles choices and needs at least one before Done', () => {
     const empty = steps.cats.answer(context({}), { kind: 'choice', value: 'done' });
     expect(empty.kind).toBe('retry');
