@@ -1,57 +1,66 @@
-/** Named errors raised at the adapter boundary; the edge maps each one. */
-export class FlowConflictError extends Error {
-  override name = 'FlowConflictError';
+/**
+ * Named errors raised at the adapter boundary; the edge maps each one. Every
+ * failed condition of a store write becomes one of these, never the SDK's exception.
+ */
+export abstract class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    // The class's own name (bundles keep class names), so a log line names the error.
+    this.name = new.target.name;
+  }
+}
+
+/** The base of an error whose message never varies. */
+function fixed(message: string) {
+  return class extends StoreError {
+    constructor() {
+      super(message);
+    }
+  };
+}
+
+export class FlowConflictError extends StoreError {
   constructor(personId: string) {
     super(`flow state of ${personId} changed concurrently`);
   }
 }
 
-export class IdentityTakenError extends Error {
-  override name = 'IdentityTakenError';
-  constructor() {
-    super('channel identity already belongs to a person');
-  }
-}
+export class IdentityTakenError extends fixed('channel identity already belongs to a person') {}
 
-export class InviteUnavailableError extends Error {
-  override name = 'InviteUnavailableError';
-  constructor() {
-    super('invite unknown, used or expired');
-  }
-}
+/** A new invite drew a code that an invite already has. */
+export class InviteCodeTakenError extends fixed('an invite with this code exists') {}
 
-export class AlreadyDecidedError extends Error {
-  override name = 'AlreadyDecidedError';
-  constructor() {
-    super('the volunteer was already approved or rejected');
-  }
-}
+export class InviteUnavailableError extends fixed('invite unknown, used or expired') {}
 
-export class LinkUnavailableError extends Error {
-  override name = 'LinkUnavailableError';
-  constructor() {
-    super('relative link missing or already decided');
-  }
-}
+export class AlreadyDecidedError extends fixed('the volunteer was already approved or rejected') {}
 
-export class OfferTakenError extends Error {
-  override name = 'OfferTakenError';
+export class LinkUnavailableError extends fixed('relative link missing or already decided') {}
+
+/** A rung was recorded on a check-in that is gone (erased with its elder meanwhile). */
+export class CheckInMissingError extends fixed('the check-in to record a rung on is gone') {}
+
+export class OfferTakenError extends StoreError {
   constructor(requestId: string) {
     super(`request ${requestId} is no longer open to this volunteer`);
   }
 }
 
-export class RequestChangedError extends Error {
-  override name = 'RequestChangedError';
+export class RequestChangedError extends StoreError {
   constructor(requestId: string) {
     super(`request ${requestId} is not in the state this action needs`);
   }
 }
 
 /** A turn for this update was committed already (a redelivery, or the same update twice at once). */
-export class TurnRecordedError extends Error {
-  override name = 'TurnRecordedError';
+export class TurnRecordedError extends StoreError {
   constructor(updateKey: string) {
     super(`update ${updateKey} was already handled`);
+  }
+}
+
+/** A delivery claim lost to another sender (its lease ran out and the message moved on). */
+export class DeliveryLeaseLostError extends StoreError {
+  constructor(readonly messageId: string) {
+    super('delivery claim lost');
   }
 }

@@ -21,6 +21,7 @@ import type { OutboundMessage, Outbox } from '../core/outbound.js';
 import type { Clock, Ids, Messenger } from '../core/ports.js';
 import { SqsOutbox, type SqsSender } from '../adapters/outbox/sqs.js';
 import { DynamoDeliveryLog } from '../adapters/store/delivery-log.js';
+import { DynamoAlerts } from '../adapters/store/dynamo-alerts.js';
 import { DynamoCheckIns } from '../adapters/store/dynamo-checkins.js';
 import { DynamoRequests } from '../adapters/store/dynamo-requests.js';
 import { DynamoStore } from '../adapters/store/dynamo-store.js';
@@ -82,6 +83,7 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
 export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox> {
   const { doc, table, count } = options;
   const checkIns = new DynamoCheckIns(doc, table);
+  const alerts = new DynamoAlerts(doc, table);
   const deliveryLog = new DynamoDeliveryLog(doc, table);
   const store = new DynamoStore(doc, table);
   const timers = new DynamoTimers(doc, table);
@@ -128,7 +130,7 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
     timers,
     checkIns: count ? countingCheckIns(checkIns, count, options.network) : checkIns,
     requests: new DynamoRequests(doc, table),
-    alerts: count ? countingAlerts(checkIns, count) : checkIns,
+    alerts: count ? countingAlerts(alerts, count) : alerts,
     outbox: quiet,
     network: options.network,
     clock: appClock,

@@ -3,16 +3,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Person } from '../../bot/domain/person.js';
 import {
   AlreadyDecidedError,
+  CheckInMissingError,
   FlowConflictError,
   IdentityTakenError,
+  InviteCodeTakenError,
   InviteUnavailableError,
   LinkUnavailableError,
 } from '../../bot/core/errors.js';
+import { DynamoCheckIns } from '../../bot/adapters/store/dynamo-checkins.js';
 import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 let store: DynamoStore;
+let checkIns: DynamoCheckIns;
 let scanAll: () => Promise<Record<string, unknown>[]>;
 let counter: ReturnType<typeof countingClient>;
 
@@ -27,6 +31,7 @@ const person = (id: string, extra: Partial<Person> = {}): Person => ({
 beforeAll(async () => {
   const { doc, tableName } = await testTable();
   store = new DynamoStore(doc, tableName);
+  checkIns = new DynamoCheckIns(doc, tableName);
   counter = countingClient(doc);
   scanAll = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
 });
@@ -84,6 +89,28 @@ describe('DynamoStore', () => {
     ).rejects.toBeInstanceOf(InviteUnavailableError);
     await expect(store.claimInvite('nosuchcode', 'mediator', now)).rejects.toBeInstanceOf(
       InviteUnavailableError,
+    );
+  });
+
+  it('refuses a second invite with the same code by name, and keeps the first', async () => {
+    const invite = {
+      code: 'inviteCCCC',
+      kind: 'mediator' as const,
+      zoneId: 'nord',
+      createdAt: now.toISOString(),
+      expiresAt: '2026-11-22T10:00:00Z',
+    };
+    await store.createInvite(invite);
+    await expect(
+      store.createInvite({ ...invite, kind: 'relative', zoneId: undefined, elderId: 'e7' }),
+    ).rejects.toBeInstanceOf(InviteCodeTakenError);
+    expect(await store.getInvite('inviteCCCC')).toMatchObject({ kind: 'mediator', zoneId: 'nord' });
+    expect(await store.exportPerson('e7')).toEqual([]);
+  });
+
+  it('refuses by name to record a rung on a check-in that is gone', async () => {
+    await expect(checkIns.recordRung('gone', '2026-11-21', 'reminder', [])).rejects.toBeInstanceOf(
+      CheckInMissingError,
     );
   });
 

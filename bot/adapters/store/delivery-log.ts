@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parked, type OutboundMessage } from '../../core/outbound.js';
+import { DeliveryLeaseLostError } from '../../core/errors.js';
 import type { Key } from './keys.js';
 import { queryAll } from './batch.js';
+import { ifConditionFails } from './items.js';
 import { attr, index } from './table.js';
 
 /**
@@ -59,14 +61,6 @@ export interface DeliveryRecord {
   sentAt?: string;
 }
 
-/** A claim lost to another sender (its lease ran out and the message moved on). */
-export class DeliveryLeaseLostError extends Error {
-  constructor(readonly messageId: string) {
-    super('delivery claim lost');
-    this.name = 'DeliveryLeaseLostError';
-  }
-}
-
 const names = { '#state': 'state', '#entity': attr.entity, '#ttl': attr.ttl };
 const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 
@@ -116,26 +110,24 @@ export class DynamoDeliveryLog {
 
   /** Records that the first `sentReplies` replies went out, and extends the lease. */
   async markProgress(id: string, sentReplies: number, now: Date, leaseSeconds: number): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: deliveryKey(id),
-          UpdateExpression: 'SET sentReplies = :n, leaseUntil = :lease, updatedAt = :at',
-          ConditionExpression: '#state = :sending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':n': sentReplies,
-            ':lease': now.getTime() + leaseSeconds * 1000,
-            ':at': now.toISOString(),
-            ':sending': 'sending',
-          },
-        }),
-      );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new DeliveryLeaseLostError(id);
-      throw err;
-    }
+    const progress = this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: deliveryKey(id),
+        UpdateExpression: 'SET sentReplies = :n, leaseUntil = :lease, updatedAt = :at',
+        ConditionExpression: '#state = :sending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':n': sentReplies,
+          ':lease': now.getTime() + leaseSeconds * 1000,
+          ':at': now.toISOString(),
+          ':sending': 'sending',
+        },
+      }),
+    );
+    await ifConditionFails(progress, () => {
+      throw new DeliveryLeaseLostError(id);
+    });
   }
 
   /** Done: delivered, unreachable (blocked the bot…), or held (WhatsApp, outside the window). The content is dropped. */
@@ -161,20 +153,18 @@ export class DynamoDeliveryLog {
 
   /** Gives a claim back after a failure, so a retry can claim it at once (progress is kept). */
   async release(id: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: deliveryKey(id),
-          UpdateExpression: 'SET leaseUntil = :zero',
-          ConditionExpression: '#state = :sending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':zero': 0, ':sending': 'sending' },
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    const released = this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: deliveryKey(id),
+        UpdateExpression: 'SET leaseUntil = :zero',
+        ConditionExpression: '#state = :sending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':zero': 0, ':sending': 'sending' },
+      }),
+    );
+    // No longer being sent (sent or kept meanwhile): nothing to give back.
+    await ifConditionFails(released, () => undefined);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -11,6 +10,7 @@ import type { ClaimedTimer, Timers } from '../../core/ports.js';
 import { byDue, entity, keys } from './keys.js';
 import { batchWriteAll, queryAll } from './batch.js';
 import { attr, index } from './table.js';
+import { conditionHeld, ifConditionFails } from './items.js';
 
 /** Timers on the one table: GSI2 holds them by due hour and shard, sorted by due instant, until they are done. */
 export class DynamoTimers implements Timers {
@@ -78,9 +78,9 @@ export class DynamoTimers implements Timers {
     return out;
   }
 
-  async claim(t: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+  claim(t: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean> {
+    return conditionHeld(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.timer(t.id),
@@ -97,28 +97,21 @@ export class DynamoTimers implements Timers {
             ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
           },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async complete(t: ClaimedTimer, claimer: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: keys.timer(t.id),
-          ConditionExpression: 'claimedBy = :me AND due = :due',
-          ExpressionAttributeValues: { ':me': claimer, ':due': t.due },
-        }),
-      );
-    } catch (err) {
-      // Rescheduled while firing (a new due): the new timer stays.
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    const done = this.doc.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.timer(t.id),
+        ConditionExpression: 'claimedBy = :me AND due = :due',
+        ExpressionAttributeValues: { ':me': claimer, ':due': t.due },
+      }),
+    );
+    // Rescheduled while firing (a new due): the new timer stays.
+    await ifConditionFails(done, () => undefined);
   }
 
   async getCursor(): Promise<string | null> {
@@ -129,18 +122,15 @@ export class DynamoTimers implements Timers {
   }
 
   async advanceCursor(upTo: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.tickCursor(), [attr.entity]: entity.tickCursor, upTo },
-          ConditionExpression: 'attribute_not_exists(PK) OR upTo < :upTo',
-          ExpressionAttributeValues: { ':upTo': upTo },
-        }),
-      );
-    } catch (err) {
-      // Another tick got further: never move the cursor back.
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    const moved = this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.tickCursor(), [attr.entity]: entity.tickCursor, upTo },
+        ConditionExpression: 'attribute_not_exists(PK) OR upTo < :upTo',
+        ExpressionAttributeValues: { ':upTo': upTo },
+      }),
+    );
+    // Another tick got further: never move the cursor back.
+    await ifConditionFails(moved, () => undefined);
   }
 }

@@ -28,6 +28,30 @@ export function isConditionFailure(err: unknown): boolean {
   return false;
 }
 
+/**
+ * Runs a conditional write whose failed condition is an answer, not a fault: `onFailure`
+ * gives that answer, or throws the named error (core/errors.ts) for it. Other errors go on.
+ */
+export async function ifConditionFails<T, F = never>(
+  write: Promise<T>,
+  onFailure: () => F | Promise<F>,
+): Promise<T | F> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isConditionFailure(err)) return onFailure();
+    throw err;
+  }
+}
+
+/** Whether a conditional write went through: false when its condition failed. */
+export function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  return ifConditionFails(
+    write.then(() => true),
+    () => false,
+  );
+}
+
 /** Whether an item's TTL has passed: DynamoDB deletes late (Local never), so reads check. */
 export function expired(item: Record<string, unknown> | undefined, now: Date): boolean {
   return typeof item?.[attr.ttl] === 'number' && (item[attr.ttl] as number) <= epoch(now);

@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
 import type { WhatsAppContact, WhatsAppState } from '../../core/whatsapp-state.js';
 import type { OutboundMessage } from '../../core/outbound.js';
-import { epoch, expired, isConditionFailure } from './items.js';
-import { entity, keys, personPk, skPrefix } from './keys.js';
+import { conditionHeld, epoch, expired } from './items.js';
+import { entity, keys, personPk, skPrefix, type Key } from './keys.js';
 import { attr } from './table.js';
+import { TableAdapter } from './table-adapter.js';
 
 /** Held messages older than this are dropped: by then they are news nobody needs. */
 const heldTtlSeconds = 7 * 24 * 3600;
@@ -24,16 +17,11 @@ const identity = (number: string) => keys.identity({ channel: 'whatsapp', id: nu
  * erased with the person), held messages in the person's partition
  * (`P#<id>` / `HELD#<time>#<hash>`, erased with the person, TTL 7 days).
  */
-export class DynamoWhatsAppState implements WhatsAppState {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoWhatsAppState extends TableAdapter implements WhatsAppState {
   async contact(number: string): Promise<WhatsAppContact | null> {
-    const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: identity(number) }));
-    if (!got.Item) return null;
-    const { lastInboundAt, menu, nudgedAt } = got.Item as WhatsAppContact;
+    const item = await this.getItem(identity(number));
+    if (!item) return null;
+    const { lastInboundAt, menu, nudgedAt } = item as WhatsAppContact;
     return { lastInboundAt, menu, nudgedAt };
   }
 
@@ -65,69 +53,34 @@ export class DynamoWhatsAppState implements WhatsAppState {
 
   async hold(message: OutboundMessage, at: Date): Promise<void> {
     const hash = createHash('sha256').update(message.id).digest('base64url').slice(0, 22);
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...keys.held(message.personId, at.toISOString(), hash),
-          [attr.entity]: entity.held,
-          message,
-          [attr.ttl]: epoch(at) + heldTtlSeconds,
-        },
-      }),
-    );
+    await this.putItem({
+      ...keys.held(message.personId, at.toISOString(), hash),
+      [attr.entity]: entity.held,
+      message,
+      [attr.ttl]: epoch(at) + heldTtlSeconds,
+    });
   }
 
   async takeHeld(personId: string, now: Date): Promise<OutboundMessage[]> {
-    const got = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :held)',
-        ExpressionAttributeValues: { ':pk': personPk(personId), ':held': skPrefix.held },
-        ConsistentRead: true,
-      }),
-    );
+    const held = await this.queryPrefix(personPk(personId), skPrefix.held, { consistent: true });
     const taken: OutboundMessage[] = [];
-    for (const item of got.Items ?? []) {
-      try {
-        // Conditional, so two webhooks at once hand each message to one of them.
-        await this.doc.send(
-          new DeleteCommand({
-            TableName: this.table,
-            Key: { PK: item.PK as string, SK: item.SK as string },
-            ConditionExpression: 'attribute_exists(PK)',
-          }),
-        );
-      } catch (err) {
-        if (isConditionFailure(err)) continue;
-        throw err;
-      }
-      if (!expired(item, now)) taken.push(item.message as OutboundMessage);
+    for (const item of held) {
+      // Conditional, so two webhooks at once hand each message to one of them.
+      const key: Key = { PK: item.PK as string, SK: item.SK as string };
+      const mine = await conditionHeld(this.deleteItem(key, { ConditionExpression: 'attribute_exists(PK)' }));
+      if (mine && !expired(item, now)) taken.push(item.message as OutboundMessage);
     }
     return taken;
   }
 
   /** An update of the number's identity item; false when the identity is gone or `condition` failed. */
-  private async update(
-    number: string,
-    expression: string,
-    values: Record<string, unknown>,
-    condition = '',
-  ): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: identity(number),
-          UpdateExpression: expression,
-          ConditionExpression: `attribute_exists(PK) ${condition}`.trim(),
-          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+  private update(number: string, expression: string, values: Record<string, unknown>, condition = '') {
+    const update = this.updateItem({
+      Key: identity(number),
+      UpdateExpression: expression,
+      ConditionExpression: `attribute_exists(PK) ${condition}`.trim(),
+      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+    });
+    return conditionHeld(update);
   }
 }

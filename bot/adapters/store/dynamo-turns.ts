@@ -1,0 +1,167 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChannelRef, Person } from '../../domain/person.js';
+import type { FlowState, TurnCommit, TurnKey, TurnReads, TurnRecord } from '../../core/ports.js';
+import { FlowConflictError, TurnRecordedError } from '../../core/errors.js';
+import { entity, keys } from './keys.js';
+import { batchGetAll } from './batch.js';
+import { attr } from './table.js';
+import { conditionHeld, epoch, expired, fromItem, ifConditionFails } from './items.js';
+import { TableAdapter } from './table-adapter.js';
+
+const flowTtlSeconds = 7 * 24 * 3600;
+
+function flowFromItem(item: Record<string, unknown>, now: Date): FlowState {
+  const version = Number(item.version);
+  if (expired(item, now) || item.flow === null) {
+    // An ended or expired flow still holds the version that the next write must match.
+    return { flow: '', step: '', data: {}, version };
+  }
+  return {
+    flow: String(item.flow),
+    step: String(item.step),
+    data: (item.data ?? {}) as Record<string, unknown>,
+    version,
+  };
+}
+
+/**
+ * A turn's state on the one table: its reads, its one commit (the turn record
+ * or processed marker with the versioned flow), and the flow and marker on their own.
+ */
+export class DynamoTurns extends TableAdapter {
+  async readTurn(ref: ChannelRef, key: TurnKey | null, now: Date): Promise<TurnReads> {
+    const first = await batchGetAll(
+      this.doc,
+      this.table,
+      [keys.identity(ref), ...(key ? [keys.processed(key.channel, key.updateId)] : [])],
+      { consistent: true },
+    );
+    const marker = first.find((i) => i.SK === 'UPD');
+    // The turn erased its presser: nothing to send again, nothing to decide.
+    if (marker && !expired(marker, now))
+      return { person: null, flow: null, record: { lang: '', outbound: [] } };
+    const personId = first.find((i) => i.SK === 'CH')?.personId;
+    if (typeof personId !== 'string') return { person: null, flow: null, record: null };
+    const second = await batchGetAll(
+      this.doc,
+      this.table,
+      [
+        keys.person(personId),
+        keys.flow(personId),
+        ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
+      ],
+      { consistent: true },
+    );
+    const profile = second.find((i) => i.SK === 'PROFILE');
+    const flow = second.find((i) => i.SK === 'FLOW');
+    const record = second.find((i) => String(i.SK).startsWith('TURN#') && !expired(i, now));
+    return {
+      person: profile ? fromItem<Person>(profile) : null,
+      flow: flow ? flowFromItem(flow, now) : null,
+      record: record ? (JSON.parse(String(record.record)) as TurnRecord) : null,
+    };
+  }
+
+  async commitTurn(c: TurnCommit): Promise<void> {
+    const ttl = epoch(c.now) + c.ttlSeconds;
+    const fresh = {
+      ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
+      ExpressionAttributeNames: { '#ttl': attr.ttl },
+      ExpressionAttributeValues: { ':now': epoch(c.now) },
+    };
+    const marker = c.personId
+      ? {
+          ...keys.turn(c.personId, c.key.channel, c.key.updateId),
+          [attr.entity]: entity.turn,
+          record: JSON.stringify(c.record),
+        }
+      : { ...keys.processed(c.key.channel, c.key.updateId), [attr.entity]: entity.processed };
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      { Put: { TableName: this.table, Item: { ...marker, [attr.ttl]: ttl }, ...fresh } },
+    ];
+    if (c.flow && c.personId)
+      items.push({ Put: this.flowPut(c.personId, c.flow.state, c.flow.readVersion, c.now) });
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      // Which condition failed says which error: the record (first) or the flow (second).
+      const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed')
+        throw new TurnRecordedError(`${c.key.channel}#${c.key.updateId}`);
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new FlowConflictError(c.personId ?? '');
+      throw err;
+    }
+  }
+
+  async settleTurn(personId: string, key: TurnKey, record: TurnRecord): Promise<void> {
+    const update = this.updateItem({
+      Key: keys.turn(personId, key.channel, key.updateId),
+      UpdateExpression: 'SET #record = :record',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#record': 'record' },
+      ExpressionAttributeValues: { ':record': JSON.stringify(record) },
+    });
+    // Erased meanwhile: nothing left to settle.
+    await ifConditionFails(update, () => undefined);
+  }
+
+  async getFlow(personId: string, now: Date): Promise<FlowState | null> {
+    const item = await this.getItem(keys.flow(personId), true);
+    return item ? flowFromItem(item, now) : null;
+  }
+
+  private flowPut(
+    personId: string,
+    state: Omit<FlowState, 'version'> | null,
+    readVersion: number,
+    now: Date,
+  ) {
+    return {
+      TableName: this.table,
+      Item: {
+        ...keys.flow(personId),
+        [attr.entity]: entity.flow,
+        flow: state?.flow ?? null,
+        step: state?.step ?? null,
+        data: state?.data ?? {},
+        version: readVersion + 1,
+        [attr.ttl]: epoch(now) + flowTtlSeconds,
+      },
+      ConditionExpression: readVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
+      ExpressionAttributeValues: readVersion === 0 ? undefined : { ':v': readVersion },
+    };
+  }
+
+  async saveFlow(
+    personId: string,
+    state: Omit<FlowState, 'version'> | null,
+    readVersion: number,
+    now: Date,
+  ): Promise<void> {
+    const { TableName: _t, Item, ...condition } = this.flowPut(personId, state, readVersion, now);
+    await ifConditionFails(this.putItem(Item, condition), () => {
+      throw new FlowConflictError(personId);
+    });
+  }
+
+  markProcessed(channel: string, updateId: string, now: Date, ttlSeconds: number): Promise<boolean> {
+    const marker = {
+      ...keys.processed(channel, updateId),
+      [attr.entity]: entity.processed,
+      [attr.ttl]: epoch(now) + ttlSeconds,
+    };
+    return conditionHeld(
+      this.putItem(marker, {
+        // An expired record (not yet deleted by TTL) no longer counts.
+        ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
+        ExpressionAttributeNames: { '#ttl': attr.ttl },
+        ExpressionAttributeValues: { ':now': epoch(now) },
+      }),
+    );
+  }
+
+  async unmarkProcessed(channel: string, updateId: string): Promise<void> {
+    await this.deleteItem(keys.processed(channel, updateId));
+  }
+}
