@@ -1,7 +1,12 @@
 import type { ChannelRef, Person } from '../domain/person.js';
 import type { OutboundMessage } from '../core/outbound.js';
 import type { TurnKey, TurnRecord } from '../core/ports.js';
-import { FlowConflictError, IdentityTakenError, TurnRecordedError } from '../core/errors.js';
+import {
+  FlowConflictError,
+  IdentityTakenError,
+  PersonChangedError,
+  TurnRecordedError,
+} from '../core/errors.js';
 import { isLang } from '../core/i18n.js';
 import { parseButtonData } from '../flows/button-data.js';
 import { reply, type Inbound, type Reply } from '../flows/types.js';
@@ -114,9 +119,15 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
     const found = read.person ?? (await createPersonFor(deps, msg));
     // Writing again means reachable again.
     const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
-    if (found.unreachableAt) await deps.store.savePerson(person);
+    if (found.unreachableAt) await deps.store.savePerson(person, found);
     const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name);
-    await dispatch(turn, msg.input);
+    try {
+      await dispatch(turn, msg.input);
+    } catch (err) {
+      // A profile changed under the turn (another actor): decide again from fresh reads.
+      if (err instanceof PersonChangedError && attempt < maxTries) continue;
+      throw err;
+    }
     const lang = turn.person.lang;
     // After erasure the goodbye still goes out, tied to no person id.
     const presserId = turn.erased ? '' : turn.person.id;

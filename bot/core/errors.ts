@@ -25,6 +25,13 @@ export class FlowConflictError extends StoreError {
   }
 }
 
+/** A person's profile changed meanwhile in what their index keys derive from (role, zone, place, status, availability). */
+export class PersonChangedError extends StoreError {
+  constructor(personId: string) {
+    super(`profile of ${personId} changed concurrently`);
+  }
+}
+
 export class IdentityTakenError extends fixed('channel identity already belongs to a person') {}
 
 /** A new invite drew a code that an invite already has. */

@@ -76,7 +76,12 @@ export interface Store {
   createPerson(person: Person, ref: ChannelRef): Promise<void>;
   getPerson(id: string): Promise<Person | null>;
   getPeople(ids: string[]): Promise<Person[]>;
-  savePerson(person: Person): Promise<void>;
+  /**
+   * Writes what changed since `read` (the profile as the caller read it), attribute by attribute,
+   * so a concurrent change to anything else survives; PersonChangedError if what the index keys
+   * derive from moved meanwhile. With `read` null the profile is written whole.
+   */
+  savePerson(person: Person, read: Person | null): Promise<void>;
   getPrivate(personId: string): Promise<PrivateDetails>;
   savePrivate(personId: string, details: PrivateDetails): Promise<void>;
   listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]>;
@@ -110,10 +115,6 @@ export interface Store {
   listRelatives(elderId: string): Promise<RelativeLink[]>;
   listElders(relativeId: string): Promise<RelativeLink[]>;
 
-  /** Records a channel update id; false if it was already recorded (a duplicate delivery). */
-  markProcessed(channel: string, updateId: string, now: Date, ttlSeconds: number): Promise<boolean>;
-  /** Forgets a recorded update id so a failed update can be delivered again. */
-  unmarkProcessed(channel: string, updateId: string): Promise<void>;
 
   /** Every stored item about this person, as stored. */
   exportPerson(personId: string): Promise<Record<string, unknown>[]>;

@@ -47,6 +47,7 @@ async function volunteer(name: string, zone: string, hood: string, approve = tru
     const id = (await world.store.findPersonByChannel({ channel: 'telegram', id: String(v.chatId) }))!.id;
     await world.store.savePerson(
       await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()),
+      null,
     );
   }
   return v;

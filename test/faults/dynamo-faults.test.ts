@@ -49,7 +49,10 @@ async function volunteer(name: string, hood: string): Promise<Person> {
   await v.press('Salta');
   await v.press("✅ Sono d'accordo");
   const id = (await world.personOf(v))!.id;
-  await world.store.savePerson(await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()));
+  await world.store.savePerson(
+    await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()),
+    null,
+  );
   return v;
 }
 

@@ -9,6 +9,7 @@ import {
   InviteCodeTakenError,
   InviteUnavailableError,
   LinkUnavailableError,
+  PersonChangedError,
 } from '../../bot/core/errors.js';
 import { DynamoCheckIns } from '../../bot/adapters/store/dynamo-checkins.js';
 import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
@@ -127,8 +128,8 @@ describe('DynamoStore', () => {
         languages: ['it'],
       },
     });
-    await store.savePerson(volunteer);
-    await store.savePerson(person('m1', { role: 'mediator', zoneId: 'sud' }));
+    await store.savePerson(volunteer, null);
+    await store.savePerson(person('m1', { role: 'mediator', zoneId: 'sud' }), null);
     expect((await store.listPeople('sud', 'volunteer', 'pending')).map((p) => p.id)).toEqual(['v1']);
     expect((await store.listPeople('sud', 'mediator')).map((p) => p.id)).toEqual(['m1']);
     const decisions = await Promise.allSettled([
@@ -140,12 +141,51 @@ describe('DynamoStore', () => {
     expect(await store.listPeople('sud', 'volunteer', 'pending')).toEqual([]);
   });
 
-  it('records a processed update once, and again after its record expired', async () => {
-    expect(await store.markProcessed('telegram', '100', now, 60)).toBe(true);
-    expect(await store.markProcessed('telegram', '100', now, 60)).toBe(false);
-    expect(await store.markProcessed('telegram', '100', new Date(now.getTime() + 61_000), 60)).toBe(true);
-    await store.unmarkProcessed('telegram', '100');
-    expect(await store.markProcessed('telegram', '100', now, 60)).toBe(true);
+  it('two actors on one profile: the volunteer edits her radius while the mediator approves; both stay', async () => {
+    const place = {
+      zoneId: 'sud',
+      neighbourhoodId: 'lamarmora',
+      lat: 45.52,
+      lon: 10.22,
+      source: 'neighbourhood' as const,
+    };
+    const pending = person('v2', {
+      role: 'volunteer',
+      zoneId: 'sud',
+      place,
+      volunteer: {
+        status: 'pending',
+        radiusKm: 2,
+        categories: ['shopping'],
+        days: [],
+        dayParts: [],
+        languages: ['it'],
+      },
+    });
+    await store.savePerson(pending, null);
+    // Her turn read the profile; the mediator's approval lands; then her edit is written.
+    const read = (await store.getPerson('v2'))!;
+    const decided = await store.decideVolunteer('v2', 'approved', 'm1', now);
+    await store.savePerson(decided, read);
+    await store.savePerson({ ...read, volunteer: { ...read.volunteer!, radiusKm: 5 } }, read);
+    const stored = await store.getPerson('v2');
+    expect(stored?.volunteer).toMatchObject({ status: 'approved', decidedBy: 'm1', radiusKm: 5 });
+    // Listed as approved, and in the geo index routing reads.
+    expect((await store.listPeople('sud', 'volunteer', 'approved')).map((p) => p.id)).toContain('v2');
+    const items = await scanAll();
+    expect(items.find((i) => i.entity === 'person' && i.id === 'v2')).toHaveProperty('GSI3PK');
+
+    // A change that moves her index keys, on a profile read before another such change: refused
+    // by name (the turn runs again from fresh reads), never written with keys that would lie.
+    const stale = { ...read, volunteer: { ...read.volunteer!, status: 'approved' as const } };
+    await store.savePerson({ ...decided, volunteer: { ...decided.volunteer!, available: false } }, decided);
+    await expect(
+      store.savePerson({ ...stale, place: { ...place, lat: 45.53 } }, read),
+    ).rejects.toBeInstanceOf(PersonChangedError);
+    // Nothing changed: no write at all.
+    counter.reset();
+    await store.savePerson(stored!, stored!);
+    expect(counter.total()).toBe(0);
   });
 
   it('confirms a pending link once', async () => {

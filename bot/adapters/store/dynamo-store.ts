@@ -17,7 +17,8 @@ import type {
   TurnReads,
   TurnRecord,
 } from '../../core/ports.js';
-import { AlreadyDecidedError, IdentityTakenError } from '../../core/errors.js';
+import { AlreadyDecidedError, IdentityTakenError, PersonChangedError } from '../../core/errors.js';
+import { changes, updateExpression, type Change } from './patch.js';
 import { byCell, byList, entity, keys } from './keys.js';
 import { batchGetAll, queryAll } from './batch.js';
 import { attr, index } from './table.js';
@@ -52,6 +53,38 @@ export function personItem(person: Person): Record<string, unknown> {
  * identities and private details here; turns and flows in dynamo-turns.ts;
  * invites and relative links in dynamo-invites-links.ts; export and erasure in person-data.ts.
  */
+/** What a person's index keys derive from (see `personItem`). */
+const keyInputs = [['role'], ['zoneId'], ['place'], ['volunteer', 'status'], ['volunteer', 'available']];
+const indexed = new Set<string>([attr.gsi1pk, attr.gsi1sk, attr.gsi3pk, attr.gsi3sk]);
+const startsWith = (path: string[], prefix: string[]) => prefix.every((part, i) => path[i] === part);
+const derivesKeys = (path: string[]) => keyInputs.some((k) => startsWith(path, k) || startsWith(k, path));
+
+/**
+ * Index keys are written from the profile's role, zone, place, status and availability: those
+ * the write does not set itself must still hold the values the keys were computed from.
+ */
+function keyInputsAsWritten(list: Change[], item: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const conditions: string[] = [];
+  keyInputs.forEach((path, i) => {
+    if (list.some((c) => startsWith(path, c.path) || startsWith(c.path, path))) return;
+    const ref = path
+      .map((part, j) => {
+        names[`#k${i}${j}`] = part;
+        return `#k${i}${j}`;
+      })
+      .join('.');
+    const value = path.reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], item);
+    if (value === undefined) conditions.push(`attribute_not_exists(${ref})`);
+    else {
+      values[`:k${i}`] = value;
+      conditions.push(`${ref} = :k${i}`);
+    }
+  });
+  return { names, values, conditions };
+}
+
 export class DynamoStore extends TableAdapter implements Store {
   private readonly turns = new DynamoTurns(this.doc, this.table);
   private readonly invitesLinks = new DynamoInvitesLinks(this.doc, this.table);
@@ -86,8 +119,28 @@ export class DynamoStore extends TableAdapter implements Store {
     return items.map((item) => fromItem<Person>(item));
   }
 
-  async savePerson(person: Person): Promise<void> {
-    await this.putItem(personItem(person));
+  async savePerson(person: Person, read: Person | null): Promise<void> {
+    if (!read) return this.putItem(personItem(person));
+    const list = changes(personItem(read), personItem(person));
+    if (!list.length) return;
+    const guard = list.some((c) => indexed.has(c.path[0]!) || derivesKeys(c.path))
+      ? keyInputsAsWritten(list, personItem(person))
+      : { names: {}, values: {}, conditions: [] };
+    const names = { '#pk': 'PK', ...guard.names };
+    const values = guard.values;
+    const conditions = ['attribute_exists(#pk)', ...guard.conditions];
+    const update = updateExpression(list, names);
+    await ifConditionFails(
+      this.updateItem({
+        Key: keys.person(person.id),
+        ...update,
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
+        ConditionExpression: conditions.join(' AND '),
+      }),
+      () => {
+        throw new PersonChangedError(person.id);
+      },
+    );
   }
 
   async getPrivate(personId: string): Promise<PrivateDetails> {
@@ -163,12 +216,6 @@ export class DynamoStore extends TableAdapter implements Store {
   }
   saveFlow(personId: string, state: Omit<FlowState, 'version'> | null, readVersion: number, now: Date) {
     return this.turns.saveFlow(personId, state, readVersion, now);
-  }
-  markProcessed(channel: string, updateId: string, now: Date, ttlSeconds: number): Promise<boolean> {
-    return this.turns.markProcessed(channel, updateId, now, ttlSeconds);
-  }
-  unmarkProcessed(channel: string, updateId: string): Promise<void> {
-    return this.turns.unmarkProcessed(channel, updateId);
   }
 
   // Invites and relative links.

@@ -6,7 +6,7 @@ import { FlowConflictError, TurnRecordedError } from '../../core/errors.js';
 import { entity, keys } from './keys.js';
 import { batchGetAll } from './batch.js';
 import { attr } from './table.js';
-import { conditionHeld, epoch, expired, fromItem, ifConditionFails } from './items.js';
+import { epoch, expired, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
 
 const flowTtlSeconds = 7 * 24 * 3600;
@@ -143,25 +143,5 @@ export class DynamoTurns extends TableAdapter {
     await ifConditionFails(this.putItem(Item, condition), () => {
       throw new FlowConflictError(personId);
     });
-  }
-
-  markProcessed(channel: string, updateId: string, now: Date, ttlSeconds: number): Promise<boolean> {
-    const marker = {
-      ...keys.processed(channel, updateId),
-      [attr.entity]: entity.processed,
-      [attr.ttl]: epoch(now) + ttlSeconds,
-    };
-    return conditionHeld(
-      this.putItem(marker, {
-        // An expired record (not yet deleted by TTL) no longer counts.
-        ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
-        ExpressionAttributeNames: { '#ttl': attr.ttl },
-        ExpressionAttributeValues: { ':now': epoch(now) },
-      }),
-    );
-  }
-
-  async unmarkProcessed(channel: string, updateId: string): Promise<void> {
-    await this.deleteItem(keys.processed(channel, updateId));
   }
 }

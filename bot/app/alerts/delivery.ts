@@ -10,7 +10,8 @@ export async function markUnreachable(deps: AppDeps, personId: string): Promise<
   const person = await deps.store.getPerson(personId);
   if (!person?.onboardedAt) return;
   const now = deps.clock.now();
-  if (!person.unreachableAt) await deps.store.savePerson({ ...person, unreachableAt: now.toISOString() });
+  if (!person.unreachableAt)
+    await deps.store.savePerson({ ...person, unreachableAt: now.toISOString() }, person);
   // One alert per person and day, however many messages bounce.
   await raiseUnreachable(deps, person, now, 'unreachable', localDate(now, deps.network.timeZone));
 }

@@ -88,9 +88,11 @@ export class Turn {
     this.replies.push(...replies);
   }
 
+  /** Writes what the turn changed in the presser's profile since it was read (see `Store.savePerson`). */
   async savePerson(person: Person): Promise<void> {
+    const read = this.person;
     this.person = person;
-    await this.deps.store.savePerson(person);
+    await this.deps.store.savePerson(person, read);
   }
 
   /** The flow write of the commit: only when the turn moved it (and did not erase the person). */

@@ -141,7 +141,7 @@ async function applyScheduleForOther(turn: Turn, draft: Draft): Promise<void> {
     return;
   }
   const updated = { ...elder, ...scheduleFields(elder, draft) };
-  await deps.store.savePerson(updated);
+  await deps.store.savePerson(updated, elder);
   await scheduleCheckIns(deps, updated, turn.now);
   turn.say(reply('schedule.savedFor', { name: firstName(elder) }));
   const notice = reply('schedule.changedBy', {

@@ -84,8 +84,8 @@ export async function decideVolunteer(turn: Turn, volunteerId: string, approve: 
       mediator.id,
       turn.now,
     );
-    // Written again whole so an approved volunteer enters the geo index.
-    if (approve) await deps.store.savePerson(decided);
+    // The index keys follow the decision: an approved volunteer enters the geo index.
+    if (approve) await deps.store.savePerson(decided, volunteer);
     turn.say(
       reply(
         approve ? 'volunteer.approvedCard' : 'volunteer.rejectedCard',

@@ -108,7 +108,7 @@ export async function confirmDone(turn: Turn, requestId: string): Promise<void> 
   const elder = await deps.store.getPerson(r.elderId);
   if (elder && r.assignedTo) {
     const helpedBy = [...new Set([...(elder.helpedBy ?? []), r.assignedTo])].slice(-recentKept);
-    await deps.store.savePerson({ ...elder, helpedBy });
+    await deps.store.savePerson({ ...elder, helpedBy }, elder);
     const volunteer = await deps.store.getPerson(r.assignedTo);
     if (volunteer)
       await deps.outbox.enqueue(
@@ -211,7 +211,10 @@ export async function volunteerLeaves(deps: AppDeps, volunteer: Person): Promise
     if (!before) continue;
     const { elder, followers } = await deps.requests.elderDetails(before.elderId, before.followers);
     if (elder?.helpedBy?.includes(volunteer.id))
-      await deps.store.savePerson({ ...elder, helpedBy: elder.helpedBy.filter((id) => id !== volunteer.id) });
+      await deps.store.savePerson(
+        { ...elder, helpedBy: elder.helpedBy.filter((id) => id !== volunteer.id) },
+        elder,
+      );
     if (before.assignedTo !== volunteer.id || before.state !== 'assigned') continue;
     const category = { t: `categories.${before.category}` };
     const mediators = await deps.store.listPeople(before.zoneId, 'mediator');
