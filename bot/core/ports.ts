@@ -115,7 +115,6 @@ export interface Store {
   listRelatives(elderId: string): Promise<RelativeLink[]>;
   listElders(relativeId: string): Promise<RelativeLink[]>;
 
-
   /** Every stored item about this person, as stored. */
   exportPerson(personId: string): Promise<Record<string, unknown>[]>;
   /** Deletes every item about this person; returns how many. */
