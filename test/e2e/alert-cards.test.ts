@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
+import {
+  askForHelp,
+  linkRelative,
+  onboardElder,
+  onboardMediator,
+  onboardVolunteer,
+} from '../support/cast.js';
 import type { ChatUser, ChatWorld } from '../support/world.js';
 
 /**
@@ -15,63 +22,12 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     await world.close();
   });
 
-  const invitePayload = (text: string) => /start(?:=|%20)(r\w+)/.exec(text)?.[1];
-
-  async function mediator(name: string, zone: string): Promise<ChatUser> {
-    const m = world.user(name, 'it');
-    await m.send(`/start ${await world.mediatorInvite(zone)}`);
-    await m.press('Italiano');
-    await m.press(new RegExp(name));
-    await m.press('Salta');
-    await m.press("✅ Sono d'accordo");
-    return m;
-  }
-
-  async function elder(time: string): Promise<ChatUser> {
-    const e = world.user('Maria', 'it');
-    await e.send('/start');
-    await e.press('Italiano');
-    await e.press('Mi serve aiuto per me');
-    await e.press(/Maria/);
-    await e.press('Zona Nord');
-    await e.press('Mompiano');
-    await e.send('Via dei Mille 5');
-    await e.shareContact('+39 333 765 4321');
-    await e.press(time);
-    await e.press("✅ Sono d'accordo");
-    return e;
-  }
-
-  async function relativeOf(e: ChatUser): Promise<ChatUser> {
-    await e.press('👪 Invita un familiare');
-    const relative = world.user('Luca', 'it');
-    await relative.send(`/start ${invitePayload(e.lastText())}`);
-    await relative.press('Italiano');
-    await relative.send('Luca Rossi');
-    await relative.shareContact('+39 347 111 2222');
-    await relative.press("✅ Sono d'accordo");
-    await e.press('✅ Sì, è di famiglia');
-    return relative;
-  }
+  const elder = (time: string) => onboardElder(world, { address: 'Via dei Mille 5', time });
+  const relativeOf = (e: ChatUser) =>
+    linkRelative(world, e, { typedName: 'Luca Rossi', phone: { share: '+39 347 111 2222' } });
 
   async function volunteer(name: string, hood: string, phone: string, approver: ChatUser): Promise<ChatUser> {
-    const v = world.user(name, 'it');
-    await v.send('/start');
-    await v.press('Italiano');
-    await v.press('Voglio fare volontariato');
-    await v.press(new RegExp(name));
-    await v.press('Zona Nord');
-    await v.press(hood);
-    await v.press('5 km');
-    await v.press('⬜ Farmacia');
-    await v.press('✅ Fatto');
-    await v.press('Tutti i giorni');
-    for (const part of ['⬜ Mattina', '⬜ Pomeriggio', '⬜ Sera']) await v.press(part);
-    await v.press('✅ Fatto');
-    await v.press('⬜ Italiano');
-    await v.press('✅ Fatto');
-    await v.shareContact(phone);
-    await v.press("✅ Sono d'accordo");
+    const v = await onboardVolunteer(world, name, hood, { tasks: ['⬜ Farmacia'], phone: { share: phone } });
     // The approval card shows what the volunteer entered, the phone included.
     expect(approver.lastText()).toMatch(
       new RegExp(`Nuova iscrizione[\\s\\S]*${name}[\\s\\S]*\\${phone.replace(/\s/g, '')}`),
@@ -85,7 +41,7 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     { timeout: 180_000 },
     async () => {
       world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-      const zone = await mediator('Giulia', 'nord');
+      const zone = await onboardMediator(world, 'Giulia', 'nord');
       const e = await elder('Alle 09:00');
       const relative = await relativeOf(e);
 
@@ -137,8 +93,8 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     { timeout: 180_000 },
     async () => {
       world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-      const zone = await mediator('Giulia', 'nord');
-      const other = await mediator('Sara', 'sud');
+      const zone = await onboardMediator(world, 'Giulia', 'nord');
+      const other = await onboardMediator(world, 'Sara', 'sud');
       const e = await elder('Alle 09:00');
       for (const at of ['08:00', '08:30', '09:00', '09:30', '10:00', '10:30', '11:00'])
         await world.tickAt(`2026-11-21T${at}:00Z`);
@@ -176,7 +132,7 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
 
   it("a relative is refused the mediator's buttons; the alert stays open", { timeout: 180_000 }, async () => {
     world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-    await mediator('Giulia', 'nord');
+    await onboardMediator(world, 'Giulia', 'nord');
     const e = await elder('Alle 09:00');
     const relative = await relativeOf(e);
     for (const at of ['08:00', '08:30', '09:00', '09:30']) await world.tickAt(`2026-11-21T${at}:00Z`);
@@ -192,17 +148,13 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
     { timeout: 180_000 },
     async () => {
       world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
-      const zone = await mediator('Giulia', 'nord');
+      const zone = await onboardMediator(world, 'Giulia', 'nord');
       expect(zone.texts().some((t) => /mediazione di prossimità della Zona Nord/.test(t))).toBe(true);
-      const other = await mediator('Sara', 'sud');
+      const other = await onboardMediator(world, 'Sara', 'sud');
       const e = await elder('Non voglio la domanda quotidiana');
       await relativeOf(e);
       const anna = await volunteer('Anna', 'Mompiano', '+39 340 555 0001', zone);
-      await e.press('🙋 Chiedi un volontario');
-      await e.press('Farmacia');
-      await e.press('Oggi');
-      await e.press('Salta');
-      await e.press('No');
+      await askForHelp(e);
       await anna.press('Non questa volta');
       for (let minutes = 15; minutes <= 120; minutes += 15)
         await world.tickAt(new Date(Date.parse('2026-11-21T09:00:00Z') + minutes * 60_000));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
-import { cast } from '../support/cast.js';
+import { askForHelp, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
 import type { ChatWorld } from '../support/world.js';
 
 const refused = 'Non puoi usare questo pulsante. Nessuna modifica è stata fatta.';
@@ -22,10 +22,9 @@ describe.each(['telegram', 'whatsapp'] as const)('authorization on %s', (channel
     "a mediator of another zone cannot close an elder's check-in or move her alert",
     async () => {
       world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-      const c = cast(world);
-      const giulia = await c.mediator('Giulia', 'nord');
-      const sara = await c.mediator('Sara', 'sud');
-      const e = await c.elder({ time: 'Alle 09:00' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const sara = await onboardMediator(world, 'Sara', 'sud');
+      const e = await onboardElder(world, { time: 'Alle 09:00' });
       await world.tickAt('2026-11-21T08:00:00Z');
       await world.tickAt('2026-11-21T09:30:00Z');
       expect(giulia.lastText()).toMatch(/Maria.*non ha risposto/s);
@@ -49,11 +48,10 @@ describe.each(['telegram', 'whatsapp'] as const)('authorization on %s', (channel
     '"I am worried" after "all well" and the confirmation raises nothing',
     async () => {
       world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
-      const c = cast(world);
-      const m = await c.mediator('Giulia', 'nord');
-      const e = await c.elder({ address: 'Via dei Mille 5' });
-      const anna = await c.volunteer('Anna', 'Mompiano', m);
-      await c.request(e);
+      const m = await onboardMediator(world, 'Giulia', 'nord');
+      const e = await onboardElder(world, { address: 'Via dei Mille 5' });
+      const anna = await onboardVolunteer(world, 'Anna', 'Mompiano', { approvedBy: m });
+      await askForHelp(e, { note: 'La ricetta è sul tavolo' });
       await anna.press('✅ Ci vado io');
       await anna.press('✅ Fatto');
       await anna.press('😊 Tutto bene');

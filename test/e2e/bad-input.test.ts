@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { onboardMediator, onboardVolunteer } from '../support/cast.js';
 import { World, type Person } from '../support/world.js';
 
 let world: World;
@@ -8,36 +9,16 @@ beforeAll(async () => {
 afterAll(async () => world.close());
 afterEach(() => expect(world.refusedCalls()).toEqual([]));
 
-async function onboardMediator(name: string, zone: string): Promise<Person> {
-  const mediator = world.user(name, 'en');
-  await mediator.send(`/start ${await world.mediatorInvite(zone)}`);
-  await mediator.press('English');
-  await mediator.press(new RegExp(name));
-  await mediator.press('Skip');
-  await mediator.press('✅ I agree');
-  return mediator;
-}
-
-async function onboardPendingVolunteer(name: string): Promise<Person> {
-  const volunteer = world.user(name, 'en');
-  await volunteer.send('/start');
-  await volunteer.press('English');
-  await volunteer.press('I want to volunteer');
-  await volunteer.press(new RegExp(name));
-  await volunteer.press('Nord zone');
-  await volunteer.press('Mompiano');
-  await volunteer.press('1 km');
-  await volunteer.press('⬜ Company or a visit');
-  await volunteer.press('✅ Done');
-  await volunteer.press('Saturday and Sunday');
-  await volunteer.press('⬜ Evening');
-  await volunteer.press('✅ Done');
-  await volunteer.press('⬜ English');
-  await volunteer.press('✅ Done');
-  await volunteer.press('Skip');
-  await volunteer.press('✅ I agree');
-  return volunteer;
-}
+/** A volunteer in English who signs up for company at weekend evenings, still waiting for approval. */
+const onboardPendingVolunteer = (name: string) =>
+  onboardVolunteer(world, name, 'Mompiano', {
+    lang: 'en',
+    radius: '1 km',
+    tasks: ['⬜ Company or a visit'],
+    days: 'Saturday and Sunday',
+    parts: ['⬜ Evening'],
+    speaks: ['⬜ English'],
+  });
 
 const idOf = async (p: Person) =>
   (await world.store.findPersonByChannel({ channel: 'telegram', id: String(p.chatId) }))!.id;
@@ -137,8 +118,8 @@ describe('bad input is harmless', () => {
   });
 
   it('refuses Approve pressed by anyone but a mediator of the volunteer’s zone', async () => {
-    const nord = await onboardMediator('Nina', 'nord');
-    const sud = await onboardMediator('Sara', 'sud');
+    const nord = await onboardMediator(world, 'Nina', 'nord', { lang: 'en' });
+    const sud = await onboardMediator(world, 'Sara', 'sud', { lang: 'en' });
     const volunteer = await onboardPendingVolunteer('Vito');
     const volunteerId = await idOf(volunteer);
 

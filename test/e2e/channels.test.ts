@@ -1,82 +1,32 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
+import {
+  askForHelp,
+  linkRelative,
+  onboardElder,
+  onboardMediator,
+  onboardVolunteer,
+} from '../support/cast.js';
 import type { ChatUser, ChatWorld } from '../support/world.js';
 
 /**
- * The onboarding, check-in (with the ladder) and help-request scenarios, once
- * per channel: the same flows, pressed by their labels, read by their texts.
- * On WhatsApp every message went through the loopback Graph API, which refuses
- * anything WhatsApp would (too many buttons, long titles, unknown fields) and
- * any free-form message outside the 24-hour window.
+ * The onboarding, check-in (with the ladder) and help-request scenarios on WhatsApp, pressed by
+ * their labels, read by their texts: every message went through the loopback Graph API, which
+ * refuses anything WhatsApp would (too many buttons, long titles, unknown fields) and any
+ * free-form message outside the 24-hour window. On Telegram the same scenarios are
+ * onboarding.test.ts, checkins.test.ts and requests.test.ts.
  */
-describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
+describe('on whatsapp', () => {
+  const channel = 'whatsapp';
   let world: ChatWorld;
   afterEach(async () => {
     expect(world.problems()).toEqual([]);
     await world.close();
   });
 
-  const invitePayload = (text: string) => /start(?:=|%20)(r\w+)/.exec(text)?.[1];
-
-  async function mediator(name: string, zone: string): Promise<ChatUser> {
-    const m = world.user(name, 'it');
-    await m.send(`/start ${await world.mediatorInvite(zone)}`);
-    await m.press('Italiano');
-    await m.press(new RegExp(name));
-    await m.press('Salta');
-    await m.press("✅ Sono d'accordo");
-    return m;
-  }
-
-  async function elder(options: { address?: string; time?: string } = {}): Promise<ChatUser> {
-    const e = world.user('Maria', 'it');
-    await e.send('/start');
-    await e.press('Italiano');
-    await e.press('Mi serve aiuto per me');
-    await e.press(/Maria/);
-    await e.press('Zona Nord');
-    await e.press('Mompiano');
-    if (options.address) await e.send(options.address);
-    else await e.press('Salta');
-    await e.shareContact('+39 333 765 4321');
-    await e.press(options.time ?? 'Alle 09:00');
-    await e.press("✅ Sono d'accordo");
-    return e;
-  }
-
-  async function relativeOf(e: ChatUser): Promise<ChatUser> {
-    await e.press('👪 Invita un familiare');
-    const payload = invitePayload(e.lastText());
-    expect(payload).toBeDefined();
-    const relative = world.user('Luca', 'it');
-    await relative.send(`/start ${payload}`);
-    await relative.press('Italiano');
-    await relative.send('Luca <b>Bianchi</b> *Rossi*');
-    await relative.press('Salta');
-    await relative.press("✅ Sono d'accordo");
-    await e.press('✅ Sì, è di famiglia');
-    return relative;
-  }
-
+  /** A volunteer told their sign-up waits for the mediator, then approved by them. */
   async function volunteer(name: string, hood: string, approver: ChatUser): Promise<ChatUser> {
-    const v = world.user(name, 'it');
-    await v.send('/start');
-    await v.press('Italiano');
-    await v.press('Voglio fare volontariato');
-    await v.press(new RegExp(name));
-    await v.press('Zona Nord');
-    await v.press(hood);
-    await v.press('5 km');
-    await v.press('⬜ Farmacia');
-    await v.press('⬜ Spesa');
-    await v.press('✅ Fatto');
-    await v.press('Tutti i giorni');
-    for (const part of ['⬜ Mattina', '⬜ Pomeriggio', '⬜ Sera']) await v.press(part);
-    await v.press('✅ Fatto');
-    await v.press('⬜ Italiano');
-    await v.press('✅ Fatto');
-    await v.press('Salta');
-    await v.press("✅ Sono d'accordo");
+    const v = await onboardVolunteer(world, name, hood);
     expect(v.texts().some((t) => /guarderà la tua iscrizione/.test(t))).toBe(true);
     await approver.press('✅ Approva');
     expect(v.texts().some((t) => /approvata/.test(t))).toBe(true);
@@ -85,7 +35,7 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
 
   it('onboarding: an elder with buttons only, a relative through the invite, a volunteer approved by the mediator', async () => {
     world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-    const e = await elder({ address: 'Via <Prova> & 1 *2*' });
+    const e = await onboardElder(world, { address: 'Via <Prova> & 1 *2*', time: 'Alle 09:00' });
     expect(e.texts().some((t) => /Grazie, .*ogni giorno alle 09:00/.test(t))).toBe(true);
     expect(e.taps()).toContain('😊 Sto bene');
     const stored = await world.personOf(e);
@@ -95,13 +45,13 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
       phone: '+393337654321',
     });
 
-    const relative = await relativeOf(e);
+    const relative = await linkRelative(world, e, { typedName: 'Luca <b>Bianchi</b> *Rossi*' });
     // The relative's name reached the elder as text, formatting nothing.
     expect(e.texts().some((t) => t.includes('Luca <b>Bianchi</b>'))).toBe(true);
     expect(relative.texts().some((t) => /Maria ha confermato/.test(t))).toBe(true);
     expect((await world.store.listRelatives(stored!.id)).map((l) => l.status)).toEqual(['confirmed']);
 
-    const m = await mediator('Giulia', 'nord');
+    const m = await onboardMediator(world, 'Giulia', 'nord');
     expect(m.texts().some((t) => /ti occupi della mediazione di prossimità/.test(t))).toBe(true);
     const v = await volunteer('Paolo', 'Casazza', m);
     expect((await world.personOf(v))?.volunteer).toMatchObject({ status: 'approved', radiusKm: 5 });
@@ -109,10 +59,10 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
 
   it('check-in: the prompt, the ladder at its offsets, and "I\'m fine" telling everyone alerted', async () => {
     world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-    const zone = await mediator('Giulia', 'nord');
-    const other = await mediator('Sara', 'sud');
-    const e = await elder();
-    const relative = await relativeOf(e);
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
+    const other = await onboardMediator(world, 'Sara', 'sud');
+    const e = await onboardElder(world, { time: 'Alle 09:00' });
+    const relative = await linkRelative(world, e, { typedName: 'Luca <b>Bianchi</b> *Rossi*' });
     const prompts = () => e.texts().filter((t) => t.startsWith('Buongiorno, Maria!')).length;
     await world.tickAt('2026-11-21T08:00:00Z'); // 09:00 in Rome
     expect(prompts()).toBe(1);
@@ -138,20 +88,16 @@ describe.each(['telegram', 'whatsapp'] as const)('on %s', (channel) => {
 
   it('help request: the nearest three get the offer, the first accept wins, done and confirmed', async () => {
     world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
-    const m = await mediator('Giulia', 'nord');
-    const e = await elder({ address: 'Via dei Mille 5', time: 'Non voglio la domanda quotidiana' });
-    const relative = await relativeOf(e);
+    const m = await onboardMediator(world, 'Giulia', 'nord');
+    const e = await onboardElder(world, { address: 'Via dei Mille 5' });
+    const relative = await linkRelative(world, e, { typedName: 'Luca <b>Bianchi</b> *Rossi*' });
     const v = {
       anna: await volunteer('Anna', 'Mompiano', m),
       bruno: await volunteer('Bruno', 'Casazza', m),
       carla: await volunteer('Carla', 'Borgo Trento', m),
       dario: await volunteer('Dario', "Sant'Eustacchio", m),
     };
-    await e.press('🙋 Chiedi un volontario');
-    await e.press('Farmacia');
-    await e.press('Oggi');
-    await e.send('La ricetta è sul tavolo');
-    await e.press('No');
+    await askForHelp(e, { note: 'La ricetta è sul tavolo' });
     expect(e.texts().some((t) => t.startsWith('👍 Richiesta inviata: Farmacia, oggi'))).toBe(true);
     const offered = (p: ChatUser) => p.texts().some((t) => t.startsWith('🙋 Richiesta di aiuto vicino a te'));
     expect([v.anna, v.bruno, v.carla, v.dario].map(offered)).toEqual([true, true, true, false]);

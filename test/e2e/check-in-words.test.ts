@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
+import { linkRelative, onboardElder, onboardMediator } from '../support/cast.js';
 import type { ChatUser, ChatWorld } from '../support/world.js';
 
 /**
@@ -14,38 +15,9 @@ describe.each(['telegram', 'whatsapp'] as const)('typed and spoken answers on %s
     await world.close();
   });
 
-  async function mediator(name: string, zone: string): Promise<ChatUser> {
-    const m = world.user(name, 'it');
-    await m.send(`/start ${await world.mediatorInvite(zone)}`);
-    await m.press('Italiano');
-    await m.press(new RegExp(name));
-    await m.press('Salta');
-    await m.press("✅ Sono d'accordo");
-    return m;
-  }
-
   async function elderWithRelative(): Promise<{ elder: ChatUser; relative: ChatUser }> {
-    const elder = world.user('Maria', 'it');
-    await elder.send('/start');
-    await elder.press('Italiano');
-    await elder.press('Mi serve aiuto per me');
-    await elder.press(/Maria/);
-    await elder.press('Zona Nord');
-    await elder.press('Mompiano');
-    await elder.press('Salta');
-    await elder.shareContact('+39 333 765 4321');
-    await elder.press('Alle 09:00');
-    await elder.press("✅ Sono d'accordo");
-    await elder.press('👪 Invita un familiare');
-    const payload = /start(?:=|%20)(r\w+)/.exec(elder.lastText())![1]!;
-    const relative = world.user('Luca', 'it');
-    await relative.send(`/start ${payload}`);
-    await relative.press('Italiano');
-    await relative.press(/Luca/);
-    await relative.press('Salta');
-    await relative.press("✅ Sono d'accordo");
-    await elder.press('✅ Sì, è di famiglia');
-    return { elder, relative };
+    const elder = await onboardElder(world, { time: 'Alle 09:00' });
+    return { elder, relative: await linkRelative(world, elder) };
   }
 
   const ladder = ['08:30', '09:00', '09:30', '10:00'];
@@ -54,7 +26,7 @@ describe.each(['telegram', 'whatsapp'] as const)('typed and spoken answers on %s
     '"%s" closes the check-in: no reminder, no relatives',
     async (said) => {
       world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-      const zone = await mediator('Giulia', 'nord');
+      const zone = await onboardMediator(world, 'Giulia', 'nord');
       const { elder, relative } = await elderWithRelative();
       await world.tickAt('2026-11-21T08:00:00Z');
       await elder.send(said);
@@ -69,7 +41,7 @@ describe.each(['telegram', 'whatsapp'] as const)('typed and spoken answers on %s
 
   it('"aiuto" typed during the check-in raises the help alert at once', async () => {
     world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-    const zone = await mediator('Giulia', 'nord');
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
     const { elder, relative } = await elderWithRelative();
     await world.tickAt('2026-11-21T08:00:00Z');
     await elder.send('Aiuto!');
@@ -82,7 +54,7 @@ describe.each(['telegram', 'whatsapp'] as const)('typed and spoken answers on %s
 
   it('"sono dal medico" and a voice note bring the buttons back and reach the relative and the mediator', async () => {
     world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
-    const zone = await mediator('Giulia', 'nord');
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
     const { elder, relative } = await elderWithRelative();
     await world.tickAt('2026-11-21T08:00:00Z');
     world.clock.current = new Date('2026-11-21T08:12:00Z');

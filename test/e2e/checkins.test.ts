@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { linkRelative, onboardElder, onboardMediator } from '../support/cast.js';
 import { World, type Person } from '../support/world.js';
 
 let world: World;
@@ -7,38 +8,9 @@ afterEach(async () => {
   await world.close();
 });
 
-async function mediator(name: string, zone: string): Promise<Person> {
-  const m = world.user(name, 'it');
-  await m.send(`/start ${await world.mediatorInvite(zone)}`);
-  await m.press('Italiano');
-  await m.press(new RegExp(name));
-  await m.press('Salta');
-  await m.press("✅ Sono d'accordo");
-  return m;
-}
-
 async function elderWithRelative(time = 'Alle 09:00'): Promise<{ elder: Person; relative: Person }> {
-  const elder = world.user('Maria', 'it');
-  await elder.send('/start');
-  await elder.press('Italiano');
-  await elder.press('Mi serve aiuto per me');
-  await elder.press(/Maria/);
-  await elder.press('Zona Nord');
-  await elder.press('Mompiano');
-  await elder.press('Salta');
-  await elder.shareContact('+39 333 765 4321');
-  await elder.press(time);
-  await elder.press("✅ Sono d'accordo");
-  await elder.press('👪 Invita un familiare');
-  const payload = /start=(r\w+)/.exec(elder.lastText())![1]!;
-  const relative = world.user('Luca', 'it');
-  await relative.send(`/start ${payload}`);
-  await relative.press('Italiano');
-  await relative.press(/Luca/);
-  await relative.press('Salta');
-  await relative.press("✅ Sono d'accordo");
-  await elder.press('✅ Sì, è di famiglia');
-  return { elder, relative };
+  const elder = await onboardElder(world, { time });
+  return { elder, relative: await linkRelative(world, elder) };
 }
 
 const prompts = (p: Person) => p.texts().filter((t) => t.startsWith('Buongiorno, Maria!')).length;
@@ -74,8 +46,8 @@ describe('daily check-in', () => {
 
   it('climbs the ladder at the configured offsets; "I\'m fine" after the mediator was alerted tells everyone', async () => {
     world = await World.start({ at: '2026-11-20T10:00:00Z' });
-    const zone = await mediator('Giulia', 'nord');
-    const other = await mediator('Sara', 'sud');
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
+    const other = await onboardMediator(world, 'Sara', 'sud');
     const { elder, relative } = await elderWithRelative();
     const base = '2026-11-21T08:00:00Z'; // 09:00 in Rome
     await world.tickAt(base);
@@ -108,8 +80,8 @@ describe('daily check-in', () => {
 
   it('acknowledgement stops re-notification; "Reached: all well" closes the check-in for the relatives', async () => {
     world = await World.start({ at: '2026-11-20T10:00:00Z' });
-    const zone = await mediator('Giulia', 'nord');
-    const other = await mediator('Sara', 'sud');
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
+    const other = await onboardMediator(world, 'Sara', 'sud');
     const { elder, relative } = await elderWithRelative();
     for (const at of ['08:00', '08:30', '09:00', '09:30']) await world.tickAt(`2026-11-21T${at}:00Z`);
     await zone.press('🙋 Me ne occupo io');
@@ -130,7 +102,7 @@ describe('daily check-in', () => {
 
   it('a relative records "heard from them, all well"; "I need help" alerts at once', async () => {
     world = await World.start({ at: '2026-11-20T10:00:00Z' });
-    const zone = await mediator('Giulia', 'nord');
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
     const { elder, relative } = await elderWithRelative();
     for (const at of ['08:00', '08:30', '09:00']) await world.tickAt(`2026-11-21T${at}:00Z`);
     await relative.press('✅ Ci ho parlato: sta bene');

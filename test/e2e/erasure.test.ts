@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
-import { cast } from '../support/cast.js';
+import {
+  askForHelp,
+  forget,
+  linkRelative,
+  onboardElder,
+  onboardMediator,
+  onboardVolunteer,
+} from '../support/cast.js';
 import type { ChatUser, ChatWorld } from '../support/world.js';
 
 /**
@@ -18,21 +25,20 @@ describe.each(['telegram', 'whatsapp'] as const)('erasure on %s', (channel) => {
 
   it("an assigned volunteer's /forget re-offers the task, tells the elder, relative and mediator, and leaves no trace", async () => {
     world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
-    const c = cast(world);
-    const m = await c.mediator('Giulia', 'nord');
-    const e = await c.elder({ address: 'Via dei Mille 5' });
-    const relative = await c.relativeOf(e);
-    const anna = await c.volunteer('Anna', 'Mompiano', m);
-    const bruno = await c.volunteer('Bruno', 'Casazza', m);
-    const carla = await c.volunteer('Carla', 'Borgo Trento', m);
-    const dario = await c.volunteer('Dario', "Sant'Eustacchio", m);
-    await c.request(e);
+    const m = await onboardMediator(world, 'Giulia', 'nord');
+    const e = await onboardElder(world, { address: 'Via dei Mille 5' });
+    const relative = await linkRelative(world, e);
+    const anna = await onboardVolunteer(world, 'Anna', 'Mompiano', { approvedBy: m });
+    const bruno = await onboardVolunteer(world, 'Bruno', 'Casazza', { approvedBy: m });
+    const carla = await onboardVolunteer(world, 'Carla', 'Borgo Trento', { approvedBy: m });
+    const dario = await onboardVolunteer(world, 'Dario', "Sant'Eustacchio", { approvedBy: m });
+    await askForHelp(e, { note: 'La ricetta è sul tavolo' });
     expect([anna, bruno, carla, dario].map(offered)).toEqual([true, true, true, false]);
     await bruno.press('✅ Ci vado io');
     expect(e.lastText()).toMatch(/Bruno verrà/);
     const brunoId = (await world.personOf(bruno))!.id;
 
-    await c.forget(bruno);
+    await forget(bruno);
     for (const told of [e, relative]) expect(told.lastText()).toMatch(/Bruno non può più venire/);
     expect(m.texts().join('\n')).toMatch(/Bruno ha lasciato Vicini: la richiesta di Maria \(Farmacia\)/);
     // A new round: the nearest again, Bruno not among them; Dario is now within the best three.
@@ -46,14 +52,13 @@ describe.each(['telegram', 'whatsapp'] as const)('erasure on %s', (channel) => {
 
   it("an offered volunteer's /forget takes their offer out of the request; the others still accept", async () => {
     world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
-    const c = cast(world);
-    const m = await c.mediator('Giulia', 'nord');
-    const e = await c.elder({ address: 'Via dei Mille 5' });
-    const anna = await c.volunteer('Anna', 'Mompiano', m);
-    const bruno = await c.volunteer('Bruno', 'Casazza', m);
-    await c.request(e);
+    const m = await onboardMediator(world, 'Giulia', 'nord');
+    const e = await onboardElder(world, { address: 'Via dei Mille 5' });
+    const anna = await onboardVolunteer(world, 'Anna', 'Mompiano', { approvedBy: m });
+    const bruno = await onboardVolunteer(world, 'Bruno', 'Casazza', { approvedBy: m });
+    await askForHelp(e, { note: 'La ricetta è sul tavolo' });
     expect([anna, bruno].map(offered)).toEqual([true, true]);
-    await c.forget(bruno);
+    await forget(bruno);
     const [r] = await world.runtime.deps.requests.requestsOf((await world.personOf(e))!.id);
     expect(Object.keys(r!.offerMsgs ?? {})).toHaveLength(1);
     expect(r!.offeredTo).toHaveLength(1);
@@ -76,13 +81,12 @@ describe('held assignment on whatsapp', () => {
 
   async function assignedWhileAway() {
     world = await startWorld('whatsapp', { at: '2026-11-20T09:00:00Z' });
-    const c = cast(world);
-    const m = await c.mediator('Giulia', 'nord');
-    const e = await c.elder({ address: 'Via dei Mille 5' });
-    const anna = await c.volunteer('Anna', 'Mompiano', m);
+    const m = await onboardMediator(world, 'Giulia', 'nord');
+    const e = await onboardElder(world, { address: 'Via dei Mille 5' });
+    const anna = await onboardVolunteer(world, 'Anna', 'Mompiano', { approvedBy: m });
     // A day later: everyone's window is closed until they write.
     world.clock.current = new Date('2026-11-21T09:00:00Z');
-    await c.request(e);
+    await askForHelp(e, { note: 'La ricetta è sul tavolo' });
     await m.send('ciao'); // the mediator's window is open, Anna's is not
     await world.tickAt('2026-11-21T09:16:00Z');
     await world.tickAt('2026-11-21T09:32:00Z');
@@ -94,7 +98,7 @@ describe('held assignment on whatsapp', () => {
     const held = (await world.scan()).filter((i) => i.entity === 'held');
     expect(held.length).toBeGreaterThan(0);
     expect(JSON.stringify(held)).not.toMatch(/Via dei Mille|765|Maria|ricetta/);
-    return { c, e, anna };
+    return { e, anna };
   }
 
   const slow = 120_000;
@@ -124,8 +128,8 @@ describe('held assignment on whatsapp', () => {
   it(
     'after the elder erased herself: nothing personal is delivered',
     async () => {
-      const { c, e, anna } = await assignedWhileAway();
-      await c.forget(e);
+      const { e, anna } = await assignedWhileAway();
+      await forget(e);
       await anna.send('ciao');
       expect(anna.texts().join('\n')).not.toMatch(/Via dei Mille|Maria|765/);
     },

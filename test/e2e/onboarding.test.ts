@@ -1,152 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { World, type Person } from '../support/world.js';
-
-const rlm = '\u200F';
-
-/** The visible words of each language that a person taps. */
-const ui = {
-  it: {
-    language: 'Italiano',
-    elder: 'Mi serve aiuto per me',
-    relative: 'Seguo un mio familiare',
-    volunteer: 'Voglio fare volontariato',
-    zoneNord: 'Zona Nord',
-    skip: 'Salta',
-    nine: 'Alle 09:00',
-    agree: "✅ Sono d'accordo",
-    elderDone: /Grazie, .*ogni giorno alle 09:00/,
-    invite: '👪 Invita un familiare',
-    confirmLink: '✅ Sì, è di famiglia',
-    twoKm: '2 km',
-    pharmacy: '⬜ Farmacia',
-    shopping: '⬜ Spesa',
-    done: '✅ Fatto',
-    everyDay: 'Tutti i giorni',
-    morning: '⬜ Mattina',
-    italian: '⬜ Italiano',
-    approve: '✅ Approva',
-    pending: /guarderà la tua iscrizione/,
-    approved: /approvata/,
-    requested: /Ho chiesto a Maria di confermare/,
-    confirmed: /Maria ha confermato/,
-    mediatorDone: /ti occupi della mediazione di prossimità/,
-    invalid: /non è valido/,
-    keyboardOk: '😊 Sto bene',
-  },
-  en: {
-    language: 'English',
-    elder: 'I need help for myself',
-    relative: 'I look after a family member',
-    volunteer: 'I want to volunteer',
-    zoneNord: 'Nord zone',
-    skip: 'Skip',
-    nine: 'At 09:00',
-    agree: '✅ I agree',
-    elderDone: /Thank you, .*every day at 09:00/,
-    invite: '👪 Invite a family member',
-    confirmLink: '✅ Yes, family',
-    twoKm: '2 km',
-    pharmacy: '⬜ Pharmacy',
-    shopping: '⬜ Shopping',
-    done: '✅ Done',
-    everyDay: 'Every day',
-    morning: '⬜ Morning',
-    italian: '⬜ Italiano',
-    approve: '✅ Approve',
-    pending: /will review your registration/,
-    approved: /has been approved/,
-    requested: /I have asked Maria to confirm/,
-    confirmed: /Maria confirmed/,
-    mediatorDone: /You are now the proximity mediator/,
-    invalid: /not valid/,
-    keyboardOk: "😊 I'm fine",
-  },
-  ro: {
-    language: 'Română',
-    elder: 'Am nevoie de ajutor pentru mine',
-    relative: 'Am grijă de cineva din familie',
-    volunteer: 'Vreau să fac voluntariat',
-    zoneNord: 'Zona Nord',
-    skip: 'Mai departe',
-    nine: 'La 09:00',
-    agree: '✅ Sunt de acord',
-    elderDone: /Mulțumesc, .*în fiecare zi la 09:00/,
-    invite: '👪 Invitați o rudă',
-    confirmLink: '✅ Da, e din familie',
-    twoKm: '2 km',
-    pharmacy: '⬜ Farmacie',
-    shopping: '⬜ Cumpărături',
-    done: '✅ Gata',
-    everyDay: 'În fiecare zi',
-    morning: '⬜ Dimineața',
-    italian: '⬜ Italiano',
-    approve: '✅ Aprob',
-    pending: /vor verifica înscrierea/,
-    approved: /Înscrierea a fost aprobată/,
-    requested: /Am cerut confirmarea de la Maria/,
-    confirmed: /Maria a confirmat/,
-    mediatorDone: /vă ocupați de medierea de proximitate/,
-    invalid: /nu mai este valabilă/,
-    keyboardOk: '😊 Sunt bine',
-  },
-  uk: {
-    language: 'Українська',
-    elder: 'Мені потрібна допомога',
-    relative: 'Я дбаю про когось із родини',
-    volunteer: 'Я хочу волонтерити',
-    zoneNord: 'Зона Nord',
-    skip: 'Пропустити',
-    nine: 'О 09:00',
-    agree: '✅ Погоджуюся',
-    elderDone: /Дякую, .*щодня о 09:00/,
-    invite: '👪 Запросити родину',
-    confirmLink: '✅ Так, це родина',
-    twoKm: '2 км',
-    pharmacy: '⬜ Аптека',
-    shopping: '⬜ Покупки',
-    done: '✅ Готово',
-    everyDay: 'Щодня',
-    morning: '⬜ Ранок',
-    italian: '⬜ Italiano',
-    approve: '✅ Схвалити',
-    pending: /перегляне вашу заявку/,
-    approved: /Вашу заявку схвалено/,
-    requested: /запит на підтвердження: Maria/,
-    confirmed: /Звʼязок підтверджено \(Maria\)/,
-    mediatorDone: /займаєтеся медіацією сусідства/,
-    invalid: /недійсне/,
-    keyboardOk: '😊 У мене все добре',
-  },
-  // Arabic labels open with a right-to-left mark; names and times inside are isolated.
-  ar: {
-    language: /العربية/,
-    elder: `${rlm}أحتاج إلى مساعدة لنفسي`,
-    relative: `${rlm}أرعى أحد أفراد عائلتي`,
-    volunteer: `${rlm}أريد التطوّع`,
-    zoneNord: /^\u200Fمنطقة \u2068Nord\u2069$/,
-    skip: `${rlm}تخطٍّ`,
-    nine: /^\u200Fالساعة \u206809:00\u2069$/,
-    agree: `${rlm}✅ أوافق`,
-    elderDone: /شكراً يا .*كل يوم الساعة .*09:00/,
-    invite: `${rlm}👪 دعوة أحد أفراد العائلة`,
-    confirmLink: `${rlm}✅ نعم، من العائلة`,
-    twoKm: `${rlm}2 كم`,
-    pharmacy: `${rlm}⬜ الصيدلية`,
-    shopping: `${rlm}⬜ التسوّق`,
-    done: `${rlm}✅ تمّ`,
-    everyDay: `${rlm}كل يوم`,
-    morning: `${rlm}⬜ الصباح`,
-    italian: `${rlm}⬜ Italiano`,
-    approve: `${rlm}✅ موافقة`,
-    pending: /ستراجع وساطة الجوار/,
-    approved: /تمّت الموافقة على تسجيلك/,
-    requested: /طلبتُ التأكيد من .*Maria/,
-    confirmed: /تمّ تأكيد الارتباط مع .*Maria/,
-    mediatorDone: /مهمّتك وساطة الجوار/,
-    invalid: /غير صالحة/,
-    keyboardOk: '😊 أنا بخير',
-  },
-} as const;
+import { joinAsRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
+import { ui } from '../support/labels.js';
+import { World } from '../support/world.js';
 
 let world: World;
 beforeAll(async () => {
@@ -160,25 +15,20 @@ afterEach(() => {
   expect(world.unansweredCallbacks()).toBe(0);
 });
 
-async function onboardElder(elder: Person, t: (typeof ui)[keyof typeof ui]) {
-  await elder.send('/start');
-  await elder.press(t.language);
-  await elder.press(t.elder);
-  await elder.press(new RegExp(elder.tg.first_name));
-  await elder.press(t.zoneNord);
-  await elder.press(/Mompiano/);
-  await elder.send('Via <Prova> & 1');
-  await elder.shareContact('+39 333 123 4567');
-  await elder.press(t.nine);
-  await elder.press(t.agree);
-}
-
 describe.each(['it', 'en', 'ro', 'uk', 'ar'] as const)('onboarding in %s', (lang) => {
   const t = ui[lang];
 
+  const elderIn = () =>
+    onboardElder(world, {
+      lang,
+      hood: /Mompiano/,
+      address: 'Via <Prova> & 1',
+      phone: { share: '+39 333 123 4567' },
+      time: t.nine,
+    });
+
   it('an elder onboards with buttons only, and gets the two big buttons', async () => {
-    const elder = world.user('Maria', lang);
-    await onboardElder(elder, t);
+    const elder = await elderIn();
     expect(elder.texts().some((x) => t.elderDone.test(x))).toBe(true);
     expect(elder.keyboard()).toContain(t.keyboardOk);
     const stored = await world.store.findPersonByChannel({ channel: 'telegram', id: String(elder.chatId) });
@@ -199,18 +49,12 @@ describe.each(['it', 'en', 'ro', 'uk', 'ar'] as const)('onboarding in %s', (lang
   });
 
   it('a relative links through the elder’s invite and the elder confirms', async () => {
-    const elder = world.user('Maria', lang);
-    await onboardElder(elder, t);
+    const elder = await elderIn();
     await elder.press(t.invite);
     const link = /https:\/\/t\.me\/vicini_test_bot\?start=(r\w+)/.exec(elder.lastText());
     expect(link).not.toBeNull();
 
-    const relative = world.user('Luca', lang);
-    await relative.send(`/start ${link![1]}`);
-    await relative.press(t.language);
-    await relative.send('Luca <b>Bianchi</b>');
-    await relative.press(t.skip);
-    await relative.press(t.agree);
+    const relative = await joinAsRelative(world, link![1]!, { lang, typedName: 'Luca <b>Bianchi</b>' });
     expect(relative.texts().some((x) => t.requested.test(x))).toBe(true);
 
     // The elder sees the relative's name escaped, and confirms.
@@ -230,33 +74,17 @@ describe.each(['it', 'en', 'ro', 'uk', 'ar'] as const)('onboarding in %s', (lang
   });
 
   it('a mediator joins by invite; a volunteer onboards, is pending, and the mediator approves', async () => {
-    const payload = await world.mediatorInvite('nord');
-    const mediator = world.user('Giulia', lang);
-    await mediator.send(`/start ${payload}`);
-    await mediator.press(t.language);
-    await mediator.press(/Giulia/);
-    await mediator.press(t.skip);
-    await mediator.press(t.agree);
+    const mediator = await onboardMediator(world, 'Giulia', 'nord', { lang });
     expect(mediator.texts().some((x) => t.mediatorDone.test(x))).toBe(true);
 
-    const volunteer = world.user('Paolo', lang);
-    await volunteer.send('/start');
-    await volunteer.press(t.language);
-    await volunteer.press(t.volunteer);
-    await volunteer.press(/Paolo/);
-    await volunteer.press(t.zoneNord);
-    await volunteer.press(/Casazza/);
-    await volunteer.press(t.twoKm);
-    await volunteer.press(t.pharmacy);
-    await volunteer.press(t.shopping);
-    await volunteer.press(t.done);
-    await volunteer.press(t.everyDay);
-    await volunteer.press(t.morning);
-    await volunteer.press(t.done);
-    await volunteer.press(t.italian);
-    await volunteer.press(t.done);
-    await volunteer.press(t.skip);
-    await volunteer.press(t.agree);
+    const volunteer = await onboardVolunteer(world, 'Paolo', /Casazza/, {
+      lang,
+      radius: t.twoKm,
+      tasks: [t.pharmacy, t.shopping],
+      days: t.everyDay,
+      parts: [t.morning],
+      speaks: [t.italian],
+    });
     expect(volunteer.texts().some((x) => t.pending.test(x))).toBe(true);
     const stored = await world.store.findPersonByChannel({
       channel: 'telegram',

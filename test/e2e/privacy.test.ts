@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { forget, inviteRelative, joinAsRelative, onboardElder, onboardMediator } from '../support/cast.js';
 import { World, type Person } from '../support/world.js';
 
 let world: World;
@@ -8,27 +9,23 @@ beforeAll(async () => {
 afterAll(async () => world.close());
 afterEach(() => expect(world.refusedCalls()).toEqual([]));
 
-async function onboardElder(name: string, address = `Via Segreta ${name}`): Promise<Person> {
-  const elder = world.user(name, 'it');
-  await elder.send('/start');
-  await elder.press('Italiano');
-  await elder.press('Mi serve aiuto per me');
-  await elder.press(new RegExp(name));
-  await elder.press('Zona Sud');
-  await elder.press('Folzano');
-  await elder.send(address);
-  await elder.send('030 1234567');
-  await elder.press('Alle 10:00');
-  await elder.press("✅ Sono d'accordo");
-  return elder;
-}
+/** An elder in Folzano who typed her address and phone, asked daily at 10:00. */
+const elderInSud = (name: string, address = `Via Segreta ${name}`) =>
+  onboardElder(world, {
+    name,
+    zone: 'Zona Sud',
+    hood: 'Folzano',
+    address,
+    phone: { type: '030 1234567' },
+    time: 'Alle 10:00',
+  });
 
 const idOf = async (p: Person) =>
   (await world.store.findPersonByChannel({ channel: 'telegram', id: String(p.chatId) }))!.id;
 
 describe('privacy', () => {
   it('/mydata sends everything stored about the person as a JSON document', async () => {
-    const elder = await onboardElder('Rosa', 'Via Segreta 12');
+    const elder = await elderInSud('Rosa', 'Via Segreta 12');
     await elder.send('/mydata');
     // First a summary a person can read, in their language; the file follows.
     const summary = elder.texts().find((t) => t.startsWith('I tuoi dati su Vicini')) ?? '';
@@ -48,22 +45,11 @@ describe('privacy', () => {
   });
 
   it('/forget asks twice, erases every item of the person and tells their relatives and mediator', async () => {
-    const mediator = world.user('Mimma', 'it');
-    await mediator.send(`/start ${await world.mediatorInvite('sud')}`);
-    await mediator.press('Italiano');
-    await mediator.press(/Mimma/);
-    await mediator.press('Salta');
-    await mediator.press("✅ Sono d'accordo");
+    const mediator = await onboardMediator(world, 'Mimma', 'sud');
 
-    const elder = await onboardElder('Teresa');
-    await elder.press('👪 Invita un familiare');
-    const payload = /start=(r\w+)/.exec(elder.lastText())![1]!;
-    const relative = world.user('Nipote', 'it');
-    await relative.send(`/start ${payload}`);
-    await relative.press('Italiano');
-    await relative.press(/Nipote/);
-    await relative.press('Salta');
-    await relative.press("✅ Sono d'accordo");
+    const elder = await elderInSud('Teresa');
+    const payload = await inviteRelative(elder);
+    const relative = await joinAsRelative(world, payload, { name: 'Nipote' });
     await elder.press('✅ Sì, è di famiglia');
     const elderId = await idOf(elder);
 
@@ -72,9 +58,7 @@ describe('privacy', () => {
     expect(elder.lastText()).toBe('Va bene, non ho cancellato nulla.');
     expect(await world.store.getPerson(elderId)).not.toBeNull();
 
-    await elder.send('/forget');
-    await elder.press('Sì, cancella');
-    await elder.press('🗑️ Cancella tutto');
+    await forget(elder);
     expect(elder.texts().at(-2)).toBe('Ho cancellato tutti i tuoi dati.');
 
     const items = JSON.stringify(await world.scan());
@@ -92,9 +76,7 @@ describe('privacy', () => {
     // The relative and the mediator can go too, leaving nothing either (not even on the invites they used).
     for (const who of [relative, mediator]) {
       const id = await idOf(who);
-      await who.send('/forget');
-      await who.press('Sì, cancella');
-      await who.press('🗑️ Cancella tutto');
+      await forget(who);
       expect(JSON.stringify(await world.scan())).not.toContain(id);
     }
 
@@ -119,7 +101,7 @@ describe('privacy', () => {
 
 describe('profile', () => {
   it('/profile shows the stored details and edits one part', async () => {
-    const elder = await onboardElder('Franca');
+    const elder = await elderInSud('Franca');
     await elder.send('/profile');
     expect(elder.lastText()).toContain('Nome: Franca');
     expect(elder.lastText()).toContain('Domanda quotidiana: alle 10:00, ogni giorno');
@@ -135,7 +117,7 @@ describe('profile', () => {
   });
 
   it('the elder’s big buttons reach relatives and the zone mediator', async () => {
-    const elder = await onboardElder('Gina');
+    const elder = await elderInSud('Gina');
     await elder.send('😊 Sto bene');
     expect(elder.lastText()).toMatch(/Che bello/);
     await elder.send('🆘 Ho bisogno di aiuto');

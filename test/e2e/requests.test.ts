@@ -1,4 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  approveInStore,
+  askForHelp,
+  forget,
+  linkRelative,
+  onboardElder,
+  onboardMediator,
+  onboardVolunteer,
+} from '../support/cast.js';
 import { World, type Person } from '../support/world.js';
 
 let world: World;
@@ -23,67 +32,23 @@ afterEach(async () => {
 });
 
 async function volunteer(name: string, zone: string, hood: string, approve = true): Promise<Person> {
-  const v = world.user(name, 'it');
-  await v.send('/start');
-  await v.press('Italiano');
-  await v.press('Voglio fare volontariato');
-  await v.press(new RegExp(name));
-  await v.press(zone);
-  await v.press(hood);
-  await v.press('5 km');
-  await v.press('⬜ Farmacia');
-  await v.press('⬜ Spesa');
-  await v.press('✅ Fatto');
-  await v.press('Tutti i giorni');
-  for (const part of ['⬜ Mattina', '⬜ Pomeriggio', '⬜ Sera']) await v.press(part);
-  await v.press('✅ Fatto');
-  await v.press('⬜ Italiano');
-  await v.press('✅ Fatto');
-  await v.press('Salta');
-  await v.press("✅ Sono d'accordo");
-  if (approve && zone === 'Zona Nord') await everyone.mediator.press('✅ Approva');
-  else if (approve) {
-    // No mediator in that zone in this test: approved as its mediator would.
-    const id = (await world.store.findPersonByChannel({ channel: 'telegram', id: String(v.chatId) }))!.id;
-    await world.store.savePerson(
-      await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()),
-      null,
-    );
-  }
+  const inNord = zone === 'Zona Nord';
+  const v = await onboardVolunteer(world, name, hood, {
+    zone,
+    approvedBy: approve && inNord ? everyone.mediator : undefined,
+  });
+  // No mediator in that zone in this test: approved as its mediator would.
+  if (approve && !inNord) await approveInStore(world, v);
   return v;
 }
 
 async function setUp() {
   world = await World.start({ at: '2026-11-21T09:00:00Z' });
-  const mediator = world.user('Giulia', 'it');
-  await mediator.send(`/start ${await world.mediatorInvite('nord')}`);
-  await mediator.press('Italiano');
-  await mediator.press(/Giulia/);
-  await mediator.press('Salta');
-  await mediator.press("✅ Sono d'accordo");
+  const mediator = await onboardMediator(world, 'Giulia', 'nord');
   everyone = { mediator } as typeof everyone;
-  const elder = world.user('Maria', 'it');
-  await elder.send('/start');
-  await elder.press('Italiano');
-  await elder.press('Mi serve aiuto per me');
-  await elder.press(/Maria/);
-  await elder.press('Zona Nord');
-  await elder.press('Mompiano');
-  await elder.send('Via dei Mille 5');
-  await elder.send('333 765 4321');
-  await elder.press('Non voglio la domanda quotidiana');
-  await elder.press("✅ Sono d'accordo");
-  await elder.press('👪 Invita un familiare');
-  const payload = /start=(r\w+)/.exec(elder.lastText())![1]!;
-  const relative = world.user('Luca', 'it');
-  await relative.send(`/start ${payload}`);
-  await relative.press('Italiano');
-  await relative.press(/Luca/);
-  await relative.press('Salta');
-  await relative.press("✅ Sono d'accordo");
-  await elder.press('✅ Sì, è di famiglia');
+  const elder = await onboardElder(world, { address: 'Via dei Mille 5', phone: { type: '333 765 4321' } });
   everyone.elder = elder;
-  everyone.relative = relative;
+  everyone.relative = await linkRelative(world, elder);
   everyone.volunteers = {
     anna: await volunteer('Anna', 'Zona Nord', 'Mompiano'),
     bruno: await volunteer('Bruno', 'Zona Nord', 'Casazza'),
@@ -94,13 +59,7 @@ async function setUp() {
   };
 }
 
-async function askPharmacy(elder: Person) {
-  await elder.press('🙋 Chiedi un volontario');
-  await elder.press('Farmacia');
-  await elder.press('Oggi');
-  await elder.send('La ricetta è sul tavolo <b>');
-  await elder.press('No');
-}
+const askPharmacy = (elder: Person) => askForHelp(elder, { note: 'La ricetta è sul tavolo <b>' });
 
 const offered = (p: Person) => p.texts().some((t) => t.startsWith('🙋 Richiesta di aiuto vicino a te'));
 
@@ -284,9 +243,7 @@ describe('an elder who leaves', () => {
       channel: 'telegram',
       id: String(elder.chatId),
     }))!.id;
-    await elder.send('/forget');
-    await elder.press('Sì, cancella');
-    await elder.press('🗑️ Cancella tutto');
+    await forget(elder);
     expect(v.carla.texts()).toContain(
       'La richiesta che avevi accettato è stata annullata. Grazie lo stesso! 💛',
     );

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
+import { linkRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
 import type { ChatUser, ChatWorld } from '../support/world.js';
 
 /**
@@ -14,67 +15,13 @@ describe.each(['telegram', 'whatsapp'] as const)('a task a volunteer can fulfil,
     await world.close();
   });
 
-  async function mediator(name: string, phone?: string): Promise<ChatUser> {
-    const m = world.user(name, 'it');
-    await m.send(`/start ${await world.mediatorInvite('nord')}`);
-    await m.press('Italiano');
-    await m.press(new RegExp(name));
-    if (phone) await m.send(phone);
-    else await m.press('Salta');
-    await m.press("✅ Sono d'accordo");
-    return m;
-  }
-
+  const mediator = (name: string, phone: string) =>
+    onboardMediator(world, name, 'nord', { phone: { type: phone } });
   /** An elder who gave neither address nor phone. */
-  async function elder(): Promise<ChatUser> {
-    const e = world.user('Maria', 'it');
-    await e.send('/start');
-    await e.press('Italiano');
-    await e.press('Mi serve aiuto per me');
-    await e.press(/Maria/);
-    await e.press('Zona Nord');
-    await e.press('Mompiano');
-    await e.press('Salta');
-    await e.press('Salta');
-    await e.press('Non voglio la domanda quotidiana');
-    await e.press("✅ Sono d'accordo");
-    return e;
-  }
-
-  async function relativeOf(e: ChatUser, phone: string): Promise<ChatUser> {
-    await e.press('👪 Invita un familiare');
-    const payload = /start(?:=|%20)(r\w+)/.exec(e.lastText())![1]!;
-    const relative = world.user('Luca', 'it');
-    await relative.send(`/start ${payload}`);
-    await relative.press('Italiano');
-    await relative.press(/Luca/);
-    await relative.send(phone);
-    await relative.press("✅ Sono d'accordo");
-    await e.press('✅ Sì, è di famiglia');
-    return relative;
-  }
-
-  async function volunteer(name: string, approver: ChatUser): Promise<ChatUser> {
-    const v = world.user(name, 'it');
-    await v.send('/start');
-    await v.press('Italiano');
-    await v.press('Voglio fare volontariato');
-    await v.press(new RegExp(name));
-    await v.press('Zona Nord');
-    await v.press('Mompiano');
-    await v.press('5 km');
-    await v.press('⬜ Farmacia');
-    await v.press('✅ Fatto');
-    await v.press('Tutti i giorni');
-    for (const part of ['⬜ Mattina', '⬜ Pomeriggio', '⬜ Sera']) await v.press(part);
-    await v.press('✅ Fatto');
-    await v.press('⬜ Italiano');
-    await v.press('✅ Fatto');
-    await v.press('Salta');
-    await v.press("✅ Sono d'accordo");
-    await approver.press('✅ Approva');
-    return v;
-  }
+  const elder = () => onboardElder(world, { phone: 'skip' });
+  const relativeOf = (e: ChatUser, phone: string) => linkRelative(world, e, { phone: { type: phone } });
+  const volunteer = (name: string, approver: ChatUser) =>
+    onboardVolunteer(world, name, 'Mompiano', { tasks: ['⬜ Farmacia'], approvedBy: approver });
 
   it("no address and no phone: the address is asked (skipped), the volunteer gets the relative's phone", async () => {
     world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { onboardElder, onboardMediator } from '../support/cast.js';
 import { World } from '../support/world.js';
 import { WhatsAppWorld } from '../support/channels.js';
 
@@ -57,26 +58,11 @@ describe('command menus per chat', () => {
 
   it("each role's chat has its own list, in the chosen language; an elder's has no /pending or /alerts", async () => {
     world = await World.start({ at: '2026-11-20T10:00:00Z' });
-    const m = world.user('Giulia', 'it');
-    await m.send(`/start ${await world.mediatorInvite('nord')}`);
-    await m.press('Italiano');
-    await m.press(/Giulia/);
-    await m.press('Salta');
-    await m.press("✅ Sono d'accordo");
+    const m = await onboardMediator(world, 'Giulia', 'nord');
     expect(menu(m.chatId)).toEqual(expect.arrayContaining(['alerts', 'pending', 'mydata']));
 
     // The client says English; Maria chooses Italian: the menu is Italian.
-    const e = world.user('Maria', 'en');
-    await e.send('/start');
-    await e.press('Italiano');
-    await e.press('Mi serve aiuto per me');
-    await e.press(/Maria/);
-    await e.press('Zona Nord');
-    await e.press('Mompiano');
-    await e.press('Salta');
-    await e.press('Salta');
-    await e.press('Alle 09:00');
-    await e.press("✅ Sono d'accordo");
+    const e = await onboardElder(world, { deviceLang: 'en', phone: 'skip', time: 'Alle 09:00' });
     const elderMenu = world.api.commands('', { type: 'chat', chat_id: e.chatId }) ?? [];
     expect(elderMenu.map((c) => c.command)).toEqual(
       expect.arrayContaining(['request', 'invite', 'pause', 'mydata', 'help']),

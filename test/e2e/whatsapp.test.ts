@@ -3,7 +3,8 @@ import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
 import { reply } from '../../bot/flows/types.js';
 import type { OutboundMessage } from '../../bot/core/outbound.js';
 import { createRuntime } from '../../bot/main/runtime.js';
-import { sign, WhatsAppWorld, whatsapp, type WaPerson } from '../support/channels.js';
+import { forget, inviteRelative, joinAsRelative, onboardElder, onboardMediator } from '../support/cast.js';
+import { sign, WhatsAppWorld, whatsapp } from '../support/channels.js';
 
 /**
  * What only WhatsApp has: the signed webhook and its handshake, the 24-hour
@@ -16,30 +17,9 @@ afterEach(async () => {
   await world.close();
 });
 
-async function mediator(name: string): Promise<WaPerson> {
-  const m = world.user(name);
-  await m.send(`/start ${await world.mediatorInvite('nord')}`);
-  await m.press('Italiano');
-  await m.press(new RegExp(name));
-  await m.press('Salta');
-  await m.press("✅ Sono d'accordo");
-  return m;
-}
-
-async function elder(name = 'Maria'): Promise<WaPerson> {
-  const e = world.user(name);
-  await e.send('/start');
-  await e.press('Italiano');
-  await e.press('Mi serve aiuto per me');
-  await e.press(new RegExp(name));
-  await e.press('Zona Nord');
-  await e.press('Mompiano');
-  await e.press('Salta');
-  await e.press('📞 Usa questo numero');
-  await e.press('Alle 09:00');
-  await e.press("✅ Sono d'accordo");
-  return e;
-}
+const mediator = (name: string) => onboardMediator(world, name, 'nord');
+/** An elder who gave WhatsApp's own number, asked daily at 09:00. */
+const elder = (name = 'Maria') => onboardElder(world, { name, phone: 'this number', time: 'Alle 09:00' });
 
 describe('the webhook', () => {
   it('refuses wrong, missing and replayed-with-altered-body signatures with 401, writing nothing', async () => {
@@ -185,15 +165,9 @@ describe('the 24-hour window', () => {
   it('holds what has no template, says once that messages wait, and delivers them when the person taps', async () => {
     world = await WhatsAppWorld.start({ at: '2026-11-20T10:00:00Z' });
     const e = await elder();
-    await e.press('👪 Invita un familiare');
-    const payload = /start%20(r\w+)/.exec(e.lastText())![1];
+    const payload = await inviteRelative(e);
     world.clock.current = new Date('2026-11-21T12:00:00Z');
-    const relative = world.user('Luca');
-    await relative.send(`/start ${payload}`);
-    await relative.press('Italiano');
-    await relative.press(/Luca/);
-    await relative.press('Salta');
-    await relative.press("✅ Sono d'accordo");
+    const relative = await joinAsRelative(world, payload);
     // The elder last wrote 26 hours ago: the link request waits; a template says something does.
     expect(e.messages().at(-1)).toMatchObject({
       kind: 'template',
@@ -244,20 +218,12 @@ describe('erasure', () => {
   it('/forget leaves nothing of the person or their number, held messages and window included', async () => {
     world = await WhatsAppWorld.start({ at: '2026-11-20T10:00:00Z' });
     const e = await elder('Teresa');
-    await e.press('👪 Invita un familiare');
-    const payload = /start%20(r\w+)/.exec(e.lastText())![1];
+    const payload = await inviteRelative(e);
     world.clock.current = new Date('2026-11-21T12:00:00Z');
-    const relative = world.user('Nipote');
-    await relative.send(`/start ${payload}`);
-    await relative.press('Italiano');
-    await relative.press(/Nipote/);
-    await relative.press('Salta');
-    await relative.press("✅ Sono d'accordo");
+    await joinAsRelative(world, payload, { name: 'Nipote' });
     const id = (await world.personOf(e))!.id;
     expect(JSON.stringify(await world.scan())).toContain('HELD#');
-    await e.send('/forget');
-    await e.press('Sì, cancella');
-    await e.press('🗑️ Cancella tutto');
+    await forget(e);
     expect(e.texts()).toContain('Ho cancellato tutti i tuoi dati.');
     const items = JSON.stringify(await world.scan());
     for (const gone of [id, e.wa.number, 'Teresa', 'HELD#']) expect(items).not.toContain(gone);

@@ -5,6 +5,7 @@
  */
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
+import { approveInStore, draftRequest, onboardElder, onboardVolunteer } from '../support/cast.js';
 import { World, type Person } from '../support/world.js';
 
 let world: World;
@@ -15,44 +16,12 @@ afterEach(async () => {
   await world.close();
 });
 
-async function elder(): Promise<Person> {
-  const maria = world.user('Maria', 'it');
-  await maria.send('/start');
-  await maria.press('Italiano');
-  await maria.press('Mi serve aiuto per me');
-  await maria.press(/Maria/);
-  await maria.press('Zona Nord');
-  await maria.press('Mompiano');
-  await maria.send('Via dei Mille 5');
-  await maria.send('333 765 4321');
-  await maria.press('Non voglio la domanda quotidiana');
-  await maria.press("✅ Sono d'accordo");
-  return maria;
-}
+/** Maria, with her address and her phone typed, and no daily question. */
+const elder = () => onboardElder(world, { address: 'Via dei Mille 5', phone: { type: '333 765 4321' } });
 
 async function volunteer(name: string, hood: string): Promise<Person> {
-  const v = world.user(name, 'it');
-  await v.send('/start');
-  await v.press('Italiano');
-  await v.press('Voglio fare volontariato');
-  await v.press(new RegExp(name));
-  await v.press('Zona Nord');
-  await v.press(hood);
-  await v.press('5 km');
-  await v.press('⬜ Farmacia');
-  await v.press('✅ Fatto');
-  await v.press('Tutti i giorni');
-  for (const part of ['⬜ Mattina', '⬜ Pomeriggio', '⬜ Sera']) await v.press(part);
-  await v.press('✅ Fatto');
-  await v.press('⬜ Italiano');
-  await v.press('✅ Fatto');
-  await v.press('Salta');
-  await v.press("✅ Sono d'accordo");
-  const id = (await world.personOf(v))!.id;
-  await world.store.savePerson(
-    await world.store.decideVolunteer(id, 'approved', 'test', world.clock.now()),
-    null,
-  );
+  const v = await onboardVolunteer(world, name, hood, { tasks: ['⬜ Farmacia'] });
+  await approveInStore(world, v);
   return v;
 }
 
@@ -87,10 +56,7 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
 
     /** Asks for a pharmacy run with the last press's update handed to `last`. */
     const ask = async (last: (update: Update) => Promise<unknown>) => {
-      await maria.press('🙋 Chiedi un volontario');
-      await maria.press('Farmacia');
-      await maria.press('Oggi');
-      await maria.send('La ricetta è sul tavolo');
+      await draftRequest(maria, { note: 'La ricetta è sul tavolo' });
       const { message, data } = maria.findButton('No');
       await last(world.api.userPresses(maria.tg, maria.chatId, message.message_id, data));
     };

@@ -3,7 +3,8 @@
  * the same press many times at once makes one effect.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { World, type Person } from '../support/world.js';
+import { draftRequest, onboardElder } from '../support/cast.js';
+import { World } from '../support/world.js';
 
 let world: World;
 
@@ -12,20 +13,8 @@ afterEach(async () => {
   await world.close();
 });
 
-async function elder(): Promise<Person> {
-  const maria = world.user('Maria', 'it');
-  await maria.send('/start');
-  await maria.press('Italiano');
-  await maria.press('Mi serve aiuto per me');
-  await maria.press(/Maria/);
-  await maria.press('Zona Nord');
-  await maria.press('Mompiano');
-  await maria.send('Via dei Mille 5');
-  await maria.send('333 765 4321');
-  await maria.press('Non voglio la domanda quotidiana');
-  await maria.press("✅ Sono d'accordo");
-  return maria;
-}
+/** Maria, with her address and her phone typed, and no daily question. */
+const elder = () => onboardElder(world, { address: 'Via dei Mille 5', phone: { type: '333 765 4321' } });
 
 describe('one turn, one commit', () => {
   it('/start of a known person: two reads, then one transaction, before any delivery', async () => {
@@ -62,10 +51,7 @@ describe('one turn, one commit', () => {
     it(`${presses} presses of the last request question at once: one request, every presser answered`, async () => {
       world = await World.start({ at: '2026-11-21T09:00:00Z' });
       const maria = await elder();
-      await maria.press('🙋 Chiedi un volontario');
-      await maria.press('Farmacia');
-      await maria.press('Oggi');
-      await maria.send('La ricetta è sul tavolo');
+      await draftRequest(maria, { note: 'La ricetta è sul tavolo' });
       const { message, data } = maria.findButton('No');
       const updates = Array.from({ length: presses }, () =>
         world.api.userPresses(maria.tg, maria.chatId, message.message_id, data),
