@@ -4,7 +4,7 @@ import type { Person } from '../../../domain/person.js';
 import type { Reply } from '../../../flows/types.js';
 import type { DeliveryEvents, Outbox } from '../../../core/outbound.js';
 import type { Messenger } from '../../../core/ports.js';
-import type { TimeSource } from '../rate-limiter.js';
+import type { TimeSource } from '../time-source.js';
 import { graphClient } from './graph-api.js';
 import { WhatsAppSender, type DeliveryLog, type WhatsAppSenderDeps } from './sender.js';
 import type { WhatsAppState } from '../../../core/whatsapp-state.js';
