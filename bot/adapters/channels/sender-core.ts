@@ -75,10 +75,10 @@ export type ReplyEnd =
   /** The channel parked the rest of the message for later (WhatsApp outside the window). */
   | { ok: false; end: 'held' };
 
-/** One message's delivery on a channel, reply by reply; a string instead says why the channel cannot take it. */
-export type OpenDelivery = (
-  message: OutboundMessage,
-) => Promise<{ reply(index: number): Promise<ReplyEnd> } | string>;
+/** One message's delivery on a channel, reply by reply. */
+export interface Delivery {
+  reply(index: number): Promise<ReplyEnd>;
+}
 
 /** The channel refused the bot's credentials or setup: retried later, no message is blamed. */
 export class SenderSetupError extends Error {
@@ -100,11 +100,11 @@ type Outcome = keyof SendResult | 'busy';
  * concurrently, paced by the limiter; each API call retried after rate limits
  * and transient failures with backoff, within its deadline. Nothing is
  * dropped: a message reaches the person, is marked unreachable or held, or is
- * kept in the log as undeliverable, each with its event. The channel says how
- * to send one reply and what its errors mean.
+ * kept in the log as undeliverable, each with its event. A channel's sender
+ * extends it with how to send one reply (`open`) and what its errors mean.
  */
-export class SenderCore {
-  readonly clock: () => Date;
+export abstract class SenderCore {
+  protected readonly clock: () => Date;
   private readonly channel: Channel;
   private readonly limiter: RateLimiter;
   private readonly maxAttempts: number;
@@ -113,7 +113,7 @@ export class SenderCore {
   private readonly callTimeoutMs: number;
   private readonly leaseSeconds: number;
   private readonly concurrency: number;
-  readonly logLine: (entry: Record<string, unknown>) => void;
+  protected readonly logLine: (entry: Record<string, unknown>) => void;
 
   constructor(
     private readonly options: SenderOptions,
@@ -131,8 +131,19 @@ export class SenderCore {
     this.logLine = options.logLine ?? ((entry) => console.warn(JSON.stringify(entry)));
   }
 
-  /** Sends a batch: one lane per recipient, lanes served by a pool of workers. */
-  async send(messages: OutboundMessage[], open: OpenDelivery): Promise<SendResult> {
+  /** Sends a batch of messages. */
+  send(messages: OutboundMessage[]): Promise<SendResult> {
+    return this.sendAll(messages, false);
+  }
+
+  /**
+   * How the channel sends one message, reply by reply, or why it cannot take it (a string).
+   * `inTurn`: the replies of a conversation turn (the person just wrote).
+   */
+  protected abstract open(message: OutboundMessage, inTurn: boolean): Promise<Delivery | string>;
+
+  /** One lane per recipient, lanes served by a pool of workers. */
+  protected async sendAll(messages: OutboundMessage[], inTurn: boolean): Promise<SendResult> {
     const result: SendResult = { sent: [], skipped: [], failed: [], unreachable: [], held: [], retry: [] };
     const lanes = new Map<string, OutboundMessage[]>();
     for (const m of messages) {
@@ -147,7 +158,7 @@ export class SenderCore {
         let stopped = false;
         for (const message of lane) {
           // One person's messages keep their order: after an unfinished one, the rest wait for the retry too.
-          const outcome: Outcome = stopped ? 'retry' : await this.deliver(message, open);
+          const outcome: Outcome = stopped ? 'retry' : await this.deliver(message, inTurn);
           if (outcome === 'busy') result.skipped.push(message.id);
           result[outcome === 'busy' ? 'retry' : outcome].push(message.id);
           stopped ||= outcome === 'busy' || outcome === 'retry';
@@ -162,7 +173,7 @@ export class SenderCore {
    * One API call to `recipient`, paced by the limiter and bounded by the call timeout, tried
    * again as `classify` reads each error. Throws on a setup failure (or whatever `classify` throws).
    */
-  async call<T, F extends string>(
+  protected async request<T, F extends string>(
     recipient: string | number,
     call: (signal: AbortSignal) => Promise<T>,
     classify: (err: unknown) => CallFailure<F>,
@@ -216,14 +227,14 @@ export class SenderCore {
     }
   }
 
-  private async deliver(message: OutboundMessage, open: OpenDelivery): Promise<Outcome> {
+  private async deliver(message: OutboundMessage, inTurn: boolean): Promise<Outcome> {
     const { log, events } = this.options;
     let claimed = false;
     try {
       const claim = await log.claim(message.id, this.clock(), this.leaseSeconds);
       if (claim.status !== 'claimed') return claim.status === 'sent' ? 'skipped' : 'busy';
       claimed = true;
-      const delivery = await open(message);
+      const delivery = await this.open(message, inTurn);
       if (typeof delivery === 'string') return await this.giveUp(message, delivery, 'channel');
       for (let done = claim.sentReplies; done < message.replies.length;) {
         const r = await delivery.reply(done);

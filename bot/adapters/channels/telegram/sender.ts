@@ -1,11 +1,15 @@
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { Reply } from '../../../flows/types.js';
 import { exponentialBackoff } from '../../../core/backoff.js';
-import type { OutboundMessage, SendResult } from '../../../core/outbound.js';
-import { SenderCore, type CallFailure, type ReplyEnd, type SenderOptions } from '../sender-core.js';
+import type { OutboundMessage } from '../../../core/outbound.js';
+import {
+  SenderCore,
+  type CallFailure,
+  type Delivery,
+  type ReplyEnd,
+  type SenderOptions,
+} from '../sender-core.js';
 import { renderReply } from './render.js';
-
-export type { DeliveryLog } from '../sender-core.js';
 
 /**
  * Defaults: 6 attempts; backoff 500 ms · 2^(n-1), at most 30 s; 30 sends a second and one a second
@@ -26,11 +30,9 @@ type GrammySignal = Parameters<Api['sendMessage']>[3];
  * the delivery log, pacing, retries and reports): here, how a reply becomes a
  * Bot API call and what Telegram's errors mean.
  */
-export class TelegramSender {
-  private readonly core: SenderCore;
-
+export class TelegramSender extends SenderCore {
   constructor(private readonly deps: TelegramSenderDeps) {
-    this.core = new SenderCore(deps, {
+    super(deps, {
       channel: 'telegram',
       backoffMs: exponentialBackoff(500, 30_000),
       pacing: { perSecond: 30, perChatMs: 1000 },
@@ -39,14 +41,12 @@ export class TelegramSender {
     });
   }
 
-  send(messages: OutboundMessage[]): Promise<SendResult> {
-    return this.core.send(messages, async (message) => {
-      const chatId = /^-?\d+$/.test(message.to.id) ? Number(message.to.id) : NaN;
-      if (message.to.channel !== 'telegram' || !Number.isSafeInteger(chatId)) {
-        return `not a Telegram chat (${message.to.channel})`;
-      }
-      return { reply: (index) => this.sendReply(chatId, message, message.replies[index] as Reply) };
-    });
+  protected async open(message: OutboundMessage): Promise<Delivery | string> {
+    const chatId = /^-?\d+$/.test(message.to.id) ? Number(message.to.id) : NaN;
+    if (message.to.channel !== 'telegram' || !Number.isSafeInteger(chatId)) {
+      return `not a Telegram chat (${message.to.channel})`;
+    }
+    return { reply: (index) => this.sendReply(chatId, message, message.replies[index] as Reply) };
   }
 
   private async sendReply(chatId: number, message: OutboundMessage, reply: Reply): Promise<ReplyEnd> {
@@ -72,7 +72,7 @@ export class TelegramSender {
         return { kind: 'final', final: 'rejected', code, reason: `${code}: ${err.description}` };
       return { kind: 'transient', code };
     };
-    const r = await this.core.call(
+    const r = await this.request(
       chatId,
       (signal) => this.call(chatId, asNew ? { ...message, edit: undefined } : message, reply, signal),
       classify,

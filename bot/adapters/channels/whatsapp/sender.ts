@@ -6,6 +6,7 @@ import {
   SenderCore,
   type CallFailure,
   type CallResult,
+  type Delivery,
   type ReplyEnd,
   type SenderOptions,
 } from '../sender-core.js';
@@ -14,8 +15,6 @@ import { classify, type GraphClient } from './graph-api.js';
 import { deepLink, renderReply, type Outgoing } from './render.js';
 import { windowOpen } from './state.js';
 import { templateFor, updatesMessage, type TemplateConfig, type TemplateMessage } from './templates.js';
-
-export type { DeliveryLog } from '../sender-core.js';
 
 /**
  * Defaults: 6 attempts; backoff 1 s · 2^(n-1), at most 60 s; 60 sends a second (the Cloud API takes
@@ -62,11 +61,9 @@ function failure(err: unknown): CallFailure<Final> {
  * until the person writes again (with one "messages are waiting" template
  * meanwhile). A template that cannot be delivered makes the person unreachable.
  */
-export class WhatsAppSender {
-  private readonly core: SenderCore;
-
+export class WhatsAppSender extends SenderCore {
   constructor(private readonly deps: WhatsAppSenderDeps) {
-    this.core = new SenderCore(deps, {
+    super(deps, {
       channel: 'whatsapp',
       backoffMs: exponentialBackoff(1000, 60_000),
       pacing: { perSecond: 60, perChatMs: 250 },
@@ -75,19 +72,15 @@ export class WhatsAppSender {
     });
   }
 
-  send(messages: OutboundMessage[]): Promise<SendResult> {
-    return this.core.send(messages, (m) => this.open(m, false));
-  }
-
   /** The replies of a conversation turn: the person just wrote, so the window is open whatever is stored. */
   sendTurn(message: OutboundMessage): Promise<SendResult> {
-    return this.core.send([message], (m) => this.open(m, true));
+    return this.sendAll([message], true);
   }
 
-  private async open(message: OutboundMessage, inTurn: boolean) {
+  protected async open(message: OutboundMessage, inTurn: boolean): Promise<Delivery | string> {
     const { state } = this.deps;
     if (message.to.channel !== 'whatsapp') return 'not a WhatsApp number';
-    let inWindow = inTurn || windowOpen(await state.contact(message.to.id), this.core.clock());
+    let inWindow = inTurn || windowOpen(await state.contact(message.to.id), this.clock());
     const reply = async (index: number): Promise<ReplyEnd> => {
       for (;;) {
         const rest = message.replies.slice(index);
@@ -123,9 +116,9 @@ export class WhatsAppSender {
   /** Outside the window with no template: kept for the person, who is told once that messages wait. */
   private async hold(message: OutboundMessage): Promise<ReplyEnd> {
     const { state } = this.deps;
-    const now = this.core.clock();
+    const now = this.clock();
     await state.hold(parked(message), now);
-    this.core.logLine({
+    this.logLine({
       msg: 'whatsapp message held: outside the 24-hour window, no template',
       id: message.id,
     });
@@ -151,7 +144,7 @@ export class WhatsAppSender {
 
   /** One API message. */
   private sendPart(message: OutboundMessage, part: Outgoing | TemplateMessage): Promise<PartResult> {
-    return this.core.call(message.to.id, (signal) => this.call(message.to.id, part, signal), failure);
+    return this.request(message.to.id, (signal) => this.call(message.to.id, part, signal), failure);
   }
 
   private async call(
