@@ -1,4 +1,4 @@
-import type { TimeSource } from '../bot/adapters/channels/rate-limiter.js';
+import { systemTime, type TimeSource } from '../bot/adapters/channels/time-source.js';
 import type { Clock } from '../bot/core/ports.js';
 
 /**
@@ -34,9 +34,6 @@ export class SimClock implements Clock {
     this.offsetMs = 0;
   }
 
-  /** The sender's time source: its waits are real, its "now" is this clock's. */
-  readonly time: TimeSource = {
-    now: () => this.ms(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  };
+  /** The sender's time source: its waits and deadlines are real, its "now" is this clock's. */
+  readonly time: TimeSource = { ...systemTime, now: () => this.ms() };
 }

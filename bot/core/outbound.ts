@@ -66,6 +66,8 @@ export interface SendResult {
   failed: string[];
   /** The person blocked the bot or deleted the account; `events.unreachable` was raised. */
   unreachable: string[];
+  /** WhatsApp, outside the 24-hour window with no template: kept for the person until they write again. */
+  held: string[];
   /** Not finished here (busy elsewhere, or the log or the credentials failed): offer these again later. */
   retry: string[];
 }

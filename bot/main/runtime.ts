@@ -6,7 +6,7 @@ import { deliveryEvents } from '../app/alerts/delivery.js';
 import { runTick, type TickOptions, type TickReport } from '../app/tick.js';
 import { handleUpdates, telegramBot, type BotContext } from '../adapters/channels/telegram/bot.js';
 import { TelegramMessenger } from '../adapters/channels/telegram/messenger.js';
-import { systemTime, type TimeSource } from '../adapters/channels/rate-limiter.js';
+import { systemTime, type TimeSource } from '../adapters/channels/time-source.js';
 import { TelegramSender, type TelegramSenderDeps } from '../adapters/channels/telegram/sender.js';
 import {
   createWhatsApp,
@@ -17,7 +17,7 @@ import {
 import { InProcessOutbox } from '../adapters/outbox/in-process.js';
 import { countingAlerts, countingCheckIns, type Count } from '../adapters/metrics.js';
 import type { Network } from '../domain/network.js';
-import type { OutboundMessage, Outbox } from '../core/outbound.js';
+import type { OutboundMessage, Outbox, SendResult } from '../core/outbound.js';
 import type { Clock, Ids, Messenger } from '../core/ports.js';
 import { SqsOutbox, type SqsSender } from '../adapters/outbox/sqs.js';
 import { DynamoDeliveryLog } from '../adapters/store/delivery-log.js';
@@ -65,7 +65,7 @@ export interface Runtime<O extends DrainableOutbox = InProcessOutbox> {
   deps: AppDeps;
   outbox: O;
   /** Sends outbound messages, each on its own channel (the SQS outbox sender calls this). */
-  sender: { send(messages: OutboundMessage[]): Promise<SendReport> };
+  sender: { send(messages: OutboundMessage[]): Promise<SendResult> };
   telegramSender: TelegramSender;
   whatsapp?: WhatsAppChannel;
   deliveryLog: DynamoDeliveryLog;
@@ -160,15 +160,6 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
   };
 }
 
-/** What a channel's sender reports; both senders report at least this. */
-export interface SendReport {
-  sent: string[];
-  skipped: string[];
-  failed: string[];
-  unreachable: string[];
-  retry: string[];
-}
-
 /**
  * Each message to its channel's sender: WhatsApp numbers to the WhatsApp
  * sender when there is one, everything else to the Telegram sender (which
@@ -176,19 +167,19 @@ export interface SendReport {
  */
 export async function sendByChannel(
   messages: OutboundMessage[],
-  telegram: { send(m: OutboundMessage[]): Promise<SendReport> },
-  whatsapp?: { sender: { send(m: OutboundMessage[]): Promise<SendReport> } },
-): Promise<SendReport> {
+  telegram: { send(m: OutboundMessage[]): Promise<SendResult> },
+  whatsapp?: { sender: { send(m: OutboundMessage[]): Promise<SendResult> } },
+): Promise<SendResult> {
   const toWhatsApp = whatsapp ? messages.filter((m) => m.to.channel === 'whatsapp') : [];
   const rest = messages.filter((m) => !toWhatsApp.includes(m));
   const results = await Promise.all([
     rest.length ? telegram.send(rest) : undefined,
     toWhatsApp.length ? whatsapp?.sender.send(toWhatsApp) : undefined,
   ]);
-  const report: SendReport = { sent: [], skipped: [], failed: [], unreachable: [], retry: [] };
+  const report: SendResult = { sent: [], skipped: [], failed: [], unreachable: [], held: [], retry: [] };
   for (const r of results) {
     if (!r) continue;
-    for (const key of Object.keys(report) as (keyof SendReport)[]) report[key].push(...r[key]);
+    for (const key of Object.keys(report) as (keyof SendResult)[]) report[key].push(...r[key]);
   }
   return report;
 }

@@ -1,41 +1,16 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TimeSource } from '../../bot/adapters/channels/rate-limiter.js';
 import { TelegramSender, type TelegramSenderDeps } from '../../bot/adapters/channels/telegram/sender.js';
 import { InProcessOutbox } from '../../bot/adapters/outbox/in-process.js';
 import type { DeliveryEvents, OutboundMessage } from '../../bot/core/outbound.js';
 import { DynamoDeliveryLog } from '../../bot/adapters/store/delivery-log.js';
 import { testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
+import { VirtualTime } from '../support/virtual-time.js';
 
 const botUsername = 'vicini_test_bot';
 const t0 = Date.parse('2026-11-21T09:00:00Z');
-
-/** Virtual time: `sleep` wakes on the next turn of the event loop with the clock moved to its wake-up time. */
-class VirtualTime implements TimeSource {
-  private waiters: Array<{ at: number; wake: () => void }> = [];
-  private scheduled = false;
-  constructor(public current = t0) {}
-  now = (): number => this.current;
-  sleep = (ms: number): Promise<void> =>
-    new Promise((wake) => {
-      this.waiters.push({ at: this.current + Math.max(0, ms), wake });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.fire());
-    });
-  private fire(): void {
-    this.scheduled = false;
-    this.current = Math.max(this.current, Math.min(...this.waiters.map((w) => w.at)));
-    const due = this.waiters.filter((w) => w.at <= this.current);
-    this.waiters = this.waiters.filter((w) => w.at > this.current);
-    for (const w of due) w.wake();
-    if (this.waiters.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.fire());
-    }
-  }
-}
+const elapsed = (clock: VirtualTime) => clock.time.now() - t0;
 
 let fake: FakeBotApi;
 let log: DynamoDeliveryLog;
@@ -57,11 +32,12 @@ beforeEach(() => {
 type Stamp = { chat: number; at: number; code?: number; doneAt?: number };
 
 /** A sender on virtual time whose Api records each call's virtual time (the limiter's grant) and answer. */
-function harness(time = new VirtualTime(), deps: Partial<TelegramSenderDeps> = {}) {
+function harness(clock = new VirtualTime(t0), deps: Partial<TelegramSenderDeps> = {}) {
+  const { time } = clock;
   const api = new Api(fake.token, { apiRoot: fake.apiRoot });
   const stamps: Stamp[] = [];
   let inFlight = 0;
-  const h = { time, stamps, maxInFlight: 0, unreachable: [] as string[][], undeliverable: [] as string[][] };
+  const h = { clock, stamps, maxInFlight: 0, unreachable: [] as string[][], undeliverable: [] as string[][] };
   const events: DeliveryEvents = {
     unreachable: async (personId, m) => void h.unreachable.push([personId, m.id]),
     undeliverable: async (m, reason) => void h.undeliverable.push([m.id, reason]),
@@ -86,8 +62,6 @@ function harness(time = new VirtualTime(), deps: Partial<TelegramSenderDeps> = {
     events,
     botUsername: () => botUsername,
     time,
-    // Generous: a loaded CI machine must not turn a slow answer into a timeout and a resend.
-    callTimeoutMs: 8000,
     logLine: () => undefined,
     ...deps,
   });
@@ -126,7 +100,7 @@ describe('TelegramSender', () => {
     expect(result.sent).toHaveLength(300);
     for (const m of batch) expect(okSends(Number(m.to.id))).toBe(1);
     expectWithinLimits(h.stamps);
-    expect(h.time.now() - t0).toBeLessThanOrEqual(10_000); // 300 at 30/s: slots at 0, 1, …, 9 s
+    expect(elapsed(h.clock)).toBeLessThanOrEqual(10_000); // 300 at 30/s: slots at 0, 1, …, 9 s
     expect(h.maxInFlight).toBeGreaterThan(10);
   });
 
@@ -156,7 +130,7 @@ describe('TelegramSender', () => {
       methods: ['sendMessage'],
     });
     // 8 attempts instead of 6: 200 messages make 6 failures in a row (p ≈ 0.13 each) a rare but real flake.
-    const h = harness(new VirtualTime(), { maxAttempts: 8 });
+    const h = harness(new VirtualTime(t0), { maxAttempts: 8 });
     const batch = messages(200, 4000);
     const result = await h.sender.send(batch);
     expect(result.sent).toHaveLength(200);
@@ -193,8 +167,8 @@ describe('TelegramSender', () => {
   });
 
   it('(d) sends messages enqueued twice, by two senders at once, to each chat exactly once', async () => {
-    const time = new VirtualTime();
-    const [a, b] = [harness(time), harness(time)];
+    const clock = new VirtualTime(t0);
+    const [a, b] = [harness(clock), harness(clock)];
     const held: unknown[] = [];
     const options = { batchSize: 20, log: (line: unknown) => void held.push(line) };
     const outboxA = new InProcessOutbox((m) => a.sender.send(m), options);
@@ -209,11 +183,11 @@ describe('TelegramSender', () => {
 
   it('(e) keeps a message whose retries are spent and raises undeliverable; nothing is lost', async () => {
     fake.setFaults({ rate: 1, kinds: ['500'], methods: ['sendMessage'] });
-    const h = harness(new VirtualTime(), { maxAttempts: 3 });
+    const h = harness(new VirtualTime(t0), { maxAttempts: 3 });
     const [message] = messages(1, 7000) as [OutboundMessage];
     expect((await h.sender.send([message])).failed).toEqual([message.id]);
     expect(fake.callsTo('sendMessage')).toHaveLength(3);
-    expect(h.time.now() - t0).toBe(2000); // backoff 0.5 s, then 1 s, each stretched to the chat's 1 s gap
+    expect(elapsed(h.clock)).toBe(2000); // backoff 0.5 s, then 1 s, each stretched to the chat's 1 s gap
     expect(h.undeliverable).toEqual([[message.id, '500 after 3 attempts']]);
     fake.setFaults(undefined);
     const failed = (await log.listFailed()).filter((r) => r.id === message.id);
@@ -224,12 +198,22 @@ describe('TelegramSender', () => {
   });
 
   it('counts a hung call as a failed attempt after the call timeout', async () => {
-    fake.setFaults({ rate: 1, kinds: ['timeout'], timeoutMs: 10_000, methods: ['sendMessage'] });
-    const h = harness(new VirtualTime(), { maxAttempts: 2, callTimeoutMs: 100 });
-    const started = Date.now();
-    expect((await h.sender.send(messages(1, 7100))).failed).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The fake holds each call far longer than the test may run: only the sender's deadline ends it.
+    fake.setFaults({ rate: 1, kinds: ['timeout'], timeoutMs: 120_000, methods: ['sendMessage'] });
+    const h = harness(new VirtualTime(t0), { maxAttempts: 2, callTimeoutMs: 10_000 });
+    const sending = h.sender.send(messages(1, 7100));
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      // A call in flight holds the virtual clock; once the fake has it hanging, ten seconds pass.
+      await fake.waitFor((c) => c.fault === 'timeout');
+      h.clock.advance(10_000);
+    }
+    expect((await sending).failed).toHaveLength(1);
     expect(h.undeliverable[0]?.[1]).toBe('network error or timeout after 2 attempts');
+    // Each call ended at its deadline, in virtual time; the second went out 0.5 s (the backoff) after it.
+    expect(h.stamps.map((s) => [s.at - t0, s.doneAt! - s.at])).toEqual([
+      [0, 10_000],
+      [10_500, 10_000],
+    ]);
   });
 
   it('(f) retries the 2nd reply after a 500 without sending the 1st again', async () => {
@@ -253,7 +237,7 @@ describe('TelegramSender', () => {
   });
 
   it('resumes a kept 2-reply message after the reply that went out', async () => {
-    const h = harness(new VirtualTime(), { maxAttempts: 1 });
+    const h = harness(new VirtualTime(t0), { maxAttempts: 1 });
     const [message] = messages(1, 8100, ['first', 'second']) as [OutboundMessage];
     void fake.waitFor((c) => c.ok).then(() => fake.setFaults({ rate: 1, kinds: ['500'] }));
     expect((await h.sender.send([message])).failed).toEqual([message.id]);
@@ -267,14 +251,14 @@ describe('TelegramSender', () => {
   });
 
   it('takes over from a sender that died mid-message once its lease ran out', async () => {
-    const time = new VirtualTime();
-    const h = harness(time, { leaseSeconds: 60 });
+    const clock = new VirtualTime(t0);
+    const h = harness(clock, { leaseSeconds: 60 });
     const [message] = messages(1, 8200, ['first', 'second']) as [OutboundMessage];
-    await log.claim(message.id, new Date(time.now()), 60); // the dead sender got the 1st reply out
-    await log.markProgress(message.id, 1, new Date(time.now()), 60);
+    await log.claim(message.id, clock.now(), 60); // the dead sender got the 1st reply out
+    await log.markProgress(message.id, 1, clock.now(), 60);
     const busy = await h.sender.send([message]);
     expect(busy).toMatchObject({ skipped: [message.id], retry: [message.id], sent: [] });
-    time.current += 61_000;
+    clock.advance(61_000);
     expect((await h.sender.send([message])).sent).toEqual([message.id]);
     expect(fake.messages(8200).map((m) => m.text)).toEqual(['Lovely to see you again, second!']);
   });

@@ -96,7 +96,7 @@ export class WhatsAppWorld implements ChatWorld {
       apiRoot: telegram.apiRoot,
       botInfo: botInfoFrom(telegram.token, botUsername),
       clock,
-      time: clock.virtualTime,
+      time: clock.time,
       whatsapp: {
         ...whatsapp,
         apiRoot: api.apiRoot,

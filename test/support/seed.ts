@@ -5,6 +5,7 @@ import { loadNetworkFile } from '../../bot/config/network.js';
 import { createRuntime, type Runtime } from '../../bot/main/runtime.js';
 import type { FakeBotApi } from './fake-bot-api.js';
 import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
+import { VirtualTime } from './virtual-time.js';
 
 export { chatOf, elder, seedElders } from '../../bench/support/elders.js';
 
@@ -25,16 +26,6 @@ export async function batchPut(
   );
 }
 
-/** A virtual time source: the sender's pacing and backoff waits advance it instantly. */
-export function virtualTime(start: Date) {
-  let now = start.getTime();
-  return {
-    now: () => now,
-    sleep: async (ms: number) => void (now += ms),
-    set: (d: Date) => void (now = d.getTime()),
-  };
-}
-
 /** A runtime (one "Lambda") on the table and the fake Bot API. */
 export function lambda(
   doc: DynamoDBDocumentClient,
@@ -43,7 +34,7 @@ export function lambda(
   start: Date,
   sender = {},
 ): Runtime {
-  const time = virtualTime(start);
+  const clock = new VirtualTime(start);
   return createRuntime({
     doc,
     table,
@@ -51,8 +42,8 @@ export function lambda(
     token: api.token,
     apiRoot: api.apiRoot,
     botInfo: botInfoFrom(api.token, 'vicini_test_bot'),
-    clock: { now: () => new Date(time.now()) },
-    time,
+    clock,
+    time: clock.time,
     sender: { callTimeoutMs: 2000, ...sender },
   });
 }

@@ -13,23 +13,13 @@ import { randomIds } from '../../bot/adapters/system.js';
 import { countingClient, failingClient, testTable, type FaultInjector } from './dynamo.js';
 import { startFakeBotApi, type FakeBotApi, type FakeUser } from './fake-bot-api.js';
 import { unwatch, watch } from './invariants.js';
+import { VirtualTime as TestClock } from './virtual-time.js';
 
 export const botUsername = 'vicini_test_bot';
 export const webhookSecret = 'test-webhook-secret-0123456789';
 
-/** A settable clock: tests move time, never sleep. */
-export class TestClock {
-  constructor(public current = new Date('2026-11-21T09:00:00Z')) {}
-  now = (): Date => new Date(this.current);
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-  /** The sender's pacing waits move this clock instead of sleeping. */
-  virtualTime = {
-    now: () => this.current.getTime(),
-    sleep: async (ms: number) => this.advance(ms),
-  };
-}
+/** The worlds' clock: the tests' one virtual clock, under the name the scenarios know. */
+export { TestClock };
 
 /**
  * The whole bot against DynamoDB Local and the loopback Bot API, with updates
@@ -64,7 +54,7 @@ export class World implements ChatWorld {
       apiRoot: api.apiRoot,
       botInfo: botInfoFrom(api.token, botUsername),
       clock,
-      time: clock.virtualTime,
+      time: clock.time,
     });
     const store = runtime.deps.store as DynamoStore;
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];

@@ -1,42 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, type TimeSource } from '../../bot/adapters/channels/rate-limiter.js';
-
-/**
- * A virtual clock: `sleep` registers a wake-up time and the clock jumps to the
- * earliest one on the next turn of the event loop, so no test waits in real time.
- */
-class VirtualTime implements TimeSource {
-  private waiters: Array<{ at: number; wake: () => void }> = [];
-  private scheduled = false;
-  constructor(public current = 0) {}
-  now = (): number => this.current;
-  sleep = (ms: number): Promise<void> =>
-    new Promise((wake) => {
-      this.waiters.push({ at: this.current + Math.max(0, ms), wake });
-      this.schedule();
-    });
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.waiters.length === 0) return;
-      this.current = Math.max(this.current, Math.min(...this.waiters.map((w) => w.at)));
-      const due = this.waiters.filter((w) => w.at <= this.current);
-      this.waiters = this.waiters.filter((w) => w.at > this.current);
-      for (const w of due) w.wake();
-      if (this.waiters.length > 0) this.schedule();
-    });
-  }
-}
+import { RateLimiter } from '../../bot/adapters/channels/rate-limiter.js';
+import { VirtualTime } from '../support/virtual-time.js';
 
 /** Acquires for every chat concurrently and records the virtual time of each grant. */
-async function grants(limiter: RateLimiter, time: VirtualTime, chats: Array<string | number>) {
+async function grants(limiter: RateLimiter, clock: VirtualTime, chats: Array<string | number>) {
   const out: Array<{ chat: string; at: number }> = [];
   await Promise.all(
     chats.map(async (chat) => {
       await limiter.acquire(chat);
-      out.push({ chat: String(chat), at: time.now() });
+      out.push({ chat: String(chat), at: clock.time.now() });
     }),
   );
   return out;
@@ -55,11 +27,11 @@ function busiestSecond(times: number[]): number {
 
 describe('RateLimiter', () => {
   it('lets at most 30 sends through in any rolling second', async () => {
-    const time = new VirtualTime();
-    const limiter = new RateLimiter(time);
+    const clock = new VirtualTime(0);
+    const limiter = new RateLimiter(clock.time);
     const got = await grants(
       limiter,
-      time,
+      clock,
       Array.from({ length: 100 }, (_, i) => i + 1),
     );
     expect(got).toHaveLength(100);
@@ -69,22 +41,29 @@ describe('RateLimiter', () => {
   });
 
   it('honours another perSecond', async () => {
-    const time = new VirtualTime();
-    const got = await grants(new RateLimiter(time, { perSecond: 5 }), time, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const clock = new VirtualTime(0);
+    const got = await grants(new RateLimiter(clock.time, { perSecond: 5 }), clock, [
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+    ]);
     expect(busiestSecond(got.map((g) => g.at))).toBe(5);
     expect(got.find((g) => g.chat === 'f')?.at).toBe(1000);
   });
 
   it('keeps one chat to one send per second, in order', async () => {
-    const time = new VirtualTime(5_000);
-    const limiter = new RateLimiter(time);
+    const clock = new VirtualTime(5_000);
+    const limiter = new RateLimiter(clock.time);
     const order: number[] = [];
     const times: number[] = [];
     await Promise.all(
       [1, 2, 3, 4].map(async (n) => {
         await limiter.acquire(42);
         order.push(n);
-        times.push(time.now());
+        times.push(clock.time.now());
       }),
     );
     expect(order).toEqual([1, 2, 3, 4]);
@@ -92,34 +71,34 @@ describe('RateLimiter', () => {
   });
 
   it('does not hold other chats up behind a chat that must wait', async () => {
-    const time = new VirtualTime();
-    const limiter = new RateLimiter(time);
-    const got = await grants(limiter, time, ['a', 'a', 'b', 'c', 'd']);
+    const clock = new VirtualTime(0);
+    const limiter = new RateLimiter(clock.time);
+    const got = await grants(limiter, clock, ['a', 'a', 'b', 'c', 'd']);
     const at = (chat: string) => got.filter((g) => g.chat === chat).map((g) => g.at);
     expect(at('a')).toEqual([0, 1000]);
     expect([...at('b'), ...at('c'), ...at('d')]).toEqual([0, 0, 0]);
   });
 
   it('sends nothing while paused by a 429, then resumes', async () => {
-    const time = new VirtualTime(10_000);
-    const limiter = new RateLimiter(time);
+    const clock = new VirtualTime(10_000);
+    const limiter = new RateLimiter(clock.time);
     await limiter.acquire('x');
     limiter.pauseUntil(13_000);
     limiter.pauseUntil(12_000); // an earlier pause never shortens the running one
-    const got = await grants(limiter, time, ['x', 'y', 'z']);
+    const got = await grants(limiter, clock, ['x', 'y', 'z']);
     expect(got.map((g) => g.at)).toEqual([13_000, 13_000, 13_000]);
   });
 
   it('makes waiters that already hold a slot wait for a pause that starts meanwhile', async () => {
-    const time = new VirtualTime();
-    const limiter = new RateLimiter(time, { perSecond: 1 });
+    const clock = new VirtualTime(0);
+    const limiter = new RateLimiter(clock.time, { perSecond: 1 });
     await limiter.acquire('a'); // slot 0; the next free slot is at 1000
-    const waiting = grants(limiter, time, ['b']);
+    const waiting = grants(limiter, clock, ['b']);
     limiter.pauseUntil(2500);
     expect((await waiting)[0]?.at).toBe(2500);
   });
 
   it('rejects a limit below one per second', () => {
-    expect(() => new RateLimiter(new VirtualTime(), { perSecond: 0 })).toThrow(/perSecond/);
+    expect(() => new RateLimiter(new VirtualTime(0).time, { perSecond: 0 })).toThrow(/perSecond/);
   });
 });

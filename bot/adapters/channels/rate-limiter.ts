@@ -1,14 +1,4 @@
-/** Milliseconds and waiting, injected so tests run on a virtual clock and never sleep. */
-export interface TimeSource {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-/** Real time, for production. */
-export const systemTime: TimeSource = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import type { TimeSource } from './time-source.js';
 
 export interface RateLimiterOptions {
   /** Sends per rolling second for the whole bot (Telegram: about 30). */

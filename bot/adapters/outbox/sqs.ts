@@ -7,6 +7,7 @@ import {
 import { z } from 'zod';
 import type { Reply } from '../../flows/types.js';
 import type { OutboundMessage, Outbox } from '../../core/outbound.js';
+import { exponentialBackoff, type Backoff } from '../../core/backoff.js';
 
 /** What the outbox needs of an SQS client (tests pass a fake). */
 export interface SqsSender {
@@ -39,8 +40,8 @@ export class OutboxSendError extends Error {
 export interface SqsOutboxOptions {
   /** Rounds of SendMessageBatch for entries SQS failed on its side; default 4. */
   maxAttempts?: number;
-  /** Wait before round n (from 1); default 100 ms · 2^(n-1). */
-  backoffMs?: (attempt: number) => number;
+  /** Wait before round n (from 1); default 100 ms · 2^(n-1), at most 5 s. */
+  backoffMs?: Backoff;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -55,7 +56,7 @@ export interface SqsOutboxOptions {
 export class SqsOutbox implements Outbox {
   private readonly fifo: boolean;
   private readonly maxAttempts: number;
-  private readonly backoffMs: (attempt: number) => number;
+  private readonly backoffMs: Backoff;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -65,7 +66,7 @@ export class SqsOutbox implements Outbox {
   ) {
     this.fifo = queueUrl.endsWith('.fifo');
     this.maxAttempts = options.maxAttempts ?? 4;
-    this.backoffMs = options.backoffMs ?? ((n) => 100 * 2 ** (n - 1));
+    this.backoffMs = options.backoffMs ?? exponentialBackoff(100, 5000);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
