@@ -1,7 +1,6 @@
 import { alertIds } from '../../domain/alert.js';
 import { firstName, type Person } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
-import { RequestChangedError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
 import type { Draft } from '../../flows/draft.js';
 import { nextRequestStep } from '../../flows/request-steps.js';
@@ -15,6 +14,7 @@ import { routeRequest, tellFollowers } from './routing.js';
 import type { Turn } from '../common/turn.js';
 
 import { editOffers, stripAssigned } from './assignment.js';
+import { unlessChanged } from './guards.js';
 
 /** The elder a presser may ask help for: themself, a confirmed relative's elder, an elder of a mediator's zone. */
 async function requestSubject(turn: Turn, elderId: string): Promise<Person | null> {
@@ -178,10 +178,7 @@ export async function cancelRequest(turn: Turn, requestId: string): Promise<void
 
 /** Cancels a request if it is still going, and tells the volunteers it reached; false if it was over already. */
 export async function cancelAndTell(deps: AppDeps, r: HelpRequest, now: Date): Promise<boolean> {
-  const before = await deps.requests.cancel(r, now, deps.network.requests.retentionDays).catch((err) => {
-    if (err instanceof RequestChangedError) return null;
-    throw err;
-  });
+  const before = await unlessChanged(deps.requests.cancel(r, now, deps.network.requests.retentionDays));
   if (!before) return false;
   const outgoing = editOffers(deps, before, before.assignedTo, 'request.noLongerNeeded');
   if (before.assignedTo) {

@@ -11,6 +11,7 @@ import { messagesTo } from '../common/notify.js';
 import { routeRequest } from './routing.js';
 import type { Turn } from '../common/turn.js';
 import { recentKept, stripAssigned } from './assignment.js';
+import { followedRequest, unlessChanged } from './guards.js';
 
 async function assignedRequest(turn: Turn, requestId: string): Promise<HelpRequest | null> {
   const r = await turn.deps.requests.getRequest(requestId);
@@ -26,10 +27,7 @@ export async function taskDone(turn: Turn, requestId: string): Promise<void> {
   const { deps, now, person } = turn;
   const r = await assignedRequest(turn, requestId);
   if (!r) return;
-  const done = await deps.requests.markDone(r, person.id, now).catch((err) => {
-    if (err instanceof RequestChangedError) return null;
-    throw err;
-  });
+  const done = await unlessChanged(deps.requests.markDone(r, person.id, now));
   if (!done) {
     turn.say(reply('request.notOpen'));
     return;
@@ -65,10 +63,7 @@ export async function releaseTask(turn: Turn, requestId: string): Promise<void> 
   const { deps, now, person } = turn;
   const r = await assignedRequest(turn, requestId);
   if (!r) return;
-  const before = await deps.requests.release(r, person.id).catch((err) => {
-    if (err instanceof RequestChangedError) return null;
-    throw err;
-  });
+  const before = await unlessChanged(deps.requests.release(r, person.id));
   if (!before) {
     turn.say(reply('request.notOpen'));
     return;
@@ -90,16 +85,10 @@ export async function releaseTask(turn: Turn, requestId: string): Promise<void> 
 
 /** The elder or a relative confirms it was done: the request closes and leaves after the retention period. */
 export async function confirmDone(turn: Turn, requestId: string): Promise<void> {
-  const { deps, now, person } = turn;
-  const r = await deps.requests.getRequest(requestId);
-  if (!r || (r.elderId !== person.id && !r.followers.includes(person.id))) {
-    turn.say(reply('errors.notAllowed'));
-    return;
-  }
-  const closed = await deps.requests.close(r, now, deps.network.requests.retentionDays).catch((err) => {
-    if (err instanceof RequestChangedError) return null;
-    throw err;
-  });
+  const { deps, now } = turn;
+  const r = await followedRequest(turn, requestId);
+  if (!r) return;
+  const closed = await unlessChanged(deps.requests.close(r, now, deps.network.requests.retentionDays));
   if (!closed) {
     turn.say(reply('request.alreadyConfirmed', undefined, { edit: true }));
     return;
@@ -124,19 +113,11 @@ export async function confirmDone(turn: Turn, requestId: string): Promise<void> 
  * volunteer, the zone's mediator is alerted, and new offers go out.
  */
 export async function nobodyCame(turn: Turn, requestId: string): Promise<void> {
-  const { deps, now, person } = turn;
-  const r = await deps.requests.getRequest(requestId);
-  if (!r || (r.elderId !== person.id && !r.followers.includes(person.id))) {
-    turn.say(reply('errors.notAllowed'));
-    return;
-  }
+  const { deps, now } = turn;
+  const r = await followedRequest(turn, requestId);
+  if (!r) return;
   const before =
-    r.state === 'done' && r.assignedTo
-      ? await deps.requests.reopen(r, r.assignedTo).catch((err) => {
-          if (err instanceof RequestChangedError) return null;
-          throw err;
-        })
-      : null;
+    r.state === 'done' && r.assignedTo ? await unlessChanged(deps.requests.reopen(r, r.assignedTo)) : null;
   if (!before?.assignedTo) {
     turn.say(reply('request.alreadyConfirmed', undefined, { edit: true }));
     return;
@@ -173,10 +154,7 @@ export async function wellbeing(turn: Turn, requestId: string, worried: boolean)
   const r = await assignedRequest(turn, requestId);
   if (!r) return;
   // Once, and only after the task is done: an old button changes nothing.
-  const recorded = await deps.requests.recordWellbeing(r, turn.person.id, worried).catch((err) => {
-    if (err instanceof RequestChangedError) return null;
-    throw err;
-  });
+  const recorded = await unlessChanged(deps.requests.recordWellbeing(r, turn.person.id, worried));
   if (!recorded) {
     turn.say(reply('request.wellbeingAlready', undefined, { edit: true }));
     return;
