@@ -240,6 +240,11 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const run = await invokeBundle(dirs.whatsappWebhook, post(sign(body)), waEnv('whatsappWebhook'));
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
+    // As on Telegram: the turn committed and handed its reply to the SQS outbox; the sender delivers it.
+    const queued = aws.take();
+    expect(queued.map((m) => m.attributes.MessageGroupId)).toEqual([`whatsapp:${user.number}`]);
+    const reply = await invokeBundle(dirs.outboxSender, sqsEvent(queued), waEnv('outboxSender'));
+    expect(reply.result).toEqual({ batchItemFailures: [] });
     expect(graph.messages(user.number).at(-1)?.text).toMatch(/In che lingua/);
 
     // A message for her through the queue: the sender Lambda sends it on WhatsApp, inside her window.

@@ -127,6 +127,24 @@ describe('sendQueueBatch', () => {
     expect(result).toEqual({ failures: ['r1', 'r2', 'r4', 'r5'], malformed: 1, retried: ['a'] });
   });
 
+  it('hands the sender every field a message carries, the time it answers included', async () => {
+    const full: OutboundMessage = {
+      ...message('f', '5'),
+      answers: '2026-11-21T09:00:00.000Z',
+      awake: true,
+      edit: 12,
+      editOrSend: true,
+      about: ['p9'],
+      track: { requestId: 'r1', field: 'offer', volunteerId: 'v1' },
+    };
+    const seen: OutboundMessage[] = [];
+    await sendQueueBatch([record('r1', full)], async (messages) => {
+      seen.push(...messages);
+      return { retry: [] };
+    });
+    expect(seen).toEqual([full]);
+  });
+
   it('hands a message delivered twice in one batch to the sender once', async () => {
     const seen: string[] = [];
     const result = await sendQueueBatch(

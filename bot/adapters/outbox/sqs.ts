@@ -147,6 +147,7 @@ const outboundShape = z.object({
   replies: z.array(z.custom<Reply>((r) => !!r && typeof r === 'object')).min(1),
   emergency: z.boolean().optional(),
   awake: z.boolean().optional(),
+  answers: z.string().optional(),
   edit: z.number().int().optional(),
   editOrSend: z.boolean().optional(),
   track: z
