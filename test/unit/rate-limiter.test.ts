@@ -70,6 +70,17 @@ describe('RateLimiter', () => {
     expect(times).toEqual([5000, 6000, 7000, 8000]);
   });
 
+  it('lets one chat have a short burst, then paces it at one send per second', async () => {
+    const clock = new VirtualTime(0);
+    const limiter = new RateLimiter(clock.time, { perChatBurst: 3 });
+    const got = await grants(limiter, clock, ['a', 'a', 'a', 'a', 'a']);
+    expect(got.map((g) => g.at)).toEqual([0, 0, 0, 1000, 2000]);
+    // A quiet chat fills its bucket again, one send per second, up to the burst.
+    clock.advance(10_000);
+    const later = await grants(limiter, clock, ['a', 'a', 'a', 'a']);
+    expect(later.map((g) => g.at - 12_000)).toEqual([0, 0, 0, 1000]);
+  });
+
   it('does not hold other chats up behind a chat that must wait', async () => {
     const clock = new VirtualTime(0);
     const limiter = new RateLimiter(clock.time);

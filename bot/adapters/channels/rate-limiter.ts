@@ -3,16 +3,22 @@ import type { TimeSource } from './time-source.js';
 export interface RateLimiterOptions {
   /** Sends per rolling second for the whole bot (Telegram: about 30). */
   perSecond?: number;
-  /** Least gap between two sends to one chat (Telegram: about 1 s). */
+  /** Least gap between two sends to one chat, on average (Telegram: about 1 s). */
   perChatMs?: number;
+  /**
+   * How many sends one chat may have at once before the gap applies (Telegram allows short
+   * bursts): a turn's few replies go out together, a longer run is paced. 1: never a burst.
+   */
+  perChatBurst?: number;
 }
 
 const windowMs = 1000;
 
 /**
  * Keeps a bot within Telegram's broadcast limits: at most `perSecond` sends in
- * any rolling second and one send per chat per `perChatMs`, and nothing at all
- * while a 429's retry_after runs (it applies to the bot as a whole).
+ * any rolling second; per chat, a burst of `perChatBurst` sends, then one per
+ * `perChatMs` (a token bucket, kept as the time the chat's bucket is empty);
+ * and nothing at all while a 429's retry_after runs (it applies to the bot as a whole).
  *
  * A caller first waits until its chat may receive again, then takes the next
  * free global slot. Global slots are handed out in request order, so a chat
@@ -21,9 +27,11 @@ const windowMs = 1000;
 export class RateLimiter {
   private readonly perSecond: number;
   private readonly perChatMs: number;
+  private readonly perChatBurst: number;
   /** The last `perSecond` global slots handed out, ascending. */
   private readonly slots: number[] = [];
-  private readonly chatLast = new Map<string, number>();
+  /** Per chat: when its bucket would be full again if nothing more were sent. */
+  private readonly chatFull = new Map<string, number>();
   private readonly chatTurns = new Map<string, Promise<void>>();
   private pausedUntil = 0;
 
@@ -33,6 +41,7 @@ export class RateLimiter {
   ) {
     this.perSecond = options.perSecond ?? 30;
     this.perChatMs = options.perChatMs ?? 1000;
+    this.perChatBurst = options.perChatBurst ?? 1;
     if (!(this.perSecond >= 1)) throw new Error('RateLimiter: perSecond must be at least 1');
   }
 
@@ -60,7 +69,9 @@ export class RateLimiter {
   private async take(key: string): Promise<void> {
     for (;;) {
       const now = this.time.now();
-      const ready = Math.max(this.pausedUntil, (this.chatLast.get(key) ?? -Infinity) + this.perChatMs);
+      // The bucket has room once it is no more than `burst - 1` sends from full.
+      const full = this.chatFull.get(key) ?? -Infinity;
+      const ready = Math.max(this.pausedUntil, full - (this.perChatBurst - 1) * this.perChatMs);
       if (ready > now) {
         await this.time.sleep(ready - now);
         continue;
@@ -69,7 +80,7 @@ export class RateLimiter {
       if (slot > now) await this.time.sleep(slot - now);
       // A 429 that arrived while waiting wastes the slot; the wait starts again after the pause.
       if (this.time.now() < this.pausedUntil) continue;
-      this.chatLast.set(key, this.time.now());
+      this.chatFull.set(key, Math.max(full, this.time.now()) + this.perChatMs);
       this.forgetIdleChats();
       return;
     }
@@ -87,8 +98,8 @@ export class RateLimiter {
   }
 
   private forgetIdleChats(): void {
-    if (this.chatLast.size < 10_000) return;
+    if (this.chatFull.size < 10_000) return;
     const now = this.time.now();
-    for (const [key, last] of this.chatLast) if (last + this.perChatMs <= now) this.chatLast.delete(key);
+    for (const [key, full] of this.chatFull) if (full <= now) this.chatFull.delete(key);
   }
 }

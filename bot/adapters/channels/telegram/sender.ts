@@ -35,7 +35,8 @@ export class TelegramSender extends SenderCore {
     super(deps, {
       channel: 'telegram',
       backoffMs: exponentialBackoff(500, 30_000),
-      pacing: { perSecond: 30, perChatMs: 1000 },
+      // A turn's few replies together (Telegram allows short bursts in a chat), then one a second.
+      pacing: { perSecond: 30, perChatMs: 1000, perChatBurst: 3 },
       callTimeoutMs: 10_000,
       concurrency: 100,
     });
