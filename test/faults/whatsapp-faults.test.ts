@@ -5,7 +5,8 @@
  * effect, one reply sequence: nothing is marked processed before the commit.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WhatsAppWorld, type WaPerson } from '../support/channels.js';
+import { onboardElder } from '../support/cast.js';
+import { WhatsAppWorld } from '../support/channels.js';
 import { failingClient, type FaultInjector } from '../support/dynamo.js';
 
 let world: WhatsAppWorld;
@@ -17,20 +18,8 @@ afterEach(async () => {
   await world.close();
 });
 
-async function elder(): Promise<WaPerson> {
-  const e = world.user('Maria');
-  await e.send('/start');
-  await e.press('Italiano');
-  await e.press('Mi serve aiuto per me');
-  await e.press(/Maria/);
-  await e.press('Zona Nord');
-  await e.press('Mompiano');
-  await e.send('Via dei Mille 5');
-  await e.press('📞 Usa questo numero');
-  await e.press('Non voglio la domanda quotidiana');
-  await e.press("✅ Sono d'accordo");
-  return e;
-}
+/** Maria on WhatsApp, her address typed, her phone "this number", no daily question. */
+const elder = () => onboardElder(world, { address: 'Via dei Mille 5', phone: 'this number' });
 
 /** Posts the body until Meta would stop retrying (a 2xx), then lets the outbox finish. */
 async function postUntilAccepted(body: object): Promise<number> {
