@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
 import { linkRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
-import { World, type ChatUser, type ChatWorld } from '../support/world.js';
+import { World, type ChatWorld } from '../support/world.js';
 import type { Person as Profile } from '../../bot/domain/person.js';
 
 /**
@@ -164,7 +164,7 @@ describe.each(['telegram', 'whatsapp'] as const)('the zone at a glance on %s', (
   );
 });
 
-describe('the cost of /today', () => {
+describe('/today on Telegram: the menu, and the cost', () => {
   let world: World;
   afterEach(async () => {
     expect(world.problems()).toEqual([]);
@@ -173,7 +173,12 @@ describe('the cost of /today', () => {
 
   it('reads the same number of times for 3 elders as for 60', { timeout: 120_000 }, async () => {
     world = await World.start({ at: '2026-11-20T10:00:00Z' });
-    const zone: ChatUser = await onboardMediator(world, 'Giulia', 'nord');
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
+    // Both commands are in her menu and her /help.
+    const menu = (world.api.commands('', { type: 'chat', chat_id: zone.chatId }) ?? []).map((c) => c.command);
+    expect(menu).toEqual(expect.arrayContaining(['alerts', 'today', 'elders', 'pending']));
+    await zone.send('/help');
+    expect(zone.lastText()).toMatch(/\/today[\s\S]*\/elders/);
     const calls = async () => {
       world.dynamoCalls.reset();
       await zone.send('/today');
