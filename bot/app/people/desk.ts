@@ -107,7 +107,7 @@ export async function showToday(turn: Turn, page?: number): Promise<void> {
     page,
     reply(
       'desk.today.list',
-      { date: { date: today }, count: elders.length, lines: { lines: text }, page: pageLine(current, pages) },
+      { date: { date: today }, lines: { lines: text }, page: pageLine(current, pages) },
       pageButtons('td', current, pages),
     ),
   );
