@@ -39,6 +39,7 @@ import { createRelativeInvite, decideLink, listElders } from './people/relatives
 import { Turn } from './common/turn.js';
 import { commands, type Answered, type InboundMessage } from '../core/inbound.js';
 import { decideVolunteer, listPending } from './people/volunteers.js';
+import { pageNumber, showToday, showZoneElders } from './people/desk.js';
 
 /** A turn's first write on first contact: the person and their channel identity. */
 async function createPersonFor(deps: AppDeps, msg: InboundMessage): Promise<Person> {
@@ -294,7 +295,9 @@ async function command(turn: Turn, name: string, arg: string): Promise<void> {
     case 'alerts':
       return listAlerts(turn);
     case 'elders':
-      return listElders(turn);
+      return turn.person.role === 'mediator' ? showZoneElders(turn) : listElders(turn);
+    case 'today':
+      return showToday(turn);
     case 'request':
       return startRequest(turn);
     case 'requests':
@@ -376,6 +379,10 @@ async function button(turn: Turn, data: string): Promise<void> {
       return acknowledgeAlert(turn, parsed.id);
     case 'ar':
       return resolveAlert(turn, parsed.id, (alert) => closeCheckInForAlert(turn.deps, alert, turn.person));
+    case 'td':
+      return showToday(turn, pageNumber(parsed.id));
+    case 'el':
+      return showZoneElders(turn, pageNumber(parsed.id));
     default: {
       // Every verb has its case: adding one to `verbs` without a case here does not compile.
       const unhandled: never = parsed.verb;

@@ -29,6 +29,7 @@ export const commands = [
   'available',
   'away',
   'pause',
+  'today',
   'elders',
   'pending',
   'alerts',
@@ -48,7 +49,7 @@ export function commandsFor(role: string | undefined, onboarded: boolean): Comma
     elder: ['request', 'requests', 'invite', 'pause'],
     relative: ['elders', 'request', 'requests'],
     volunteer: ['requests', 'available', 'away'],
-    mediator: ['alerts', 'pending', 'request', 'requests'],
+    mediator: ['alerts', 'today', 'elders', 'pending', 'request', 'requests'],
   };
   const mine = new Set([...everyone, ...(own[role ?? ''] ?? [])]);
   return commands.filter((c) => mine.has(c));

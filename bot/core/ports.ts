@@ -171,6 +171,8 @@ export interface CheckIns {
   latestCheckIn(elderId: string): Promise<CheckIn | null>;
   /** An elder's newest check-ins, newest first (one query). */
   recentCheckIns(elderId: string, limit: number): Promise<CheckIn[]>;
+  /** The check-ins of many elders on one local date, read in batches (order not kept; missing ones left out). */
+  checkInsOn(elderIds: string[], localDate: string): Promise<CheckIn[]>;
   /** Creates it; false if it already exists. */
   createCheckIn(checkIn: CheckIn): Promise<boolean>;
   /** Adds a climbed rung and the people told (idempotent). */

@@ -45,6 +45,8 @@ export const verbs = {
   assignByHand: 'rh',
   acknowledgeAlert: 'ak',
   resolveAlert: 'ar',
+  todayPage: 'td',
+  eldersPage: 'el',
 } as const;
 export type Verb = (typeof verbs)[keyof typeof verbs];
 const knownVerbs = new Set<string>(Object.values(verbs));

@@ -115,6 +115,29 @@ describe('DynamoStore', () => {
     );
   });
 
+  it("reads many elders' check-ins of one date in one batch, leaving out those without one", async () => {
+    const prompt = (elderId: string, localDate: string) =>
+      checkIns.createCheckIn({
+        elderId,
+        localDate,
+        state: 'prompted',
+        promptedAt: now.toISOString(),
+        rungsDone: [],
+        alerted: [],
+      });
+    await prompt('b1', '2026-11-21');
+    await prompt('b2', '2026-11-21');
+    await prompt('b3', '2026-11-20');
+    await checkIns.recordRung('b2', '2026-11-21', 'relatives', ['r1']);
+    counter.reset();
+    const got = await checkIns.checkInsOn(['b1', 'b2', 'b3', 'b4', 'b1'], '2026-11-21');
+    expect(counter.counts).toEqual({ BatchGetItemCommand: 1 });
+    expect(got.map((c) => [c.elderId, c.rungsDone]).sort()).toEqual([
+      ['b1', []],
+      ['b2', ['relatives']],
+    ]);
+  });
+
   it('lists people of a role in a zone by status, and decides a volunteer once', async () => {
     const volunteer = person('v1', {
       role: 'volunteer',

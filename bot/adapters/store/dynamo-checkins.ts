@@ -5,6 +5,7 @@ import { entity, keys, personPk, skPrefix } from './keys.js';
 import { attr } from './table.js';
 import { conditionHeld, epoch, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
+import { batchGetAll } from './batch.js';
 
 const checkInTtlDays = 400;
 
@@ -25,6 +26,13 @@ export class DynamoCheckIns extends TableAdapter implements CheckIns {
       limit,
       consistent: true,
     });
+    return items.map((item) => withLists(fromItem<CheckIn>(item)));
+  }
+
+  async checkInsOn(elderIds: string[], localDate: string): Promise<CheckIn[]> {
+    const wanted = [...new Set(elderIds)].map((id) => keys.checkIn(id, localDate));
+    // Consistent, like getCheckIn: an answer given a moment ago shows.
+    const items = await batchGetAll(this.doc, this.table, wanted, { consistent: true });
     return items.map((item) => withLists(fromItem<CheckIn>(item)));
   }
 
