@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hasKey } from '../../bot/core/i18n.js';
 import { loadNetworkFile } from '../../bot/config/network.js';
-import { editableSteps, nextOnboardingStep, steps, type StepId } from '../../bot/flows/steps.js';
+import { steps, type StepId } from '../../bot/flows/steps.js';
+import { editableSteps, nextOnboardingStep } from '../../bot/flows/sequence.js';
 import type { Draft } from '../../bot/flows/draft.js';
 
 const network = loadNetworkFile('network/brescia.json');

@@ -1,7 +1,8 @@
 import { localDate } from '../../domain/schedule.js';
 import { isLang } from '../../core/i18n.js';
 import type { Draft } from '../../flows/draft.js';
-import { nextEditStep, nextOnboardingStep, steps, type Answer, type StepId } from '../../flows/steps.js';
+import { steps, type Answer, type StepId } from '../../flows/steps.js';
+import { nextEditStep, nextOnboardingStep } from '../../flows/sequence.js';
 import { reply } from '../../flows/types.js';
 import { nextRequestStep } from '../../flows/request-steps.js';
 import type { Turn } from '../common/turn.js';

@@ -5,7 +5,7 @@ import { localDate, nextCheckIn } from '../../domain/schedule.js';
 import { InviteUnavailableError } from '../../core/errors.js';
 import { isLang } from '../../core/i18n.js';
 import type { Draft } from '../../flows/draft.js';
-import { nextOnboardingStep } from '../../flows/steps.js';
+import { nextOnboardingStep } from '../../flows/sequence.js';
 import { reply } from '../../flows/types.js';
 import { ask } from './conversation.js';
 import { scheduleCheckIns } from '../checkins/checkins.js';
