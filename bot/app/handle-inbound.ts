@@ -21,7 +21,14 @@ import {
   setAvailable,
   startRequest,
 } from './requests/requests.js';
-import { acceptOffer, assignByHand, assignList, declineOffer } from './requests/offers.js';
+import {
+  acceptAsk,
+  acceptOffer,
+  assignByHand,
+  assignList,
+  declineAsk,
+  declineOffer,
+} from './requests/offers.js';
 import { confirmDone, nobodyCame, releaseTask, taskDone, wellbeing } from './requests/tasks.js';
 import { closeCheckInForAlert, elderIsFine, elderNeedsHelp, heardFromElder } from './checkins/checkins.js';
 import { understandWords } from './checkins/elder-words.js';
@@ -375,6 +382,10 @@ async function button(turn: Turn, data: string): Promise<void> {
       return assignList(turn, parsed.id);
     case 'rh':
       return assignByHand(turn, parsed.id);
+    case 'hy':
+      return acceptAsk(turn, parsed.id);
+    case 'hn':
+      return declineAsk(turn, parsed.id);
     case 'ak':
       return acknowledgeAlert(turn, parsed.id);
     case 'ar':

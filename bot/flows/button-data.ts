@@ -43,6 +43,8 @@ export const verbs = {
   wellbeingWorried: 'ww',
   assignList: 'ra',
   assignByHand: 'rh',
+  acceptAsk: 'hy',
+  declineAsk: 'hn',
   acknowledgeAlert: 'ak',
   resolveAlert: 'ar',
   todayPage: 'td',

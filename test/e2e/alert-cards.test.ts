@@ -174,6 +174,7 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
       await other.send('/alerts');
       await other.press('👥 Assegna un volontario');
       await other.press(/Bruno/);
+      await bruno.press('✅ Ci vado io');
       expect(bruno.texts().join('\n')).toMatch(/Via dei Mille 5/);
       await bruno.press('✅ Fatto');
       await bruno.press('😟 Sono in pensiero');

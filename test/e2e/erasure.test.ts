@@ -93,7 +93,7 @@ describe('held assignment on whatsapp', () => {
     expect(m.lastText()).toMatch(/Nessun volontario ha accettato/);
     await m.press('👥 Assegna un volontario');
     await m.press(/^Anna/);
-    expect(m.lastText()).toBe('✅ Hai assegnato la richiesta a Anna.');
+    expect(m.lastText()).toBe('📨 Ho chiesto a Anna se può andare. Aspetto la risposta e ti scrivo.');
     expect(anna.texts().join('\n')).not.toMatch(/Via dei Mille/);
     const held = (await world.scan()).filter((i) => i.entity === 'held');
     expect(held.length).toBeGreaterThan(0);
@@ -108,6 +108,8 @@ describe('held assignment on whatsapp', () => {
     async () => {
       const { anna } = await assignedWhileAway();
       await anna.send('ciao');
+      // The mediator's question comes first; the card with her yes.
+      await anna.press('✅ Ci vado io');
       expect(anna.texts().join('\n')).toMatch(/Per: Maria\nIndirizzo: Via dei Mille 5/);
     },
     slow,

@@ -113,7 +113,9 @@ describe('help requests', () => {
     );
     await mediator.press('👥 Assegna un volontario');
     await mediator.press(/^Anna/);
-    expect(mediator.lastText()).toBe('✅ Hai assegnato la richiesta a Anna.');
+    // Anna is asked first; the details come with her yes.
+    expect(mediator.lastText()).toBe('📨 Ho chiesto a Anna se può andare. Aspetto la risposta e ti scrivo.');
+    await v.anna.press('✅ Ci vado io');
     expect(v.anna.lastText()).toMatch(/Per: Maria/);
     expect(elder.lastText()).toMatch(/Anna verrà/);
     assertPrivacy(new Set([v.anna.chatId]));

@@ -10,6 +10,7 @@ import { reply, type Param } from '../../flows/types.js';
 import { findNeighbourhood, findZone } from '../../domain/network.js';
 import { isLang } from '../../core/i18n.js';
 import { ask } from './conversation.js';
+import { notifyMediatorsOfVolunteer, pendingAfterMove } from '../people/volunteers.js';
 import type { Turn } from '../common/turn.js';
 
 const none: Param = { t: 'profile.none' };
@@ -89,18 +90,18 @@ export async function applyEdit(turn: Turn, draft: Draft): Promise<void> {
   if (draft.subjectId && draft.subjectId !== turn.person.id) return applyScheduleForOther(turn, draft);
   const { person, deps } = turn;
   const step = turn.step;
-  const updated: Person = {
+  const edited: Person = {
     ...person,
     name: draft.name ?? person.name,
     lang: isLang(draft.lang) ? draft.lang : person.lang,
   };
   if (draft.place && person.role !== 'relative' && person.role !== 'mediator') {
-    updated.place = draft.place;
-    updated.zoneId = draft.place.zoneId;
+    edited.place = draft.place;
+    edited.zoneId = draft.place.zoneId;
   }
-  if (person.role === 'elder') Object.assign(updated, scheduleFields(person, draft));
+  if (person.role === 'elder') Object.assign(edited, scheduleFields(person, draft));
   if (person.volunteer) {
-    updated.volunteer = {
+    edited.volunteer = {
       ...person.volunteer,
       radiusKm: draft.radiusKm ?? person.volunteer.radiusKm,
       categories: draft.categories ?? person.volunteer.categories,
@@ -118,10 +119,19 @@ export async function applyEdit(turn: Turn, draft: Draft): Promise<void> {
     else delete next[field];
     await deps.store.savePrivate(person.id, next);
   }
+  const updated = pendingAfterMove(person, edited);
   await turn.savePerson(updated);
   if (updated.role === 'elder') await scheduleCheckIns(deps, updated, turn.now);
   turn.endFlow();
-  turn.say(reply('profile.saved', undefined, { keyboard: updated.role === 'elder' ? 'elder' : 'remove' }));
+  const keyboard = updated.role === 'elder' ? 'elder' : 'remove';
+  if (updated !== edited) {
+    // Another zone: its mediators review her as they would a new volunteer.
+    await notifyMediatorsOfVolunteer(deps, updated);
+    const zone = findZone(deps.network, updated.zoneId)?.name ?? '';
+    turn.say(reply('volunteer.movedZone', { zone }, { keyboard }));
+    return;
+  }
+  turn.say(reply('profile.saved', undefined, { keyboard }));
 }
 
 function scheduleFields(elder: Person, draft: Draft): Partial<Person> {

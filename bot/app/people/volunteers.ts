@@ -48,6 +48,19 @@ export async function notifyMediatorsOfVolunteer(deps: AppDeps, volunteer: Perso
   }
 }
 
+/**
+ * Approval is per zone: a volunteer whose place moves into another zone is pending there (out of the
+ * geo index, since its keys follow the status, until that zone's mediators approve). A rejected or
+ * suspended volunteer stays so; a move within the zone changes nothing.
+ */
+export function pendingAfterMove(before: Person, after: Person): Person {
+  const v = after.volunteer;
+  if (!v || before.zoneId === after.zoneId || (v.status !== 'approved' && v.status !== 'pending'))
+    return after;
+  const { decidedBy: _by, decidedAt: _at, ...rest } = v;
+  return { ...after, volunteer: { ...rest, status: 'pending' } };
+}
+
 /** `/pending`: a mediator's review cards for their zone's pending volunteers. */
 export async function listPending(turn: Turn): Promise<void> {
   const { person, deps } = turn;
