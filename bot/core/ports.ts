@@ -218,7 +218,8 @@ export interface Requests {
   openRequests(zoneId: string): Promise<HelpRequest[]>;
   /** First accept wins: OfferTakenError unless open, offered to this volunteer and not excluded. */
   accept(id: string, volunteerId: string, now: Date): Promise<HelpRequest>;
-  assignByHand(request: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest>;
+  /** A mediator asks one volunteer: offered to her, the round left as it is; RequestChangedError unless open. */
+  offerByHand(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   recordOffers(
     request: HelpRequest,
     volunteerIds: string[],

@@ -142,8 +142,8 @@ export class DynamoRequests extends RequestTable implements Requests {
   accept(id: string, volunteerId: string, now: Date): Promise<HelpRequest> {
     return this.tasks.accept(id, volunteerId, now);
   }
-  assignByHand(r: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest> {
-    return this.tasks.assignByHand(r, volunteerId, now);
+  offerByHand(r: HelpRequest, volunteerId: string): Promise<HelpRequest> {
+    return this.tasks.offerByHand(r, volunteerId);
   }
   recordOffers(r: HelpRequest, volunteerIds: string[], wave: number, stage: number): Promise<HelpRequest> {
     return this.tasks.recordOffers(r, volunteerIds, wave, stage);

@@ -27,15 +27,13 @@ export class DynamoTasks extends RequestTable {
     }
   }
 
-  async assignByHand(r: HelpRequest, volunteerId: string, now: Date): Promise<HelpRequest> {
+  /** A mediator's ask: the volunteer is offered this request, the round (wave, stage) left as it is. */
+  async offerByHand(r: HelpRequest, volunteerId: string): Promise<HelpRequest> {
     await this.pointTasks(r.id, [volunteerId]);
-    return this.updateRequest(
-      r,
-      { set: ['assignedTo = :v', 'assignedAt = :now'], add: ['offeredTo :vs'] },
-      '#state = :open',
-      { ':v': volunteerId, ':vs': new Set([volunteerId]), ':now': now.toISOString(), ':open': 'open' },
-      'assigned',
-    );
+    return this.updateRequest(r, { set: [], add: ['offeredTo :vs'] }, '#state = :open', {
+      ':vs': new Set([volunteerId]),
+      ':open': 'open',
+    });
   }
 
   async recordOffers(

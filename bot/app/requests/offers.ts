@@ -4,13 +4,14 @@ import { firstName, type Person } from '../../domain/person.js';
 import { distanceKm } from '../../domain/geo.js';
 import { findNeighbourhood } from '../../domain/network.js';
 import { isQuiet } from '../../domain/schedule.js';
-import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
+import { OfferTakenError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply } from '../../flows/types.js';
 import { mediatorMayAct } from '../alerts/alerts.js';
 import { findCandidates, routeRequest } from './routing.js';
 import type { Turn } from '../common/turn.js';
 import { messagesTo } from '../common/notify.js';
+import { unlessChanged } from './guards.js';
 import { announceAssignment, editOffers, recentKept } from './assignment.js';
 import { whenParam } from './request-text.js';
 
@@ -74,10 +75,7 @@ export async function declineOffer(turn: Turn, requestId: string): Promise<void>
     turn.say(reply('errors.notAllowed'));
     return;
   }
-  const updated = await deps.requests.decline(r, person.id).catch((err) => {
-    if (err instanceof RequestChangedError) return null;
-    throw err;
-  });
+  const updated = await unlessChanged(deps.requests.decline(r, person.id));
   turn.say(reply('request.declinedThanks', undefined, { edit: true }));
   if (updated?.state === 'open' && updated.offeredTo.every((v) => updated.excluded.includes(v))) {
     await routeRequest(deps, updated, updated.stage + 1, updated.wave + 1, now);
@@ -141,12 +139,7 @@ export async function assignByHand(turn: Turn, pair: string): Promise<void> {
     turn.say(reply('errors.notAllowed'));
     return;
   }
-  const asked =
-    r.state === 'open' &&
-    (await deps.requests.recordOffers(r, [volunteer.id], r.wave, r.stage).catch((err) => {
-      if (err instanceof RequestChangedError) return null;
-      throw err;
-    }));
+  const asked = r.state === 'open' && (await unlessChanged(deps.requests.offerByHand(r, volunteer.id)));
   if (!asked) {
     turn.say(reply('request.notOpen', undefined, { edit: true }));
     return;
@@ -240,10 +233,7 @@ export async function declineAsk(turn: Turn, pair: string): Promise<void> {
     ),
   );
   if (r.excluded.includes(turn.person.id)) return;
-  const updated = await turn.deps.requests.decline(r, turn.person.id).catch((err) => {
-    if (err instanceof RequestChangedError) return null;
-    throw err;
-  });
+  const updated = await unlessChanged(turn.deps.requests.decline(r, turn.person.id));
   if (updated?.state !== 'open' || !mediator) return;
   const { elder } = await turn.deps.requests.elderDetails(r.elderId);
   const notice = reply(

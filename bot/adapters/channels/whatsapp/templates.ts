@@ -36,6 +36,15 @@ export const templateSpecs: Record<string, { params: string[]; quickReplies: str
     params: ['category', 'when', 'hood', 'km'],
     quickReplies: ['buttons.acceptOffer', 'buttons.declineOffer'],
   },
+  // A mediator's ask to one volunteer: outside the window it goes as a template, never held.
+  'request.ask': {
+    params: ['mediator', 'category', 'when', 'hood', 'km'],
+    quickReplies: ['buttons.acceptOffer', 'buttons.declineOffer'],
+  },
+  'request.askUrgent': {
+    params: ['mediator', 'category', 'when', 'hood', 'km'],
+    quickReplies: ['buttons.acceptOffer', 'buttons.declineOffer'],
+  },
 };
 
 /** The template that tells someone outside the window that messages wait for them; its button releases them. */
