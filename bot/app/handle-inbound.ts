@@ -1,4 +1,4 @@
-import type { ChannelRef, Person } from '../domain/person.js';
+import type { Person } from '../domain/person.js';
 import type { OutboundMessage } from '../core/outbound.js';
 import type { TurnKey, TurnRecord } from '../core/ports.js';
 import {
@@ -9,7 +9,7 @@ import {
 } from '../core/errors.js';
 import { isLang } from '../core/i18n.js';
 import { parseButtonData } from '../flows/button-data.js';
-import { reply, type Inbound, type Reply } from '../flows/types.js';
+import { reply, type Inbound } from '../flows/types.js';
 import { answerStep, askAgain, isStepFlow, type FlowEnds } from './conversation/conversation.js';
 import type { AppDeps } from './common/deps.js';
 import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts/alerts.js';
@@ -44,6 +44,7 @@ import {
 } from './conversation/profile.js';
 import { createRelativeInvite, decideLink, listElders } from './people/relatives.js';
 import { Turn } from './common/turn.js';
+import { presserMessages } from './common/presser.js';
 import { commands, type Answered, type InboundMessage } from '../core/inbound.js';
 import { decideVolunteer, listPending } from './people/volunteers.js';
 import { pageNumber, showToday, showZoneElders } from './people/desk.js';
@@ -193,50 +194,6 @@ async function replay(deps: AppDeps, record: TurnRecord, person: Person | null):
   // The same message ids: the delivery log sends each once, whatever was sent before.
   await deps.outbox.enqueue(record.outbound);
   return { lang: record.lang, replies: [], person, outbound: record.outbound, replayed: true };
-}
-
-/**
- * The presser's replies as outbound messages with ids from the update: the
- * first reply marked `edit` edits the pressed message (or, where that cannot
- * be edited, is sent anew); the others are sent in order.
- */
-export function presserMessages(
-  to: ChannelRef,
-  personId: string,
-  lang: string,
-  replies: Reply[],
-  prefix: string,
-  pressed: number | undefined,
-  at: Date,
-): OutboundMessage[] {
-  const out: OutboundMessage[] = [];
-  const answers = at.toISOString();
-  let edited = false;
-  let run: Reply[] = [];
-  const flush = () => {
-    if (run.length) out.push({ id: `${prefix}.${out.length}`, to, personId, lang, replies: run, answers });
-    run = [];
-  };
-  for (const r of replies) {
-    if (r.edit && pressed !== undefined && !edited && !r.document && !r.voice) {
-      edited = true;
-      flush();
-      out.push({
-        id: `${prefix}.${out.length}`,
-        to,
-        personId,
-        lang,
-        replies: [r],
-        answers,
-        edit: pressed,
-        editOrSend: true,
-      });
-      continue;
-    }
-    run.push(r);
-  }
-  flush();
-  return out;
 }
 
 async function dispatch(turn: Turn, input: Inbound): Promise<void> {

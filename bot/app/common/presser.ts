@@ -1,0 +1,47 @@
+import type { ChannelRef } from '../../domain/person.js';
+import type { Reply } from '../../flows/types.js';
+import type { OutboundMessage } from '../../core/outbound.js';
+
+/**
+ * The presser's replies as outbound messages with ids from the update: the
+ * first reply marked `edit` edits the pressed message (or, where that cannot
+ * be edited, is sent anew); the others are sent in order.
+ */
+export function presserMessages(
+  to: ChannelRef,
+  personId: string,
+  lang: string,
+  replies: Reply[],
+  prefix: string,
+  pressed: number | undefined,
+  at: Date,
+): OutboundMessage[] {
+  const out: OutboundMessage[] = [];
+  const answers = at.toISOString();
+  let edited = false;
+  let run: Reply[] = [];
+  const flush = () => {
+    if (run.length) out.push({ id: `${prefix}.${out.length}`, to, personId, lang, replies: run, answers });
+    run = [];
+  };
+  for (const r of replies) {
+    if (r.edit && pressed !== undefined && !edited && !r.document && !r.voice) {
+      edited = true;
+      flush();
+      out.push({
+        id: `${prefix}.${out.length}`,
+        to,
+        personId,
+        lang,
+        replies: [r],
+        answers,
+        edit: pressed,
+        editOrSend: true,
+      });
+      continue;
+    }
+    run.push(r);
+  }
+  flush();
+  return out;
+}
