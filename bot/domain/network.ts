@@ -74,6 +74,8 @@ export const networkSchema = z
       /** …and is sent again this often, at most `maxRenotify` times, until acknowledged. */
       renotifyEveryMinutes: minutes,
       maxRenotify: z.number().int().min(0).max(20),
+      /** Resolved alerts leave the table this many days after resolution. */
+      retentionDays: z.number().int().min(1).max(3650),
     }),
     quietHours: z.object({ start: hhmm, end: hhmm }),
     volunteerRadiusKm: z.array(z.number().positive().max(50)).min(1).max(3),
