@@ -1,3 +1,4 @@
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   isActiveVolunteer,
   type ChannelRef,
@@ -18,7 +19,6 @@ import type {
   TurnRecord,
 } from '../../core/ports.js';
 import { AlreadyDecidedError, IdentityTakenError, PersonChangedError } from '../../core/errors.js';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { changes, updateExpression, type Change } from './patch.js';
 import { byCell, byList, entity, keys } from './keys.js';
 import { batchGetAll, queryAll } from './batch.js';
