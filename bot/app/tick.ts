@@ -4,6 +4,7 @@ import { escalate } from './alerts/alerts.js';
 import { firePrompt, fireRung } from './checkins/checkins.js';
 import { fireWave } from './requests/routing.js';
 import { liveAgain } from './requests/assignment.js';
+import { fireRequestExpiry } from './requests/expiry.js';
 import type { AppDeps } from './common/deps.js';
 import { releaseHeldNotice } from './common/quiet-hours.js';
 
@@ -42,6 +43,8 @@ function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
       return fireWave(deps, timer, now);
     case 'held':
       return releaseHeldNotice(deps, timer, (messages) => liveAgain(deps, messages));
+    case 'requestExpiry':
+      return fireRequestExpiry(deps, timer, now);
     default: {
       const unknownKind: never = timer;
       return unknownKind;

@@ -204,8 +204,8 @@ export interface Alerts {
   recordCard(id: string, entry: string): Promise<void>;
   /** open → acknowledged; null if it was not open. */
   acknowledge(id: string, by: string, at: Date): Promise<Alert | null>;
-  /** open or acknowledged → resolved; null if already resolved. */
-  resolve(id: string, by: string, at: Date): Promise<Alert | null>;
+  /** open or acknowledged → resolved, expiring `retentionDays` later; null if already resolved. */
+  resolve(id: string, by: string, at: Date, retentionDays: number): Promise<Alert | null>;
   /** A zone's alerts that are not resolved, oldest first. */
   openAlerts(zoneId: string): Promise<Alert[]>;
 }

@@ -74,8 +74,12 @@ export const networkSchema = z
       /** …and is sent again this often, at most `maxRenotify` times, until acknowledged. */
       renotifyEveryMinutes: minutes,
       maxRenotify: z.number().int().min(0).max(20),
+      /** Resolved alerts leave the table this many days after resolution. */
+      retentionDays: z.number().int().min(1).max(3650),
     }),
     quietHours: z.object({ start: hhmm, end: hhmm }),
+    /** Names that imitate the service or a role, refused at the name question (see `isReservedName`). */
+    reservedNames: z.array(z.string().trim().min(1).max(60)).max(200).default([]),
     volunteerRadiusKm: z.array(z.number().positive().max(50)).min(1).max(3),
     invites: z.object({
       mediatorHours: z

@@ -1,3 +1,5 @@
+import { foldName } from './network.js';
+
 /** Roles a person can hold in a network; one per person. */
 export const roles = ['elder', 'relative', 'volunteer', 'mediator'] as const;
 export type Role = (typeof roles)[number];
@@ -100,13 +102,36 @@ export function firstName(person: Pick<Person, 'name'>): string {
   return (person.name ?? '').trim().split(/\s+/)[0] ?? '';
 }
 
-/** Cleans a typed name: collapses whitespace, capitalises it; null when empty, too long or not a name. */
+/**
+ * Cleans a typed name: drops invisible format characters (bidi overrides, zero-width
+ * characters, BOM: Unicode category Cf), collapses whitespace, capitalises it; null when
+ * empty, too long or not a name.
+ */
 export function cleanName(text: string): string | null {
-  const name = text.replace(/\s+/g, ' ').trim();
+  const name = text
+    .replace(/\p{Cf}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (name.length < 1 || name.length > limits.nameMax) return null;
   if (name.startsWith('/')) return null;
   if (!/\p{L}/u.test(name)) return null;
   return name.split(' ').map(capitalise).join(' ');
+}
+
+/**
+ * Whether a cleaned name imitates the service or a role (the network file's `reservedNames`),
+ * compared without case, accents, punctuation or spaces: a one-word entry when it is the
+ * whole name ("Admin", "a.d.m.i.n"), a longer one wherever it stands ("Vicini – Servizi
+ * Sociali (ufficiale)"). A one-word entry inside a longer name is a surname ("Maria Vicini").
+ */
+export function isReservedName(name: string, reserved: readonly string[]): boolean {
+  const compact = (text: string) => foldName(text).replace(/ /g, '');
+  const typed = compact(name);
+  return reserved.some((entry) => {
+    const word = compact(entry);
+    if (!word) return false;
+    return foldName(entry).includes(' ') ? typed.includes(word) : typed === word;
+  });
 }
 
 /**

@@ -17,6 +17,8 @@ export interface TimerData {
   wave: { requestId: string; round: number; stage: number; held?: boolean };
   /** A notice held through quiet hours: an outbound message (the domain knows no channels). */
   held: { message: unknown };
+  /** The end of a request's retention period: still open (nobody took it), it is cancelled. */
+  requestExpiry: { requestId: string };
 }
 
 export type TimerKind = keyof TimerData;
@@ -69,4 +71,18 @@ export const timerIds = {
   escalate: (alertId: string, round: number) => `esc.${alertId}.${round}`,
   /** The timeout of one round of offers for a request. */
   wave: (requestId: string, round: number) => `wave.${requestId}.${round}`,
+  requestExpiry: (requestId: string) => `reqexp.${requestId}`,
 };
+
+/** A request's retention timer: due the retention period after it was made. */
+export function requestExpiryTimer(
+  r: { id: string; createdAt: string },
+  retentionDays: number,
+): TimerOf<'requestExpiry'> {
+  return {
+    id: timerIds.requestExpiry(r.id),
+    kind: 'requestExpiry',
+    due: new Date(Date.parse(r.createdAt) + retentionDays * 86400_000).toISOString(),
+    data: { requestId: r.id },
+  };
+}

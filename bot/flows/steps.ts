@@ -2,6 +2,7 @@ import {
   categories,
   cleanAddress,
   cleanName,
+  isReservedName,
   cleanPhone,
   dayParts,
   weekdays,
@@ -43,6 +44,12 @@ const dayPresets: Record<string, Weekday[]> = {
   all: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
 };
 
+/** The name the channel's profile gives, cleaned, unless it is not one or imitates the service. */
+function hintedName(c: StepContext): string | null {
+  const name = c.hints.firstName ? cleanName(c.hints.firstName) : null;
+  return name && !isReservedName(name, c.network.reservedNames) ? name : null;
+}
+
 export const steps: Record<StepId, Step> = {
   ...requestSteps,
   lang: {
@@ -81,7 +88,7 @@ export const steps: Record<StepId, Step> = {
 
   name: {
     ask: (c) => {
-      const hinted = c.hints.firstName ? cleanName(c.hints.firstName) : null;
+      const hinted = hintedName(c);
       const question =
         c.draft.role === 'elder' ? 'onboarding.name.questionElder' : 'onboarding.name.question';
       return [
@@ -94,12 +101,15 @@ export const steps: Record<StepId, Step> = {
     },
     answer: (c, a) => {
       if (a.kind === 'choice') {
-        const hinted = a.value === 'hint' && c.hints.firstName ? cleanName(c.hints.firstName) : null;
+        const hinted = a.value === 'hint' ? hintedName(c) : null;
         return hinted ? next({ ...c.draft, name: hinted }) : useButtons;
       }
       if (a.kind !== 'text') return retry('errors.typeName');
       const name = cleanName(a.text);
-      return name ? next({ ...c.draft, name }) : retry('errors.badName');
+      if (!name) return retry('errors.badName');
+      // Shown to elders in link requests and to volunteers: it must not pass for the service.
+      if (isReservedName(name, c.network.reservedNames)) return retry('errors.reservedName');
+      return next({ ...c.draft, name });
     },
   },
 

@@ -83,13 +83,13 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
 export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox> {
   const { doc, table, count } = options;
   const checkIns = new DynamoCheckIns(doc, table);
-  const alerts = new DynamoAlerts(doc, table);
-  const deliveryLog = new DynamoDeliveryLog(doc, table);
-  const store = new DynamoStore(doc, table);
-  const timers = new DynamoTimers(doc, table);
   const time = options.time ?? systemTime;
   const appClock = options.clock ?? systemClock;
   const clock = () => appClock.now();
+  const alerts = new DynamoAlerts(doc, table, clock);
+  const deliveryLog = new DynamoDeliveryLog(doc, table);
+  const store = new DynamoStore(doc, table, clock);
+  const timers = new DynamoTimers(doc, table);
   // The Bot API client first; the update handler is installed once everything it needs exists.
   const bot = telegramBot({
     token: options.token,

@@ -98,7 +98,7 @@ describe('counting ports', () => {
     store.created = false;
     await alerts.raise(alert('a', 'open', '2026-11-23T08:00:00.000Z'));
     await alerts.acknowledge('a', 'm1', new Date());
-    await alerts.resolve('a', 'm1', new Date());
+    await alerts.resolve('a', 'm1', new Date(), 30);
     expect(counts).toEqual({ [metricNames.alertsOpened]: 1, [metricNames.alertsResolved]: 1 });
   });
 });

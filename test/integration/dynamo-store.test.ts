@@ -31,7 +31,7 @@ const person = (id: string, extra: Partial<Person> = {}): Person => ({
 
 beforeAll(async () => {
   const { doc, tableName } = await testTable();
-  store = new DynamoStore(doc, tableName);
+  store = new DynamoStore(doc, tableName, () => now);
   checkIns = new DynamoCheckIns(doc, tableName);
   counter = countingClient(doc);
   scanAll = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];

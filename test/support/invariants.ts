@@ -84,9 +84,22 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const mentions = (haystack: string, needle: string) =>
   new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(needle)}(?![\\p{L}\\p{N}])`, 'u').test(haystack);
 
-/** Whether a stored item must carry a TTL by the retention rules (PRODUCT.md, Retention). */
-export function needsTtl(item: Item): string | null {
+/**
+ * Whether a stored item must carry a TTL by the retention rules (PRODUCT.md, Retention).
+ * `strangers`: ids of people who have not finished onboarding (their identities expire with them).
+ */
+export function needsTtl(item: Item, strangers: ReadonlySet<string> = new Set()): string | null {
   switch (item.entity) {
+    case 'person':
+      return item.onboardedAt ? null : 'people who never finish onboarding expire after 30 days';
+    case 'identity':
+      return strangers.has(item.personId as string)
+        ? "a never-onboarded person's identity expires with them"
+        : null;
+    case 'turn':
+      return 'turn records expire';
+    case 'alert':
+      return item.state === 'resolved' ? 'resolved alerts leave after the retention period' : null;
     case 'flow':
       return 'flow state expires after 7 days';
     case 'processed':
@@ -189,8 +202,9 @@ async function check(world: Watched, memory: Memory): Promise<string[]> {
   }
 
   // (c) retention.
+  const strangers = new Set(people.filter((p) => !p.onboardedAt).map((p) => p.id as string));
   for (const item of items) {
-    const rule = needsTtl(item);
+    const rule = needsTtl(item, strangers);
     if (rule && typeof item.ttl !== 'number')
       problems.push(`(c) ${String(item.entity)} ${String(item.PK)}/${String(item.SK)} has no TTL: ${rule}`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanAddress, cleanName, cleanPhone, firstName } from '../../bot/domain/person.js';
+import { cleanAddress, cleanName, cleanPhone, firstName, isReservedName } from '../../bot/domain/person.js';
 import { parseInvitePayload, invitePayload, inviteUsable } from '../../bot/domain/invite.js';
 import { distanceKm, nearest } from '../../bot/domain/geo.js';
 
@@ -22,6 +22,38 @@ describe('person text', () => {
     expect(cleanName('олена')).toBe('Олена');
     expect(cleanName('Ewan McKay')).toBe('Ewan McKay');
     expect(cleanName('فاطمة')).toBe('فاطمة');
+  });
+
+  it('drops invisible format characters, collapses whitespace and refuses names past the cap', () => {
+    expect(cleanName('\u202Eanna')).toBe('Anna');
+    expect(cleanName('An\u200Bna')).toBe('Anna');
+    expect(cleanName('\uFEFFMa\u200Cria\u200D \u2060Grazia')).toBe('Maria Grazia');
+    expect(cleanName('\u202E\u200B')).toBeNull();
+    expect(cleanName('Maria\t\n  Grazia')).toBe('Maria Grazia');
+    expect(cleanName('a'.repeat(300))).toBeNull();
+    expect(cleanName(`Anna${'\u200B'.repeat(300)}`)).toBe('Anna');
+    expect(cleanName('Maria Grazia')).toBe('Maria Grazia');
+    expect(cleanName('Zoë')).toBe('Zoë');
+    expect(cleanName('Ана')).toBe('Ана');
+  });
+
+  it('knows names that imitate the service or a role, however they are written', () => {
+    const reserved = ['Vicini', 'Servizi Sociali', 'ufficiale', 'mediatore', 'admin', 'support'];
+    const refused = (typed: string) => isReservedName(cleanName(typed)!, reserved);
+    expect(refused('Vicini – Servizi Sociali (ufficiale)')).toBe(true);
+    expect(refused('SERVIZI-SOCIALI')).toBe(true);
+    expect(refused('serviziSociali Brescia')).toBe(true);
+    expect(refused('Vìcìnì')).toBe(true);
+    expect(refused('V\u200Bicini')).toBe(true);
+    expect(refused('A.D.M.I.N.')).toBe(true);
+    expect(refused('Mediatore')).toBe(true);
+    expect(refused('Support')).toBe(true);
+    // A one-word entry inside a longer name is someone's surname.
+    expect(refused('Maria Vicini')).toBe(false);
+    expect(refused('Maria Grazia')).toBe(false);
+    expect(refused('Zoë')).toBe(false);
+    expect(refused('Ана')).toBe(false);
+    expect(isReservedName('Maria', [])).toBe(false);
   });
 
   it('normalises Italian phone numbers', () => {

@@ -77,6 +77,28 @@ describe('every step', () => {
     if (outcome.kind === 'retry') expect(hasKey(outcome.reason)).toBe(true);
   });
 
+  it('cleans a typed name and refuses one that imitates the service, saying why', () => {
+    const typed = (text: string) => steps.name.answer(context(), { kind: 'text', text });
+    expect(typed('Vicini – Servizi Sociali (ufficiale)')).toEqual({
+      kind: 'retry',
+      reason: 'errors.reservedName',
+    });
+    expect(typed('  ADMIN ')).toEqual({ kind: 'retry', reason: 'errors.reservedName' });
+    expect(hasKey('errors.reservedName')).toBe(true);
+    expect(typed('\u202Eanna')).toEqual({ kind: 'next', draft: { name: 'Anna' } });
+    expect(typed('An\u200Bna')).toEqual({ kind: 'next', draft: { name: 'Anna' } });
+    expect(typed('x'.repeat(300))).toEqual({ kind: 'retry', reason: 'errors.badName' });
+    for (const name of ['Maria Grazia', 'Zoë', 'Ана'])
+      expect(typed(name)).toEqual({ kind: 'next', draft: { name } });
+  });
+
+  it("offers the channel's profile name only when it does not imitate the service", () => {
+    const withHint = (firstName: string) => ({ ...context(), hints: { firstName } });
+    expect(steps.name.ask(withHint('Vicini'))[0]?.buttons).toBeUndefined();
+    expect(steps.name.answer(withHint('Vicini'), { kind: 'choice', value: 'hint' }).kind).toBe('retry');
+    expect(steps.name.ask(withHint('Zo\u200Bë'))[0]?.buttons?.[0]?.[0]?.params).toEqual({ name: 'Zoë' });
+  });
+
   it('refuses a neighbourhood of another zone', () => {
     const outcome = steps.hood.answer(context({ zoneId: 'nord' }), { kind: 'choice', value: 'buffalora' });
     expect(outcome.kind).toBe('retry');

@@ -1,8 +1,9 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../../domain/alert.js';
 import type { Alerts } from '../../core/ports.js';
 import { alertList, entity, keys } from './keys.js';
 import { attr } from './table.js';
-import { fromItem, ifConditionFails } from './items.js';
+import { epoch, expired, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
 
 /**
@@ -10,6 +11,15 @@ import { TableAdapter } from './table-adapter.js';
  * pointer in the person's partition so export and erasure find them.
  */
 export class DynamoAlerts extends TableAdapter implements Alerts {
+  /** `now` is the app's clock: reads skip alerts whose TTL has passed. */
+  constructor(
+    doc: DynamoDBDocumentClient,
+    table: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super(doc, table);
+  }
+
   private alertItem(a: Alert): Record<string, unknown> {
     const { notified, ...rest } = a;
     return {
@@ -35,9 +45,11 @@ export class DynamoAlerts extends TableAdapter implements Alerts {
     }));
   }
 
+  /** The alert, or null when there is none or it expired after resolution (DynamoDB deletes late). */
   async getAlert(id: string): Promise<Alert | null> {
     const item = await this.getItem(keys.alert(id), true);
-    return item ? withNotified(fromItem<Alert>(item)) : null;
+    if (!item || expired(item, this.now())) return null;
+    return withNotified(fromItem<Alert>(item));
   }
 
   async addNotified(id: string, mediatorIds: string[]): Promise<void> {
@@ -60,25 +72,39 @@ export class DynamoAlerts extends TableAdapter implements Alerts {
     await ifConditionFails(update, () => undefined);
   }
 
-  private async move(id: string, from: string[], to: 'acknowledged' | 'resolved', by: string, at: Date) {
+  private async move(
+    id: string,
+    from: string[],
+    to: 'acknowledged' | 'resolved',
+    by: string,
+    at: Date,
+    retentionDays = 0,
+  ) {
     const current = await this.getAlert(id);
     if (!current || !from.includes(current.state)) return null;
     const who =
       to === 'acknowledged'
         ? { ackBy: by, ackAt: at.toISOString() }
         : { resolvedBy: by, resolvedAt: at.toISOString() };
+    // A resolved alert leaves the table after the network's retention period.
+    const ttl = to === 'resolved' ? { [attr.ttl]: epoch(at) + retentionDays * 86400 } : {};
+    const set = { ...who, ...ttl };
     const update = this.updateItem({
       Key: keys.alert(id),
-      UpdateExpression: `SET #state = :to, #gsk = :gsk, ${Object.keys(who)
-        .map((k) => `${k} = :${k}`)
+      UpdateExpression: `SET #state = :to, #gsk = :gsk, ${Object.keys(set)
+        .map((k) => `#${k} = :${k}`)
         .join(', ')}`,
       ConditionExpression: '#state = :from',
-      ExpressionAttributeNames: { '#state': 'state', '#gsk': attr.gsi1sk },
+      ExpressionAttributeNames: {
+        '#state': 'state',
+        '#gsk': attr.gsi1sk,
+        ...Object.fromEntries(Object.keys(set).map((k) => [`#${k}`, k])),
+      },
       ExpressionAttributeValues: {
         ':to': to,
         ':from': current.state,
         ':gsk': alertList.sort(to, current.createdAt, id),
-        ...Object.fromEntries(Object.entries(who).map(([k, v]) => [`:${k}`, v])),
+        ...Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v])),
       },
       ReturnValues: 'ALL_NEW',
     });
@@ -90,8 +116,8 @@ export class DynamoAlerts extends TableAdapter implements Alerts {
     return this.move(id, ['open'], 'acknowledged', by, at);
   }
 
-  resolve(id: string, by: string, at: Date) {
-    return this.move(id, ['open', 'acknowledged'], 'resolved', by, at);
+  resolve(id: string, by: string, at: Date, retentionDays: number) {
+    return this.move(id, ['open', 'acknowledged'], 'resolved', by, at, retentionDays);
   }
 
   async openAlerts(zoneId: string): Promise<Alert[]> {

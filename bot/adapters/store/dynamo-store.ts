@@ -1,3 +1,4 @@
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   isActiveVolunteer,
   type ChannelRef,
@@ -23,7 +24,7 @@ import { byCell, byList, entity, keys } from './keys.js';
 import { batchGetAll, queryAll } from './batch.js';
 import { attr, index } from './table.js';
 import { erasePersonData, exportPersonData } from './person-data.js';
-import { fromItem, ifConditionFails } from './items.js';
+import { epoch, expired, fromItem, ifConditionFails, strangerTtl } from './items.js';
 import { TableAdapter } from './table-adapter.js';
 import { DynamoTurns } from './dynamo-turns.js';
 import { DynamoInvitesLinks } from './dynamo-invites-links.js';
@@ -35,6 +36,9 @@ export function personItem(person: Person): Record<string, unknown> {
     [attr.entity]: entity.person,
     ...person,
   };
+  // Someone who never finishes onboarding leaves the table; finishing removes the TTL (savePerson's diff).
+  const ttl = strangerTtl(person);
+  if (ttl !== undefined) item[attr.ttl] = ttl;
   if (person.role && person.zoneId) {
     item[attr.gsi1pk] = byList.zoneRole(person.zoneId, person.role);
     item[attr.gsi1sk] = byList.status(person.volunteer?.status ?? 'active', person.id);
@@ -89,16 +93,52 @@ export class DynamoStore extends TableAdapter implements Store {
   private readonly turns = new DynamoTurns(this.doc, this.table);
   private readonly invitesLinks = new DynamoInvitesLinks(this.doc, this.table);
 
+  /** `now` is the app's clock: reads skip people whose TTL has passed (DynamoDB deletes late, Local never). */
+  constructor(
+    doc: DynamoDBDocumentClient,
+    table: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super(doc, table);
+  }
+
   async findPersonByChannel(ref: ChannelRef): Promise<Person | null> {
-    const personId = (await this.getItem(keys.identity(ref)))?.personId;
+    const identity = await this.getItem(keys.identity(ref));
+    const personId = identity && !expired(identity, this.now()) ? identity.personId : undefined;
     return typeof personId === 'string' ? this.getPerson(personId) : null;
   }
 
+  /**
+   * The person and their channel identity, both new; an identity left by a stranger whose
+   * onboarding expired counts as free, and is taken over.
+   */
   async createPerson(person: Person, ref: ChannelRef): Promise<void> {
-    const write = this.putAllNew([
-      { ...keys.identity(ref), [attr.entity]: entity.identity, personId: person.id },
-      personItem(person),
-    ]);
+    const ttl = strangerTtl(person);
+    const fresh = {
+      ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
+      ExpressionAttributeNames: { '#ttl': attr.ttl },
+      ExpressionAttributeValues: { ':now': epoch(new Date(person.createdAt)) },
+    };
+    const identity = {
+      ...keys.identity(ref),
+      [attr.entity]: entity.identity,
+      personId: person.id,
+      ...(ttl === undefined ? {} : { [attr.ttl]: ttl }),
+    };
+    const write = this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.table, Item: identity, ...fresh } },
+          {
+            Put: {
+              TableName: this.table,
+              Item: personItem(person),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
     await ifConditionFails(write, () => {
       throw new IdentityTakenError();
     });
@@ -106,7 +146,7 @@ export class DynamoStore extends TableAdapter implements Store {
 
   async getPerson(id: string): Promise<Person | null> {
     const item = await this.getItem(keys.person(id));
-    return item ? fromItem<Person>(item) : null;
+    return item && !expired(item, this.now()) ? fromItem<Person>(item) : null;
   }
 
   async getPeople(ids: string[]): Promise<Person[]> {
@@ -116,7 +156,8 @@ export class DynamoStore extends TableAdapter implements Store {
       this.table,
       unique.map((id) => keys.person(id)),
     );
-    return items.map((item) => fromItem<Person>(item));
+    const now = this.now();
+    return items.filter((item) => !expired(item, now)).map((item) => fromItem<Person>(item));
   }
 
   async savePerson(person: Person, read: Person | null): Promise<void> {
@@ -130,17 +171,37 @@ export class DynamoStore extends TableAdapter implements Store {
     const values = guard.values;
     const conditions = ['attribute_exists(#pk)', ...guard.conditions];
     const update = updateExpression(list, names);
-    await ifConditionFails(
-      this.updateItem({
-        Key: keys.person(person.id),
-        ...update,
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
-        ConditionExpression: conditions.join(' AND '),
-      }),
-      () => {
-        throw new PersonChangedError(person.id);
-      },
-    );
+    const profile = {
+      TableName: this.table,
+      Key: keys.person(person.id),
+      ...update,
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
+      ConditionExpression: conditions.join(' AND '),
+    };
+    // Onboarding finished: the channel identities stop expiring with the profile, in the same write.
+    const kept = !read.onboardedAt && !!person.onboardedAt;
+    const write = kept
+      ? this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: profile },
+              ...person.channels.map((ref) => ({
+                Update: {
+                  TableName: this.table,
+                  Key: keys.identity(ref),
+                  UpdateExpression: 'REMOVE #ttl',
+                  ConditionExpression: 'personId = :id',
+                  ExpressionAttributeNames: { '#ttl': attr.ttl },
+                  ExpressionAttributeValues: { ':id': person.id },
+                },
+              })),
+            ],
+          }),
+        )
+      : this.updateItem(profile);
+    await ifConditionFails(write, () => {
+      throw new PersonChangedError(person.id);
+    });
   }
 
   async getPrivate(personId: string): Promise<PrivateDetails> {
@@ -162,7 +223,8 @@ export class DynamoStore extends TableAdapter implements Store {
         ? { ':pk': byList.zoneRole(zoneId, role), ':status': `${status}#` }
         : { ':pk': byList.zoneRole(zoneId, role) },
     });
-    return got.map((item) => fromItem<Person>(item));
+    const now = this.now();
+    return got.filter((item) => !expired(item, now)).map((item) => fromItem<Person>(item));
   }
 
   async decideVolunteer(

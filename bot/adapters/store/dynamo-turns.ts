@@ -41,7 +41,9 @@ export class DynamoTurns extends TableAdapter {
     // The turn erased its presser: nothing to send again, nothing to decide.
     if (marker && !expired(marker, now))
       return { person: null, flow: null, record: { lang: '', outbound: [] } };
-    const personId = first.find((i) => i.SK === 'CH')?.personId;
+    // A stranger's identity whose onboarding expired is no one's: they start afresh.
+    const identity = first.find((i) => i.SK === 'CH' && !expired(i, now));
+    const personId = identity?.personId;
     if (typeof personId !== 'string') return { person: null, flow: null, record: null };
     const second = await batchGetAll(
       this.doc,
@@ -54,6 +56,8 @@ export class DynamoTurns extends TableAdapter {
       { consistent: true },
     );
     const profile = second.find((i) => i.SK === 'PROFILE');
+    // A stranger whose onboarding expired is gone, with what they were doing.
+    if (profile && expired(profile, now)) return { person: null, flow: null, record: null };
     const flow = second.find((i) => i.SK === 'FLOW');
     const record = second.find((i) => String(i.SK).startsWith('TURN#') && !expired(i, now));
     return {

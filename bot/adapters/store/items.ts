@@ -4,6 +4,15 @@ import { attr } from './table.js';
 /** Epoch seconds, as DynamoDB's TTL wants them. */
 export const epoch = (d: Date): number => Math.floor(d.getTime() / 1000);
 
+/** How long someone who never finishes onboarding stays (PRODUCT.md, Retention). */
+export const strangerDays = 30;
+
+/** A never-onboarded person's TTL: 30 days after they first wrote; none once onboarded. */
+export function strangerTtl(person: { createdAt: string; onboardedAt?: string }): number | undefined {
+  if (person.onboardedAt) return undefined;
+  return epoch(new Date(person.createdAt)) + strangerDays * 86400;
+}
+
 /** The table's own attributes (keys, index keys, entity tag, TTL): never part of a domain object. */
 const tableAttrs = new Set<string>(Object.values(attr));
 

@@ -169,7 +169,10 @@ async function moveAlert(
     return null;
   }
   const subject = await deps.store.getPerson(alert.personId);
-  const moved = await deps.alerts[move](alertId, turn.person.id, turn.now);
+  const moved =
+    move === 'resolve'
+      ? await deps.alerts.resolve(alertId, turn.person.id, turn.now, deps.network.alerts.retentionDays)
+      : await deps.alerts.acknowledge(alertId, turn.person.id, turn.now);
   if (!moved) {
     turn.say(await alreadyMoved(deps, alertId, turn.person.id, subject, texts.already));
     return null;

@@ -172,7 +172,12 @@ function signOfLife(deps: AppDeps, checkIn: CheckIn, elder: Person): Reply[] {
 async function tellAllWell(deps: AppDeps, checkIn: CheckIn, elder: Person, by: Person) {
   let told = checkIn.alerted;
   if (checkIn.alertId) {
-    const alert = await deps.alerts.resolve(checkIn.alertId, by.id, deps.clock.now());
+    const alert = await deps.alerts.resolve(
+      checkIn.alertId,
+      by.id,
+      deps.clock.now(),
+      deps.network.alerts.retentionDays,
+    );
     if (alert) await refreshCards(deps, alert, by.id);
     told = [...told, ...(alert?.notified ?? [])];
   }
@@ -273,7 +278,7 @@ export async function heardFromElder(turn: Turn, elderId: string): Promise<void>
   else {
     // No check-in open (a help request, say): resolve today's open alerts about the elder too.
     const alert = await latestOpenHelpAlert(deps, elder);
-    if (alert) await deps.alerts.resolve(alert.id, person.id, turn.now);
+    if (alert) await deps.alerts.resolve(alert.id, person.id, turn.now, deps.network.alerts.retentionDays);
   }
   turn.say(reply('checkin.heardThanks', { name: firstName(elder) }, { edit: true }));
 }

@@ -1,4 +1,5 @@
 import { alertIds } from '../../domain/alert.js';
+import { requestExpiryTimer } from '../../domain/timer.js';
 import { firstName, type Person } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
 import { actionData } from '../../flows/button-data.js';
@@ -115,6 +116,8 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
     createdAt: now.toISOString(),
   };
   await deps.requests.createRequest(request);
+  // Nobody takes it and nobody closes it: it ends with the retention period all the same.
+  await deps.timers.schedule([requestExpiryTimer(request, deps.network.requests.retentionDays)]);
   const params = {
     category: { t: `categories.${request.category}` },
     when: whenParam(request),
