@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptOffer } from '../../bot/app/requests/offers.js';
-import { findCandidates } from '../../bot/app/requests/routing.js';
+import { findCandidates, routeRequest } from '../../bot/app/requests/routing.js';
+import { cellQueriesAround, covered, queryKey, searchRingsKm } from '../../bot/domain/cells.js';
+import type { Requests } from '../../bot/core/ports.js';
 import { Turn } from '../../bot/app/common/turn.js';
 import { runTurn } from '../../bot/app/handle-inbound.js';
 import type { HelpRequest } from '../../bot/domain/request.js';
@@ -104,6 +106,36 @@ describe('requests against DynamoDB Local', () => {
     expect(turn.replies.map((r) => r.text)).toEqual(['request.acceptedYou']);
     console.log('accept DynamoDB calls:', counter.counts);
     expect(counter.total()).toBeLessThanOrEqual(3);
+  });
+
+  it('routing through an empty zone reads each geo-index cell once, across its stages', async () => {
+    const { doc, tableName } = await testTable();
+    const runtime = lambda(doc, tableName, api, now);
+    const maria = elder(4);
+    await batchPut(doc, tableName, [personItem(maria)]);
+    const request = openRequest('empty', maria.id, []);
+    await runtime.deps.requests.createRequest(request);
+    const real = runtime.deps.requests;
+    const read: string[] = [];
+    const requests: Requests = Object.create(real) as Requests;
+    requests.volunteersInCells = async (cells) => {
+      read.push(...cells.map(queryKey));
+      return real.volunteersInCells(cells);
+    };
+    await routeRequest({ ...runtime.deps, requests }, request, 1, 1, now);
+    // Stage 1 reads rings up to 5 km, stage 2 up to 7.5 km: only what stage 1 did not read.
+    const done = new Set<string>();
+    let needed = 0;
+    for (const ringKm of searchRingsKm.filter((km) => km <= 7.5)) {
+      const fresh = cellQueriesAround(request, ringKm).filter((q) => !covered(q, done));
+      fresh.forEach((q) => done.add(queryKey(q)));
+      needed += fresh.length;
+    }
+    console.log(`empty zone: ${read.length} geo-index queries for stages 1 and 2`);
+    expect(new Set(read).size).toBe(read.length);
+    expect(read).toHaveLength(needed);
+    // Past stage 3, the mediators have the "unassigned" alert.
+    expect((await runtime.deps.alerts.openAlerts('nord')).map((a) => a.kind)).toEqual(['unassignedRequest']);
   });
 
   it('finds wave-1 candidates among 10,000 volunteers reading at most 300 items', async () => {

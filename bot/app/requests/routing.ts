@@ -34,10 +34,18 @@ function neededSlot(deps: AppDeps, r: HelpRequest, now: Date) {
   return { weekday, part: r.when.kind === 'day' ? r.when.part : undefined };
 }
 
+/** What one routing pass has read of the geo index: the queries done and the volunteers they found. */
+export interface IndexReads {
+  keys: Set<string>;
+  people: Person[];
+}
+
 /**
  * Candidates for a stage of a request, ranked. Stages 1 and 2 read the geo
  * index ring by ring around the elder and stop as soon as enough eligible
  * volunteers lie within the ring just read; stage 3 lists the whole zone.
+ * Within one routing pass a stage reads only cells the stage before it did not
+ * (`reads`), and weighs again, with its own radius, the volunteers found there.
  */
 export async function findCandidates(
   deps: AppDeps,
@@ -45,6 +53,7 @@ export async function findCandidates(
   elder: Person | null,
   stage: number,
   now: Date,
+  reads: IndexReads = { keys: new Set(), people: [] },
 ): Promise<{ ranked: Candidate[]; itemsRead: number; queries: number }> {
   const rules = deps.network.requests;
   const slot = neededSlot(deps, r, now);
@@ -74,14 +83,15 @@ export async function findCandidates(
     itemsRead = zone.length;
     consider(zone);
   } else {
-    const read = new Set<string>();
+    consider(reads.people);
     const maxKm = 5 * factor;
     for (const ringKm of searchRingsKm) {
-      const reads = cellQueriesAround(r, ringKm).filter((q) => !covered(q, read));
-      reads.forEach((q) => read.add(queryKey(q)));
-      queries += reads.length;
-      const got = await deps.requests.volunteersInCells(reads);
+      const fresh = cellQueriesAround(r, ringKm).filter((q) => !covered(q, reads.keys));
+      fresh.forEach((q) => reads.keys.add(queryKey(q)));
+      queries += fresh.length;
+      const got = await deps.requests.volunteersInCells(fresh);
       itemsRead += got.itemsRead;
+      reads.people.push(...got.people);
       consider(got.people);
       if (found.filter((c) => c.km <= ringKm).length >= want || ringKm >= maxKm) break;
     }
@@ -99,6 +109,7 @@ export async function routeRequest(
   stage: number,
   round: number,
   now: Date,
+  reads: IndexReads = { keys: new Set(), people: [] },
 ): Promise<void> {
   const rules = deps.network.requests;
   if (stage > 3) {
@@ -122,10 +133,11 @@ export async function routeRequest(
     return;
   }
   const elder = await deps.store.getPerson(request.elderId);
-  const { ranked } = await findCandidates(deps, request, elder, stage, now);
+  const { ranked } = await findCandidates(deps, request, elder, stage, now, reads);
   const take = stage === 1 ? rules.wave1Size : stage === 2 ? rules.wave2Size : 50;
   const chosen = ranked.slice(0, take);
-  if (!chosen.length) return routeRequest(deps, request, stage + 1, round, now);
+  // Nobody at this stage: the next one goes at once, reusing what this one read.
+  if (!chosen.length) return routeRequest(deps, request, stage + 1, round, now, reads);
   await deps.requests.recordOffers(
     request,
     chosen.map((c) => c.volunteer.id),
