@@ -102,7 +102,12 @@ export interface Store {
     now: Date,
   ): Promise<void>;
 
-  createInvite(invite: Invite): Promise<void>;
+  /**
+   * Stores a new invite; InviteCodeTakenError if its code exists. With `once` (the update that makes
+   * it), a second call for that update returns the invite the first one stored: a re-run of a turn
+   * after a fault gives the same link.
+   */
+  createInvite(invite: Invite, once?: string): Promise<Invite>;
   getInvite(code: string): Promise<Invite | null>;
   /** Marks the invite used (not by whom); InviteUnavailableError if unknown, used, expired or of another kind. */
   claimInvite(code: string, kind: Invite['kind'], now: Date): Promise<Invite>;

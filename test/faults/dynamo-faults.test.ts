@@ -111,4 +111,32 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       }
     }
   }, 900_000);
+
+  it('the relative invite: one invite and one link message per /invite — whichever call fails', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    const mariaId = (await world.personOf(maria))!.id;
+    const counts = async () => ({
+      invites: (await world.scan()).filter((i) => i.entity === 'invite' && i.elderId === mariaId).length,
+      links: maria.texts().filter((t) => /start=r\w+/.test(t)).length,
+    });
+    const invite = async (n: number) => {
+      world.faults.failAt(n);
+      const tries = await deliverUntilAccepted(world.api.userSends(maria.tg, '/invite'));
+      const calls = world.faults.seen;
+      world.faults.failAt(0);
+      return { tries, calls };
+    };
+    const clean = await invite(0);
+    expect(clean.tries).toBe(1);
+    for (let n = 1; n <= clean.calls; n++) {
+      const before = await counts();
+      const { tries } = await invite(n);
+      const after = await counts();
+      expect(after.invites - before.invites, `fault at call ${n} (tries ${tries})`).toBe(1);
+      expect(after.links - before.links, `fault at call ${n} (tries ${tries})`).toBeGreaterThanOrEqual(1);
+      // The delivery log's one at-least-once window (sent, then the "sent" write failed) may repeat it once.
+      expect(after.links - before.links, `fault at call ${n} (tries ${tries})`).toBeLessThanOrEqual(2);
+    }
+  }, 300_000);
 });

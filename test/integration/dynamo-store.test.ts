@@ -109,6 +109,28 @@ describe('DynamoStore', () => {
     expect(await store.exportPerson('e7')).toEqual([]);
   });
 
+  it('makes one invite per update: the same update again returns the first, a new update a new one', async () => {
+    const invite = {
+      code: 'onceAAAA',
+      kind: 'relative' as const,
+      elderId: 'e8',
+      createdAt: now.toISOString(),
+      expiresAt: '2026-11-23T10:00:00Z',
+    };
+    expect(await store.createInvite(invite, 'telegram.500')).toEqual(invite);
+    // The turn ran again after a fault: another random code, the same update.
+    expect(await store.createInvite({ ...invite, code: 'onceBBBB' }, 'telegram.500')).toEqual(invite);
+    expect(await store.getInvite('onceBBBB')).toBeNull();
+    expect((await store.createInvite({ ...invite, code: 'onceCCCC' }, 'telegram.501')).code).toBe('onceCCCC');
+    // A taken code on another update is still refused by name.
+    await expect(store.createInvite(invite, 'telegram.502')).rejects.toBeInstanceOf(InviteCodeTakenError);
+    // The markers are bookkeeping: /mydata shows the invites, and erasure takes everything.
+    const exported = await store.exportPerson('e8');
+    expect(exported.map((i) => i.entity).sort()).toEqual(['invite', 'invite', 'inviteRef', 'inviteRef']);
+    await store.erasePerson('e8');
+    expect((await scanAll()).filter((i) => JSON.stringify(i).includes('e8'))).toEqual([]);
+  });
+
   it('refuses by name to record a rung on a check-in that is gone', async () => {
     await expect(checkIns.recordRung('gone', '2026-11-21', 'reminder', [])).rejects.toBeInstanceOf(
       CheckInMissingError,

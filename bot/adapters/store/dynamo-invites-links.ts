@@ -15,7 +15,7 @@ import { TableAdapter } from './table-adapter.js';
  */
 export class DynamoInvitesLinks extends TableAdapter {
   /** InviteCodeTakenError if an invite with this code exists (the code generator repeated itself). */
-  async createInvite(invite: Invite): Promise<void> {
+  async createInvite(invite: Invite, once?: string): Promise<Invite> {
     const ttl = Math.floor(Date.parse(invite.expiresAt) / 1000) + 24 * 3600;
     const puts: Record<string, unknown>[] = [
       { ...keys.invite(invite.code), [attr.entity]: entity.invite, [attr.ttl]: ttl, ...invite },
@@ -27,10 +27,20 @@ export class DynamoInvitesLinks extends TableAdapter {
         [attr.ttl]: ttl,
       });
     }
+    // The update that made it: its re-run (after a fault) finds this invite instead of making another.
+    const marker = once ? keys.inviteOnce(invite.elderId, once) : undefined;
+    if (marker)
+      puts.push({ ...marker, [attr.entity]: entity.inviteOnce, [attr.ttl]: ttl, code: invite.code });
     const write = this.putAllNew(puts);
+    let taken = false;
     await ifConditionFails(write, () => {
-      throw new InviteCodeTakenError();
+      taken = true;
     });
+    if (!taken) return invite;
+    const made = marker ? await this.getItem(marker, true) : undefined;
+    const earlier = made ? await this.getInvite(String(made.code)) : null;
+    if (!earlier) throw new InviteCodeTakenError();
+    return earlier;
   }
 
   async getInvite(code: string): Promise<Invite | null> {

@@ -281,8 +281,8 @@ export class DynamoStore extends TableAdapter implements Store {
   }
 
   // Invites and relative links.
-  createInvite(invite: Invite): Promise<void> {
-    return this.invitesLinks.createInvite(invite);
+  createInvite(invite: Invite, once?: string): Promise<Invite> {
+    return this.invitesLinks.createInvite(invite, once);
   }
   getInvite(code: string): Promise<Invite | null> {
     return this.invitesLinks.getInvite(code);

@@ -14,6 +14,7 @@ export const entity = {
   identity: 'identity',
   invite: 'invite',
   inviteRef: 'inviteRef',
+  inviteOnce: 'inviteOnce',
   relativeLink: 'relativeLink',
   elderLink: 'elderLink',
   processed: 'processed',
@@ -38,6 +39,9 @@ export const keys = {
   invite: (code: string): Key => ({ PK: `INV#${code}`, SK: 'INV' }),
   /** The elder's pointer to an invite they created, so erasure finds it. */
   inviteRef: (elderId: string, code: string): Key => ({ PK: personPk(elderId), SK: `INV#${code}` }),
+  /** Which invite an update made: with the elder's items (erased with them), or alone for a mediator invite. */
+  inviteOnce: (elderId: string | undefined, update: string): Key =>
+    elderId ? { PK: personPk(elderId), SK: `INVONCE#${update}` } : { PK: `INVONCE#${update}`, SK: 'INVONCE' },
   /** Held in the elder's partition: one per relative. */
   relativeLink: (elderId: string, relativeId: string): Key => ({
     PK: personPk(elderId),

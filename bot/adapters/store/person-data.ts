@@ -37,8 +37,11 @@ export async function exportPersonData(
   table: string,
   personId: string,
 ): Promise<Record<string, unknown>[]> {
-  // Turn records are bookkeeping (which updates were handled); once settled they hold no content.
-  const own = (await queryPartition(doc, table, personPk(personId))).filter((i) => i.entity !== entity.turn);
+  // Turn records and invite markers are bookkeeping (which updates were handled, which made an invite).
+  const bookkeeping: unknown[] = [entity.turn, entity.inviteOnce];
+  const own = (await queryPartition(doc, table, personPk(personId))).filter(
+    (i) => !bookkeeping.includes(i.entity),
+  );
   const person = own.find((i) => i.SK === 'PROFILE') as Person | undefined;
   const identities = await Promise.all(
     (person?.channels ?? []).map((ref) =>

@@ -1,4 +1,4 @@
-import { invitePayload, type Invite } from '../../domain/invite.js';
+import { invitePayload } from '../../domain/invite.js';
 import { firstName } from '../../domain/person.js';
 import { LinkUnavailableError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
@@ -15,14 +15,17 @@ export async function createRelativeInvite(turn: Turn): Promise<void> {
     return;
   }
   const hours = deps.network.invites.relativeHours;
-  const invite: Invite = {
-    code: deps.ids.inviteCode(),
-    kind: 'relative',
-    elderId: person.id,
-    createdAt: turn.now.toISOString(),
-    expiresAt: new Date(turn.now.getTime() + hours * 3600_000).toISOString(),
-  };
-  await deps.store.createInvite(invite);
+  // Once per update: a re-run of this turn (after a fault) shows the same link, not a second one.
+  const invite = await deps.store.createInvite(
+    {
+      code: deps.ids.inviteCode(),
+      kind: 'relative',
+      elderId: person.id,
+      createdAt: turn.now.toISOString(),
+      expiresAt: new Date(turn.now.getTime() + hours * 3600_000).toISOString(),
+    },
+    turn.key,
+  );
   turn.say(reply('link.inviteCreated', { link: { deepLink: invitePayload(invite) }, hours }));
 }
 
