@@ -139,4 +139,40 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       expect(after.links - before.links, `fault at call ${n} (tries ${tries})`).toBeLessThanOrEqual(2);
     }
   }, 300_000);
+
+  it('"I\'m fine" on the morning prompt: the check-in closed once, one thanks — whichever call fails', async () => {
+    world = await World.start({ at: '2026-11-20T10:00:00Z' });
+    const maria = await onboardElder(world, { time: 'Alle 09:00' });
+    const mariaId = (await world.personOf(maria))!.id;
+    const thanks = () => maria.texts().filter((t) => t.startsWith('Che bello, grazie!')).length;
+    /** Day `d` after the 21st: the 09:00 prompt (08:00Z), then "I'm fine" with call `n` failing. */
+    const fine = async (d: number, n: number) => {
+      const day = new Date(Date.UTC(2026, 10, 21 + d, 8, 0));
+      await world.tickAt(day.toISOString());
+      const { message, data } = maria.findButton('😊 Sto bene');
+      world.faults.failAt(n);
+      const tries = await deliverUntilAccepted(
+        world.api.userPresses(maria.tg, maria.chatId, message.message_id, data),
+      );
+      const calls = world.faults.seen;
+      world.faults.failAt(0);
+      const localDate = day.toISOString().slice(0, 10);
+      const checkIn = (await world.scan()).find(
+        (i) => i.entity === 'checkIn' && i.elderId === mariaId && i.localDate === localDate,
+      );
+      return { tries, calls, state: checkIn?.state };
+    };
+    let before = thanks();
+    const clean = await fine(0, 0);
+    expect(clean).toMatchObject({ tries: 1, state: 'fine' });
+    expect(thanks() - before).toBe(1);
+    for (let n = 1; n <= clean.calls; n++) {
+      before = thanks();
+      const { tries, state } = await fine(n, n);
+      expect(state, `fault at call ${n} (tries ${tries})`).toBe('fine');
+      expect(thanks() - before, `fault at call ${n} (tries ${tries})`).toBeGreaterThanOrEqual(1);
+      // The delivery log's one at-least-once window may repeat it once.
+      expect(thanks() - before, `fault at call ${n} (tries ${tries})`).toBeLessThanOrEqual(2);
+    }
+  }, 600_000);
 });
