@@ -1,13 +1,43 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
 import { askForHelp, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
-import type { ChatUser, ChatWorld } from '../support/world.js';
+import { World, type ChatUser, type ChatWorld, type Person } from '../support/world.js';
+import type { Person as Profile } from '../../bot/domain/person.js';
 
 /**
  * `/volunteers`: a mediator's zone volunteers by status, with availability and
  * last week's load, and Suspend / Reinstate: a suspended volunteer is told and
  * gets no offers; only a mediator of her zone may press either.
  */
+
+/** Approved volunteers written straight into the store: a long roster without onboarding each. */
+async function seedVolunteers(world: Pick<ChatWorld, 'store' | 'clock'>, count: number): Promise<void> {
+  const at = world.clock.now().toISOString();
+  for (let i = 1; i <= count; i++) {
+    const n = String(i).padStart(2, '0');
+    const v: Profile = {
+      id: `seed-volunteer-${n}`,
+      lang: 'it',
+      createdAt: at,
+      channels: [{ channel: 'telegram', id: String(770000 + i) }],
+      onboardedAt: at,
+      consentAt: at,
+      role: 'volunteer',
+      name: `Vol ${n}`,
+      zoneId: 'nord',
+      place: { zoneId: 'nord', neighbourhoodId: 'casazza', lat: 45.56, lon: 10.22, source: 'neighbourhood' },
+      volunteer: {
+        status: 'approved',
+        radiusKm: 5,
+        categories: ['pharmacy'],
+        days: ['mon'],
+        dayParts: ['morning'],
+        languages: ['it'],
+      },
+    };
+    await world.store.createPerson(v, v.channels[0]!);
+  }
+}
 
 const offers = (p: ChatUser) =>
   p.texts().filter((t) => t.startsWith('🙋 Richiesta di aiuto vicino a te')).length;
@@ -63,7 +93,10 @@ describe.each(['telegram', 'whatsapp'] as const)('/volunteers on %s', (channel) 
       await giulia.pressForged('▶️ Riattiva Vito', `a:vs:${vitoId}`);
       expect(await status()).toBe('suspended');
       expect(told(vito, pausedNotice)).toBe(1);
-      if (channel === 'whatsapp') expect(giulia.lastText()).toBe('Le richieste a Vito sono già in pausa.');
+      const already = 'Le richieste a Vito sono già in pausa.';
+      if (world instanceof World)
+        expect(world.api.callsTo('answerCallbackQuery').at(-1)?.params.text).toBe(already);
+      else expect(giulia.lastText()).toBe(already);
 
       // A request in her zone is not offered to her.
       await askForHelp(anna);
@@ -94,4 +127,36 @@ describe.each(['telegram', 'whatsapp'] as const)('/volunteers on %s', (channel) 
       expect(giulia.lastText()).toMatch(/• Vito, Mompiano: disponibile · incarichi negli ultimi 7 giorni: 1/);
     },
   );
+
+  it('pages of eight with Next and Back; a press on page 2 redraws page 2; in the menu and /help', async () => {
+    world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
+    const giulia = await onboardMediator(world, 'Giulia', 'nord');
+    await giulia.send('/help');
+    expect(giulia.lastText()).toMatch(/\/volunteers/);
+    if (world instanceof World) {
+      const chat = { type: 'chat', chat_id: (giulia as Person).chatId } as const;
+      expect((world.api.commands('', chat) ?? []).map((c) => c.command)).toContain('volunteers');
+    }
+    await seedVolunteers(world, 10);
+
+    await giulia.send('/volunteers');
+    const first = giulia.lastText();
+    expect(first).toMatch(/Volontari della zona: 10\*? · pagina 1 di 2/);
+    expect(first).toMatch(/Vol 08/);
+    expect(first).not.toMatch(/Vol 09/);
+    await giulia.press('Avanti ›');
+    const second = giulia.lastText();
+    expect(second).toMatch(/pagina 2 di 2/);
+    expect(second).toMatch(/Vol 09[\s\S]*Vol 10/);
+    expect(second).not.toMatch(/Vol 08/);
+
+    await giulia.press('⏸️ Sospendi Vol 10');
+    const after = giulia.lastText();
+    expect(after).toMatch(/pagina 2 di 2/);
+    expect(after).toMatch(/Attivi\*?\n• Vol 09[^\n]*\n\n\*?Sospesi\*?\n• Vol 10/);
+    expect(giulia.taps()).toContain('▶️ Riattiva Vol 10');
+    expect((await world.store.getPerson('seed-volunteer-10'))!.volunteer!.status).toBe('suspended');
+    await giulia.press('‹ Indietro');
+    expect(giulia.lastText()).toMatch(/pagina 1 di 2/);
+  });
 });
