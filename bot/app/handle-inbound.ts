@@ -48,6 +48,7 @@ import { presserMessages } from './common/presser.js';
 import { commands, type Answered, type InboundMessage } from '../core/inbound.js';
 import { decideVolunteer, listPending } from './people/volunteers.js';
 import { pageNumber, showToday, showZoneElders } from './people/desk.js';
+import { setVolunteerSuspended, showVolunteers } from './people/roster.js';
 
 /** A turn's first write on first contact: the person and their channel identity. */
 async function createPersonFor(deps: AppDeps, msg: InboundMessage): Promise<Person> {
@@ -256,6 +257,8 @@ async function command(turn: Turn, name: string, arg: string): Promise<void> {
       return createRelativeInvite(turn);
     case 'pending':
       return listPending(turn);
+    case 'volunteers':
+      return showVolunteers(turn);
     case 'alerts':
       return listAlerts(turn);
     case 'elders':
@@ -351,6 +354,11 @@ async function button(turn: Turn, data: string): Promise<void> {
       return showToday(turn, pageNumber(parsed.id));
     case 'el':
       return showZoneElders(turn, pageNumber(parsed.id));
+    case 'vl':
+      return showVolunteers(turn, pageNumber(parsed.id));
+    case 'vs':
+    case 'vu':
+      return setVolunteerSuspended(turn, parsed.id, parsed.verb === 'vs');
     default: {
       // Every verb has its case: adding one to `verbs` without a case here does not compile.
       const unhandled: never = parsed.verb;

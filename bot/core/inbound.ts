@@ -32,6 +32,7 @@ export const commands = [
   'today',
   'elders',
   'pending',
+  'volunteers',
   'alerts',
   'mydata',
   'forget',
@@ -49,7 +50,7 @@ export function commandsFor(role: string | undefined, onboarded: boolean): Comma
     elder: ['request', 'requests', 'invite', 'pause'],
     relative: ['elders', 'request', 'requests'],
     volunteer: ['requests', 'available', 'away'],
-    mediator: ['alerts', 'today', 'elders', 'pending', 'request', 'requests'],
+    mediator: ['alerts', 'today', 'elders', 'pending', 'volunteers', 'request', 'requests'],
   };
   const mine = new Set([...everyone, ...(own[role ?? ''] ?? [])]);
   return commands.filter((c) => mine.has(c));

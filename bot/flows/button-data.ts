@@ -49,6 +49,9 @@ export const verbs = {
   resolveAlert: 'ar',
   todayPage: 'td',
   eldersPage: 'el',
+  volunteersPage: 'vl',
+  suspendVolunteer: 'vs',
+  reinstateVolunteer: 'vu',
 } as const;
 export type Verb = (typeof verbs)[keyof typeof verbs];
 const knownVerbs = new Set<string>(Object.values(verbs));
