@@ -47,7 +47,8 @@ import { Turn } from './common/turn.js';
 import { presserMessages } from './common/presser.js';
 import { commands, type Answered, type InboundMessage } from '../core/inbound.js';
 import { decideVolunteer, listPending } from './people/volunteers.js';
-import { pageNumber, showToday, showZoneElders } from './people/desk.js';
+import { showToday, showZoneElders } from './people/desk.js';
+import { pageNumber } from './people/paging.js';
 import { setVolunteerSuspended, showVolunteers } from './people/roster.js';
 
 /** A turn's first write on first contact: the person and their channel identity. */

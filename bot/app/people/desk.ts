@@ -2,10 +2,10 @@ import type { CheckIn } from '../../domain/alert.js';
 import type { Person } from '../../domain/person.js';
 import { findNeighbourhood } from '../../domain/network.js';
 import { currentAbsence, localDate, localTime, localWeekday } from '../../domain/schedule.js';
-import { actionData, type Verb } from '../../flows/button-data.js';
-import { reply, type Button, type Param, type Reply } from '../../flows/types.js';
+import { reply, type Param, type Reply } from '../../flows/types.js';
 import type { AppDeps } from '../common/deps.js';
 import type { Turn } from '../common/turn.js';
+import { pageButtons, pageLine, pageOf } from './paging.js';
 
 /**
  * The zone at a glance for its mediator: `/today` (each elder's check-in of
@@ -178,11 +178,6 @@ export async function showZoneElders(turn: Turn, page?: number): Promise<void> {
   );
 }
 
-/** A page turned from a button: the page number it carries, anything else is page 1. */
-export function pageNumber(id: string): number {
-  return /^[1-9]\d{0,3}$/.test(id) ? Number(id) : 1;
-}
-
 /** The presser's zone if they are an onboarded mediator of one; otherwise they are told it is not for them. */
 function mediatorZone(turn: Turn): string | null {
   const { person } = turn;
@@ -194,24 +189,6 @@ function mediatorZone(turn: Turn): string | null {
 /** A page button's press (a page given) redraws its own message; the command sends a new one. */
 function say(turn: Turn, page: number | undefined, r: Reply): void {
   turn.say(page === undefined ? r : { ...r, edit: true });
-}
-
-function pageOf<T>(items: T[], page: number, size: number): { shown: T[]; current: number; pages: number } {
-  const pages = Math.max(1, Math.ceil(items.length / size));
-  // A list that shrank since the button was drawn shows its last page.
-  const current = Math.min(Math.max(1, page), pages);
-  return { shown: items.slice((current - 1) * size, current * size), current, pages };
-}
-
-function pageLine(current: number, pages: number): Param {
-  return pages > 1 ? { t: 'desk.page', params: { page: current, pages } } : '';
-}
-
-function pageButtons(verb: Verb, current: number, pages: number): { buttons?: Button[][] } {
-  const row: Button[] = [];
-  if (current > 1) row.push({ label: 'buttons.previousPage', data: actionData(verb, String(current - 1)) });
-  if (current < pages) row.push({ label: 'buttons.nextPage', data: actionData(verb, String(current + 1)) });
-  return row.length ? { buttons: [row] } : {};
 }
 
 function hoodOf(deps: AppDeps, person: Person): string {

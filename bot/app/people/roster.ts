@@ -4,6 +4,7 @@ import { recentTasks } from '../../domain/request.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply, type Button, type Param } from '../../flows/types.js';
 import type { Turn } from '../common/turn.js';
+import { pageButtons, pageLine, pageOf } from './paging.js';
 
 /**
  * `/volunteers`: a mediator's zone volunteers, approved first, then pending,
@@ -43,12 +44,10 @@ export async function showVolunteers(turn: Turn, page?: number, note?: Param, fo
     turn.say(reply('desk.volunteers.none', undefined, edit ? { edit: true } : {}));
     return;
   }
-  const pages = Math.ceil(roster.length / volunteersPageSize);
-  // After a press, the page where that volunteer now stands; a list that shrank shows its last page.
+  // After a press, the page where that volunteer now stands.
   const at = focus ? roster.findIndex((v) => v.id === focus) : -1;
   const wanted = at >= 0 ? Math.floor(at / volunteersPageSize) + 1 : (page ?? 1);
-  const current = Math.min(Math.max(1, wanted), pages);
-  const shown = roster.slice((current - 1) * volunteersPageSize, current * volunteersPageSize);
+  const { shown, current, pages } = pageOf(roster, wanted, volunteersPageSize);
 
   const lines: Param[] = [];
   const buttons: Button[][] = [];
@@ -77,17 +76,14 @@ export async function showVolunteers(turn: Turn, page?: number, note?: Param, fo
     if (status === 'suspended')
       buttons.push([{ label: 'buttons.reinstateVolunteer', params: { name }, data: actionData('vu', v.id) }]);
   }
-  if (current > 1)
-    buttons.push([{ label: 'buttons.previousPage', data: actionData('vl', String(current - 1)) }]);
-  if (current < pages)
-    buttons.push([{ label: 'buttons.nextPage', data: actionData('vl', String(current + 1)) }]);
+  buttons.push(...(pageButtons('vl', current, pages, true).buttons ?? []));
   turn.say(
     reply(
       'desk.volunteers.list',
       {
         note: note ?? '',
         count: roster.length,
-        page: pages > 1 ? { t: 'desk.page', params: { page: current, pages } } : '',
+        page: pageLine(current, pages),
         lines: { lines },
       },
       { ...(buttons.length ? { buttons } : {}), ...(edit ? { edit: true } : {}) },
