@@ -227,6 +227,11 @@ describe('DynamoStore', () => {
     await expect(
       store.savePerson({ ...stale, place: { ...place, lat: 45.53 } }, read),
     ).rejects.toBeInstanceOf(PersonChangedError);
+    // A write that only removes an attribute (someone unreachable writes again).
+    const away = { ...stored!, unreachableAt: now.toISOString() };
+    await store.savePerson(away, stored!);
+    await store.savePerson(stored!, away);
+    expect((await store.getPerson('v2'))?.unreachableAt).toBeUndefined();
     // Nothing changed: no write at all.
     counter.reset();
     await store.savePerson(stored!, stored!);

@@ -171,11 +171,13 @@ export class DynamoStore extends TableAdapter implements Store {
     const values = guard.values;
     const conditions = ['attribute_exists(#pk)', ...guard.conditions];
     const update = updateExpression(list, names);
+    const allValues = { ...update.ExpressionAttributeValues, ...values };
     const profile = {
       TableName: this.table,
       Key: keys.person(person.id),
       ...update,
-      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
+      // DynamoDB refuses an empty map of values (a write that only removes attributes has none).
+      ...(Object.keys(allValues).length ? { ExpressionAttributeValues: allValues } : {}),
       ConditionExpression: conditions.join(' AND '),
     };
     // Onboarding finished: the channel identities stop expiring with the profile, in the same write.
