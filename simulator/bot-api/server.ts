@@ -41,6 +41,8 @@ export interface FaultOptions {
   timeoutMs?: number;
   /** retry_after of a '429' fault, in seconds (default 1). */
   retryAfter?: number;
+  /** Instead of a rate: only the n-th matching call (from `setFaults`, 1-based) fails, with the first kind. */
+  nth?: number;
 }
 
 export interface FakeBotApiOptions {
@@ -171,6 +173,8 @@ export class FakeBotApi extends FakeTelegram {
   private readonly heldSockets = new Set<{ timer: NodeJS.Timeout; res: ServerResponse }>();
   private faults?: FaultOptions;
   private random = prng(1);
+  /** Calls that matched the faults' methods since `setFaults` (for `nth`). */
+  private matching = 0;
   private other?: OtherRoutes;
 
   constructor(options: FakeBotApiOptions = {}) {
@@ -224,6 +228,7 @@ export class FakeBotApi extends FakeTelegram {
   setFaults(faults: FaultOptions | undefined): void {
     this.faults = faults;
     this.random = prng(faults?.seed ?? 1);
+    this.matching = 0;
   }
 
   /** Calls `listener` after each call answered and each update queued; returns how to stop. */
@@ -353,6 +358,7 @@ export class FakeBotApi extends FakeTelegram {
   private pickFault(method: string): FaultKind | undefined {
     const f = this.faults;
     if (!f || f.kinds.length === 0 || (f.methods && !f.methods.includes(method))) return undefined;
+    if (f.nth !== undefined) return ++this.matching === f.nth ? f.kinds[0] : undefined;
     if (this.random() >= f.rate) return undefined;
     return f.kinds[Math.floor(this.random() * f.kinds.length)];
   }
