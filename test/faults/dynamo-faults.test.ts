@@ -5,7 +5,14 @@
  */
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
-import { approveInStore, askForHelp, draftRequest, onboardElder, onboardVolunteer } from '../support/cast.js';
+import {
+  approveInStore,
+  askForHelp,
+  draftRequest,
+  onboardElder,
+  onboardMediator,
+  onboardVolunteer,
+} from '../support/cast.js';
 import { World, type Person } from '../support/world.js';
 
 let world: World;
@@ -216,6 +223,47 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       expect(got.cards, at).toBeLessThanOrEqual(2);
       expect(got.coming, at).toBeGreaterThanOrEqual(1);
       expect(got.coming, at).toBeLessThanOrEqual(2);
+    }
+  }, 900_000);
+
+  it('"I need help": one alert, the mediator told once, the elder answered once — whichever call fails', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
+    const maria = await elder();
+    const mariaId = (await world.personOf(maria))!.id;
+    const alerts = async () =>
+      (await world.scan()).filter(
+        (i) => i.entity === 'alert' && i.kind === 'needsHelp' && i.personId === mariaId,
+      ).length;
+    const cards = () => zone.texts().filter((t) => /Maria.*Ho bisogno di aiuto/s.test(t)).length;
+    const answered = () =>
+      maria.texts().filter((t) => /Ho avvisato le persone che ti seguono/.test(t)).length;
+    /** "I need help" typed from the big keyboard, a few minutes after the last one, call `n` failing. */
+    const help = async (n: number) => {
+      world.clock.current = new Date(world.clock.now().getTime() + 5 * 60_000);
+      const before = { alerts: await alerts(), cards: cards(), answered: answered() };
+      world.faults.failAt(n);
+      const tries = await deliverUntilAccepted(world.api.userSends(maria.tg, '🆘 Ho bisogno di aiuto'));
+      const calls = world.faults.seen;
+      world.faults.failAt(0);
+      return {
+        tries,
+        calls,
+        alerts: (await alerts()) - before.alerts,
+        cards: cards() - before.cards,
+        answered: answered() - before.answered,
+      };
+    };
+    const clean = await help(0);
+    expect(clean).toMatchObject({ tries: 1, alerts: 1, cards: 1, answered: 1 });
+    for (let n = 1; n <= clean.calls; n++) {
+      const got = await help(n);
+      const at = `fault at call ${n} (tries ${got.tries})`;
+      expect(got.alerts, at).toBe(1);
+      for (const count of [got.cards, got.answered]) {
+        expect(count, at).toBeGreaterThanOrEqual(1);
+        expect(count, at).toBeLessThanOrEqual(2);
+      }
     }
   }, 900_000);
 });
