@@ -266,4 +266,47 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       }
     }
   }, 900_000);
+
+  it('"Not this time": the volunteer left out once, one thanks, the next stage once — whichever call fails', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    const anna = await volunteer('Anna', 'Mompiano');
+    const bruno = await volunteer('Bruno', 'Borgo Trento');
+    const annaId = (await world.personOf(anna))!.id;
+    const thanks = () =>
+      anna.texts().filter((t) => t === 'Va bene, grazie. Chiederò a qualcun altro.').length;
+    /** Maria asks; the offer goes to both; Anna declines with call `n` failing. */
+    const decline = async (n: number) => {
+      await askForHelp(maria);
+      const { message, data } = anna.findButton('Non questa volta');
+      const before = { thanks: thanks(), offers: bruno.texts().filter(offer).length };
+      world.faults.failAt(n);
+      const tries = await deliverUntilAccepted(
+        world.api.userPresses(anna.tg, anna.chatId, message.message_id, data),
+      );
+      const calls = world.faults.seen;
+      world.faults.failAt(0);
+      const requestId = data.split(':')[2];
+      const request = (await world.scan()).find((i) => i.entity === 'request' && i.id === requestId);
+      return {
+        tries,
+        calls,
+        request,
+        thanks: thanks() - before.thanks,
+        offers: bruno.texts().filter(offer).length - before.offers,
+      };
+    };
+    const clean = await decline(0);
+    expect(clean).toMatchObject({ tries: 1, thanks: 1, offers: 0 });
+    expect(clean.request).toMatchObject({ state: 'open', excluded: new Set([annaId]) });
+    for (let n = 1; n <= clean.calls; n++) {
+      const got = await decline(n);
+      const at = `fault at call ${n} (tries ${got.tries})`;
+      expect(got.request, at).toMatchObject({ state: 'open', excluded: new Set([annaId]) });
+      expect(got.thanks, at).toBeGreaterThanOrEqual(1);
+      expect(got.thanks, at).toBeLessThanOrEqual(2);
+      // Bruno still has his offer of this round: declining does not offer it to him again.
+      expect(got.offers, at).toBe(0);
+    }
+  }, 900_000);
 });
