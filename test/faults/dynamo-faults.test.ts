@@ -309,4 +309,33 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       expect(got.offers, at).toBe(0);
     }
   }, 900_000);
+
+  it('a volunteer approved: approved once, told once — whichever call fails', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const zone = await onboardMediator(world, 'Giulia', 'nord');
+    const told = (v: Person) =>
+      v.texts().filter((t) => t.startsWith('🎉 La tua iscrizione è stata approvata!')).length;
+    /** A new volunteer signs up; the mediator approves with call `n` failing. */
+    const approve = async (n: number) => {
+      const v = await onboardVolunteer(world, `Vol${n}`, 'Mompiano');
+      const { message, data } = zone.findButton('✅ Approva');
+      world.faults.failAt(n);
+      const tries = await deliverUntilAccepted(
+        world.api.userPresses(zone.tg, zone.chatId, message.message_id, data),
+      );
+      const calls = world.faults.seen;
+      world.faults.failAt(0);
+      const stored = await world.personOf(v);
+      return { tries, calls, status: stored?.volunteer?.status, told: told(v) };
+    };
+    const clean = await approve(0);
+    expect(clean).toMatchObject({ tries: 1, status: 'approved', told: 1 });
+    for (let n = 1; n <= clean.calls; n++) {
+      const got = await approve(n);
+      const at = `fault at call ${n} (tries ${got.tries})`;
+      expect(got.status, at).toBe('approved');
+      expect(got.told, at).toBeGreaterThanOrEqual(1);
+      expect(got.told, at).toBeLessThanOrEqual(2);
+    }
+  }, 900_000);
 });

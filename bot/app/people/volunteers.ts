@@ -4,6 +4,7 @@ import { actionData } from '../../flows/button-data.js';
 import { reply, type Param, type Reply } from '../../flows/types.js';
 import { findNeighbourhood, findZone } from '../../domain/network.js';
 import type { AppDeps } from '../common/deps.js';
+import { messagesTo } from '../common/notify.js';
 import type { Turn } from '../common/turn.js';
 
 /** The review card a mediator gets for a pending volunteer: what they entered, phone included, and Approve / Reject. */
@@ -90,15 +91,9 @@ export async function decideVolunteer(turn: Turn, volunteerId: string, approve: 
     turn.say(reply('errors.notAllowed'));
     return;
   }
+  const status = approve ? 'approved' : 'rejected';
   try {
-    const decided = await deps.store.decideVolunteer(
-      volunteerId,
-      approve ? 'approved' : 'rejected',
-      mediator.id,
-      turn.now,
-    );
-    // The index keys follow the decision: an approved volunteer enters the geo index.
-    if (approve) await deps.store.savePerson(decided, volunteer);
+    const decided = await deps.store.decideVolunteer(volunteerId, status, mediator.id, turn.now);
     turn.say(
       reply(
         approve ? 'volunteer.approvedCard' : 'volunteer.rejectedCard',
@@ -106,9 +101,35 @@ export async function decideVolunteer(turn: Turn, volunteerId: string, approve: 
         { edit: true },
       ),
     );
-    await deps.messenger.send(decided, [reply(approve ? 'volunteer.approved' : 'volunteer.rejected')]);
+    await followDecision(deps, decided, volunteer);
   } catch (err) {
     if (!(err instanceof AlreadyDecidedError)) throw err;
+    // Decided as asked already: a re-run of this turn after a fault (the first run's notice never
+    // went out, its index keys may be missing), or a second press. What follows the decision is
+    // done again, under ids that make it happen once.
+    const current = await deps.store.getPerson(volunteerId);
+    if (current?.volunteer?.status === status) {
+      await followDecision(deps, current, {
+        ...current,
+        volunteer: { ...current.volunteer, status: 'pending' },
+      });
+    }
     turn.say(reply('volunteer.alreadyDecided', { name: volunteer.name ?? '' }, { edit: true }));
   }
+}
+
+/**
+ * What follows a decision: an approved volunteer's index keys (written from the profile as decided,
+ * against `before`), and the volunteer's notice, one per decision (its time names it) whatever turn sends it.
+ */
+async function followDecision(deps: AppDeps, decided: Person, before: Person): Promise<void> {
+  const approved = decided.volunteer?.status === 'approved';
+  if (approved) await deps.store.savePerson(decided, before);
+  await deps.outbox.enqueue(
+    messagesTo(
+      decided,
+      `decided.${decided.id}.${decided.volunteer?.status ?? ''}.${decided.volunteer?.decidedAt ?? ''}`,
+      [reply(approved ? 'volunteer.approved' : 'volunteer.rejected')],
+    ),
+  );
 }
