@@ -9,6 +9,8 @@ import {
   approveInStore,
   askForHelp,
   draftRequest,
+  inviteRelative,
+  joinAsRelative,
   onboardElder,
   onboardMediator,
   onboardVolunteer,
@@ -334,6 +336,37 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       const got = await approve(n);
       const at = `fault at call ${n} (tries ${got.tries})`;
       expect(got.status, at).toBe('approved');
+      expect(got.told, at).toBeGreaterThanOrEqual(1);
+      expect(got.told, at).toBeLessThanOrEqual(2);
+    }
+  }, 900_000);
+
+  it('the elder confirms a relative: linked once, the relative told once — whichever call fails', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    const mariaId = (await world.personOf(maria))!.id;
+    const told = (r: Person) =>
+      r.texts().filter((t) => t.startsWith('✅ Maria ha confermato il collegamento')).length;
+    /** A new relative joins through Maria's link; she confirms with call `n` failing. */
+    const confirm = async (n: number) => {
+      const relative = await joinAsRelative(world, await inviteRelative(maria), { name: `Luca${n}` });
+      const { message, data } = maria.findButton('✅ Sì, è di famiglia');
+      world.faults.failAt(n);
+      const tries = await deliverUntilAccepted(
+        world.api.userPresses(maria.tg, maria.chatId, message.message_id, data),
+      );
+      const calls = world.faults.seen;
+      world.faults.failAt(0);
+      const relativeId = (await world.personOf(relative))!.id;
+      const link = await world.store.getLink(mariaId, relativeId);
+      return { tries, calls, status: link?.status, told: told(relative) };
+    };
+    const clean = await confirm(0);
+    expect(clean).toMatchObject({ tries: 1, status: 'confirmed', told: 1 });
+    for (let n = 1; n <= clean.calls; n++) {
+      const got = await confirm(n);
+      const at = `fault at call ${n} (tries ${got.tries})`;
+      expect(got.status, at).toBe('confirmed');
       expect(got.told, at).toBeGreaterThanOrEqual(1);
       expect(got.told, at).toBeLessThanOrEqual(2);
     }

@@ -1,11 +1,12 @@
 import { invitePayload } from '../../domain/invite.js';
-import { firstName } from '../../domain/person.js';
+import { firstName, type Person } from '../../domain/person.js';
 import { LinkUnavailableError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply } from '../../flows/types.js';
 import { localDate } from '../../domain/schedule.js';
 import { scheduleSummary } from '../conversation/profile.js';
 import type { Turn } from '../common/turn.js';
+import { messagesTo } from '../common/notify.js';
 
 /** An elder asks for a link to send to a family member: single use, expiring. */
 export async function createRelativeInvite(turn: Turn): Promise<void> {
@@ -72,7 +73,18 @@ export async function decideLink(turn: Turn, relativeId: string, confirm: boolea
     return;
   }
   const relative = await deps.store.getPerson(relativeId);
+  // The relative hears of the confirmation once, under an id its time names, whatever turn sends it.
+  const tellConfirmed = (at: string, to: Person) =>
+    deps.outbox.enqueue(
+      messagesTo(to, `link.${elder.id}.${relativeId}.${at}`, [
+        reply('link.confirmedRelative', { elder: firstName(elder) }),
+      ]),
+    );
   if (link.status !== 'pending' || !relative) {
+    // Confirmed already: a re-run of this turn after a fault (its notice never went out), or a
+    // second press; the notice is sent again, and goes once.
+    if (confirm && relative && link.status === 'confirmed' && link.confirmedAt)
+      await tellConfirmed(link.confirmedAt, relative);
     turn.say(reply('link.alreadyDecided', undefined, { edit: true }));
     return;
   }
@@ -85,7 +97,7 @@ export async function decideLink(turn: Turn, relativeId: string, confirm: boolea
       return;
     }
     turn.say(reply('link.confirmedElder', { relative: relative.name ?? '' }, { edit: true }));
-    await deps.messenger.send(relative, [reply('link.confirmedRelative', { elder: firstName(elder) })]);
+    await tellConfirmed(turn.now.toISOString(), relative);
   } else {
     await deps.store.deleteLink(elder.id, relativeId);
     turn.say(reply('link.declinedElder', { relative: relative.name ?? '' }, { edit: true }));
