@@ -55,6 +55,15 @@ async function deliverUntilAccepted(update: Update): Promise<number> {
   return tries;
 }
 
+/** Delivers `update` with DynamoDB call `n` failing (0: none) until accepted: the tries and the calls it took. */
+async function withFaultAt(n: number, update: Update): Promise<{ tries: number; calls: number }> {
+  world.faults.failAt(n);
+  const tries = await deliverUntilAccepted(update);
+  const calls = world.faults.seen;
+  world.faults.failAt(0);
+  return { tries, calls };
+}
+
 const offer = (t: string) => t.startsWith('🙋 Richiesta di aiuto vicino a te');
 const sent = (t: string) => t.startsWith('👍 Richiesta inviata');
 
@@ -136,10 +145,7 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       links: maria.texts().filter((t) => /start=r\w+/.test(t)).length,
     });
     const invite = async (n: number) => {
-      world.faults.failAt(n);
-      const tries = await deliverUntilAccepted(world.api.userSends(maria.tg, '/invite'));
-      const calls = world.faults.seen;
-      world.faults.failAt(0);
+      const { tries, calls } = await withFaultAt(n, world.api.userSends(maria.tg, '/invite'));
       return { tries, calls };
     };
     const clean = await invite(0);
@@ -165,12 +171,10 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       const day = new Date(Date.UTC(2026, 10, 21 + d, 8, 0));
       await world.tickAt(day.toISOString());
       const { message, data } = maria.findButton('😊 Sto bene');
-      world.faults.failAt(n);
-      const tries = await deliverUntilAccepted(
+      const { tries, calls } = await withFaultAt(
+        n,
         world.api.userPresses(maria.tg, maria.chatId, message.message_id, data),
       );
-      const calls = world.faults.seen;
-      world.faults.failAt(0);
       const localDate = day.toISOString().slice(0, 10);
       const checkIn = (await world.scan()).find(
         (i) => i.entity === 'checkIn' && i.elderId === mariaId && i.localDate === localDate,
@@ -203,12 +207,10 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       await askForHelp(maria);
       const { message, data } = anna.findButton('✅ Ci vado io');
       const before = { cards: cards(), coming: coming() };
-      world.faults.failAt(n);
-      const tries = await deliverUntilAccepted(
+      const { tries, calls } = await withFaultAt(
+        n,
         world.api.userPresses(anna.tg, anna.chatId, message.message_id, data),
       );
-      const calls = world.faults.seen;
-      world.faults.failAt(0);
       const requestId = data.split(':')[2];
       const request = (await world.scan()).find((i) => i.entity === 'request' && i.id === requestId);
       return { tries, calls, request, cards: cards() - before.cards, coming: coming() - before.coming };
@@ -244,10 +246,7 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
     const help = async (n: number) => {
       world.clock.current = new Date(world.clock.now().getTime() + 5 * 60_000);
       const before = { alerts: await alerts(), cards: cards(), answered: answered() };
-      world.faults.failAt(n);
-      const tries = await deliverUntilAccepted(world.api.userSends(maria.tg, '🆘 Ho bisogno di aiuto'));
-      const calls = world.faults.seen;
-      world.faults.failAt(0);
+      const { tries, calls } = await withFaultAt(n, world.api.userSends(maria.tg, '🆘 Ho bisogno di aiuto'));
       return {
         tries,
         calls,
@@ -282,12 +281,10 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       await askForHelp(maria);
       const { message, data } = anna.findButton('Non questa volta');
       const before = { thanks: thanks(), offers: bruno.texts().filter(offer).length };
-      world.faults.failAt(n);
-      const tries = await deliverUntilAccepted(
+      const { tries, calls } = await withFaultAt(
+        n,
         world.api.userPresses(anna.tg, anna.chatId, message.message_id, data),
       );
-      const calls = world.faults.seen;
-      world.faults.failAt(0);
       const requestId = data.split(':')[2];
       const request = (await world.scan()).find((i) => i.entity === 'request' && i.id === requestId);
       return {
@@ -321,12 +318,10 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
     const approve = async (n: number) => {
       const v = await onboardVolunteer(world, `Vol${n}`, 'Mompiano');
       const { message, data } = zone.findButton('✅ Approva');
-      world.faults.failAt(n);
-      const tries = await deliverUntilAccepted(
+      const { tries, calls } = await withFaultAt(
+        n,
         world.api.userPresses(zone.tg, zone.chatId, message.message_id, data),
       );
-      const calls = world.faults.seen;
-      world.faults.failAt(0);
       const stored = await world.personOf(v);
       return { tries, calls, status: stored?.volunteer?.status, told: told(v) };
     };
@@ -351,12 +346,10 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
     const confirm = async (n: number) => {
       const relative = await joinAsRelative(world, await inviteRelative(maria), { name: `Luca${n}` });
       const { message, data } = maria.findButton('✅ Sì, è di famiglia');
-      world.faults.failAt(n);
-      const tries = await deliverUntilAccepted(
+      const { tries, calls } = await withFaultAt(
+        n,
         world.api.userPresses(maria.tg, maria.chatId, message.message_id, data),
       );
-      const calls = world.faults.seen;
-      world.faults.failAt(0);
       const relativeId = (await world.personOf(relative))!.id;
       const link = await world.store.getLink(mariaId, relativeId);
       return { tries, calls, status: link?.status, told: told(relative) };
