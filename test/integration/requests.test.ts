@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptOffer } from '../../bot/app/requests/offers.js';
 import { findCandidates, routeRequest } from '../../bot/app/requests/routing.js';
 import { cellQueriesAround, covered, queryKey, searchRingsKm } from '../../bot/domain/cells.js';
-import type { Requests } from '../../bot/core/ports.js';
+import type { Requests, Store } from '../../bot/core/ports.js';
 import { Turn } from '../../bot/app/common/turn.js';
 import { runTurn } from '../../bot/app/handle-inbound.js';
 import type { HelpRequest } from '../../bot/domain/request.js';
@@ -122,7 +122,15 @@ describe('requests against DynamoDB Local', () => {
       read.push(...cells.map(queryKey));
       return real.volunteersInCells(cells);
     };
-    await routeRequest({ ...runtime.deps, requests }, request, 1, 1, now);
+    const store: Store = Object.create(runtime.deps.store) as Store;
+    let elderReads = 0;
+    store.getPerson = async (id) => {
+      if (id === maria.id) elderReads++;
+      return runtime.deps.store.getPerson(id);
+    };
+    await routeRequest({ ...runtime.deps, requests, store }, request, 1, 1, now);
+    // The elder is read once for the whole pass, not once a stage.
+    expect(elderReads).toBe(1);
     // Stage 1 reads rings up to 5 km, stage 2 up to 7.5 km: only what stage 1 did not read.
     const done = new Set<string>();
     let needed = 0;

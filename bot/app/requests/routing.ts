@@ -34,10 +34,12 @@ function neededSlot(deps: AppDeps, r: HelpRequest, now: Date) {
   return { weekday, part: r.when.kind === 'day' ? r.when.part : undefined };
 }
 
-/** What one routing pass has read of the geo index: the queries done and the volunteers they found. */
+/** What one routing pass has read: the geo-index queries done, the volunteers they found, the elder. */
 export interface IndexReads {
   keys: Set<string>;
   people: Person[];
+  /** Read once per pass (undefined until then; null when the elder is gone). */
+  elder?: Person | null;
 }
 
 /**
@@ -132,8 +134,8 @@ export async function routeRequest(
     ]);
     return;
   }
-  const elder = await deps.store.getPerson(request.elderId);
-  const { ranked } = await findCandidates(deps, request, elder, stage, now, reads);
+  if (reads.elder === undefined) reads.elder = await deps.store.getPerson(request.elderId);
+  const { ranked } = await findCandidates(deps, request, reads.elder, stage, now, reads);
   const take = stage === 1 ? rules.wave1Size : stage === 2 ? rules.wave2Size : 50;
   const chosen = ranked.slice(0, take);
   // Nobody at this stage: the next one goes at once, reusing what this one read.
