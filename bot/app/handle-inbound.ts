@@ -308,10 +308,10 @@ async function button(turn: Turn, data: string): Promise<void> {
       return createRelativeInvite(turn);
     case 'ok':
     case 'cf':
-      return elderIsFine(turn);
+      return elderIsFine(turn, parsed.verb === 'cf');
     case 'help':
     case 'ch':
-      return elderNeedsHelp(turn);
+      return elderNeedsHelp(turn, parsed.verb === 'ch');
     case 'hw':
       return heardFromElder(turn, parsed.id);
     case 'cs':

@@ -60,6 +60,13 @@ export interface Reply {
   toast?: boolean;
   /** Replace the message whose button was pressed instead of sending a new one. */
   edit?: boolean;
+  /**
+   * With `edit`: what to send where there is no pressed message to edit (WhatsApp, a typed
+   * answer). Null sends nothing (the edit only marks a question answered); absent sends this reply.
+   */
+  orNew?: Reply | null;
+  /** Only sets or clears the reply keyboard: channels without reply keyboards (WhatsApp) drop it. */
+  keyboardOnly?: boolean;
   document?: { filename: string; content: string };
   /** A voice note passed on as it is (the channel's own file id); the text is its caption. */
   voice?: string;

@@ -175,6 +175,17 @@ export class FakeTelegram {
       const shown = buttons.map((b) => ('callback_data' in b ? b.callback_data : b.text)).join(', ');
       throw new Error(`userPresses: message ${messageId} has no button "${data}" (shows: ${shown})`);
     }
+    return this.callbackQuery(user, chatId, message, data);
+  }
+
+  /** A callback_query with any data on any message of the chat: what a crafted client could send. */
+  userForgesPress(user: FakeUser, chatId: number | string, messageId: number, data: string): Update {
+    const message = this.messages(chatId).find((m) => m.message_id === messageId);
+    if (!message) throw new Error(`userForgesPress: no message ${messageId} in chat ${chatId}`);
+    return this.callbackQuery(user, chatId, message, data);
+  }
+
+  private callbackQuery(user: FakeUser, chatId: number | string, message: Message, data: string): Update {
     const id = String(this.nextQueryId++);
     this.openQueries.add(id);
     const query = { id, from: toUser(user), message, chat_instance: String(chatId), data } as CallbackQuery;

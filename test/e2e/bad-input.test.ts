@@ -125,11 +125,11 @@ describe('bad input is harmless', () => {
 
     // Another zone's mediator forges the approve data on a button of her own.
     const before = sud.messages().length;
-    await sud.pressForged(/./, `a:va:${volunteerId}`);
+    await sud.forge(`a:va:${volunteerId}`);
     expect(sud.messages().length).toBeGreaterThan(before);
     expect(sud.lastText()).toBe("You can't use this button. Nothing was changed.");
     // The volunteer approves himself.
-    await volunteer.pressForged(/./, `a:va:${volunteerId}`);
+    await volunteer.forge(`a:va:${volunteerId}`);
     expect(volunteer.lastText()).toBe("You can't use this button. Nothing was changed.");
     expect((await world.store.getPerson(volunteerId))?.volunteer?.status).toBe('pending');
 

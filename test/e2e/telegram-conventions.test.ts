@@ -19,9 +19,11 @@ describe('presses answered with a toast', () => {
     await u.send('/start');
     await u.press('Italiano');
     await u.press('Mi serve aiuto per me');
+    // The name question offers her name as a button; she types it instead.
+    await u.send('Maria Rossi');
     const before = u.messages().length;
-    // The language question is still in the chat; pressing it again is an earlier question's button.
-    await u.press('English');
+    // The name question, answered by typing, still shows its button: an earlier question's button.
+    await u.press(/Maria/);
     expect(lastToast()).toBe('Questo pulsante appartiene a una domanda precedente.');
     expect(u.messages().length).toBe(before);
   });
@@ -43,6 +45,64 @@ describe('presses answered with a toast', () => {
     // A press with an answer answers without text.
     await v.press('⬜ Farmacia');
     expect(lastToast()).toBeUndefined();
+  });
+});
+
+describe('answered questions are edited', () => {
+  let world: World;
+  afterEach(async () => {
+    expect(world.refusedCalls()).toEqual([]);
+    await world.close();
+  });
+
+  const inline = (m: { reply_markup?: unknown }) =>
+    ((m.reply_markup as { inline_keyboard?: unknown[][] } | undefined)?.inline_keyboard ?? []).flat();
+
+  it('a pressed question shows the answer and loses its buttons; ticked choices are listed', async () => {
+    world = await World.start({ at: '2026-11-20T10:00:00Z' });
+    const v = world.user('Paolo', 'it');
+    await v.send('/start');
+    const question = v.findButton('Italiano').message;
+    await v.press('Italiano');
+    const edited = v.messages().find((m) => m.message_id === question.message_id);
+    expect(edited?.text).toMatch(/👉 Italiano$/);
+    expect(inline(edited ?? {})).toEqual([]);
+    await v.press('Voglio fare volontariato');
+    await v.press(/Paolo/);
+    await v.press('Zona Nord');
+    await v.press('Mompiano');
+    await v.press('5 km');
+    const cats = v.findButton('⬜ Farmacia').message;
+    await v.press('⬜ Farmacia');
+    await v.press('⬜ Spesa');
+    await v.press('✅ Fatto');
+    const done = v.messages().find((m) => m.message_id === cats.message_id);
+    expect(done?.text).toMatch(/👉 (Farmacia, Spesa|Spesa, Farmacia|.*Farmacia.*Spesa.*)$/);
+    expect(inline(done ?? {})).toEqual([]);
+  });
+
+  it('the zone question takes its "send my location" keyboard away once answered with a button', async () => {
+    world = await World.start({ at: '2026-11-20T10:00:00Z' });
+    const v = world.user('Paolo', 'it');
+    await v.send('/start');
+    await v.press('Italiano');
+    await v.press('Voglio fare volontariato');
+    await v.press(/Paolo/);
+    expect(v.keyboard()).toEqual(['📍 Invia la mia posizione']);
+    await v.press('Zona Nord');
+    expect(v.keyboard()).toEqual([]);
+  });
+
+  it('the check-in prompt, answered with its button, shows the answer; typed words leave it be', async () => {
+    world = await World.start({ at: '2026-11-20T07:00:00Z' });
+    const e = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
+    await world.tickAt('2026-11-20T08:00:00Z');
+    const prompt = e.findButton('😊 Sto bene').message;
+    await e.press('😊 Sto bene');
+    const edited = e.messages().find((m) => m.message_id === prompt.message_id);
+    expect(edited?.text).toMatch(/Come stai oggi\?\n\n👉 😊 Sto bene\n\nChe bello, grazie!/);
+    expect(inline(edited ?? {})).toEqual([]);
+    expect(e.messages().at(-1)?.message_id).toBe(prompt.message_id);
   });
 });
 

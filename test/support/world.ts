@@ -215,12 +215,22 @@ export class Person implements ChatUser {
     await this.expectOk(this.world.api.userPresses(this.tg, this.chatId, message.message_id, data));
   }
 
-  /** Presses a real button but sends other data: a forged press. */
+  /**
+   * A crafted press: a button's message with other data (a label matching no button, such as
+   * /./ in a chat whose questions were all answered, presses on the newest message).
+   */
   async pressForged(label: string | RegExp, data: string): Promise<void> {
-    const { message, data: real } = this.findButton(label);
-    const update = this.world.api.userPresses(this.tg, this.chatId, message.message_id, real);
-    update.callback_query!.data = data;
-    await this.expectOk(update);
+    const matches = (text: string) => (typeof label === 'string' ? text === label : label.test(text));
+    if (!this.buttons().some(matches)) return this.forge(data);
+    const { message } = this.findButton(label);
+    await this.expectOk(this.world.api.userForgesPress(this.tg, this.chatId, message.message_id, data));
+  }
+
+  /** A crafted press on the newest message, buttons or not: any data a client can send. */
+  async forge(data: string): Promise<void> {
+    const message = this.messages().at(-1);
+    if (!message) throw new Error(`${this.name}: no message to press on`);
+    await this.expectOk(this.world.api.userForgesPress(this.tg, this.chatId, message.message_id, data));
   }
 
   buttons(): string[] {

@@ -195,8 +195,26 @@ export async function openCheckIn(deps: AppDeps, elderId: string): Promise<Check
   return latest?.state === 'prompted' ? latest : null;
 }
 
-/** "I'm fine" (inline button or the big keyboard button). */
-export async function elderIsFine(turn: Turn): Promise<void> {
+/**
+ * Where the answer came from the prompt's own button: the prompt is edited to show the
+ * question and the answer (its buttons gone), followed by what the bot says back; elsewhere
+ * (the big keyboard button, WhatsApp, typed words) only what the bot says back.
+ */
+function answeringPrompt(elder: Person, answer: string, said: Reply, fromPrompt: boolean): Reply {
+  if (!fromPrompt) return said;
+  return reply(
+    'common.answeredThen',
+    {
+      question: { t: 'checkin.prompt', params: { name: firstName(elder) } },
+      answer: { t: answer },
+      then: { t: said.text, ...(said.params ? { params: said.params } : {}) },
+    },
+    { edit: true, orNew: said, ...(said.buttons ? { buttons: said.buttons } : {}) },
+  );
+}
+
+/** "I'm fine" (the prompt's button, the big keyboard button or typed words). */
+export async function elderIsFine(turn: Turn, fromPrompt = false): Promise<void> {
   const { person, deps } = turn;
   if (person.role !== 'elder' || !person.onboardedAt) {
     turn.say(reply('errors.eldersOnly'));
@@ -207,11 +225,11 @@ export async function elderIsFine(turn: Turn): Promise<void> {
     ? await deps.checkIns.closeCheckIn(person.id, open.localDate, 'fine', person.id, turn.now)
     : null;
   if (closed) await tellAllWell(deps, closed, person, person);
-  turn.say(reply('elder.fineThanks'));
+  turn.say(answeringPrompt(person, 'keyboard.elderOk', reply('elder.fineThanks'), fromPrompt));
 }
 
 /** "I need help": relatives and the zone's mediators are alerted at once, whatever the hour. */
-export async function elderNeedsHelp(turn: Turn): Promise<void> {
+export async function elderNeedsHelp(turn: Turn, fromPrompt = false): Promise<void> {
   const { person, deps } = turn;
   if (person.role !== 'elder' || !person.onboardedAt) {
     turn.say(reply('errors.eldersOnly'));
@@ -242,15 +260,12 @@ export async function elderNeedsHelp(turn: Turn): Promise<void> {
   await deps.outbox.enqueue(
     relatives.flatMap((r) => messagesTo(r, `help.${person.id}.${key}`, [card], true)),
   );
-  turn.say(
-    reply(
-      'elder.helpSent',
-      { count: relatives.length + told.length },
-      {
-        buttons: [[{ label: 'buttons.askVolunteer', data: actionData('rq') }]],
-      },
-    ),
+  const sent = reply(
+    'elder.helpSent',
+    { count: relatives.length + told.length },
+    { buttons: [[{ label: 'buttons.askVolunteer', data: actionData('rq') }]] },
   );
+  turn.say(answeringPrompt(person, 'keyboard.elderHelp', sent, fromPrompt));
 }
 
 /** A relative or mediator heard from the elder: the check-in closes as if the elder answered. */

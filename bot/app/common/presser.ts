@@ -25,6 +25,8 @@ export function presserMessages(
     run = [];
   };
   for (const r of replies) {
+    if (r.keyboardOnly && to.channel !== 'telegram') continue;
+    const { orNew, ...own } = r;
     if (r.edit && pressed !== undefined && !edited && !r.document && !r.voice) {
       edited = true;
       flush();
@@ -33,14 +35,15 @@ export function presserMessages(
         to,
         personId,
         lang,
-        replies: [r],
+        replies: [own],
         answers,
         edit: pressed,
         editOrSend: true,
       });
       continue;
     }
-    run.push(r);
+    if (orNew === undefined || !r.edit) run.push(own);
+    else if (orNew) run.push(orNew);
   }
   flush();
   return out;

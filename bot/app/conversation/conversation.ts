@@ -3,7 +3,8 @@ import { isLang } from '../../core/i18n.js';
 import type { Draft } from '../../flows/draft.js';
 import { steps, type Answer, type StepId } from '../../flows/steps.js';
 import { nextEditStep, nextOnboardingStep } from '../../flows/sequence.js';
-import { reply } from '../../flows/types.js';
+import { reply, type Reply } from '../../flows/types.js';
+import { stepData } from '../../flows/button-data.js';
 import { nextRequestStep } from '../../flows/request-steps.js';
 import type { Turn } from '../common/turn.js';
 
@@ -50,6 +51,44 @@ export function askAgain(turn: Turn, reason?: string): void {
   }
 }
 
+/**
+ * The question whose button was pressed, as it reads once answered: the question and the
+ * chosen label, buttons gone (an edit only: where nothing can be edited, nothing is sent).
+ * A question that came with a reply keyboard (share location or number) takes it away too.
+ */
+function answeredQuestion(turn: Turn, step: StepId, answer: Answer): Reply[] {
+  const asked = steps[step].ask(stepContext(turn));
+  const out: Reply[] = [];
+  const data = answer.kind === 'choice' ? stepData(step, answer.value) : null;
+  const question = asked.find((r) => r.buttons?.some((row) => row.some((b) => b.data === data)));
+  const button = question?.buttons?.flat().find((b) => b.data === data);
+  if (question && button) {
+    // "Done" of a question with many choices: the answer is what was ticked.
+    const ticked = question
+      .buttons!.flat()
+      .flatMap((b) => (b.label === 'buttons.ticked' && b.params?.label ? [b.params.label] : []));
+    out.push(
+      reply(
+        'common.answered',
+        {
+          question: { t: question.text, ...(question.params ? { params: question.params } : {}) },
+          answer: ticked.length
+            ? { list: ticked }
+            : { t: button.label, ...(button.params ? { params: button.params } : {}) },
+        },
+        { edit: true, orNew: null },
+      ),
+    );
+  }
+  if (asked.some((r) => r.keyboard === 'askLocation' || r.keyboard === 'askContact')) {
+    const elder = turn.person.role === 'elder' && !!turn.person.onboardedAt;
+    out.push(
+      reply('common.keyboardDone', undefined, { keyboard: elder ? 'elder' : 'remove', keyboardOnly: true }),
+    );
+  }
+  return out;
+}
+
 /** Feeds an answer to the current step of an onboarding or edit conversation. */
 export async function answerStep(turn: Turn, answer: Answer, ends: FlowEnds): Promise<void> {
   const flow = turn.flow;
@@ -75,6 +114,7 @@ export async function answerStep(turn: Turn, answer: Answer, ends: FlowEnds): Pr
       return;
     case 'next': {
       const draft = outcome.draft;
+      turn.say(...answeredQuestion(turn, step, answer));
       if (step === 'lang' && isLang(draft.lang) && draft.lang !== turn.person.lang) {
         await turn.savePerson({ ...turn.person, lang: draft.lang });
       }
