@@ -93,7 +93,7 @@ describe('answered questions are edited', () => {
     expect(v.keyboard()).toEqual([]);
   });
 
-  it('the check-in prompt, answered with its button, shows the answer; typed words leave it be', async () => {
+  it('the check-in prompt, answered with its button, shows the answer and the thanks in one edit', async () => {
     world = await World.start({ at: '2026-11-20T07:00:00Z' });
     const e = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
     await world.tickAt('2026-11-20T08:00:00Z');
