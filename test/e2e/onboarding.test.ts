@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { joinAsRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
 import { ui } from '../support/labels.js';
+import { translator } from '../../bot/core/i18n.js';
 import { World } from '../support/world.js';
 
 let world: World;
@@ -56,6 +57,13 @@ describe.each(['it', 'en', 'ro', 'uk', 'ar'] as const)('onboarding in %s', (lang
 
     const relative = await joinAsRelative(world, link![1]!, { lang, typedName: 'Luca <b>Bianchi</b>' });
     expect(relative.texts().some((x) => t.requested.test(x))).toBe(true);
+    // Through the elder's own link, nobody tells the relative to go and ask for a link.
+    const ask = translator(lang);
+    expect(relative.texts()).not.toContain(ask('menu.relative'));
+    await relative.send('/elders');
+    expect(relative.lastText().replace(/[\u200e\u200f\u2066-\u2069]/g, '')).toBe(
+      ask('link.waiting', { elder: 'Maria' }),
+    );
 
     // The elder sees the relative's name escaped, and confirms.
     expect(elder.lastText()).toContain('Luca <b>Bianchi</b>');

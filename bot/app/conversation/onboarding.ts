@@ -123,10 +123,16 @@ export async function completeOnboarding(turn: Turn, draft: Draft): Promise<void
       : role === 'elder' && firstCheckInToday(turn, person)
         ? 'onboarding.done.elderToday'
         : `onboarding.done.${role}`;
-  turn.say(reply(done, { name: person.name ?? '', time: person.checkInTime ?? '' }));
+  const params = { name: person.name ?? '', time: person.checkInTime ?? '' };
+  if (role === 'relative' && draft.invite?.elderId) {
+    // Came through the elder's link: what follows is her confirmation, not "ask for a link".
+    turn.say(reply(done, params, { keyboard: 'remove' }));
+    await requestLink(turn, draft.invite.elderId);
+    return;
+  }
+  turn.say(reply(done, params));
   turn.say(...mainMenu(person));
   if (role === 'volunteer') await notifyMediatorsOfVolunteer(turn.deps, person);
-  if (role === 'relative' && draft.invite?.elderId) await requestLink(turn, draft.invite.elderId);
 }
 
 /** No consent, no data: everything collected so far is erased. */

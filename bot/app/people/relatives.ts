@@ -2,7 +2,8 @@ import { invitePayload } from '../../domain/invite.js';
 import { firstName, type Person } from '../../domain/person.js';
 import { LinkUnavailableError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
-import { reply } from '../../flows/types.js';
+import { reply, type Reply } from '../../flows/types.js';
+import type { RelativeLink } from '../../core/ports.js';
 import { localDate } from '../../domain/schedule.js';
 import { scheduleSummary } from '../conversation/profile.js';
 import type { Turn } from '../common/turn.js';
@@ -105,6 +106,14 @@ export async function decideLink(turn: Turn, relativeId: string, confirm: boolea
   }
 }
 
+/** A relative with no confirmed link: waiting for an elder's yes, or with no link at all yet. */
+export async function noEldersYet(turn: Turn, links: RelativeLink[]): Promise<Reply> {
+  const pending = links.filter((l) => l.status === 'pending');
+  if (!pending.length) return reply('link.noElders');
+  const elders = await turn.deps.store.getPeople(pending.map((l) => l.elderId));
+  return reply('link.waiting', { elder: { list: elders.map((e) => firstName(e)) } });
+}
+
 /** `/elders`: a relative's linked elders, each with today's check-in and a settings button. */
 export async function listElders(turn: Turn): Promise<void> {
   const { person, deps } = turn;
@@ -112,9 +121,10 @@ export async function listElders(turn: Turn): Promise<void> {
     turn.say(reply('errors.relativesOnly'));
     return;
   }
-  const links = (await deps.store.listElders(person.id)).filter((l) => l.status === 'confirmed');
+  const all = await deps.store.listElders(person.id);
+  const links = all.filter((l) => l.status === 'confirmed');
   if (!links.length) {
-    turn.say(reply('link.noElders'));
+    turn.say(await noEldersYet(turn, all));
     return;
   }
   for (const elder of await deps.store.getPeople(links.map((l) => l.elderId))) {

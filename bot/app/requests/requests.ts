@@ -16,6 +16,7 @@ import type { Turn } from '../common/turn.js';
 
 import { editOffers, stripAssigned } from './assignment.js';
 import { unlessChanged } from './guards.js';
+import { noEldersYet } from '../people/relatives.js';
 
 /** The elder a presser may ask help for: themself, a confirmed relative's elder, an elder of a mediator's zone. */
 async function requestSubject(turn: Turn, elderId: string): Promise<Person | null> {
@@ -48,10 +49,11 @@ export async function startRequest(turn: Turn, elderId?: string): Promise<void> 
         askAddress: !(await hasAddress(deps, elder)),
       };
   } else if (person.role === 'relative') {
-    const links = (await deps.store.listElders(person.id)).filter((l) => l.status === 'confirmed');
+    const all = await deps.store.listElders(person.id);
+    const links = all.filter((l) => l.status === 'confirmed');
     const elders = await deps.store.getPeople(links.map((l) => l.elderId));
     if (!elders.length) {
-      turn.say(reply('link.noElders'));
+      turn.say(await noEldersYet(turn, all));
       return;
     }
     const [only] = elders;
