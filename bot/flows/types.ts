@@ -33,13 +33,28 @@ export type Param =
 
 export type Params = Record<string, Param>;
 
-export interface Button {
+export type Button = ActionButton | ShareButton;
+
+export interface ActionButton {
   /** Translation key of the label. */
   label: string;
   params?: Params;
   /** At most 64 bytes; checked again when pressed. */
   data: string;
 }
+
+/**
+ * Opens the chat app's "share with…" for an invite: the channel builds its own link from the
+ * payload, with `text` (a translation key) beside it. Channels without such a button drop it
+ * (the message text carries the link too).
+ */
+export interface ShareButton {
+  label: string;
+  params?: Params;
+  share: { payload: string; text: string };
+}
+
+export const isActionButton = (b: Button): b is ActionButton => 'data' in b;
 
 /**
  * One message. Buttons are rows of inline buttons; flows keep to at most 3

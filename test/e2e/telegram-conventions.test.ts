@@ -106,6 +106,30 @@ describe('answered questions are edited', () => {
   });
 });
 
+describe('the invite', () => {
+  let world: World;
+  afterEach(async () => {
+    expect(world.refusedCalls()).toEqual([]);
+    await world.close();
+  });
+
+  it("comes with a share button that opens Telegram's chat picker with the link and a line from the elder", async () => {
+    world = await World.start({ at: '2026-11-20T10:00:00Z' });
+    const e = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
+    await e.press('👪 Invita un familiare');
+    const invite = e.messages().at(-1);
+    const link = /https:\/\/t\.me\/vicini_test_bot\?start=r\w+/.exec(invite?.text ?? '')?.[0];
+    expect(link).toBeDefined();
+    const button = (invite?.reply_markup as { inline_keyboard: { text: string; url?: string }[][] })
+      .inline_keyboard[0]?.[0];
+    expect(button?.text).toBe('📤 Manda l’invito');
+    const share = new URL(button?.url ?? '');
+    expect(share.origin + share.pathname).toBe('https://t.me/share/url');
+    expect(share.searchParams.get('url')).toBe(link);
+    expect(share.searchParams.get('text')).toMatch(/^Ti mando il mio invito a Vicini/);
+  });
+});
+
 describe('command menus per chat', () => {
   let world: World;
   afterEach(async () => {

@@ -26,6 +26,22 @@ function accepted(parts: Outgoing[]) {
 
 const buttons = (...labels: string[]): Button[][] => labels.map((label, i) => [{ label, data: `a:t${i}` }]);
 
+describe('a share button', () => {
+  it('is dropped on WhatsApp: the text carries the link, the other buttons stay', () => {
+    const reply: Reply = {
+      text: 'link.inviteCreated',
+      params: { link: { deepLink: 'rABC' }, hours: 72 },
+      buttons: [
+        [{ label: 'buttons.shareInvite', share: { payload: 'rABC', text: 'link.shareText' } }],
+        [{ label: 'buttons.cancel', data: 'a:t0' }],
+      ],
+    };
+    const shown = accepted(render(reply).parts);
+    expect(shown.flatMap((s) => s.choices.map((c) => c.id))).toEqual(['a:t0']);
+    expect(JSON.stringify(render({ ...reply, buttons: [reply.buttons![0]!] }).parts)).not.toContain('share');
+  });
+});
+
 describe('every question of every flow', () => {
   const all = Object.keys(steps) as StepId[];
   const drafts = [
@@ -45,7 +61,7 @@ describe('every question of every flow', () => {
         for (const reply of steps[id].ask(context)) {
           const rendered = render(reply, lang);
           const shown = accepted(rendered.parts);
-          const data = (reply.buttons ?? []).flat().map((b) => b.data);
+          const data = (reply.buttons ?? []).flat().flatMap((b) => ('data' in b ? [b.data] : []));
           const choices = shown.flatMap((s) => s.choices.map((c) => c.id));
           expect([...choices, ...(rendered.menu ?? [])].sort()).toEqual(
             reply.keyboard === 'askContact' ? ['w:contact'] : [...data].sort(),

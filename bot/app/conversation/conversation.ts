@@ -60,8 +60,10 @@ function answeredQuestion(turn: Turn, step: StepId, answer: Answer): Reply[] {
   const asked = steps[step].ask(stepContext(turn));
   const out: Reply[] = [];
   const data = answer.kind === 'choice' ? stepData(step, answer.value) : null;
-  const question = asked.find((r) => r.buttons?.some((row) => row.some((b) => b.data === data)));
-  const button = question?.buttons?.flat().find((b) => b.data === data);
+  const question = asked.find((r) =>
+    r.buttons?.some((row) => row.some((b) => 'data' in b && b.data === data)),
+  );
+  const button = question?.buttons?.flat().find((b) => 'data' in b && b.data === data);
   if (question && button) {
     // "Done" of a question with many choices: the answer is what was ticked.
     const ticked = question

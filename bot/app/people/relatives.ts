@@ -28,7 +28,14 @@ export async function createRelativeInvite(turn: Turn): Promise<void> {
     },
     turn.key,
   );
-  turn.say(reply('link.inviteCreated', { link: { deepLink: invitePayload(invite) }, hours }));
+  const payload = invitePayload(invite);
+  turn.say(
+    reply(
+      'link.inviteCreated',
+      { link: { deepLink: payload }, hours },
+      { buttons: [[{ label: 'buttons.shareInvite', share: { payload, text: 'link.shareText' } }]] },
+    ),
+  );
 }
 
 /** A relative used an elder's link: the elder is asked to confirm. */

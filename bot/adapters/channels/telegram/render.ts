@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove } from 'grammy/types';
-import type { Reply } from '../../../flows/types.js';
+import type { Reply, ShareButton } from '../../../flows/types.js';
 import { render, translator } from '../../../core/i18n.js';
 
 /** Escapes user text for Telegram's HTML parse mode. */
@@ -13,6 +13,12 @@ export interface RenderedMessage {
   inline?: InlineKeyboardMarkup;
 }
 
+/** Telegram's "share with…" link: the chat picker opens with the invite link and a line of text. */
+function shareUrl(lang: string, share: ShareButton['share'], deepLink: (payload: string) => string): string {
+  const text = render(lang, share.text, undefined, { escape: (s: string) => s, deepLink });
+  return `https://t.me/share/url?url=${encodeURIComponent(deepLink(share.payload))}&text=${encodeURIComponent(text)}`;
+}
+
 /** Turns a channel-agnostic Reply into Telegram message text (HTML) and markup. */
 export function renderReply(lang: string, reply: Reply, botUsername: string): RenderedMessage {
   const channel = {
@@ -24,7 +30,14 @@ export function renderReply(lang: string, reply: Reply, botUsername: string): Re
   if (reply.buttons?.length) {
     const inline: InlineKeyboardMarkup = {
       inline_keyboard: reply.buttons.map((row) =>
-        row.map((b) => ({ text: render(lang, b.label, b.params, plain), callback_data: b.data })),
+        row.map((b) =>
+          'data' in b
+            ? { text: render(lang, b.label, b.params, plain), callback_data: b.data }
+            : {
+                text: render(lang, b.label, b.params, plain),
+                url: shareUrl(lang, b.share, channel.deepLink),
+              },
+        ),
       ),
     };
     return { text, markup: inline, inline };

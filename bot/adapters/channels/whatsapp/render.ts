@@ -1,5 +1,5 @@
 import { actionData } from '../../../flows/button-data.js';
-import type { Button, Reply } from '../../../flows/types.js';
+import { isActionButton, type ActionButton, type Reply } from '../../../flows/types.js';
 import { hasKey, isLang, render, translator, type ChannelText } from '../../../core/i18n.js';
 import { escapeUser, fitTitle, fromHtml, keepApart, limits, plain, size, splitText } from './format.js';
 
@@ -52,7 +52,7 @@ export function deepLink(businessNumber: string, payload: string): string {
   return `https://wa.me/${businessNumber}?text=${encodeURIComponent(`/start ${payload}`)}`;
 }
 
-const elderButtons: Button[] = [
+const elderButtons: ActionButton[] = [
   { label: 'keyboard.elderOk', data: actionData('ok') },
   { label: 'keyboard.elderHelp', data: actionData('help') },
 ];
@@ -78,7 +78,8 @@ export function renderReply(lang: string, reply: Reply, businessNumber: string):
       ],
     };
   }
-  const given = reply.buttons?.flat() ?? [];
+  // WhatsApp has no "share" button: the text carries the link, and a message forwards as it is.
+  const given = reply.buttons?.flat().filter(isActionButton) ?? [];
   const buttons = given.length ? given : reply.keyboard === 'elder' ? elderButtons : [];
   if (buttons.length) return choice(lang, text, buttons);
   if (reply.keyboard === 'askLocation') {
@@ -112,14 +113,14 @@ function voice(caption: string, id: string, elsewhere: string): Rendered {
 }
 
 /** A button's label as plain text; `escape` for text where formatting applies (a numbered menu). */
-function label(lang: string, key: string, button: Button, escape = keepApart): string {
+function label(lang: string, key: string, button: ActionButton, escape = keepApart): string {
   return plain(render(lang, key, button.params, { escape, deepLink: (p) => p }))
     .replace(/\s+/g, ' ')
     .trim();
 }
 
 /** The title a reply button can show: the label, or its short variant; null when neither fits. */
-function buttonTitle(lang: string, button: Button): string | null {
+function buttonTitle(lang: string, button: ActionButton): string | null {
   const full = label(lang, button.label, button);
   if (size(full) <= limits.buttonTitle) return full;
   const shortKey = `short.${button.label}`;
@@ -128,7 +129,7 @@ function buttonTitle(lang: string, button: Button): string | null {
   return size(short) <= limits.buttonTitle ? short : null;
 }
 
-function choice(lang: string, text: string, buttons: Button[]): Rendered {
+function choice(lang: string, text: string, buttons: ActionButton[]): Rendered {
   const t = translator(lang);
   const titles = buttons.length <= limits.buttons ? buttons.map((b) => buttonTitle(lang, b)) : [];
   const unique = new Set(titles).size === titles.length;

@@ -1,4 +1,4 @@
-import type { Reply } from '../../../flows/types.js';
+import { isActionButton, type Reply } from '../../../flows/types.js';
 import { isLang, render, renderParam, translator, type ChannelText } from '../../../core/i18n.js';
 import { fromHtml, templateParam } from './format.js';
 
@@ -110,7 +110,7 @@ export function templateFor(
   const name = config.names[reply.text];
   const code = config.languages[lang];
   if (!spec || !name || !code || reply.voice || reply.document) return null;
-  const buttons = (reply.buttons ?? []).flat();
+  const buttons = (reply.buttons ?? []).flat().filter(isActionButton);
   if (buttons.length < spec.quickReplies.length) return null;
   const params = spec.params.map((p) => {
     const value = reply.params?.[p];
