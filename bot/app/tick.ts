@@ -38,7 +38,7 @@ function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
     case 'rung':
       return fireRung(deps, timer, now);
     case 'escalate':
-      return escalate(deps, timer);
+      return escalate(deps, timer, now);
     case 'wave':
       return fireWave(deps, timer, now);
     case 'held':

@@ -89,6 +89,26 @@ describe.each(['telegram', 'whatsapp'] as const)('alert cards on %s', (channel) 
   );
 
   it(
+    'a tick that catches up several rounds at once edits each old copy once, and one copy has buttons',
+    { timeout: 180_000 },
+    async () => {
+      world = await startWorld(channel, { at: '2026-11-20T10:00:00Z' });
+      const zone = await onboardMediator(world, 'Giulia', 'nord');
+      await elder('Alle 09:00');
+      for (const at of ['08:00', '08:30', '09:00', '09:30']) await world.tickAt(`2026-11-21T${at}:00Z`);
+      expect(zone.lastText()).toMatch(/Maria.*non ha risposto/s);
+      // The tick was down for an hour and a half: the escalation and two re-notifications are all due.
+      await world.tickAt('2026-11-21T11:00:00Z');
+      await world.tickAt('2026-11-21T11:01:00Z');
+      const live = zone.taps().filter((t) => t === '🙋 Me ne occupo io').length;
+      // world.problems() (afterEach) fails on any refused call, "message is not modified" included.
+      if (channel === 'telegram') expect(live).toBe(1);
+      await zone.press('🙋 Me ne occupo io');
+      expect(zone.lastText()).toMatch(/Te ne occupi tu/);
+    },
+  );
+
+  it(
     'one live card: after an escalation and two re-notifications one copy has buttons; every copy follows who took it and who closed it',
     { timeout: 180_000 },
     async () => {

@@ -64,10 +64,24 @@ export async function raiseAlert(
 }
 
 /** Escalation timer: an alert still open goes to every mediator, again and again up to the limit. */
-export async function escalate(deps: AppDeps, timer: Claimed<'escalate'>): Promise<void> {
+export async function escalate(deps: AppDeps, timer: Claimed<'escalate'>, now: Date): Promise<void> {
   const { alertId, round } = timer.data;
   const alert = await deps.alerts.getAlert(alertId);
   if (!alert || alert.state !== 'open') return;
+  const { renotifyEveryMinutes, maxRenotify } = deps.network.alerts;
+  const next = new Date(Date.parse(timer.due) + renotifyEveryMinutes * 60_000).toISOString();
+  const nextTimer = {
+    id: timerIds.escalate(alert.id, round + 1),
+    kind: 'escalate' as const,
+    due: next,
+    data: { alertId, round: round + 1 },
+  };
+  // Caught up late (the tick was down): a round the next one already overtakes would ring
+  // and be turned into "see below" at once; only the newest due round sends its cards.
+  if (round <= maxRenotify && Date.parse(next) <= now.getTime()) {
+    await deps.timers.schedule([nextTimer]);
+    return;
+  }
   const subject = await deps.store.getPerson(alert.personId);
   const mediators = (await allMediators(deps)).filter((m) => m.id !== alert.personId);
   const card = await alertCard(deps, alert, subject, { escalated: true });
@@ -76,24 +90,15 @@ export async function escalate(deps: AppDeps, timer: Claimed<'escalate'>): Promi
   const held = cardRef.latest(alert.cards).filter((c) => c.round < round);
   const people = new Map(mediators.map((m) => [m.id, m]));
   await deps.outbox.enqueue([
-    ...held.flatMap((c) => editOf(people.get(c.mediatorId), c, `${alert.id}.${round}.below`, seeBelow)),
+    // Keyed by the copy it edits: a copy turns into "see below" once, whichever round finds it.
+    ...held.flatMap((c) => editOf(people.get(c.mediatorId), c, `${alert.id}.${c.round}.below`, seeBelow)),
     ...mediators.flatMap((m) => tracked(messagesTo(m, `${alert.id}.${round}`, [card], true), alert, round)),
   ]);
   await deps.alerts.addNotified(
     alert.id,
     mediators.map((m) => m.id),
   );
-  const { renotifyEveryMinutes, maxRenotify } = deps.network.alerts;
-  if (round <= maxRenotify) {
-    await deps.timers.schedule([
-      {
-        id: timerIds.escalate(alert.id, round + 1),
-        kind: 'escalate',
-        due: new Date(Date.parse(timer.due) + renotifyEveryMinutes * 60_000).toISOString(),
-        data: { alertId, round: round + 1 },
-      },
-    ]);
-  }
+  if (round <= maxRenotify) await deps.timers.schedule([nextTimer]);
 }
 
 function tracked(messages: OutboundMessage[], alert: Alert, round: number): OutboundMessage[] {
