@@ -9,7 +9,7 @@ import {
 } from '../core/errors.js';
 import { isLang } from '../core/i18n.js';
 import { parseButtonData } from '../flows/button-data.js';
-import { reply, type Inbound } from '../flows/types.js';
+import { reply, type Inbound, type Reply } from '../flows/types.js';
 import { answerStep, askAgain, isStepFlow, type FlowEnds } from './conversation/conversation.js';
 import type { AppDeps } from './common/deps.js';
 import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts/alerts.js';
@@ -91,6 +91,11 @@ export interface TurnOptions {
   key: TurnKey;
   /** The message whose button was pressed: a reply marked `edit` edits it (Telegram). */
   pressed?: number;
+  /**
+   * Runs once the turn is committed (or found committed), before its messages go to the
+   * outbox: Telegram stops the button's spinner here, with the toast if there is one.
+   */
+  committed?: (answered: { lang: string; replies: Reply[] }) => Promise<void>;
 }
 
 /** A committed turn: everything it sends, the presser's replies first. */
@@ -116,7 +121,7 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now();
     const read = await deps.store.readTurn(msg.ref, key, now);
-    if (read.record) return replay(deps, read.record, read.person);
+    if (read.record) return replay(deps, read.record, read.person, options);
     if (msg.input.kind === 'blocked') {
       if (read.person) await markUnreachable(deps, read.person.id);
       return {
@@ -168,10 +173,11 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       if (err instanceof FlowConflictError && attempt < maxTries) continue;
       if (err instanceof TurnRecordedError) {
         const again = await deps.store.readTurn(msg.ref, key, deps.clock.now());
-        return replay(deps, again.record ?? { lang, outbound: [] }, again.person);
+        return replay(deps, again.record ?? { lang, outbound: [] }, again.person, options);
       }
       throw err;
     }
+    await options.committed?.({ lang, replies: turn.replies });
     await deps.outbox.enqueue(outbound);
     // The outbox holds them now: the record stays as the update's marker, without content.
     if (outbound.length && !turn.erased)
@@ -192,7 +198,13 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
   }
 }
 
-async function replay(deps: AppDeps, record: TurnRecord, person: Person | null): Promise<Committed> {
+async function replay(
+  deps: AppDeps,
+  record: TurnRecord,
+  person: Person | null,
+  options: TurnOptions,
+): Promise<Committed> {
+  await options.committed?.({ lang: record.lang, replies: [] });
   // The same message ids: the delivery log sends each once, whatever was sent before.
   await deps.outbox.enqueue(record.outbound);
   return { lang: record.lang, replies: [], person, outbound: record.outbound, replayed: true };

@@ -32,6 +32,27 @@ describe('one turn, one commit', () => {
     expect(names.filter((n) => n === 'TransactWriteItemsCommand')).toHaveLength(1);
   }, 120_000);
 
+  it('a press is answered (the spinner stops) once the turn is committed, before its replies go out', async () => {
+    world = await World.start({ at: '2026-11-21T07:00:00Z' });
+    const maria = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
+    await world.tickAt('2026-11-21T08:00:00Z');
+    const from = world.api.calls.length;
+    // How many presses were answered when the turn handed its messages to the outbox.
+    const answeredAtEnqueue: number[] = [];
+    const outbox = world.runtime.deps.outbox;
+    const enqueue = outbox.enqueue.bind(outbox);
+    outbox.enqueue = (messages) => {
+      answeredAtEnqueue.push(world.api.callsTo('answerCallbackQuery').length);
+      return enqueue(messages);
+    };
+    const answeredBefore = world.api.callsTo('answerCallbackQuery').length;
+    await maria.press('😊 Sto bene');
+    const methods = world.api.calls.slice(from).map((c) => c.method);
+    expect(methods.filter((m) => m === 'answerCallbackQuery')).toHaveLength(1);
+    expect(methods.indexOf('answerCallbackQuery')).toBeLessThan(methods.indexOf('editMessageText'));
+    expect(answeredAtEnqueue[0]).toBe(answeredBefore + 1);
+  }, 120_000);
+
   it('the same update delivered twice: decided once, its replies sent once', async () => {
     world = await World.start({ at: '2026-11-21T09:00:00Z' });
     const maria = await elder();

@@ -62,20 +62,25 @@ export function handleUpdates(bot: Bot<BotContext>, deps: AppDeps): Bot<BotConte
       if (ctx.callbackQuery) await answerQuietly(ctx);
       return;
     }
-    // Read, decide, commit; the outbox sends the replies and notices after the commit.
+    // Read, decide, commit; the press is answered (the spinner stops) as soon as the turn is
+    // committed, then the outbox sends the replies and notices.
     const done = await runTurn(deps, msg, {
       key: { channel: 'telegram', updateId: String(ctx.update.update_id) },
       pressed: ctx.callbackQuery?.message?.message_id,
+      ...(ctx.callbackQuery
+        ? {
+            committed: ({ lang, replies }) => {
+              const toast = replies.find((r) => r.toast);
+              return answerQuietly(ctx, toast ? toastText(lang, toast) : undefined);
+            },
+          }
+        : {}),
     });
     if (done.menuChanged && ctx.chat) {
       // A menu is a courtesy: failing to set it changes nothing of the turn.
       await setChatMenu(ctx.api, ctx.chat.id, done.person).catch((err: unknown) => {
         if (!(err instanceof GrammyError) && !(err instanceof HttpError)) throw err;
       });
-    }
-    if (ctx.callbackQuery) {
-      const toast = done.replies.find((r) => r.toast);
-      await answerQuietly(ctx, toast ? toastText(done.lang, toast) : undefined);
     }
   };
 
