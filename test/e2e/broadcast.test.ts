@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld } from '../support/channels.js';
-import { linkRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
+import { forget, linkRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
 import { World, type ChatUser, type ChatWorld, type Person } from '../support/world.js';
 
 /**
@@ -112,148 +112,168 @@ describe.each(['telegram', 'whatsapp'] as const)('/broadcast on %s', (channel) =
     },
   );
 
-  it('to elders in quiet hours: held until they end, then delivered, and then the report', async () => {
-    world = await startWorld(channel, { at: '2026-11-21T21:30:00Z' });
-    const giulia = await onboardMediator(world, 'Giulia', 'nord');
-    const anna = await onboardElder(world, { name: 'Anna' });
-    const luca = await linkRelative(world, anna);
-    const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
+  it(
+    'to elders in quiet hours: held until they end, then delivered, and then the report',
+    { timeout: 180_000 },
+    async () => {
+      world = await startWorld(channel, { at: '2026-11-21T21:30:00Z' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const anna = await onboardElder(world, { name: 'Anna' });
+      const luca = await linkRelative(world, anna);
+      const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
+      const bruna = await onboardElder(world, { name: 'Bruna' });
 
-    await broadcast(giulia, everyone, 'Domani il centro resta chiuso.');
-    // 22:30 in Brescia: the relative hears now, the elder and the volunteer in the morning.
-    expect(copies(luca, 'Domani il centro')).toBe(1);
-    expect(copies(anna, 'Domani il centro')).toBe(0);
-    expect(copies(vito, 'Domani il centro')).toBe(0);
-    expect(giulia.texts()).toContain(
-      "📣 Messaggio inviato. Lo ricevono adesso: 1. Alle 08:00, finite le ore di riposo: 2.\nQuando so com'è andata, ti mando il resoconto.",
-    );
-    expect(reportOf(giulia)).toHaveLength(0);
+      await broadcast(giulia, everyone, 'Domani il centro resta chiuso.');
+      // 22:30 in Brescia: the relative hears now, the elders and the volunteer in the morning.
+      expect(copies(luca, 'Domani il centro')).toBe(1);
+      expect(copies(anna, 'Domani il centro')).toBe(0);
+      expect(copies(vito, 'Domani il centro')).toBe(0);
+      expect(giulia.texts()).toContain(
+        "📣 Messaggio inviato. Lo ricevono adesso: 1. Alle 08:00, finite le ore di riposo: 3.\nQuando so com'è andata, ti mando il resoconto.",
+      );
+      expect(reportOf(giulia)).toHaveLength(0);
+      // Bruna leaves in the night: her copy is never sent, and the report does not wait for it.
+      await forget(bruna);
 
-    await world.tickAt('2026-11-22T06:59:00Z');
-    expect(copies(anna, 'Domani il centro')).toBe(0);
-    await world.tickAt('2026-11-22T07:00:00Z');
-    expect(copies(anna, 'Domani il centro')).toBe(1);
-    expect(copies(vito, 'Domani il centro')).toBe(1);
-    expect(copies(luca, 'Domani il centro')).toBe(1);
-    const report = reportOf(giulia);
-    expect(report).toHaveLength(1);
-    expect(report[0]).toMatch(
-      /\(tutti\)\nConsegnati: 3\nIn attesa su WhatsApp: 0\nNon consegnati: 0\nNon raggiungibili: 0$/,
-    );
-  });
+      await world.tickAt('2026-11-22T06:59:00Z');
+      expect(copies(anna, 'Domani il centro')).toBe(0);
+      await world.tickAt('2026-11-22T07:00:00Z');
+      expect(copies(anna, 'Domani il centro')).toBe(1);
+      expect(copies(vito, 'Domani il centro')).toBe(1);
+      expect(copies(luca, 'Domani il centro')).toBe(1);
+      const report = reportOf(giulia);
+      expect(report).toHaveLength(1);
+      expect(report[0]).toMatch(
+        /\(tutti\)\nConsegnati: 3\nIn attesa su WhatsApp: 0\nNon consegnati: 0\nNon raggiungibili: 1$/,
+      );
+      expect(copies(bruna, 'Domani il centro')).toBe(0);
+    },
+  );
 
-  it('to everyone in zone Nord reaches its elders, their relatives and volunteers, nobody in zone Sud', async () => {
-    world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
-    const giulia = await onboardMediator(world, 'Giulia', 'nord');
-    const sara = await onboardMediator(world, 'Sara', 'sud');
-    const anna = await onboardElder(world, { name: 'Anna' });
-    const luca = await linkRelative(world, anna);
-    const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
-    const bruna = await onboardElder(world, { name: 'Bruna', zone: 'Zona Sud', hood: 'Don Bosco' });
-    const marco = await linkRelative(world, bruna, { name: 'Marco' });
-    const ugo = await onboardVolunteer(world, 'Ugo', 'Don Bosco', { zone: 'Zona Sud', approvedBy: sara });
+  it(
+    'to everyone in zone Nord reaches its elders, their relatives and volunteers, nobody in zone Sud',
+    { timeout: 180_000 },
+    async () => {
+      world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const sara = await onboardMediator(world, 'Sara', 'sud');
+      const anna = await onboardElder(world, { name: 'Anna' });
+      const luca = await linkRelative(world, anna);
+      const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
+      const bruna = await onboardElder(world, { name: 'Bruna', zone: 'Zona Sud', hood: 'Don Bosco' });
+      const marco = await linkRelative(world, bruna, { name: 'Marco' });
+      const ugo = await onboardVolunteer(world, 'Ugo', 'Don Bosco', { zone: 'Zona Sud', approvedBy: sara });
 
-    await giulia.send('/broadcast');
-    await giulia.press(everyone);
-    await giulia.send('Festa di quartiere sabato!');
-    expect(giulia.lastText()).toBe('Destinatari: 3 (tutti). Lo invio?');
-    await giulia.press(send);
-    for (const p of [anna, luca, vito]) expect(copies(p, 'Festa di quartiere')).toBe(1);
-    for (const p of [bruna, marco, ugo, sara]) expect(copies(p, 'Festa di quartiere')).toBe(0);
-    expect(reportOf(giulia)[0]).toMatch(/Consegnati: 3\n/);
-  });
-
-  it('Cancel at each step, words where a button is expected, a voice note for the text: nothing is sent', async () => {
-    world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
-    const giulia = await onboardMediator(world, 'Giulia', 'nord');
-    const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
-
-    // Cancel at the audience.
-    await giulia.send('/broadcast');
-    await giulia.press('Annulla');
-    expect(giulia.lastText()).toBe(cancelled);
-
-    // Words instead of the audience button: asked again. A voice note for the text: asked for text, the
-    // audience kept. Words instead of Send: the preview again. Then Cancel at the preview.
-    await giulia.send('/broadcast');
-    await giulia.send('ai volontari');
-    expect(giulia.texts().at(-2)).toBe('Per rispondere, tocca uno dei pulsanti.');
-    expect(giulia.lastText()).toMatch(/A chi vuoi scrivere\?/);
-    await giulia.press(volunteers);
-    await giulia.sendVoice();
-    expect(giulia.lastText()).toBe(
-      'Qui serve un testo scritto: vocali e foto non posso mandarli a tutti. Scrivi il messaggio, per favore.',
-    );
-    await giulia.send('Riunione lunedì.');
-    expect(giulia.lastText()).toBe('Destinatari: 1 (volontari). Lo invio?');
-    await giulia.send('sì');
-    expect(giulia.texts().at(-4)).toBe('Per rispondere, tocca uno dei pulsanti.');
-    expect(giulia.lastText()).toBe('Destinatari: 1 (volontari). Lo invio?');
-    await giulia.press('Annulla');
-    expect(giulia.lastText()).toBe(cancelled);
-    // The old preview's Send, pressed after Cancel: nothing goes out.
-    if (world.channel === 'whatsapp') {
+      await giulia.send('/broadcast');
+      await giulia.press(everyone);
+      await giulia.send('Festa di quartiere sabato!');
+      expect(giulia.lastText()).toBe('Destinatari: 3 (tutti). Lo invio?');
       await giulia.press(send);
-      expect(giulia.lastText()).toBe('Questo pulsante appartiene a una domanda precedente.');
-    }
+      for (const p of [anna, luca, vito]) expect(copies(p, 'Festa di quartiere')).toBe(1);
+      for (const p of [bruna, marco, ugo, sara]) expect(copies(p, 'Festa di quartiere')).toBe(0);
+      expect(reportOf(giulia)[0]).toMatch(/Consegnati: 3\n/);
+    },
+  );
 
-    // Cancel at the text.
-    await giulia.send('/broadcast');
-    await giulia.press(volunteers);
-    await giulia.press('Annulla');
-    expect(giulia.lastText()).toBe(cancelled);
+  it(
+    'Cancel at each step, words where a button is expected, a voice note for the text: nothing is sent',
+    { timeout: 180_000 },
+    async () => {
+      world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
 
-    // A text too long is refused and can be sent again shorter.
-    await giulia.send('/broadcast');
-    await giulia.press(volunteers);
-    await giulia.send('x'.repeat(701));
-    expect(giulia.lastText()).toMatch(/^Il messaggio è troppo lungo: al massimo 700 caratteri/);
-    await giulia.send('/cancel');
+      // Cancel at the audience.
+      await giulia.send('/broadcast');
+      await giulia.press('Annulla');
+      expect(giulia.lastText()).toBe(cancelled);
 
-    expect(vito.texts().filter((t) => t.startsWith('📣'))).toEqual([]);
-    expect((await world.scan()).filter((i) => i.entity === 'broadcast')).toEqual([]);
-  });
+      // Words instead of the audience button: asked again. A voice note for the text: asked for text, the
+      // audience kept. Words instead of Send: the preview again. Then Cancel at the preview.
+      await giulia.send('/broadcast');
+      await giulia.send('ai volontari');
+      expect(giulia.texts().at(-2)).toBe('Per rispondere, tocca uno dei pulsanti.');
+      expect(giulia.lastText()).toMatch(/A chi vuoi scrivere\?/);
+      await giulia.press(volunteers);
+      await giulia.sendVoice();
+      expect(giulia.lastText()).toBe(
+        'Qui serve un testo scritto: vocali e foto non posso mandarli a tutti. Scrivi il messaggio, per favore.',
+      );
+      await giulia.send('Riunione lunedì.');
+      expect(giulia.lastText()).toBe('Destinatari: 1 (volontari). Lo invio?');
+      await giulia.send('sì');
+      expect(giulia.texts().at(-4)).toBe('Per rispondere, tocca uno dei pulsanti.');
+      expect(giulia.lastText()).toBe('Destinatari: 1 (volontari). Lo invio?');
+      await giulia.press('Annulla');
+      expect(giulia.lastText()).toBe(cancelled);
+      // The old preview's Send, pressed after Cancel: nothing goes out.
+      if (world.channel === 'whatsapp') {
+        await giulia.press(send);
+        expect(giulia.lastText()).toBe('Questo pulsante appartiene a una domanda precedente.');
+      }
 
-  it('Send twice sends once; "Stop these messages" keeps the next broadcast away, twice is harmless, and it can be undone', async () => {
-    world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
-    const giulia = await onboardMediator(world, 'Giulia', 'nord');
-    const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
-    const pia = await onboardVolunteer(world, 'Pia', 'Casazza', { approvedBy: giulia });
-    const vitoId = (await world.personOf(vito))!.id;
+      // Cancel at the text.
+      await giulia.send('/broadcast');
+      await giulia.press(volunteers);
+      await giulia.press('Annulla');
+      expect(giulia.lastText()).toBe(cancelled);
 
-    await giulia.send('/broadcast');
-    await giulia.press(volunteers);
-    await giulia.send('Primo messaggio.');
-    await pressSendTwice(world, giulia);
-    expect(copies(vito, 'Primo messaggio.')).toBe(1);
-    expect(copies(pia, 'Primo messaggio.')).toBe(1);
-    expect(reportOf(giulia)).toHaveLength(1);
-    expect(reportOf(giulia)[0]).toMatch(/Consegnati: 2\n/);
+      // A text too long is refused and can be sent again shorter.
+      await giulia.send('/broadcast');
+      await giulia.press(volunteers);
+      await giulia.send('x'.repeat(701));
+      expect(giulia.lastText()).toMatch(/^Il messaggio è troppo lungo: al massimo 700 caratteri/);
+      await giulia.send('/cancel');
 
-    await vito.press(stop);
-    const stopped = /^🔕 Fatto: i messaggi della zona non ti arriveranno più\./;
-    expect(vito.lastText()).toMatch(stopped);
-    expect((await world.store.getPerson(vitoId))!.broadcastsOff).toBe(true);
-    await vito.press(stop);
-    expect(vito.lastText()).toMatch(stopped);
-    expect((await world.store.getPerson(vitoId))!.broadcastsOff).toBe(true);
+      expect(vito.texts().filter((t) => t.startsWith('📣'))).toEqual([]);
+      expect((await world.scan()).filter((i) => i.entity === 'broadcast')).toEqual([]);
+    },
+  );
 
-    await giulia.send('/broadcast');
-    await giulia.press(volunteers);
-    await giulia.send('Secondo messaggio.');
-    expect(giulia.lastText()).toBe('Destinatari: 1 (volontari). Lo invio?');
-    await giulia.press(send);
-    expect(copies(pia, 'Secondo messaggio.')).toBe(1);
-    expect(copies(vito, 'Secondo messaggio.')).toBe(0);
-    expect(reportOf(giulia)).toHaveLength(2);
+  it(
+    'Send twice sends once; "Stop these messages" keeps the next broadcast away, twice is harmless, and it can be undone',
+    { timeout: 180_000 },
+    async () => {
+      world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
+      const pia = await onboardVolunteer(world, 'Pia', 'Casazza', { approvedBy: giulia });
+      const vitoId = (await world.personOf(vito))!.id;
 
-    await vito.press(resume);
-    expect(vito.lastText()).toBe('🔔 Fatto: i messaggi della zona ti arriveranno di nuovo.');
-    expect((await world.store.getPerson(vitoId))!.broadcastsOff).toBeUndefined();
-    await broadcast(giulia, volunteers, 'Terzo messaggio.');
-    expect(copies(vito, 'Terzo messaggio.')).toBe(1);
-    expect(copies(pia, 'Terzo messaggio.')).toBe(1);
-  });
+      await giulia.send('/broadcast');
+      await giulia.press(volunteers);
+      await giulia.send('Primo messaggio.');
+      await pressSendTwice(world, giulia);
+      expect(copies(vito, 'Primo messaggio.')).toBe(1);
+      expect(copies(pia, 'Primo messaggio.')).toBe(1);
+      expect(reportOf(giulia)).toHaveLength(1);
+      expect(reportOf(giulia)[0]).toMatch(/Consegnati: 2\n/);
+
+      await vito.press(stop);
+      const stopped = /^🔕 Fatto: i messaggi della zona non ti arriveranno più\./;
+      expect(vito.lastText()).toMatch(stopped);
+      expect((await world.store.getPerson(vitoId))!.broadcastsOff).toBe(true);
+      await vito.press(stop);
+      expect(vito.lastText()).toMatch(stopped);
+      expect((await world.store.getPerson(vitoId))!.broadcastsOff).toBe(true);
+
+      await giulia.send('/broadcast');
+      await giulia.press(volunteers);
+      await giulia.send('Secondo messaggio.');
+      expect(giulia.lastText()).toBe('Destinatari: 1 (volontari). Lo invio?');
+      await giulia.press(send);
+      expect(copies(pia, 'Secondo messaggio.')).toBe(1);
+      expect(copies(vito, 'Secondo messaggio.')).toBe(0);
+      expect(reportOf(giulia)).toHaveLength(2);
+
+      await vito.press(resume);
+      expect(vito.lastText()).toBe('🔔 Fatto: i messaggi della zona ti arriveranno di nuovo.');
+      expect((await world.store.getPerson(vitoId))!.broadcastsOff).toBeUndefined();
+      await broadcast(giulia, volunteers, 'Terzo messaggio.');
+      expect(copies(vito, 'Terzo messaggio.')).toBe(1);
+      expect(copies(pia, 'Terzo messaggio.')).toBe(1);
+    },
+  );
 });
 
 describe('/broadcast and the command menu', () => {
