@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWorld } from '../support/channels.js';
+import { startWorld, type WaPerson, type WhatsAppWorld } from '../support/channels.js';
 import { forget, linkRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
 import { World, type ChatUser, type ChatWorld, type Person } from '../support/world.js';
 
@@ -109,6 +109,41 @@ describe.each(['telegram', 'whatsapp'] as const)('/broadcast on %s', (channel) =
       // A volunteer cannot broadcast.
       await vito.send('/broadcast');
       expect(vito.lastText()).toBe('Questa funzione è riservata ai mediatori di prossimità.');
+    },
+  );
+
+  it(
+    'copies that fail or find someone unreachable while sending are counted in the report',
+    { timeout: 180_000 },
+    async () => {
+      world = await startWorld(channel, { at: '2026-11-21T09:00:00Z' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
+      const pia = await onboardVolunteer(world, 'Pia', 'Casazza', { approvedBy: giulia });
+      const dino = await onboardVolunteer(world, 'Dino', 'Mompiano', { approvedBy: giulia });
+      await giulia.send('/broadcast');
+      await giulia.press(volunteers);
+      await giulia.send('Corso di primo soccorso martedì.');
+      if (world instanceof World) {
+        // The first copy sent finds the bot blocked.
+        world.api.setFaults({ rate: 0, nth: 1, kinds: ['403'], methods: ['sendMessage'] });
+        await giulia.press(send);
+        world.api.setFaults(undefined);
+        expect(reportOf(giulia)[0]).toMatch(
+          /Consegnati: 2\nIn attesa su WhatsApp: 0\nNon consegnati: 0\nNon raggiungibili: 1$/,
+        );
+      } else {
+        // Vito's number is not on WhatsApp any more; Pia's copy is refused for good.
+        const wa = world as WhatsAppWorld;
+        wa.api.fail((vito as WaPerson).wa.number, { code: 131026 });
+        wa.api.fail((pia as WaPerson).wa.number, { code: 131009 });
+        await giulia.press(send);
+        expect(copies(dino, 'Corso di primo soccorso')).toBe(1);
+        expect(reportOf(giulia)[0]).toMatch(
+          /Consegnati: 1\nIn attesa su WhatsApp: 0\nNon consegnati: 1\nNon raggiungibili: 1$/,
+        );
+      }
+      expect(reportOf(giulia)).toHaveLength(1);
     },
   );
 
