@@ -311,6 +311,40 @@ describe.each(['telegram', 'whatsapp'] as const)('/broadcast on %s', (channel) =
   );
 });
 
+describe('/broadcast on WhatsApp without an approved broadcast template', () => {
+  let world: WhatsAppWorld;
+  afterEach(async () => {
+    expect(world.problems()).toEqual([]);
+    await world.close();
+  });
+
+  it(
+    'a copy outside the window waits for its person, the report says so, and it arrives when they write',
+    { timeout: 180_000 },
+    async () => {
+      world = (await startWorld('whatsapp', {
+        at: '2026-11-21T09:00:00Z',
+        whatsappTemplates: { 'broadcast.message': '' },
+      })) as WhatsAppWorld;
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const vito = await onboardVolunteer(world, 'Vito', 'Mompiano', { approvedBy: giulia });
+      const pia = await onboardVolunteer(world, 'Pia', 'Casazza', { approvedBy: giulia });
+      // Two days on; Pia wrote this morning, Vito not since he signed up.
+      world.clock.current = new Date('2026-11-23T09:00:00Z');
+      await pia.send('/help');
+
+      await broadcast(giulia, volunteers, 'Ci vediamo giovedì.');
+      expect(copies(pia, 'Ci vediamo giovedì.')).toBe(1);
+      expect(copies(vito, 'Ci vediamo giovedì.')).toBe(0);
+      expect(reportOf(giulia)[0]).toMatch(
+        /Consegnati: 1\nIn attesa su WhatsApp: 1\nNon consegnati: 0\nNon raggiungibili: 0$/,
+      );
+      await vito.send('ciao');
+      expect(copies(vito, 'Ci vediamo giovedì.')).toBe(1);
+    },
+  );
+});
+
 describe('/broadcast and the command menu', () => {
   let world: World;
   afterEach(async () => {
