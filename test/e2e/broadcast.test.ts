@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type WaPerson, type WhatsAppWorld } from '../support/channels.js';
 import { forget, linkRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
 import { World, type ChatUser, type ChatWorld, type Person } from '../support/world.js';
+import type { Person as Profile } from '../../bot/domain/person.js';
 
 /**
  * `/broadcast`: a mediator writes to her zone's elders, their relatives, its
@@ -345,12 +346,63 @@ describe('/broadcast on WhatsApp without an approved broadcast template', () => 
   );
 });
 
-describe('/broadcast and the command menu', () => {
+describe('/broadcast on Telegram: the menu, a large zone', () => {
   let world: World;
   afterEach(async () => {
     expect(world.problems()).toEqual([]);
     await world.close();
   });
+
+  it(
+    'a long text to a large zone is sent back for a shorter one: its copies must fit in one turn',
+    { timeout: 180_000 },
+    async () => {
+      world = await World.start({ at: '2026-11-21T09:00:00Z' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const at = world.clock.now().toISOString();
+      const seeded = Array.from({ length: 300 }, (_, i): Profile => {
+        const n = String(i).padStart(3, '0');
+        return {
+          id: `seed-volunteer-${n}`,
+          lang: 'it',
+          createdAt: at,
+          channels: [{ channel: 'telegram', id: String(880000 + i) }],
+          onboardedAt: at,
+          consentAt: at,
+          role: 'volunteer',
+          name: `Vol ${n}`,
+          zoneId: 'nord',
+          place: {
+            zoneId: 'nord',
+            neighbourhoodId: 'casazza',
+            lat: 45.56,
+            lon: 10.22,
+            source: 'neighbourhood',
+          },
+          volunteer: {
+            status: 'approved',
+            radiusKm: 5,
+            categories: ['pharmacy'],
+            days: ['mon'],
+            dayParts: ['morning'],
+            languages: ['it'],
+          },
+        };
+      });
+      for (let i = 0; i < seeded.length; i += 25)
+        await Promise.all(seeded.slice(i, i + 25).map((v) => world.store.createPerson(v, v.channels[0]!)));
+
+      await giulia.send('/broadcast');
+      await giulia.press(volunteers);
+      await giulia.send('Avviso importante. '.repeat(36).trim());
+      expect(giulia.lastText()).toMatch(/^Per 300 destinatari il messaggio è troppo lungo/);
+      // Still at the text: a shorter one goes to the preview.
+      await giulia.send('Riunione giovedì alle 17.');
+      expect(giulia.lastText()).toBe('Destinatari: 300 (volontari). Lo invio?');
+      await giulia.press('Annulla');
+      expect((await world.scan()).filter((i) => i.entity === 'broadcast')).toEqual([]);
+    },
+  );
 
   it("is in a mediator's menu and /help, not in a volunteer's", async () => {
     world = await World.start({ at: '2026-11-21T09:00:00Z' });

@@ -26,6 +26,12 @@ import type { Turn } from '../common/turn.js';
 /** The longest text a broadcast carries: one phone screen, and room for every copy in the turn's record. */
 export const maxBroadcastText = 700;
 
+/**
+ * What one broadcast's copies may weigh: they ride in the Send turn's record, a
+ * DynamoDB item of at most 400 KB, beside the presser's own replies.
+ */
+export const maxBroadcastBytes = 300_000;
+
 /** The flow's steps: who, the text, the preview waiting for Send. */
 type Step = 'ba' | 'bt' | 'bc';
 
@@ -161,6 +167,12 @@ async function preview(turn: Turn, zoneId: string, audience: Audience, text: str
     turn.say(reply('broadcast.nobody', { audience: { t: `broadcast.who.${audience}` } }));
     return;
   }
+  if (tooHeavy(copies(turn, reach, 'preview', text))) {
+    // Too many copies of so long a text for one turn: a shorter text (or a smaller audience) will do.
+    save(turn, 'bt', { audience });
+    turn.say(reply('broadcast.tooMany', { count: reach.length }, { buttons: [cancelButton('bt')] }));
+    return;
+  }
   save(turn, 'bc', { audience, text });
   turn.say(
     reply('broadcast.previewIntro'),
@@ -183,13 +195,13 @@ async function send(turn: Turn, zoneId: string, audience: Audience, text: string
   }
   // The flow version the press read: a re-run of this press draws the same id, a later broadcast another.
   const id = deps.ids.fromSeed(`broadcast.${person.id}.${turn.version}`);
-  const message = broadcastMessage(deps, person, text, true);
-  const messages: OutboundMessage[] = reach.flatMap((p) =>
-    messagesTo(p, `broadcast:${id}`, [message]).map((m) => ({
-      ...m,
-      track: { broadcastId: id, by: person.id },
-    })),
-  );
+  const messages = copies(turn, reach, id, text);
+  if (tooHeavy(messages)) {
+    // The zone grew since the preview: back to the text, nothing sent.
+    save(turn, 'bt', { audience });
+    turn.say(reply('broadcast.tooMany', { count: reach.length }, { buttons: [cancelButton('bt')] }));
+    return;
+  }
   const { quietHours, timeZone } = deps.network;
   const quiet = isQuiet(turn.now, quietHours, timeZone);
   const sleeps = new Set(reach.filter((p) => p.role === 'elder' || p.role === 'volunteer').map((p) => p.id));
@@ -214,6 +226,19 @@ async function send(turn: Turn, zoneId: string, audience: Audience, text: string
     : '';
   turn.say(reply('broadcast.sent', { ...params, later }, { edit: true }));
 }
+
+/** One copy per recipient and channel, each tracked for the report. */
+function copies(turn: Turn, reach: Person[], id: string, text: string): OutboundMessage[] {
+  const message = broadcastMessage(turn.deps, turn.person, text, true);
+  return reach.flatMap((p) =>
+    messagesTo(p, `broadcast:${id}`, [message]).map((m) => ({
+      ...m,
+      track: { broadcastId: id, by: turn.person.id },
+    })),
+  );
+}
+
+const tooHeavy = (messages: OutboundMessage[]) => JSON.stringify(messages).length > maxBroadcastBytes;
 
 function save(turn: Turn, step: Step, draft: BroadcastDraft): void {
   turn.setFlow('broadcast', step, draft as unknown as Draft);
