@@ -302,8 +302,13 @@ describe.each(['telegram', 'whatsapp'] as const)('/broadcast on %s', (channel) =
       expect(copies(vito, 'Secondo messaggio.')).toBe(0);
       expect(reportOf(giulia)).toHaveLength(2);
 
+      // /profile says they are stopped, with the way back.
+      await vito.send('/profile');
+      expect(vito.lastText()).toMatch(/^🔕 I messaggi della zona sono fermi/);
       await vito.press(resume);
       expect(vito.lastText()).toBe('🔔 Fatto: i messaggi della zona ti arriveranno di nuovo.');
+      await vito.send('/profile');
+      expect(vito.lastText()).not.toMatch(/I messaggi della zona sono fermi/);
       expect((await world.store.getPerson(vitoId))!.broadcastsOff).toBeUndefined();
       await broadcast(giulia, volunteers, 'Terzo messaggio.');
       expect(copies(vito, 'Terzo messaggio.')).toBe(1);
