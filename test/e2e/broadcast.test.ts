@@ -232,10 +232,18 @@ describe.each(['telegram', 'whatsapp'] as const)('/broadcast on %s', (channel) =
       await giulia.press('Annulla');
       expect(giulia.lastText()).toBe(cancelled);
       // The old preview's Send, pressed after Cancel: nothing goes out.
+      const stale = 'Questo pulsante appartiene a una domanda precedente.';
+      const toldStale = () =>
+        world instanceof World
+          ? world.api.callsTo('answerCallbackQuery').at(-1)?.params.text
+          : giulia.lastText();
       if (world.channel === 'whatsapp') {
         await giulia.press(send);
-        expect(giulia.lastText()).toBe('Questo pulsante appartiene a una domanda precedente.');
+        expect(toldStale()).toBe(stale);
       }
+      // Send forged on another button (Telegram edits the old preview, so its Send is gone): the same.
+      await giulia.pressForged(volunteers, 's:bc:send');
+      expect(toldStale()).toBe(stale);
 
       // Cancel at the text.
       await giulia.send('/broadcast');
