@@ -50,6 +50,8 @@ import { decideVolunteer, listPending } from './people/volunteers.js';
 import { showToday, showZoneElders } from './people/desk.js';
 import { pageNumber } from './people/paging.js';
 import { setVolunteerSuspended, showVolunteers } from './people/roster.js';
+import { answerBroadcast, startBroadcast } from './broadcast/broadcast.js';
+import { setBroadcastsOff } from './broadcast/report.js';
 
 /** A turn's first write on first contact: the person and their channel identity. */
 async function createPersonFor(deps: AppDeps, msg: InboundMessage): Promise<Person> {
@@ -220,6 +222,8 @@ async function dispatch(turn: Turn, input: Inbound): Promise<void> {
       return;
   }
   if (await understandWords(turn, input, isStepFlow(turn.flow) || turn.flow === 'forget')) return;
+  // The broadcast's text step takes text; anything else there is answered by the flow, which keeps its place.
+  if (turn.flow === 'broadcast') return answerBroadcast(turn, input);
   switch (input.kind) {
     case 'unsupported':
       turn.say(reply('errors.unsupported'));
@@ -278,6 +282,8 @@ async function command(turn: Turn, name: string, arg: string): Promise<void> {
       return turn.person.role === 'mediator' ? showZoneElders(turn) : listElders(turn);
     case 'today':
       return showToday(turn);
+    case 'broadcast':
+      return startBroadcast(turn);
     case 'request':
       return startRequest(turn);
     case 'requests':
@@ -306,6 +312,7 @@ async function button(turn: Turn, data: string): Promise<void> {
       return;
     }
     if (turn.flow === 'forget') return answerForget(turn, parsed.value);
+    if (turn.flow === 'broadcast') return answerBroadcast(turn, { kind: 'choice', value: parsed.value });
     return answerStep(turn, { kind: 'choice', value: parsed.value }, flowEnds);
   }
   if (parsed.type === 'profile') return startEdit(turn, parsed.step);
@@ -372,6 +379,9 @@ async function button(turn: Turn, data: string): Promise<void> {
     case 'vs':
     case 'vu':
       return setVolunteerSuspended(turn, parsed.id, parsed.verb === 'vs');
+    case 'bs':
+    case 'bo':
+      return setBroadcastsOff(turn, parsed.verb === 'bs');
     default: {
       // Every verb has its case: adding one to `verbs` without a case here does not compile.
       const unhandled: never = parsed.verb;

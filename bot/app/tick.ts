@@ -7,6 +7,7 @@ import { liveAgain } from './requests/assignment.js';
 import { fireRequestExpiry } from './requests/expiry.js';
 import type { AppDeps } from './common/deps.js';
 import { releaseHeldNotice } from './common/quiet-hours.js';
+import { countBroadcastOutcome } from './broadcast/report.js';
 
 export interface TickOptions {
   /** Who claims (for leases); unique per run. */
@@ -42,7 +43,13 @@ function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
     case 'wave':
       return fireWave(deps, timer, now);
     case 'held':
-      return releaseHeldNotice(deps, timer, (messages) => liveAgain(deps, messages));
+      return releaseHeldNotice(
+        deps,
+        timer,
+        (messages) => liveAgain(deps, messages),
+        // A broadcast's report waits for every copy: one for someone who left has its outcome now.
+        (message) => countBroadcastOutcome(deps, message, 'unreachable'),
+      );
     case 'requestExpiry':
       return fireRequestExpiry(deps, timer, now);
     default: {

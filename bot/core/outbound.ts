@@ -30,7 +30,9 @@ export interface OutboundMessage {
   track?:
     | { requestId: string; field: 'offer' | 'assigned'; volunteerId: string }
     /** An alert card of a round (0 the first, then each escalation), kept to be edited on the alert's next change. */
-    | { alertId: string; round: number };
+    | { alertId: string; round: number }
+    /** A message of a mediator's broadcast: its outcome counts in the delivery report she gets. */
+    | { broadcastId: string; by: string };
   /** The people this message is about (beyond its recipient): erased with them, dropped once they are gone. */
   about?: string[];
   /**
@@ -80,6 +82,8 @@ export interface DeliveryEvents {
   undeliverable(message: OutboundMessage, reason: string): Promise<void>;
   /** A tracked message was sent: `ref` is "chat:message" of its first reply. */
   delivered(message: OutboundMessage, ref: string): Promise<void>;
+  /** A tracked message was held for the person (WhatsApp, outside the window with no template). */
+  held?(message: OutboundMessage): Promise<void>;
 }
 
 /**

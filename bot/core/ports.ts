@@ -56,6 +56,34 @@ export interface TurnCommit {
   ttlSeconds: number;
 }
 
+/** Who a mediator's broadcast goes to: the zone's elders, their relatives, its approved volunteers, or all three. */
+export const audiences = ['elders', 'relatives', 'volunteers', 'everyone'] as const;
+export type Audience = (typeof audiences)[number];
+
+/** How a broadcast's messages ended, as the senders report them. */
+export const broadcastOutcomes = ['delivered', 'held', 'failed', 'unreachable'] as const;
+export type BroadcastOutcome = (typeof broadcastOutcomes)[number];
+
+/** A mediator's broadcast, kept in her partition until its delivery report is out (and a while after). */
+export interface Broadcast {
+  id: string;
+  /** The mediator who sent it (the partition it lives in). */
+  by: string;
+  zoneId: string;
+  audience: Audience;
+  createdAt: string;
+  /** Messages enqueued (one per recipient and channel). */
+  total: number;
+  /** Recipients left out because their channel said they cannot be reached: counted as unreachable. */
+  skipped: number;
+  /** Messages waiting for quiet hours to end when it was sent. */
+  waiting: number;
+  /** Per outcome, how many messages ended so (each counted once, however often it is reported). */
+  counts: Record<BroadcastOutcome, number>;
+  /** When the final report went to the mediator. */
+  reportedAt?: string;
+}
+
 export interface Store {
   /** Identity and an erased turn's marker, then person, flow and turn record: two calls. */
   readTurn(ref: ChannelRef, key: TurnKey | null, now: Date): Promise<TurnReads>;
@@ -119,6 +147,21 @@ export interface Store {
   deleteLink(elderId: string, relativeId: string): Promise<void>;
   listRelatives(elderId: string): Promise<RelativeLink[]>;
   listElders(relativeId: string): Promise<RelativeLink[]>;
+
+  /** Stores a new broadcast; one with the same id (a re-run of the same Send) is left as it is. */
+  createBroadcast(broadcast: Omit<Broadcast, 'counts' | 'reportedAt'>): Promise<void>;
+  /**
+   * Counts one message's outcome (`message` names it: counted once however often it comes);
+   * the broadcast as it now stands, or null when it is gone.
+   */
+  countBroadcastOutcome(
+    by: string,
+    broadcastId: string,
+    outcome: BroadcastOutcome,
+    message: string,
+  ): Promise<Broadcast | null>;
+  /** Marks the final report sent; false if it was already (so it goes once). */
+  markBroadcastReported(by: string, broadcastId: string, at: Date): Promise<boolean>;
 
   /** Every stored item about this person, as stored. */
   exportPerson(personId: string): Promise<Record<string, unknown>[]>;

@@ -84,6 +84,8 @@ export interface Person {
   unreachableAt?: string;
   volunteer?: VolunteerProfile;
   consentAt?: string;
+  /** Tapped "Stop these messages" under a mediator's broadcast: no broadcast reaches them until they turn it back on. */
+  broadcastsOff?: boolean;
 }
 
 export interface PrivateDetails {

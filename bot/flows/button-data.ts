@@ -52,6 +52,8 @@ export const verbs = {
   volunteersPage: 'vl',
   suspendVolunteer: 'vs',
   reinstateVolunteer: 'vu',
+  stopBroadcasts: 'bs',
+  resumeBroadcasts: 'bo',
 } as const;
 export type Verb = (typeof verbs)[keyof typeof verbs];
 const knownVerbs = new Set<string>(Object.values(verbs));

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createMediatorInvite } from '../../bot/app/people/admin.js';
 import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
-import { templateDefinitions } from '../../bot/adapters/channels/whatsapp/templates.js';
+import { templateConfig, templateDefinitions } from '../../bot/adapters/channels/whatsapp/templates.js';
 import type { WebhookResponse } from '../../bot/adapters/channels/whatsapp/webhook.js';
 import { invitePayload } from '../../bot/domain/invite.js';
 import type { Channel, ChannelRef, Person as Profile } from '../../bot/domain/person.js';
@@ -99,6 +99,9 @@ export class WhatsAppWorld implements ChatWorld {
       time: clock.time,
       whatsapp: {
         ...whatsapp,
+        ...(options.whatsappTemplates
+          ? { templates: templateConfig({ names: options.whatsappTemplates }) }
+          : {}),
         apiRoot: api.apiRoot,
         sender: { callTimeoutMs: 5000, logLine: () => undefined },
       },

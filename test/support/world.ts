@@ -297,4 +297,6 @@ export interface ChatWorld {
 export interface WorldOptions {
   network?: Partial<Network>;
   at?: string;
+  /** WhatsApp worlds: template names that differ from the defaults (`""`: that text has none). */
+  whatsappTemplates?: Record<string, string>;
 }

@@ -243,6 +243,7 @@ export abstract class SenderCore {
           return 'unreachable';
         }
         if (!r.ok && r.end === 'held') {
+          if (message.track) await events.held?.(message);
           await log.markSent(message.id, this.clock(), 'held');
           return 'held';
         }

@@ -10,6 +10,8 @@ import {
 import { cellKeys } from '../../domain/cells.js';
 import type { Invite } from '../../domain/invite.js';
 import type {
+  Broadcast,
+  BroadcastOutcome,
   FlowState,
   RelativeLink,
   Store,
@@ -28,6 +30,7 @@ import { epoch, expired, fromItem, ifConditionFails, strangerTtl } from './items
 import { TableAdapter } from './table-adapter.js';
 import { DynamoTurns } from './dynamo-turns.js';
 import { DynamoInvitesLinks } from './dynamo-invites-links.js';
+import { DynamoBroadcasts } from './dynamo-broadcasts.js';
 
 /** A person as stored: the profile plus the GSI1 keys that list people of a role in a zone. */
 export function personItem(person: Person): Record<string, unknown> {
@@ -92,6 +95,8 @@ function keyInputsAsWritten(list: Change[], item: Record<string, unknown>) {
 export class DynamoStore extends TableAdapter implements Store {
   private readonly turns = new DynamoTurns(this.doc, this.table);
   private readonly invitesLinks = new DynamoInvitesLinks(this.doc, this.table);
+
+  private readonly broadcasts = new DynamoBroadcasts(this.doc, this.table, () => this.now());
 
   /** `now` is the app's clock: reads skip people whose TTL has passed (DynamoDB deletes late, Local never). */
   constructor(
@@ -309,5 +314,22 @@ export class DynamoStore extends TableAdapter implements Store {
   }
   listElders(relativeId: string): Promise<RelativeLink[]> {
     return this.invitesLinks.listElders(relativeId);
+  }
+
+  createBroadcast(broadcast: Omit<Broadcast, 'counts' | 'reportedAt'>): Promise<void> {
+    return this.broadcasts.createBroadcast(broadcast);
+  }
+
+  countBroadcastOutcome(
+    by: string,
+    broadcastId: string,
+    outcome: BroadcastOutcome,
+    message: string,
+  ): Promise<Broadcast | null> {
+    return this.broadcasts.countBroadcastOutcome(by, broadcastId, outcome, message);
+  }
+
+  markBroadcastReported(by: string, broadcastId: string, at: Date): Promise<boolean> {
+    return this.broadcasts.markBroadcastReported(by, broadcastId, at);
   }
 }

@@ -27,6 +27,7 @@ export const entity = {
   alert: 'alert',
   held: 'held',
   turn: 'turn',
+  broadcast: 'broadcast',
 } as const;
 
 export const personPk = (personId: string): string => `P#${personId}`;
@@ -76,6 +77,11 @@ export const keys = {
   }),
   /** Pointer in the person's partition to an alert about them, so erasure finds it. */
   alertRef: (personId: string, alertId: string): Key => ({ PK: personPk(personId), SK: `ALERT#${alertId}` }),
+  /** A mediator's broadcast, in her partition: erased with her, in her /mydata. */
+  broadcast: (mediatorId: string, broadcastId: string): Key => ({
+    PK: personPk(mediatorId),
+    SK: `BCAST#${broadcastId}`,
+  }),
   /** A WhatsApp message held until its person writes again (outside the 24-hour window), oldest first. */
   held: (personId: string, heldAt: string, messageHash: string): Key => ({
     PK: personPk(personId),

@@ -4,6 +4,7 @@ import type { DeliveryEvents, OutboundMessage } from '../../core/outbound.js';
 import { cardRef } from '../../domain/alert.js';
 import { raiseUnreachable } from './alerts.js';
 import type { AppDeps } from '../common/deps.js';
+import { countBroadcastOutcome } from '../broadcast/report.js';
 
 /** The person can no longer be reached on their channel: recorded, and their zone's mediators alerted at once. */
 export async function markUnreachable(deps: AppDeps, personId: string): Promise<void> {
@@ -16,12 +17,16 @@ export async function markUnreachable(deps: AppDeps, personId: string): Promise<
   await raiseUnreachable(deps, person, now, 'unreachable', localDate(now, deps.network.timeZone));
 }
 
-/** What the sender reports, turned into alerts. */
+/** What the sender reports, turned into alerts (and a broadcast's counts). */
 export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
   return {
-    unreachable: (personId: string) => markUnreachable(deps(), personId),
+    async unreachable(personId: string, message: OutboundMessage) {
+      await markUnreachable(deps(), personId);
+      await countBroadcastOutcome(deps(), message, 'unreachable');
+    },
     async undeliverable(message: OutboundMessage) {
       const d = deps();
+      await countBroadcastOutcome(d, message, 'failed');
       const person = await d.store.getPerson(message.personId);
       if (!person?.onboardedAt) return;
       const key = createHash('sha256').update(message.id).digest('base64url').slice(0, 16);
@@ -30,6 +35,7 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
     async delivered(message: OutboundMessage, ref: string) {
       const track = message.track;
       if (!track) return;
+      if ('broadcastId' in track) return countBroadcastOutcome(deps(), message, 'delivered');
       if ('alertId' in track) {
         const entry = cardRef.format({ mediatorId: message.personId, round: track.round, ref });
         await deps().alerts.recordCard(track.alertId, entry);
@@ -38,5 +44,6 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
       const { requestId, field, volunteerId } = track;
       await deps().requests.recordMessage(requestId, field, volunteerId, `${ref}:${message.lang}`);
     },
+    held: (message: OutboundMessage) => countBroadcastOutcome(deps(), message, 'held'),
   };
 }

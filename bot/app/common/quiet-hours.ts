@@ -55,17 +55,19 @@ function mayWait(m: OutboundMessage): boolean {
 
 /**
  * A held notice's timer: quiet hours are over, it goes out — unless its
- * recipient left meanwhile, and after `ready` (the same check as WhatsApp's
- * held messages: nothing about someone erased, live cards read again).
+ * recipient left meanwhile (`gone` hears of it), and after `ready` (the same
+ * check as WhatsApp's held messages: nothing about someone erased, live cards
+ * read again).
  */
 export async function releaseHeldNotice(
   deps: { outbox: Outbox; store: Store },
   timer: Claimed<'held'>,
   ready: (messages: OutboundMessage[]) => Promise<OutboundMessage[]>,
+  gone: (message: OutboundMessage) => Promise<void> = async () => undefined,
 ): Promise<void> {
   // Written by quietOutbox above from an OutboundMessage (the domain's timer type knows no channels).
   const message = timer.data.message as OutboundMessage;
-  if (!(await deps.store.getPerson(message.personId))) return;
+  if (!(await deps.store.getPerson(message.personId))) return gone(message);
   const out = await ready([message]);
   if (out.length) await deps.outbox.enqueue(out);
 }

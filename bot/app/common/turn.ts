@@ -6,7 +6,7 @@ import type { OutboundMessage } from '../../core/outbound.js';
 import type { AppDeps } from './deps.js';
 import { messagesTo } from './notify.js';
 
-export type FlowName = 'onboarding' | 'edit' | 'forget' | 'request';
+export type FlowName = 'onboarding' | 'edit' | 'forget' | 'request' | 'broadcast';
 
 /**
  * One inbound message being handled: the person, their conversation state, the

@@ -50,6 +50,14 @@ export async function showProfile(turn: Turn): Promise<void> {
     { label: `profile.edit.${step}`, data: profileData(step) },
   ]);
   turn.say(reply(`profile.${person.role}`, params, { buttons }));
+  // Where to find the way back after "Stop these messages" under a mediator's broadcast.
+  if (person.broadcastsOff) {
+    turn.say(
+      reply('broadcast.offInProfile', undefined, {
+        buttons: [[{ label: 'buttons.resumeBroadcasts', data: actionData('bo') }]],
+      }),
+    );
+  }
 }
 
 function draftFromPerson(person: Person): Draft {

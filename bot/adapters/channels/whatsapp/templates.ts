@@ -45,6 +45,8 @@ export const templateSpecs: Record<string, { params: string[]; quickReplies: str
     params: ['mediator', 'category', 'when', 'hood', 'km'],
     quickReplies: ['buttons.acceptOffer', 'buttons.declineOffer'],
   },
+  // A mediator's broadcast: outside the window it goes as a template, with its one-tap way out.
+  'broadcast.message': { params: ['zone', 'name', 'text'], quickReplies: ['short.buttons.stopBroadcasts'] },
 };
 
 /** The template that tells someone outside the window that messages wait for them; its button releases them. */

@@ -1,0 +1,253 @@
+import { findZone } from '../../domain/network.js';
+import { firstName, type Person } from '../../domain/person.js';
+import { afterQuiet, isQuiet, localTime } from '../../domain/schedule.js';
+import type { Draft } from '../../flows/draft.js';
+import { actionData, stepData } from '../../flows/button-data.js';
+import { reply, type Inbound, type Param, type Reply } from '../../flows/types.js';
+import { audiences, type Audience } from '../../core/ports.js';
+import type { OutboundMessage } from '../../core/outbound.js';
+import type { AppDeps } from '../common/deps.js';
+import { messagesTo } from '../common/notify.js';
+import type { Turn } from '../common/turn.js';
+
+/**
+ * `/broadcast`: a mediator writes to her zone. Who (elders, their relatives,
+ * approved volunteers, everyone) → the text (typed or forwarded) → a preview
+ * as they will see it, with how many it reaches → Send. The flow state keeps
+ * the answers between steps, so a voice note or a stray word loses nothing.
+ * Send enqueues one message per recipient under `broadcast:<id>:<person>`,
+ * the id drawn from the flow version the press read: a second press, or the
+ * same press run again after a fault, makes the very same messages, sent once.
+ * Quiet hours hold them for elders and volunteers (the quiet outbox), and
+ * outside WhatsApp's window they go as a template. Each carries "Stop these
+ * messages"; each outcome is counted for the report (report.ts).
+ */
+
+/** The longest text a broadcast carries: one phone screen, and room for every copy in the turn's record. */
+export const maxBroadcastText = 700;
+
+/**
+ * What one broadcast's copies may weigh: they ride in the Send turn's record, a
+ * DynamoDB item of at most 400 KB, beside the presser's own replies.
+ */
+export const maxBroadcastBytes = 300_000;
+
+/** The flow's steps: who, the text, the preview waiting for Send. */
+type Step = 'ba' | 'bt' | 'bc';
+
+interface BroadcastDraft {
+  audience?: Audience;
+  text?: string;
+}
+
+/** A press of one of the flow's buttons, or anything else the mediator sent. */
+export type BroadcastAnswer = Inbound | { kind: 'choice'; value: string };
+
+const isAudience = (value: string): value is Audience => (audiences as readonly string[]).includes(value);
+
+const cancelButton = (step: Step) => [{ label: 'buttons.cancel', data: stepData(step, 'no') }];
+
+/** `/broadcast`: for an onboarded mediator of a zone, the first question. */
+export function startBroadcast(turn: Turn): void {
+  const zoneId = mediatorZone(turn);
+  if (!zoneId) return;
+  turn.setFlow('broadcast', 'ba', {});
+  turn.say(audienceQuestion(turn.deps, zoneId));
+}
+
+/** An answer to the current step of the broadcast flow. */
+export async function answerBroadcast(turn: Turn, answer: BroadcastAnswer): Promise<void> {
+  const zoneId = mediatorZone(turn);
+  if (!zoneId) return turn.endFlow();
+  const draft = turn.draft as unknown as BroadcastDraft;
+  const step = turn.step as Step;
+  if (answer.kind === 'choice' && answer.value === 'no') {
+    turn.endFlow();
+    turn.say(reply('broadcast.cancelled', undefined, { edit: true }));
+    return;
+  }
+  if (step === 'ba') {
+    if (answer.kind === 'choice' && isAudience(answer.value)) {
+      save(turn, 'bt', { audience: answer.value });
+      turn.say(reply('broadcast.askText', { max: maxBroadcastText }, { buttons: [cancelButton('bt')] }));
+      return;
+    }
+    turn.say(reply('errors.useButtons'), audienceQuestion(turn.deps, zoneId));
+    return;
+  }
+  if (!draft.audience) {
+    // A flow without its audience cannot go on: start again from the first question.
+    return startBroadcast(turn);
+  }
+  if (step === 'bt') {
+    if (answer.kind !== 'text') {
+      // A voice note or a photo cannot go to everyone: the step stays, the audience too.
+      turn.say(reply('broadcast.textOnly', undefined, { buttons: [cancelButton('bt')] }));
+      return;
+    }
+    const text = answer.text.trim();
+    if (!text || text.length > maxBroadcastText) {
+      turn.say(reply('broadcast.tooLong', { max: maxBroadcastText }, { buttons: [cancelButton('bt')] }));
+      return;
+    }
+    return preview(turn, zoneId, draft.audience, text);
+  }
+  if (step === 'bc' && draft.text) {
+    if (answer.kind === 'choice' && answer.value === 'send')
+      return send(turn, zoneId, draft.audience, draft.text);
+    turn.say(reply('errors.useButtons'));
+    return preview(turn, zoneId, draft.audience, draft.text);
+  }
+  return startBroadcast(turn);
+}
+
+/** The recipients of an audience in a zone, read from the zone lists (no scan), and those left out as unreachable. */
+export async function recipients(
+  deps: AppDeps,
+  zoneId: string,
+  audience: Audience,
+): Promise<{ reach: Person[]; unreachable: number }> {
+  const wants = (a: Audience) => audience === a || audience === 'everyone';
+  const elders =
+    wants('elders') || wants('relatives')
+      ? (await deps.store.listPeople(zoneId, 'elder')).filter((e) => e.onboardedAt)
+      : [];
+  const people: Person[] = wants('elders') ? [...elders] : [];
+  if (wants('relatives')) {
+    // Relatives live anywhere: they are the zone's through the elders they follow.
+    const links = await Promise.all(elders.map((e) => deps.store.listRelatives(e.id)));
+    const ids = [
+      ...new Set(
+        links
+          .flat()
+          .filter((l) => l.status === 'confirmed')
+          .map((l) => l.relativeId),
+      ),
+    ];
+    if (ids.length) people.push(...(await deps.store.getPeople(ids)));
+  }
+  if (wants('volunteers')) people.push(...(await deps.store.listPeople(zoneId, 'volunteer', 'approved')));
+  const seen = new Set<string>();
+  const chosen = people.filter((p) => {
+    if (seen.has(p.id) || !p.onboardedAt || p.broadcastsOff) return false;
+    seen.add(p.id);
+    // Only approved volunteers: the list is read by status, and checked again here.
+    return p.role !== 'volunteer' || p.volunteer?.status === 'approved';
+  });
+  const reach = chosen.filter((p) => !p.unreachableAt);
+  return { reach, unreachable: chosen.length - reach.length };
+}
+
+/** The message as every recipient reads it; `stop` adds the one-tap way out (not on the mediator's preview). */
+export function broadcastMessage(deps: AppDeps, mediator: Person, text: string, stop: boolean): Reply {
+  return reply(
+    'broadcast.message',
+    { zone: findZone(deps.network, mediator.zoneId)?.name ?? '', name: firstName(mediator), text },
+    stop ? { buttons: [[{ label: 'buttons.stopBroadcasts', data: actionData('bs') }]] } : {},
+  );
+}
+
+function audienceQuestion(deps: AppDeps, zoneId: string): Reply {
+  return reply(
+    'broadcast.audience',
+    { zone: findZone(deps.network, zoneId)?.name ?? '' },
+    {
+      buttons: [
+        ...audiences.map((a) => [{ label: `broadcast.to.${a}`, data: stepData('ba', a) }]),
+        cancelButton('ba'),
+      ],
+    },
+  );
+}
+
+async function preview(turn: Turn, zoneId: string, audience: Audience, text: string): Promise<void> {
+  const { reach } = await recipients(turn.deps, zoneId, audience);
+  if (!reach.length) {
+    turn.endFlow();
+    turn.say(reply('broadcast.nobody', { audience: { t: `broadcast.who.${audience}` } }));
+    return;
+  }
+  if (tooHeavy(copies(turn, reach, 'preview', text))) {
+    // Too many copies of so long a text for one turn: a shorter text (or a smaller audience) will do.
+    save(turn, 'bt', { audience });
+    turn.say(reply('broadcast.tooMany', { count: reach.length }, { buttons: [cancelButton('bt')] }));
+    return;
+  }
+  save(turn, 'bc', { audience, text });
+  turn.say(
+    reply('broadcast.previewIntro'),
+    broadcastMessage(turn.deps, turn.person, text, false),
+    reply(
+      'broadcast.confirm',
+      { count: reach.length, audience: { t: `broadcast.who.${audience}` } },
+      { buttons: [[{ label: 'buttons.sendBroadcast', data: stepData('bc', 'send') }], cancelButton('bc')] },
+    ),
+  );
+}
+
+async function send(turn: Turn, zoneId: string, audience: Audience, text: string): Promise<void> {
+  const { person, deps } = turn;
+  const { reach, unreachable } = await recipients(deps, zoneId, audience);
+  turn.endFlow();
+  if (!reach.length) {
+    turn.say(reply('broadcast.nobody', { audience: { t: `broadcast.who.${audience}` } }, { edit: true }));
+    return;
+  }
+  // The flow version the press read: a re-run of this press draws the same id, a later broadcast another.
+  const id = deps.ids.fromSeed(`broadcast.${person.id}.${turn.version}`);
+  const messages = copies(turn, reach, id, text);
+  if (tooHeavy(messages)) {
+    // The zone grew since the preview: back to the text, nothing sent.
+    save(turn, 'bt', { audience });
+    turn.say(reply('broadcast.tooMany', { count: reach.length }, { buttons: [cancelButton('bt')] }));
+    return;
+  }
+  const { quietHours, timeZone } = deps.network;
+  const quiet = isQuiet(turn.now, quietHours, timeZone);
+  const sleeps = new Set(reach.filter((p) => p.role === 'elder' || p.role === 'volunteer').map((p) => p.id));
+  const waiting = quiet ? messages.filter((m) => sleeps.has(m.personId)).length : 0;
+  await deps.store.createBroadcast({
+    id,
+    by: person.id,
+    zoneId,
+    audience,
+    createdAt: turn.now.toISOString(),
+    total: messages.length,
+    skipped: unreachable,
+    waiting,
+  });
+  await deps.outbox.enqueue(messages);
+  const params: Record<string, Param> = { now: messages.length - waiting };
+  const later = waiting
+    ? {
+        t: 'broadcast.sentLater',
+        params: { count: waiting, time: localTime(afterQuiet(turn.now, quietHours, timeZone), timeZone) },
+      }
+    : '';
+  turn.say(reply('broadcast.sent', { ...params, later }, { edit: true }));
+}
+
+/** One copy per recipient and channel, each tracked for the report. */
+function copies(turn: Turn, reach: Person[], id: string, text: string): OutboundMessage[] {
+  const message = broadcastMessage(turn.deps, turn.person, text, true);
+  return reach.flatMap((p) =>
+    messagesTo(p, `broadcast:${id}`, [message]).map((m) => ({
+      ...m,
+      track: { broadcastId: id, by: turn.person.id },
+    })),
+  );
+}
+
+const tooHeavy = (messages: OutboundMessage[]) => JSON.stringify(messages).length > maxBroadcastBytes;
+
+function save(turn: Turn, step: Step, draft: BroadcastDraft): void {
+  turn.setFlow('broadcast', step, draft as unknown as Draft);
+}
+
+/** The presser's zone if they are an onboarded mediator of one; otherwise they are told it is not for them. */
+function mediatorZone(turn: Turn): string | null {
+  const { person } = turn;
+  if (person.role === 'mediator' && person.onboardedAt && person.zoneId) return person.zoneId;
+  turn.say(reply('errors.mediatorsOnly'));
+  return null;
+}
