@@ -21,13 +21,7 @@ let world: World;
 
 afterEach(async () => {
   world.faults.failAt(0);
-  // The delivery log's one at-least-once window (Telegram took a call, then the log's "sent" write
-  // failed) repeats that call: a repeated edit is refused as "not modified", which is what keeps
-  // it harmless. Anything else refused is a fault of ours.
-  const refused = world
-    .refusedCalls()
-    .filter((c) => !/message is not modified/.test(c.error?.description ?? ''));
-  expect(refused).toEqual([]);
+  expect(world.refusedAfterFaults()).toEqual([]);
   await world.close();
 });
 
@@ -165,7 +159,7 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
     world = await World.start({ at: '2026-11-20T10:00:00Z' });
     const maria = await onboardElder(world, { time: 'Alle 09:00' });
     const mariaId = (await world.personOf(maria))!.id;
-    const thanks = () => maria.texts().filter((t) => t.startsWith('Che bello, grazie!')).length;
+    const thanks = () => maria.texts().filter((t) => t.includes('Che bello, grazie!')).length;
     /** Day `d` after the 21st: the 09:00 prompt (08:00Z), then "I'm fine" with call `n` failing. */
     const fine = async (d: number, n: number) => {
       const day = new Date(Date.UTC(2026, 10, 21 + d, 8, 0));

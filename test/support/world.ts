@@ -69,6 +69,21 @@ export class World implements ChatWorld {
     await this.api.close();
   }
 
+  /**
+   * Refused calls a fault may cause harmlessly are left out: the delivery log's one
+   * at-least-once window (Telegram took a call, then the "sent" write failed) repeats an edit,
+   * refused as "message is not modified"; a press answered once its turn committed, whose turn
+   * then failed, is answered again on Telegram's retry, refused as "query is too old". Anything
+   * else refused is a fault of ours.
+   */
+  refusedAfterFaults() {
+    return this.refusedCalls().filter(
+      (c) =>
+        !/message is not modified/.test(c.error?.description ?? '') &&
+        !(c.method === 'answerCallbackQuery' && /query is too old/.test(c.error?.description ?? '')),
+    );
+  }
+
   /** Callback queries delivered since the last call that were not answered (spinners left turning). */
   unansweredCallbacks(): number {
     const answered = this.api.callsTo('answerCallbackQuery').filter((c) => c.ok).length;
