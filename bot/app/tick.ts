@@ -5,6 +5,7 @@ import { firePrompt, fireRung } from './checkins/checkins.js';
 import { fireWave } from './requests/routing.js';
 import { liveAgain } from './requests/assignment.js';
 import { fireRequestExpiry } from './requests/expiry.js';
+import { fireWeeklyFigures } from './figures/figures.js';
 import type { AppDeps } from './common/deps.js';
 import { releaseHeldNotice } from './common/quiet-hours.js';
 
@@ -45,6 +46,8 @@ function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
       return releaseHeldNotice(deps, timer, (messages) => liveAgain(deps, messages));
     case 'requestExpiry':
       return fireRequestExpiry(deps, timer, now);
+    case 'figures':
+      return fireWeeklyFigures(deps, timer, now);
     default: {
       const unknownKind: never = timer;
       return unknownKind;

@@ -34,6 +34,7 @@ export const commands = [
   'pending',
   'volunteers',
   'alerts',
+  'figures',
   'mydata',
   'forget',
   'cancel',
@@ -50,7 +51,7 @@ export function commandsFor(role: string | undefined, onboarded: boolean): Comma
     elder: ['request', 'requests', 'invite', 'pause'],
     relative: ['elders', 'request', 'requests'],
     volunteer: ['requests', 'available', 'away'],
-    mediator: ['alerts', 'today', 'elders', 'pending', 'volunteers', 'request', 'requests'],
+    mediator: ['alerts', 'today', 'elders', 'pending', 'volunteers', 'request', 'requests', 'figures'],
   };
   const mine = new Set([...everyone, ...(own[role ?? ''] ?? [])]);
   return commands.filter((c) => mine.has(c));

@@ -61,6 +61,8 @@ export interface Reply {
   /** Replace the message whose button was pressed instead of sending a new one. */
   edit?: boolean;
   document?: { filename: string; content: string };
+  /** A PNG image (base64), shown as a photo; the text is its caption. */
+  photo?: { filename: string; png: string };
   /** A voice note passed on as it is (the channel's own file id); the text is its caption. */
   voice?: string;
 }

@@ -152,7 +152,7 @@ async function readParams(method: string, req: IncomingMessage, url: URL): Promi
     const files = new Map<string, UploadedFile>();
     for (const { name, filename, data } of parseMultipart(body, (boundary[1] ?? boundary[2]) as string)) {
       if (filename === undefined) setFormValue(data.toString('utf8'), name);
-      else files.set(name, { filename, content: data.toString('utf8') });
+      else files.set(name, { filename, content: data.toString('utf8'), bytes: data });
     }
     const used = new Set<string>();
     Object.assign(params, attachFiles(params, files, used));

@@ -14,6 +14,8 @@ export type Params = Record<string, unknown>;
 export interface UploadedFile {
   filename: string;
   content: string;
+  /** The bytes as sent (an image is not text). */
+  bytes?: Buffer;
 }
 
 export class BotApiError extends Error {

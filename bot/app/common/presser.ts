@@ -25,7 +25,7 @@ export function presserMessages(
     run = [];
   };
   for (const r of replies) {
-    if (r.edit && pressed !== undefined && !edited && !r.document && !r.voice) {
+    if (r.edit && pressed !== undefined && !edited && !r.document && !r.photo && !r.voice) {
       edited = true;
       flush();
       out.push({
