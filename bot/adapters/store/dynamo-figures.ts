@@ -13,6 +13,7 @@ const markDays = 60;
 /** Two years of weeks: last year's report stays comparable. */
 const weekDays = 730;
 const counterPrefix = 'n_';
+const countAttempts = 3;
 const loadPrefix = 'v_';
 
 const hash = (s: string, length = 32) => createHash('sha256').update(s).digest('hex').slice(0, length);
@@ -89,11 +90,17 @@ export class DynamoFigures extends TableAdapter implements Figures {
         ExpressionAttributeValues: { ':now': epoch(now) },
       },
     };
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: [mark, ...updates] }));
-    } catch (err) {
-      // Counted before: nothing to add.
-      if (!isConditionFailure(err)) throw err;
+    // The move being counted has happened already: a re-run would not count it, so a failed count is
+    // tried again here (a process that dies in between still loses it: figures, not the books).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: [mark, ...updates] }));
+        return;
+      } catch (err) {
+        // Counted before: nothing to add.
+        if (isConditionFailure(err)) return;
+        if (attempt >= countAttempts) throw err;
+      }
     }
   }
 
