@@ -276,7 +276,7 @@ export interface Figures {
   ): Promise<{ weeks: Map<string, WeekCounters>; people: Map<string, Partial<RoleCounts>> }>;
 }
 
-/** Turns an SVG drawing into a PNG image. */
+/** Turns an SVG drawing into a PNG image; null where no renderer can run (the figures go without the chart). */
 export interface ChartRenderer {
-  png(svg: string): Promise<Uint8Array>;
+  png(svg: string): Promise<Uint8Array | null>;
 }

@@ -105,7 +105,7 @@ describe('the chart', () => {
       requests: 'طلبات المساعدة',
       weeks: weeks.map((label) => ({ label, answerRate: 80, requests: 2 })),
     });
-    const png = Buffer.from(await resvgCharts().png(svg));
+    const png = Buffer.from((await resvgCharts().png(svg))!);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     // IHDR: width and height, big-endian, at bytes 16 and 20.
     expect(png.readUInt32BE(16)).toBe(800);

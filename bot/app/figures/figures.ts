@@ -105,7 +105,7 @@ async function figuresReport(
         };
       }),
     });
-    const png = Buffer.from(await deps.charts.png(svg)).toString('base64');
+    const png = await deps.charts.png(svg);
     const text = reply('figures.text', {
       zone: zone.name,
       people: peopleParam(people(zoneId)),
@@ -116,7 +116,15 @@ async function figuresReport(
     });
     return [
       text,
-      reply('figures.chartCaption', { zone: zone.name }, { photo: { filename: 'vicini-figures.png', png } }),
+      ...(png
+        ? [
+            reply(
+              'figures.chartCaption',
+              { zone: zone.name },
+              { photo: { filename: 'vicini-figures.png', png: Buffer.from(png).toString('base64') } },
+            ),
+          ]
+        : []),
       reply('figures.csvCaption', undefined, {
         document: { filename: `vicini-figures-${zoneId}-${thisWeek}.csv`, content: csv },
       }),
