@@ -90,21 +90,11 @@ async function figuresReport(
   const csv = figuresCsv(columns, people, thisWeek);
 
   return async (lang) => {
-    const plain = (key: string, params?: Record<string, Param>) =>
-      render(lang, key, params, { escape: (s) => s, deepLink: (s) => s });
-    const svg = figuresChart({
-      title: plain('figures.chart.title', { zone: zone.name }),
-      answerRate: plain('figures.chart.answerRate'),
-      requests: plain('figures.chart.requests'),
-      weeks: weeks.map((week) => {
-        const f = figuresOf(zoneId, week);
-        return {
-          label: plain('figures.chart.week', { n: Number(week.slice(-2)) }),
-          answerRate: f.answerRate,
-          requests: f.requested,
-        };
-      }),
-    });
+    const svg = figuresSvg(
+      lang,
+      zone.name,
+      weeks.map((week) => figuresOf(zoneId, week)),
+    );
     const png = await deps.charts.png(svg);
     const text = reply('figures.text', {
       zone: zone.name,
@@ -130,6 +120,22 @@ async function figuresReport(
       }),
     ];
   };
+}
+
+/** The chart of a zone's weeks (answer rate, requests), its words in the reader's language. */
+export function figuresSvg(lang: string, zoneName: string, weeks: WeekFigures[]): string {
+  const plain = (key: string, params?: Record<string, Param>) =>
+    render(lang, key, params, { escape: (s) => s, deepLink: (s) => s });
+  return figuresChart({
+    title: plain('figures.chart.title', { zone: zoneName }),
+    answerRate: plain('figures.chart.answerRate'),
+    requests: plain('figures.chart.requests'),
+    weeks: weeks.map((f) => ({
+      label: plain('figures.chart.week', { n: Number(f.week.slice(-2)) }),
+      answerRate: f.answerRate,
+      requests: f.requested,
+    })),
+  });
 }
 
 function peopleParam(p: Partial<RoleCounts>): Param {
