@@ -269,7 +269,10 @@ export interface FigureEvent {
 /** Counters kept as things happen (no table reads to work them out). */
 export interface Figures {
   count(event: FigureEvent): Promise<void>;
-  /** The counters of these weeks, for a zone and the whole network (`network` as the zone id), in one read. */
+  /**
+   * The counters of these weeks and the people by role of these areas (zone ids, `*` for the whole
+   * network), in one read; weeks keyed `<area>|<week>`.
+   */
   read(
     zoneIds: string[],
     weeks: string[],
