@@ -248,7 +248,12 @@ describe('weekly figures, faults and the Monday tick (Telegram)', () => {
         await world.tickAt('2026-11-23T07:00:00Z');
         costs.push(world.dynamoCalls.total());
         await world.tickAt('2026-11-23T07:00:30Z');
-        await world.tickAt('2026-11-23T07:01:00Z');
+        // The same timer fires a second time (as after a tick that died before completing it).
+        await world.runtime.deps.timers.schedule([
+          { id: 'figures.weekly', kind: 'figures', due: '2026-11-23T07:00:00.000Z', data: {} },
+        ]);
+        const second = (await world.tickAt('2026-11-23T07:01:00Z')) as { fired: number };
+        expect(second.fired).toBe(1);
         for (const m of [giulia, marco, sara]) {
           expect(files(world, m).photos, m.name).toHaveLength(1);
           expect(files(world, m).csvs, m.name).toHaveLength(1);
