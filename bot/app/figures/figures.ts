@@ -41,6 +41,8 @@ export async function showFigures(turn: Turn): Promise<void> {
   }
   const report = await figuresReport(deps, person.zoneId, turn.now);
   turn.say(...(await report(person.lang)));
+  // A network whose mediators joined before the figures existed gets its Monday timer here.
+  await scheduleWeeklyFigures(deps, turn.now);
 }
 
 /**
