@@ -26,7 +26,9 @@ export function bundling(networkFile: string, options: { metafile?: boolean } = 
     sourceMap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
-    externalModules: [],
+    // resvg is a native binary per platform, which esbuild cannot bundle: it is left out and loaded
+    // with `require` from a layer (README, "Deploying"); without it the figures go without the chart.
+    externalModules: ['@resvg/resvg-js'],
     banner:
       "import { createRequire as __vicini_cr } from 'node:module'; const require = __vicini_cr(import.meta.url);",
     esbuildArgs: { '--alias:whatwg-url': fileURLToPath(new URL('./shims/whatwg-url.ts', import.meta.url)) },

@@ -167,6 +167,11 @@ function events(sim: Simulator, req: IncomingMessage, res: ServerResponse): void
 function document(sim: Simulator, res: ServerResponse, fileId: string): void {
   const file = sim.api.file(fileId);
   if (!file) throw new HttpError(404, 'No such file');
+  // A photo (the figures' chart) is shown in the pane; anything else is a download.
+  if (file.filename.endsWith('.png') && file.bytes) {
+    res.writeHead(200, { 'content-type': 'image/png' }).end(file.bytes);
+    return;
+  }
   res.writeHead(200, {
     'content-type': 'application/octet-stream',
     'content-disposition': `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,

@@ -1,3 +1,4 @@
+import { showFigures } from './figures/figures.js';
 import type { Person } from '../domain/person.js';
 import type { OutboundMessage } from '../core/outbound.js';
 import type { TurnKey, TurnRecord } from '../core/ports.js';
@@ -278,6 +279,8 @@ async function command(turn: Turn, name: string, arg: string): Promise<void> {
       return showVolunteers(turn);
     case 'alerts':
       return listAlerts(turn);
+    case 'figures':
+      return showFigures(turn);
     case 'elders':
       return turn.person.role === 'mediator' ? showZoneElders(turn) : listElders(turn);
     case 'today':

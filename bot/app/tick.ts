@@ -5,6 +5,7 @@ import { firePrompt, fireRung } from './checkins/checkins.js';
 import { fireWave } from './requests/routing.js';
 import { liveAgain } from './requests/assignment.js';
 import { fireRequestExpiry } from './requests/expiry.js';
+import { fireWeeklyFigures } from './figures/figures.js';
 import type { AppDeps } from './common/deps.js';
 import { releaseHeldNotice } from './common/quiet-hours.js';
 import { countBroadcastOutcome } from './broadcast/report.js';
@@ -52,6 +53,8 @@ function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
       );
     case 'requestExpiry':
       return fireRequestExpiry(deps, timer, now);
+    case 'figures':
+      return fireWeeklyFigures(deps, timer, now);
     default: {
       const unknownKind: never = timer;
       return unknownKind;

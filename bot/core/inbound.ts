@@ -35,6 +35,7 @@ export const commands = [
   'volunteers',
   'alerts',
   'broadcast',
+  'figures',
   'mydata',
   'forget',
   'cancel',
@@ -51,7 +52,7 @@ export function commandsFor(role: string | undefined, onboarded: boolean): Comma
     elder: ['request', 'requests', 'invite', 'pause'],
     relative: ['elders', 'request', 'requests'],
     volunteer: ['requests', 'available', 'away'],
-    mediator: ['alerts', 'today', 'elders', 'pending', 'volunteers', 'broadcast', 'request', 'requests'],
+    mediator: ['alerts', 'today', 'elders', 'pending', 'volunteers', 'broadcast', 'figures', 'request', 'requests'],
   };
   const mine = new Set([...everyone, ...(own[role ?? ''] ?? [])]);
   return commands.filter((c) => mine.has(c));

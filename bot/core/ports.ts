@@ -4,6 +4,7 @@ import type { Alert, CheckIn, SignOfLife } from '../domain/alert.js';
 import type { Timer, TimerKind } from '../domain/timer.js';
 import type { HelpRequest } from '../domain/request.js';
 import type { CellQuery } from '../domain/cells.js';
+import type { FigureAdd, RoleCounts, WeekCounters } from '../domain/figures.js';
 import type { Reply } from '../flows/types.js';
 import type { OutboundMessage } from './outbound.js';
 
@@ -298,4 +299,30 @@ export interface Requests {
     elderId: string,
     followerIds?: string[],
   ): Promise<{ elder: Person | null; details: PrivateDetails; followers: Person[] }>;
+}
+
+/** One thing that happened, for the weekly figures: counted once per `id` however often it is reported. */
+export interface FigureEvent {
+  /** Names the event (e.g. `ack.<alert id>`): a repeat (a re-run, a timer firing twice) adds nothing. */
+  id: string;
+  /** Where it counts: the zone's item and the network's of that week (or of people by role). */
+  writes: { zoneId: string; week: string | 'people'; add: FigureAdd }[];
+}
+
+/** Counters kept as things happen (no table reads to work them out). */
+export interface Figures {
+  count(event: FigureEvent): Promise<void>;
+  /**
+   * The counters of these weeks and the people by role of these areas (zone ids, `*` for the whole
+   * network), in one read; weeks keyed `<area>|<week>`.
+   */
+  read(
+    zoneIds: string[],
+    weeks: string[],
+  ): Promise<{ weeks: Map<string, WeekCounters>; people: Map<string, Partial<RoleCounts>> }>;
+}
+
+/** Turns an SVG drawing into a PNG image; null where no renderer can run (the figures go without the chart). */
+export interface ChartRenderer {
+  png(svg: string): Promise<Uint8Array | null>;
 }

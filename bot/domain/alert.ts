@@ -76,6 +76,8 @@ export type CheckInState = 'prompted' | 'fine' | 'help' | 'heard';
 export interface CheckIn {
   elderId: string;
   localDate: string;
+  /** The elder's zone when prompted: where the check-in counts in the weekly figures. */
+  zoneId?: string;
   state: CheckInState;
   promptedAt: string;
   answeredAt?: string;

@@ -19,6 +19,8 @@ export interface TimerData {
   held: { message: unknown };
   /** The end of a request's retention period: still open (nobody took it), it is cancelled. */
   requestExpiry: { requestId: string };
+  /** Monday 08:00: the weekly figures to every mediator; one timer for the network. */
+  figures: Record<string, never>;
 }
 
 export type TimerKind = keyof TimerData;

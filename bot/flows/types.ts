@@ -83,6 +83,8 @@ export interface Reply {
   /** Only sets or clears the reply keyboard: channels without reply keyboards (WhatsApp) drop it. */
   keyboardOnly?: boolean;
   document?: { filename: string; content: string };
+  /** A PNG image (base64), shown as a photo; the text is its caption. */
+  photo?: { filename: string; png: string };
   /** A voice note passed on as it is (the channel's own file id); the text is its caption. */
   voice?: string;
 }

@@ -22,6 +22,9 @@ import type { Clock, Ids, Messenger } from '../core/ports.js';
 import { SqsOutbox, type SqsSender } from '../adapters/outbox/sqs.js';
 import { DynamoDeliveryLog } from '../adapters/store/delivery-log.js';
 import { DynamoAlerts } from '../adapters/store/dynamo-alerts.js';
+import { DynamoFigures } from '../adapters/store/dynamo-figures.js';
+import { resvgCharts } from '../adapters/charts/resvg.js';
+import { countAlerts, countCheckIns, countPeople, countRequests } from '../app/figures/counting.js';
 import { DynamoCheckIns } from '../adapters/store/dynamo-checkins.js';
 import { DynamoRequests } from '../adapters/store/dynamo-requests.js';
 import { DynamoStore } from '../adapters/store/dynamo-store.js';
@@ -125,12 +128,16 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
     ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
     : new InProcessOutbox(send, { autoDrain: options.autoDrain });
   const quiet = quietOutbox(outbox, { store, timers, network: options.network, clock: appClock });
+  const figures = new DynamoFigures(doc, table, clock);
+  const counting = { figures, network: options.network, clock: appClock };
   const deps: AppDeps = {
-    store,
+    store: countPeople(store, counting),
     timers,
-    checkIns: count ? countingCheckIns(checkIns, count, options.network) : checkIns,
-    requests: new DynamoRequests(doc, table),
-    alerts: count ? countingAlerts(alerts, count) : alerts,
+    checkIns: countCheckIns(count ? countingCheckIns(checkIns, count, options.network) : checkIns, counting),
+    requests: countRequests(new DynamoRequests(doc, table), counting),
+    alerts: countAlerts(count ? countingAlerts(alerts, count) : alerts, counting),
+    figures,
+    charts: resvgCharts(),
     outbox: quiet,
     network: options.network,
     clock: appClock,

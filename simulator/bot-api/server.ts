@@ -152,7 +152,12 @@ async function readParams(method: string, req: IncomingMessage, url: URL): Promi
     const files = new Map<string, UploadedFile>();
     for (const { name, filename, data } of parseMultipart(body, (boundary[1] ?? boundary[2]) as string)) {
       if (filename === undefined) setFormValue(data.toString('utf8'), name);
-      else files.set(name, { filename, content: data.toString('utf8') });
+      else {
+        // The bytes ride along unlisted (not enumerable): recorded params read as before, and an image stays whole.
+        const file: UploadedFile = { filename, content: data.toString('utf8') };
+        Object.defineProperty(file, 'bytes', { value: data, enumerable: false });
+        files.set(name, file);
+      }
     }
     const used = new Set<string>();
     Object.assign(params, attachFiles(params, files, used));

@@ -14,6 +14,8 @@ export type Params = Record<string, unknown>;
 export interface UploadedFile {
   filename: string;
   content: string;
+  /** The bytes as sent (an image is not text); not enumerable, so recorded params compare as text. */
+  bytes?: Buffer;
 }
 
 export class BotApiError extends Error {

@@ -220,6 +220,7 @@ export class FakeTelegram {
     sendMessage: (p) => this.send(p, this.textContent(p, 'text')),
     sendDocument: (p) =>
       this.send(p, { document: this.documentOf(p.document), ...this.textContent(p, 'caption') }),
+    sendPhoto: (p) => this.send(p, { photo: this.photoOf(p.photo), ...this.textContent(p, 'caption') }),
     sendVoice: (p) => this.send(p, { voice: this.voiceOf(p), ...this.textContent(p, 'caption') }),
     sendLocation: (p) =>
       this.send(p, { location: { latitude: Number(p.latitude), longitude: Number(p.longitude) } }),
@@ -333,6 +334,14 @@ export class FakeTelegram {
     this.files.set(id, document);
     const size = Buffer.byteLength(document.content);
     return { file_id: id, file_unique_id: id, file_name: document.filename, file_size: size };
+  }
+
+  /** One size of an uploaded photo (the bot sends PNG charts), kept by file_id like a document. */
+  private photoOf(photo: unknown): Message['photo'] {
+    const id = isUploadedFile(photo) ? `photo-${this.nextFileId++}` : String(photo);
+    if (isUploadedFile(photo)) this.files.set(id, photo);
+    const size = isUploadedFile(photo) ? (photo.bytes?.length ?? Buffer.byteLength(photo.content)) : 0;
+    return [{ file_id: id, file_unique_id: id, width: 800, height: 560, file_size: size }];
   }
 
   private voiceOf(p: Params): Message['voice'] {

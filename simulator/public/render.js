@@ -113,6 +113,10 @@ function body(message, ctx) {
   if (message.contact) parts.push(h('p', { class: 'attachment' }, `📞 ${message.contact.phone_number}`));
   if (message.voice)
     parts.push(h('p', { class: 'attachment' }, `🎤 Voice message ${duration(message.voice.duration)}`));
+  if (message.photo?.length) {
+    const { file_id } = message.photo[message.photo.length - 1];
+    parts.push(h('img', { class: 'photo', src: `/sim/files/${file_id}`, alt: '' }));
+  }
   if (message.document) {
     const { file_id, file_name = 'document', file_size } = message.document;
     const size = file_size === undefined ? '' : ` (${Math.max(1, Math.round(file_size / 1024))} KB)`;

@@ -53,6 +53,7 @@ export class FakeGraphApi {
   private readonly lastInbound = new Map<string, number>();
   private readonly faults = new Map<string, Fault>();
   private readonly media = new Map<string, string>();
+  private readonly mediaFiles = new Map<string, { type: string; bytes: Buffer }>();
   private nextId = 1;
   apiRoot = '';
 
@@ -81,6 +82,11 @@ export class FakeGraphApi {
 
   mediaContent(id: string): string | undefined {
     return this.media.get(id);
+  }
+
+  /** An uploaded file's bytes and declared type (an image is not text). */
+  mediaFile(id: string): { type: string; bytes: Buffer } | undefined {
+    return this.mediaFiles.get(id);
   }
 
   // ------------------------------------------------------------ simulated users
@@ -226,6 +232,7 @@ export class FakeGraphApi {
       throw new GraphError(400, 131008, 'Required parameter is missing');
     const id = `media-${this.nextId++}`;
     this.media.set(id, await file.text());
+    this.mediaFiles.set(id, { type: String(form.get('type')), bytes: Buffer.from(await file.arrayBuffer()) });
     return { id };
   }
 

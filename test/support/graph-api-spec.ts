@@ -18,7 +18,7 @@ export interface TemplateDef {
 /** A message as the recipient sees it. */
 export interface Shown {
   id: string;
-  kind: 'text' | 'buttons' | 'list' | 'location' | 'template' | 'audio' | 'document';
+  kind: 'text' | 'buttons' | 'list' | 'location' | 'template' | 'audio' | 'document' | 'image';
   text: string;
   /** Reply buttons, list rows or a template's quick replies (id = the payload). */
   choices: { id: string; title: string; description?: string }[];
@@ -117,6 +117,11 @@ export const messageSchema = z.discriminatedUnion('type', [
       caption: chars(1, 1024).optional(),
     }),
   }),
+  z.strictObject({
+    ...envelope,
+    type: z.literal('image'),
+    image: z.strictObject({ id: z.string().min(1), caption: chars(1, 1024).optional() }),
+  }),
 ]);
 export type GraphMessage = z.infer<typeof messageSchema>;
 
@@ -150,6 +155,8 @@ export function validateMessage(
       return { message: m, shown: { kind: 'audio', text: '', choices: [] } };
     case 'document':
       return { message: m, shown: { kind: 'document', text: m.document.caption ?? '', choices: [] } };
+    case 'image':
+      return { message: m, shown: { kind: 'image', text: m.image.caption ?? '', choices: [] } };
     case 'template':
       return { message: m, shown: renderTemplate(m.template, templates) };
   }

@@ -28,11 +28,20 @@ export const entity = {
   held: 'held',
   turn: 'turn',
   broadcast: 'broadcast',
+  figures: 'figures',
+  figureMark: 'figureMark',
 } as const;
 
 export const personPk = (personId: string): string => `P#${personId}`;
 
 export const keys = {
+  /** A week's counters of a zone (or `*`, the whole network), or its people by role (`PEOPLE`). */
+  figures: (area: string, week: string): Key => ({
+    PK: `FIG#${area}`,
+    SK: week === 'people' ? 'PEOPLE' : `WEEK#${week}`,
+  }),
+  /** An event already counted, by a hash of its id (which may name a person). */
+  figureMark: (hash: string): Key => ({ PK: `FIGMARK#${hash}`, SK: 'FIGMARK' }),
   person: (personId: string): Key => ({ PK: personPk(personId), SK: 'PROFILE' }),
   private: (personId: string): Key => ({ PK: personPk(personId), SK: 'PRIVATE' }),
   flow: (personId: string): Key => ({ PK: personPk(personId), SK: 'FLOW' }),

@@ -75,6 +75,7 @@ export async function firePrompt(deps: AppDeps, timer: Claimed<'prompt'>, now: D
     await deps.checkIns.createCheckIn({
       elderId,
       localDate: day,
+      ...(elder.zoneId ? { zoneId: elder.zoneId } : {}),
       state: 'prompted',
       promptedAt: timer.due,
       rungsDone: [],

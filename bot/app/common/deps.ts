@@ -1,6 +1,17 @@
 import type { Network } from '../../domain/network.js';
 import type { Outbox } from '../../core/outbound.js';
-import type { Alerts, CheckIns, Clock, Ids, Messenger, Requests, Store, Timers } from '../../core/ports.js';
+import type {
+  Alerts,
+  ChartRenderer,
+  CheckIns,
+  Clock,
+  Figures,
+  Ids,
+  Messenger,
+  Requests,
+  Store,
+  Timers,
+} from '../../core/ports.js';
 
 /** The ports every use case receives. */
 export interface AppDeps {
@@ -14,4 +25,8 @@ export interface AppDeps {
   alerts: Alerts;
   outbox: Outbox;
   requests: Requests;
+  /** The weekly figures' counters. */
+  figures: Figures;
+  /** Draws the figures' chart as an image. */
+  charts: ChartRenderer;
 }

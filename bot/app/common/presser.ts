@@ -27,7 +27,7 @@ export function presserMessages(
   for (const r of replies) {
     if (r.keyboardOnly && to.channel !== 'telegram') continue;
     const { orNew, ...own } = r;
-    if (r.edit && pressed !== undefined && !edited && !r.document && !r.voice) {
+    if (r.edit && pressed !== undefined && !edited && !r.document && !r.photo && !r.voice) {
       edited = true;
       flush();
       out.push({

@@ -1,3 +1,4 @@
+import { scheduleWeeklyFigures } from '../figures/figures.js';
 import { findZone } from '../../domain/network.js';
 import { parseInvitePayload } from '../../domain/invite.js';
 import { weekdays, type Person, type VolunteerProfile } from '../../domain/person.js';
@@ -115,6 +116,7 @@ export async function completeOnboarding(turn: Turn, draft: Draft): Promise<void
   }
   await turn.savePerson(person);
   if (role === 'elder') await scheduleCheckIns(turn.deps, person, turn.now);
+  if (role === 'mediator') await scheduleWeeklyFigures(turn.deps, turn.now);
   turn.endFlow();
 
   const done =

@@ -1,3 +1,4 @@
+import { countLeaving } from '../figures/counting.js';
 import { firstName } from '../../domain/person.js';
 import { stepData } from '../../flows/button-data.js';
 import { reply } from '../../flows/types.js';
@@ -85,6 +86,7 @@ async function erase(turn: Turn): Promise<void> {
   }
   // Tasks they were offered or hold: the requests forget them, and theirs go back to other volunteers.
   const reroute = person.role === 'volunteer' ? await volunteerLeaves(deps, person) : [];
+  await countLeaving(deps.figures, person);
   await deps.store.erasePerson(person.id);
   await routeAgain(deps, reroute, turn.now);
   turn.erased = true;

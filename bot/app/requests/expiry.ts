@@ -1,3 +1,4 @@
+import { countExpired } from '../figures/counting.js';
 import { firstName } from '../../domain/person.js';
 import { localDate } from '../../domain/schedule.js';
 import { reply } from '../../flows/types.js';
@@ -20,6 +21,7 @@ export async function fireRequestExpiry(
   if (!request || request.state !== 'open') return;
   const elder = await deps.store.getPerson(request.elderId);
   if (!(await cancelAndTell(deps, request, now))) return;
+  await countExpired(deps.figures, deps.network, request, now);
   const params = {
     name: elder ? firstName(elder) : '',
     category: { t: `categories.${request.category}` },

@@ -16,6 +16,9 @@ export async function sendReplies(
     const { text, markup } = renderReply(lang, r, botUsername);
     if (r.voice) {
       await api.sendVoice(chatId, r.voice, { caption: text, parse_mode: 'HTML' });
+    } else if (r.photo) {
+      const file = new InputFile(Buffer.from(r.photo.png, 'base64'), r.photo.filename);
+      await api.sendPhoto(chatId, file, { caption: text, parse_mode: 'HTML' });
     } else if (r.document) {
       await api.sendDocument(
         chatId,

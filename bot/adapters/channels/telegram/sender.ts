@@ -91,6 +91,10 @@ export class TelegramSender extends SenderCore {
     const { text, markup, inline } = renderReply(message.lang, reply, this.deps.botUsername());
     // grammY types its signal with the abort-controller polyfill; Node's own AbortSignal works the same.
     const signal = abort as unknown as GrammySignal;
+    if (reply.photo) {
+      const file = new InputFile(Buffer.from(reply.photo.png, 'base64'), reply.photo.filename);
+      return this.deps.api.sendPhoto(chatId, file, { caption: text, parse_mode: 'HTML' }, signal);
+    }
     if (reply.document) {
       const file = new InputFile(Buffer.from(reply.document.content, 'utf8'), reply.document.filename);
       return this.deps.api.sendDocument(chatId, file, { caption: text, parse_mode: 'HTML' }, signal);

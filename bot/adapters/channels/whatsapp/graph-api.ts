@@ -22,7 +22,10 @@ export interface GraphClient {
   /** Sends one message to a WhatsApp number; resolves with its id (wamid). */
   send(to: string, message: object, signal?: AbortSignal): Promise<{ id: string }>;
   /** Uploads a file for a later message; resolves with the media id. */
-  upload(file: { filename: string; content: string; type: string }, signal?: AbortSignal): Promise<string>;
+  upload(
+    file: { filename: string; content: string | Uint8Array; type: string },
+    signal?: AbortSignal,
+  ): Promise<string>;
 }
 
 export interface GraphClientOptions {

@@ -9,7 +9,9 @@ export type Outgoing =
   | { type: 'interactive'; interactive: Interactive }
   | { type: 'audio'; audio: { id: string } }
   /** A file the sender uploads first (`POST /{phone-number-id}/media`), then sends by the id it gets. */
-  | { type: 'document'; upload: { filename: string; content: string }; caption?: string };
+  | { type: 'document'; upload: { filename: string; content: string }; caption?: string }
+  /** A PNG image (base64), uploaded like a document and sent as an image. */
+  | { type: 'image'; upload: { filename: string; png: string }; caption?: string };
 
 export type Interactive =
   | {
@@ -69,6 +71,15 @@ export function renderReply(lang: string, reply: Reply, businessNumber: string):
   const t = translator(lang);
   const text = fromHtml(render(lang, onWhatsApp[reply.text] ?? reply.text, reply.params, channel));
   if (reply.voice) return voice(text, reply.voice, t('whatsapp.voiceElsewhere'));
+  if (reply.photo) {
+    const fits = size(text) <= limits.caption;
+    return {
+      parts: [
+        ...(fits ? [] : texts(text)),
+        { type: 'image', upload: reply.photo, ...(fits ? { caption: text } : {}) },
+      ],
+    };
+  }
   if (reply.document) {
     const fits = size(text) <= limits.caption;
     return {

@@ -149,6 +149,18 @@ export class WhatsAppSender extends SenderCore {
     signal: AbortSignal,
   ): Promise<{ id: string }> {
     const { client } = this.deps;
+    if (part.type === 'image') {
+      const { filename, png } = part.upload;
+      const image = await client.upload(
+        { filename, content: Buffer.from(png, 'base64'), type: 'image/png' },
+        signal,
+      );
+      return client.send(
+        to,
+        { type: 'image', image: { id: image, ...(part.caption ? { caption: part.caption } : {}) } },
+        signal,
+      );
+    }
     if (part.type !== 'document') return client.send(to, part, signal);
     const id = await client.upload({ ...part.upload, type: 'text/plain' }, signal);
     const { filename } = part.upload;

@@ -111,7 +111,7 @@ export function templateFor(
   const spec = templateSpecs[reply.text];
   const name = config.names[reply.text];
   const code = config.languages[lang];
-  if (!spec || !name || !code || reply.voice || reply.document) return null;
+  if (!spec || !name || !code || reply.voice || reply.document || reply.photo) return null;
   const buttons = (reply.buttons ?? []).flat().filter(isActionButton);
   if (buttons.length < spec.quickReplies.length) return null;
   const params = spec.params.map((p) => {
