@@ -52,7 +52,17 @@ export function commandsFor(role: string | undefined, onboarded: boolean): Comma
     elder: ['request', 'requests', 'invite', 'pause'],
     relative: ['elders', 'request', 'requests'],
     volunteer: ['requests', 'available', 'away'],
-    mediator: ['alerts', 'today', 'elders', 'pending', 'volunteers', 'broadcast', 'figures', 'request', 'requests'],
+    mediator: [
+      'alerts',
+      'today',
+      'elders',
+      'pending',
+      'volunteers',
+      'broadcast',
+      'figures',
+      'request',
+      'requests',
+    ],
   };
   const mine = new Set([...everyone, ...(own[role ?? ''] ?? [])]);
   return commands.filter((c) => mine.has(c));
