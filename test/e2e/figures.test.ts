@@ -180,7 +180,7 @@ describe.each(['telegram', 'whatsapp'] as const)('weekly figures on %s', (channe
 describe('weekly figures, faults and the Monday tick (Telegram)', () => {
   let world: World;
   afterEach(async () => {
-    expect(world.problems()).toEqual([]);
+    expect(world.refusedAfterFaults()).toEqual([]);
     await world.close();
   });
 
