@@ -48,6 +48,11 @@ export interface HelpRequest {
   wellbeing?: 'well' | 'worried';
   doneAt?: string;
   closedAt?: string;
+  /**
+   * Urgent in quiet hours after offers for the same elder had already woken volunteers within the
+   * hour: this one went to the zone's mediators only (see `nightRoundBefore`).
+   */
+  mediatorOnly?: boolean;
 }
 
 export interface RoutingRules {
