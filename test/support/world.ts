@@ -287,4 +287,6 @@ export interface ChatWorld {
 export interface WorldOptions {
   network?: Partial<Network>;
   at?: string;
+  /** Where the WhatsApp webhook and sender write their log lines (dropped unless given). */
+  logLine?: (entry: Record<string, unknown>) => void;
 }
