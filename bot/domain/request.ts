@@ -43,6 +43,8 @@ export interface HelpRequest {
   assignedAt?: string;
   /** The assigned volunteer's message with the elder's details, stripped when the task ends. */
   assignedMsg?: string;
+  /** Where the elder's voice note landed under that message (Telegram "chat:message"): deleted when the task ends. */
+  assignedVoiceMsg?: string;
   createdAt: string;
   /** The assigned volunteer's word on how the elder seemed, given once after the task. */
   wellbeing?: 'well' | 'worried';
