@@ -24,6 +24,12 @@ export interface OutboundMessage {
   answers?: string;
   /** Edit this earlier message (its id in the chat) instead of sending a new one. */
   edit?: number;
+  /**
+   * Deletes the message `edit` instead of editing it (Telegram, e.g. an elder's voice note once the
+   * task ends; WhatsApp cannot delete, so such a message never goes there). One that is gone already
+   * or too old for Telegram to delete (48 hours) is left as it is.
+   */
+  remove?: boolean;
   /** An edit Telegram refuses (too old, gone) is sent as a new message instead (a presser's answer). */
   editOrSend?: boolean;
   /** Report where the message landed (`DeliveryEvents.delivered`), so it can be edited later. */
@@ -80,8 +86,11 @@ export interface DeliveryEvents {
   unreachable(personId: string, message: OutboundMessage): Promise<void>;
   /** Retries are spent: the message is kept and must surface as an alert. */
   undeliverable(message: OutboundMessage, reason: string): Promise<void>;
-  /** A tracked message was sent: `ref` is "chat:message" of its first reply. */
-  delivered(message: OutboundMessage, ref: string): Promise<void>;
+  /**
+   * A tracked message was sent: `ref` is "chat:message" of its first reply, or, with `part`
+   * 'voice', of a voice note among its later replies (a channel that can delete it reports it).
+   */
+  delivered(message: OutboundMessage, ref: string, part?: 'voice'): Promise<void>;
   /** A tracked message was held for the person (WhatsApp, outside the window with no template). */
   held?(message: OutboundMessage): Promise<void>;
 }

@@ -275,7 +275,12 @@ export interface Requests {
     wave: number,
     stage: number,
   ): Promise<HelpRequest>;
-  recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void>;
+  recordMessage(
+    id: string,
+    field: 'offer' | 'assigned' | 'assignedVoice',
+    volunteerId: string,
+    ref: string,
+  ): Promise<void>;
   decline(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   /** The volunteer's word on how the elder seemed: once, on a done (or closed) task of theirs; else RequestChangedError. */
   recordWellbeing(request: HelpRequest, volunteerId: string, worried: boolean): Promise<HelpRequest>;

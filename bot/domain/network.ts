@@ -67,6 +67,8 @@ export const networkSchema = z
       wave2RadiusFactor: z.number().min(1).max(5),
       /** Closed requests leave the table this many days after closing. */
       retentionDays: z.number().int().min(1).max(3650),
+      /** Requests still going (open or assigned) one elder may have; one more is refused kindly. */
+      maxOpenPerPerson: z.number().int().min(1).max(50).default(3),
     }),
     alerts: z.object({
       /** An alert nobody acknowledged within this goes to every mediator of the network… */

@@ -43,11 +43,18 @@ export interface HelpRequest {
   assignedAt?: string;
   /** The assigned volunteer's message with the elder's details, stripped when the task ends. */
   assignedMsg?: string;
+  /** Where the elder's voice note landed under that message (Telegram "chat:message"): deleted when the task ends. */
+  assignedVoiceMsg?: string;
   createdAt: string;
   /** The assigned volunteer's word on how the elder seemed, given once after the task. */
   wellbeing?: 'well' | 'worried';
   doneAt?: string;
   closedAt?: string;
+  /**
+   * Urgent in quiet hours after offers for the same elder had already woken volunteers within the
+   * hour: this one went to the zone's mediators only (see `nightRoundBefore`).
+   */
+  mediatorOnly?: boolean;
 }
 
 export interface RoutingRules {
@@ -124,4 +131,43 @@ export function recentTasks(volunteer: Person, now: Date): number {
 /** Rough distance for an offer: never exact, so nobody can place the elder. */
 export function roughKm(km: number): number {
   return km < 0.5 ? 0.5 : Math.round(km * 2) / 2;
+}
+
+/** What a volunteer's `/mydata` shows of a request she was offered or assigned. */
+export interface TaskView {
+  entity: 'task';
+  requestId: string;
+  category: Category;
+  when: When;
+  neighbourhoodId: string;
+  state: RequestState;
+  /** Her part in it: offered, said no (or let it go), holds it, or did it. */
+  yours: 'offered' | 'declined' | 'assigned' | 'done';
+  createdAt: string;
+  assignedAt?: string;
+  doneAt?: string;
+  wellbeing?: 'well' | 'worried';
+}
+
+/**
+ * A request as its volunteer may see it in her own data: what the offer showed and her own part
+ * (when she took it and did it, the word she left). Nothing of the elder (not even the opaque id),
+ * the note or the other volunteers: those were never hers, or only while the task was open.
+ */
+export function taskView(r: HelpRequest, volunteerId: string): TaskView {
+  const hers = r.assignedTo === volunteerId;
+  const done = hers && (r.state === 'done' || r.state === 'closed' || !!r.doneAt);
+  return {
+    entity: 'task',
+    requestId: r.id,
+    category: r.category,
+    when: r.when,
+    neighbourhoodId: r.neighbourhoodId,
+    state: r.state,
+    yours: done ? 'done' : hers ? 'assigned' : r.excluded.includes(volunteerId) ? 'declined' : 'offered',
+    createdAt: r.createdAt,
+    ...(hers && r.assignedAt ? { assignedAt: r.assignedAt } : {}),
+    ...(hers && r.doneAt ? { doneAt: r.doneAt } : {}),
+    ...(hers && r.wellbeing ? { wellbeing: r.wellbeing } : {}),
+  };
 }

@@ -17,8 +17,12 @@ export interface TimerData {
   wave: { requestId: string; round: number; stage: number; held?: boolean };
   /** A notice held through quiet hours: an outbound message (the domain knows no channels). */
   held: { message: unknown };
-  /** The end of a request's retention period: still open (nobody took it), it is cancelled. */
-  requestExpiry: { requestId: string };
+  /**
+   * The end of a request's retention period: still open (nobody took it), it is cancelled; done but
+   * never confirmed, it is closed; still assigned, it is looked at again one period later (`round` 2),
+   * and ended then.
+   */
+  requestExpiry: { requestId: string; round?: number };
   /** Monday 08:00: the weekly figures to every mediator; one timer for the network. */
   figures: Record<string, never>;
 }
@@ -73,18 +77,19 @@ export const timerIds = {
   escalate: (alertId: string, round: number) => `esc.${alertId}.${round}`,
   /** The timeout of one round of offers for a request. */
   wave: (requestId: string, round: number) => `wave.${requestId}.${round}`,
-  requestExpiry: (requestId: string) => `reqexp.${requestId}`,
+  requestExpiry: (requestId: string, round = 1) => `reqexp.${requestId}${round > 1 ? `.${round}` : ''}`,
 };
 
 /** A request's retention timer: due the retention period after it was made. */
 export function requestExpiryTimer(
   r: { id: string; createdAt: string },
   retentionDays: number,
+  round = 1,
 ): TimerOf<'requestExpiry'> {
   return {
-    id: timerIds.requestExpiry(r.id),
+    id: timerIds.requestExpiry(r.id, round),
     kind: 'requestExpiry',
-    due: new Date(Date.parse(r.createdAt) + retentionDays * 86400_000).toISOString(),
-    data: { requestId: r.id },
+    due: new Date(Date.parse(r.createdAt) + round * retentionDays * 86400_000).toISOString(),
+    data: { requestId: r.id, ...(round > 1 ? { round } : {}) },
   };
 }

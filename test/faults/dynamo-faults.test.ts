@@ -15,9 +15,15 @@ import {
   onboardMediator,
   onboardVolunteer,
 } from '../support/cast.js';
+import { deliverUntilAccepted as deliverUntil, withFaultAt as withFault } from '../support/faults.js';
 import { World, type Person } from '../support/world.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
 
 let world: World;
+
+/** These tests ask again and again for one elder: the cap on her requests still going is lifted. */
+const base = loadNetworkFile('network/brescia.json');
+const roomy = { requests: { ...base.requests, maxOpenPerPerson: 1000 } };
 
 afterEach(async () => {
   world.faults.failAt(0);
@@ -34,36 +40,15 @@ async function volunteer(name: string, hood: string): Promise<Person> {
   return v;
 }
 
-/** Delivers the update until Telegram would stop retrying (a 2xx), then lets the outbox finish. */
-async function deliverUntilAccepted(update: Update): Promise<number> {
-  let tries = 0;
-  for (;;) {
-    tries++;
-    const answer = await world.deliver(update);
-    if (answer.statusCode === 200) break;
-    expect(answer.statusCode).toBe(500);
-    expect(tries).toBeLessThan(5);
-  }
-  // The outbox retries what a failed delivery-log call left (SQS would redeliver it).
-  for (let i = 0; i < 3 && world.runtime.outbox.pending > 0; i++) await world.runtime.outbox.drain();
-  return tries;
-}
-
-/** Delivers `update` with DynamoDB call `n` failing (0: none) until accepted: the tries and the calls it took. */
-async function withFaultAt(n: number, update: Update): Promise<{ tries: number; calls: number }> {
-  world.faults.failAt(n);
-  const tries = await deliverUntilAccepted(update);
-  const calls = world.faults.seen;
-  world.faults.failAt(0);
-  return { tries, calls };
-}
+const deliverUntilAccepted = (update: Update) => deliverUntil(world, update);
+const withFaultAt = (n: number, update: Update) => withFault(world, n, update);
 
 const offer = (t: string) => t.startsWith('🙋 Richiesta di aiuto vicino a te');
 const sent = (t: string) => t.startsWith('👍 Richiesta inviata');
 
 describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
   it('request creation with wave 1: one request, one offer to each volunteer, one confirmation — whichever call fails', async () => {
-    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    world = await World.start({ at: '2026-11-21T09:00:00Z', network: roomy });
     const maria = await elder();
     const volunteers = [
       await volunteer('Anna', 'Mompiano'),
@@ -190,7 +175,7 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
   }, 600_000);
 
   it('accept: the request assigned once, one card, the elder told once — whichever call fails', async () => {
-    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    world = await World.start({ at: '2026-11-21T09:00:00Z', network: roomy });
     const maria = await elder();
     const anna = await volunteer('Anna', 'Mompiano');
     const annaId = (await world.personOf(anna))!.id;
@@ -263,7 +248,7 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
   }, 900_000);
 
   it('"Not this time": the volunteer left out once, one thanks, the next stage once — whichever call fails', async () => {
-    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    world = await World.start({ at: '2026-11-21T09:00:00Z', network: roomy });
     const maria = await elder();
     const anna = await volunteer('Anna', 'Mompiano');
     const bruno = await volunteer('Bruno', 'Borgo Trento');

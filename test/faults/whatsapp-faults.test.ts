@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { onboardElder } from '../support/cast.js';
 import { WhatsAppWorld } from '../support/channels.js';
 import { failingClient, type FaultInjector } from '../support/dynamo.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
 
 let world: WhatsAppWorld;
 let faults: FaultInjector;
@@ -39,7 +40,12 @@ const sent = (t: string) => t.startsWith('👍 Richiesta inviata');
 
 describe('a DynamoDB call fails during a WhatsApp turn, then Meta retries the same message', () => {
   it('request creation: one request, one confirmation — whichever call fails', async () => {
-    world = await WhatsAppWorld.start({ at: '2026-11-21T09:00:00Z' });
+    // Maria asks again and again: the cap on her requests still going is lifted.
+    const { requests } = loadNetworkFile('network/brescia.json');
+    world = await WhatsAppWorld.start({
+      at: '2026-11-21T09:00:00Z',
+      network: { requests: { ...requests, maxOpenPerPerson: 1000 } },
+    });
     faults = failingClient(world.table.doc);
     const maria = await elder();
     const mariaId = (await world.store.findPersonByChannel(maria.ref()))!.id;

@@ -103,7 +103,7 @@ export class WhatsAppWorld implements ChatWorld {
           ? { templates: templateConfig({ names: options.whatsappTemplates }) }
           : {}),
         apiRoot: api.apiRoot,
-        sender: { callTimeoutMs: 5000, logLine: () => undefined },
+        sender: { callTimeoutMs: 5000, logLine: options.logLine ?? (() => undefined) },
       },
     });
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];

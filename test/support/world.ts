@@ -314,4 +314,6 @@ export interface WorldOptions {
   at?: string;
   /** WhatsApp worlds: template names that differ from the defaults (`""`: that text has none). */
   whatsappTemplates?: Record<string, string>;
+  /** Where the WhatsApp webhook and sender write their log lines (dropped unless given). */
+  logLine?: (entry: Record<string, unknown>) => void;
 }

@@ -235,7 +235,10 @@ export abstract class SenderCore {
       if (typeof delivery === 'string') return await this.giveUp(message, delivery, 'channel');
       for (let done = claim.sentReplies; done < message.replies.length;) {
         const r = await delivery.reply(done);
-        if (r.ok && done === 0 && message.track && r.ref) await events.delivered(message, r.ref);
+        if (r.ok && message.track && r.ref) {
+          if (done === 0) await events.delivered(message, r.ref);
+          else if (message.replies[done]?.voice) await events.delivered(message, r.ref, 'voice');
+        }
         if (!r.ok && r.end === 'unreachable') {
           this.logLine({ msg: `${this.channel} recipient unreachable`, id: message.id, code: r.code });
           await events.unreachable(message.personId, message);

@@ -148,7 +148,12 @@ export class DynamoRequests extends RequestTable implements Requests {
   recordOffers(r: HelpRequest, volunteerIds: string[], wave: number, stage: number): Promise<HelpRequest> {
     return this.tasks.recordOffers(r, volunteerIds, wave, stage);
   }
-  recordMessage(id: string, field: 'offer' | 'assigned', volunteerId: string, ref: string): Promise<void> {
+  recordMessage(
+    id: string,
+    field: 'offer' | 'assigned' | 'assignedVoice',
+    volunteerId: string,
+    ref: string,
+  ): Promise<void> {
     return this.tasks.recordMessage(id, field, volunteerId, ref);
   }
   decline(r: HelpRequest, volunteerId: string): Promise<HelpRequest> {

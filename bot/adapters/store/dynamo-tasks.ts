@@ -100,7 +100,7 @@ export class DynamoTasks extends RequestTable {
       set: reopen ? ['offerMsgs = :none'] : [],
       // Reopened as a release does: earlier offers stop working, the new round offers afresh.
       remove: [
-        ...(theirs ? ['assignedTo', 'assignedAt', 'assignedMsg'] : []),
+        ...(theirs ? ['assignedTo', 'assignedAt', 'assignedMsg', 'assignedVoiceMsg'] : []),
         ...(reopen ? ['offeredTo'] : []),
         ...(!reopen && r.offerMsgs?.[volunteerId] !== undefined ? ['offerMsgs.#v'] : []),
       ],
@@ -140,13 +140,14 @@ export class DynamoTasks extends RequestTable {
 
   async recordMessage(
     id: string,
-    field: 'offer' | 'assigned',
+    field: 'offer' | 'assigned' | 'assignedVoice',
     volunteerId: string,
     ref: string,
   ): Promise<void> {
+    const set = { offer: 'offerMsgs.#v', assigned: 'assignedMsg', assignedVoice: 'assignedVoiceMsg' }[field];
     const update = this.updateItem({
       Key: keys.request(id),
-      UpdateExpression: field === 'offer' ? 'SET offerMsgs.#v = :ref' : 'SET assignedMsg = :ref',
+      UpdateExpression: `SET ${set} = :ref`,
       ConditionExpression: field === 'offer' ? 'attribute_exists(offerMsgs)' : 'assignedTo = :vid',
       ExpressionAttributeNames: field === 'offer' ? { '#v': volunteerId } : undefined,
       ExpressionAttributeValues: field === 'offer' ? { ':ref': ref } : { ':ref': ref, ':vid': volunteerId },
@@ -169,7 +170,7 @@ export class DynamoTasks extends RequestTable {
       // Earlier offers stop working; the new round offers afresh.
       {
         set: ['offerMsgs = :none'],
-        remove: ['assignedTo', 'assignedAt', 'assignedMsg', 'offeredTo'],
+        remove: ['assignedTo', 'assignedAt', 'assignedMsg', 'assignedVoiceMsg', 'offeredTo'],
         add: ['excluded :vs'],
       },
       '#state = :assigned AND assignedTo = :v',
@@ -194,7 +195,7 @@ export class DynamoTasks extends RequestTable {
       r,
       {
         set: ['offerMsgs = :none'],
-        remove: ['assignedTo', 'assignedAt', 'assignedMsg', 'offeredTo', 'doneAt'],
+        remove: ['assignedTo', 'assignedAt', 'assignedMsg', 'assignedVoiceMsg', 'offeredTo', 'doneAt'],
         add: ['excluded :vs'],
       },
       '#state = :done AND assignedTo = :v',

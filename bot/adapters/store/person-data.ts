@@ -59,9 +59,49 @@ export async function exportPersonData(
   const invites = await Promise.all(
     pointed.map((Key) => doc.send(new GetCommand({ TableName: table, Key }))),
   );
-  return [...own, ...identities, ...invites.map((g) => g.Item)].filter(
-    (i): i is Record<string, unknown> => !!i,
-  );
+  return [
+    ...own,
+    ...identities,
+    ...invites.map((g) => g.Item),
+    ...(await keptFor(doc, table, personId)),
+  ].filter((i): i is Record<string, unknown> => !!i);
+}
+
+/**
+ * Messages kept as undeliverable that concern the person: one to them as kept (their own message,
+ * without what is read live); one only about them (to someone else) as the fact that it is kept,
+ * when and why, since what it says was meant for its recipient.
+ */
+async function keptFor(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  personId: string,
+): Promise<Record<string, unknown>[]> {
+  const kept = await queryAll(doc, {
+    TableName: table,
+    IndexName: index.byList,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': attr.gsi1pk },
+    ExpressionAttributeValues: { ':pk': failedListPk },
+  });
+  return kept.flatMap((item): Record<string, unknown>[] => {
+    const message = item.message as { personId?: string; about?: string[] } | undefined;
+    // Hers, but not whom else it concerns: those ids are other people's.
+    if (message?.personId === personId) {
+      const { about: _about, ...own } = message;
+      return [{ ...item, message: own }];
+    }
+    if (!JSON.stringify(item).includes(personId)) return [];
+    return [
+      {
+        entity: item.entity,
+        state: item.state,
+        failedAt: item.failedAt,
+        reason: item.reason,
+        aboutYou: true,
+      },
+    ];
+  });
 }
 
 /** Deletes every item about a person; returns how many keys were deleted. */

@@ -32,7 +32,7 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
       const key = createHash('sha256').update(message.id).digest('base64url').slice(0, 16);
       await raiseUnreachable(d, person, d.clock.now(), 'undeliverable', key);
     },
-    async delivered(message: OutboundMessage, ref: string) {
+    async delivered(message: OutboundMessage, ref: string, part?: 'voice') {
       const track = message.track;
       if (!track) return;
       if ('broadcastId' in track) return countBroadcastOutcome(deps(), message, 'delivered');
@@ -42,6 +42,12 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
         return;
       }
       const { requestId, field, volunteerId } = track;
+      // The elder's voice note under the assignment card: kept to delete it when the task ends.
+      if (part === 'voice') {
+        if (field === 'assigned')
+          await deps().requests.recordMessage(requestId, 'assignedVoice', volunteerId, ref);
+        return;
+      }
       await deps().requests.recordMessage(requestId, field, volunteerId, `${ref}:${message.lang}`);
     },
     held: (message: OutboundMessage) => countBroadcastOutcome(deps(), message, 'held'),

@@ -1,5 +1,6 @@
 import { countLeaving } from '../figures/counting.js';
 import { firstName } from '../../domain/person.js';
+import { taskView } from '../../domain/request.js';
 import { stepData } from '../../flows/button-data.js';
 import { reply } from '../../flows/types.js';
 import { findNeighbourhood } from '../../domain/network.js';
@@ -10,7 +11,13 @@ import { routeAgain, volunteerLeaves } from '../requests/tasks.js';
 /** `/mydata`: every stored item about the person, as one JSON document. */
 export async function exportMyData(turn: Turn): Promise<void> {
   const { person, deps } = turn;
-  const items = await deps.store.exportPerson(person.id);
+  const stored = await deps.store.exportPerson(person.id);
+  // A volunteer's tasks: the requests her pointers name, as far as they are hers to see.
+  const tasks =
+    person.role === 'volunteer'
+      ? (await deps.requests.tasksOf(person.id)).map((r) => taskView(r, person.id))
+      : [];
+  const items = [...stored, ...tasks] as Record<string, unknown>[];
   const content = JSON.stringify({ exportedAt: turn.now.toISOString(), items }, null, 2);
   const details = await deps.store.getPrivate(person.id);
   const none = { t: 'profile.none' };
@@ -28,6 +35,15 @@ export async function exportMyData(turn: Turn): Promise<void> {
       requests: counted('request'),
     }),
   );
+  if (person.role === 'volunteer')
+    turn.say(
+      reply('privacy.mydataTasks', {
+        count: tasks.length,
+        done: tasks.filter((t) => t.yours === 'done').length,
+      }),
+    );
+  const kept = counted('delivery');
+  if (kept) turn.say(reply('privacy.mydataKept', { count: kept }));
   turn.say(
     reply(
       'privacy.mydata',

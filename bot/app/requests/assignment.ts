@@ -166,7 +166,11 @@ export async function liveAgain(deps: AppDeps, messages: OutboundMessage[]): Pro
   return out;
 }
 
-/** Strips the elder's details from the volunteer's task message: they keep nothing once it ends. */
+/**
+ * Strips the elder's details from the volunteer's task message and deletes the elder's voice note
+ * sent with it: they keep nothing once it ends. WhatsApp can do neither: there the text asks them to
+ * delete the message, and the voice note too.
+ */
 export function stripAssigned(
   deps: AppDeps,
   r: HelpRequest,
@@ -174,13 +178,20 @@ export function stripAssigned(
   text: string,
 ): OutboundMessage[] {
   if (!r.assignedMsg) return [];
-  return [
-    editOf(
-      r.assignedMsg,
-      volunteerId,
-      `strip.${r.id}.${r.wave}.${volunteerId}`,
-      deps.network.defaultLanguage,
-      [reply(text)],
-    ),
-  ];
+  const id = `strip.${r.id}.${r.wave}.${volunteerId}`;
+  const lang = deps.network.defaultLanguage;
+  const strip = editOf(r.assignedMsg, volunteerId, id, lang, [reply(text)]);
+  if (r.note?.voiceFileId && strip.to.channel === 'whatsapp')
+    strip.replies.push(reply('request.voiceNoteToo'));
+  const voice = r.assignedVoiceMsg
+    ? [
+        {
+          ...editOf(r.assignedVoiceMsg, volunteerId, `${id}.voice`, strip.lang, [
+            reply('request.voiceCaption'),
+          ]),
+          remove: true,
+        },
+      ]
+    : [];
+  return [strip, ...voice];
 }

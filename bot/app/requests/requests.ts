@@ -2,14 +2,16 @@ import { alertIds } from '../../domain/alert.js';
 import { requestExpiryTimer } from '../../domain/timer.js';
 import { firstName, type Person } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
+import { nightRoundBefore, stillOpen } from '../../domain/request-limits.js';
+import { localTime } from '../../domain/schedule.js';
 import { actionData } from '../../flows/button-data.js';
 import type { Draft } from '../../flows/draft.js';
 import { nextRequestStep } from '../../flows/request-steps.js';
-import { reply } from '../../flows/types.js';
+import { reply, type Button, type Reply } from '../../flows/types.js';
 import { raiseAlert } from '../alerts/alerts.js';
 import { ask } from '../conversation/conversation.js';
 import type { AppDeps } from '../common/deps.js';
-import { messagesTo, relativesOf } from '../common/notify.js';
+import { mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
 import { whenParam } from './request-text.js';
 import { routeRequest, tellFollowers } from './routing.js';
 import type { Turn } from '../common/turn.js';
@@ -41,6 +43,7 @@ export async function startRequest(turn: Turn, elderId?: string): Promise<void> 
   let draft: Draft | null = null;
   if (elderId || person.role === 'elder') {
     const elder = await requestSubject(turn, elderId ?? person.id);
+    if (elder && refusedOverCap(turn, elder, await deps.requests.requestsOf(elder.id))) return;
     if (elder)
       draft = {
         subjectId: elder.id,
@@ -57,6 +60,8 @@ export async function startRequest(turn: Turn, elderId?: string): Promise<void> 
       return;
     }
     const [only] = elders;
+    if (elders.length === 1 && only && refusedOverCap(turn, only, await deps.requests.requestsOf(only.id)))
+      return;
     draft =
       elders.length === 1 && only
         ? { subjectId: only.id, subjectName: firstName(only), askAddress: !(await hasAddress(deps, only)) }
@@ -86,6 +91,15 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
     turn.say(reply('errors.notAllowed'));
     return;
   }
+  // From the flow version read: a re-run of this turn (a fault, a redelivery, a double tap) makes the same request.
+  // The draft (with its date) in the seed: a flow version that starts over after its item expired makes a new one.
+  const id = deps.ids.fromSeed(`request.${person.id}.${turn.version}.${JSON.stringify(draft)}`);
+  // The limits are decided from her requests as read, this one left out: a re-run that finds it
+  // stored already decides the same.
+  const theirs = await deps.requests.requestsOf(elder.id);
+  if (refusedOverCap(turn, elder, theirs, id)) return;
+  const { quietHours, timeZone } = deps.network;
+  const woken = draft.urgent ? nightRoundBefore(theirs, now, quietHours, timeZone, id) : undefined;
   if (draft.address) {
     // Given for this request: kept for the next one too, private as always.
     await deps.store.savePrivate(elder.id, {
@@ -95,9 +109,7 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
   }
   const followers = await relativesOf(deps, elder.id);
   const request: HelpRequest = {
-    // From the flow version read: a re-run of this turn (a fault, a redelivery, a double tap) makes the same request.
-    // The draft (with its date) in the seed: a flow version that starts over after its item expired makes a new one.
-    id: deps.ids.fromSeed(`request.${person.id}.${turn.version}.${JSON.stringify(draft)}`),
+    id,
     elderId: elder.id,
     createdBy: person.id,
     zoneId: elder.zoneId,
@@ -116,6 +128,7 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
     excluded: [],
     offerMsgs: {},
     createdAt: now.toISOString(),
+    ...(woken ? { mediatorOnly: true } : {}),
   };
   await deps.requests.createRequest(request);
   // Nobody takes it and nobody closes it: it ends with the retention period all the same.
@@ -125,8 +138,15 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
     when: whenParam(request),
     name: firstName(elder),
   };
+  const created = woken
+    ? elder.id === person.id
+      ? 'request.passedOn'
+      : 'request.passedOnFor'
+    : elder.id === person.id
+      ? 'request.created'
+      : 'request.createdFor';
   turn.say(
-    reply(elder.id === person.id ? 'request.created' : 'request.createdFor', params, {
+    reply(created, params, {
       buttons: [[{ label: 'buttons.cancelRequest', data: actionData('rx', request.id) }]],
     }),
   );
@@ -162,7 +182,50 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
       now,
     );
   }
+  if (woken) {
+    // Volunteers were woken for her within the hour already: this one is the mediators' alone, and they hear why.
+    const mediators = await mediatorsFor(deps, request.zoneId);
+    const why = reply('request.nightMediatorOnly', {
+      ...params,
+      time: localTime(now, timeZone),
+      first: localTime(new Date(woken.createdAt), timeZone),
+    });
+    await deps.outbox.enqueue(
+      mediators.flatMap((m) => messagesTo(m, `req.${request.id}.nightOnly`, [why], true)),
+    );
+    return;
+  }
   await routeRequest(deps, request, 1, 1, now);
+}
+
+/**
+ * The cap on requests still going for one elder: over it, the asker sees what is going, each with
+ * its cancel button, and nothing is made. True when refused.
+ */
+function refusedOverCap(turn: Turn, elder: Person, requests: HelpRequest[], exceptId?: string): boolean {
+  const going = stillOpen(requests, exceptId);
+  if (going.length < turn.deps.network.requests.maxOpenPerPerson) return false;
+  turn.say(
+    elder.id === turn.person.id
+      ? reply('request.tooMany')
+      : reply('request.tooManyFor', { name: firstName(elder) }),
+  );
+  for (const r of going)
+    turn.say(listed(r, [[{ label: 'buttons.cancelRequest', data: actionData('rx', r.id) }]]));
+  return true;
+}
+
+/** One request as `/requests` lists it. */
+function listed(r: HelpRequest, buttons: Button[][]): Reply {
+  return reply(
+    'request.listed',
+    {
+      category: { t: `categories.${r.category}` },
+      when: whenParam(r),
+      state: { t: `request.state.${r.state}` },
+    },
+    { buttons },
+  );
 }
 
 /** The elder, a relative or the zone's mediator cancels an open request. */
@@ -223,17 +286,7 @@ export async function listRequests(turn: Turn): Promise<void> {
         : r.state === 'done'
           ? [[{ label: 'buttons.confirmDone', data: actionData('rc', r.id) }]]
           : [[{ label: 'buttons.cancelRequest', data: actionData('rx', r.id) }]];
-    turn.say(
-      reply(
-        'request.listed',
-        {
-          category: { t: `categories.${r.category}` },
-          when: whenParam(r),
-          state: { t: `request.state.${r.state}` },
-        },
-        { buttons },
-      ),
-    );
+    turn.say(listed(r, buttons));
   }
 }
 

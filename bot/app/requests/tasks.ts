@@ -27,7 +27,9 @@ export async function taskDone(turn: Turn, requestId: string): Promise<void> {
   const { deps, now, person } = turn;
   const r = await assignedRequest(turn, requestId);
   if (!r) return;
-  const done = await unlessChanged(deps.requests.markDone(r, person.id, now));
+  // Found done by her already: a re-run of this turn after a fault (or her second press). The same
+  // messages again, under the same ids, so each still goes once.
+  const done = r.state === 'done' ? r : await unlessChanged(deps.requests.markDone(r, person.id, now));
   if (!done) {
     turn.say(reply('request.notOpen'));
     return;

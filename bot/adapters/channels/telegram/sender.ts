@@ -99,6 +99,7 @@ export class TelegramSender extends SenderCore {
       const file = new InputFile(Buffer.from(reply.document.content, 'utf8'), reply.document.filename);
       return this.deps.api.sendDocument(chatId, file, { caption: text, parse_mode: 'HTML' }, signal);
     }
+    if (message.remove && message.edit) return this.deps.api.deleteMessage(chatId, message.edit, signal);
     if (reply.voice) {
       return this.deps.api.sendVoice(chatId, reply.voice, { caption: text, parse_mode: 'HTML' }, signal);
     }

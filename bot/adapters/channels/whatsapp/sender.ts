@@ -75,6 +75,8 @@ export class WhatsAppSender extends SenderCore {
   protected async open(message: OutboundMessage): Promise<Delivery | string> {
     const { state } = this.deps;
     if (message.to.channel !== 'whatsapp') return 'not a WhatsApp number';
+    // WhatsApp cannot delete a message: nothing to do (the texts ask the person to delete it).
+    if (message.remove) return { reply: async () => ({ ok: true }) };
     // A reply to what the person just wrote carries when they wrote it: open, whatever is stored.
     let inWindow = windowOpen(await state.contact(message.to.id), this.clock(), message.answers);
     const reply = async (index: number): Promise<ReplyEnd> => {
@@ -95,7 +97,8 @@ export class WhatsAppSender extends SenderCore {
           return { ok: false, end: 'unreachable', code: r.code };
         }
         if (!r.ok) return { ok: false, end: 'failed', reason: r.reason, code: r.code };
-        return { ok: true, ref: messageRef(message.to, 0) };
+        // Only the first reply's place is worth keeping: WhatsApp can neither edit nor delete a later one.
+        return { ok: true, ...(index === 0 ? { ref: messageRef(message.to, 0) } : {}) };
       }
     };
     return { reply };

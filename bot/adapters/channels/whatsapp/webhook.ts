@@ -54,6 +54,16 @@ export function validSignature(raw: Buffer, signature: string | undefined, appSe
 }
 
 /**
+ * A message id (wamid) as it is kept and logged. A wamid encodes the sender's number, so only an
+ * HMAC of it with the app secret (128 bits) names the turn: the processed marker, the turn record,
+ * the reply ids and everything derived from them (held messages, the delivery log, log lines).
+ * The same wamid always gives the same name, so Meta's retries are still recognised.
+ */
+export function hashedMessageId(wamid: string, appSecret: string): string {
+  return createHmac('sha256', appSecret).update(`wamid:${wamid}`).digest('base64url').slice(0, 22);
+}
+
+/**
  * One call of the WhatsApp webhook. GET is Meta's verification handshake. A
  * POST is refused with 401 before anything is read unless its signature
  * matches; then each message runs as one turn keyed by its message id (a
@@ -127,7 +137,7 @@ async function processMessage(deps: WhatsAppWebhookDeps, message: WhatsAppInboun
   // Read, decide, commit; the outbox sends the replies after the commit (a redelivery re-sends
   // what was recorded, under the same ids, so nothing goes out twice).
   const done = await runTurn(app, await withMenu(state, message.message), {
-    key: { channel: 'whatsapp', updateId: message.id },
+    key: { channel: 'whatsapp', updateId: hashedMessageId(message.id, deps.appSecret) },
   });
   // After the turn: on a first message the identity exists only now.
   await state.recordInbound(message.from, message.at);
