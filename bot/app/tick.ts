@@ -3,7 +3,7 @@ import type { ClaimedTimer } from '../core/ports.js';
 import { escalate } from './alerts/alerts.js';
 import { firePrompt, fireRung } from './checkins/checkins.js';
 import { fireWave } from './requests/routing.js';
-import { liveAgain } from './requests/assignment.js';
+import { liveAgain } from './live.js';
 import { fireRequestExpiry } from './requests/expiry.js';
 import { fireWeeklyFigures } from './figures/figures.js';
 import type { AppDeps } from './common/deps.js';

@@ -48,11 +48,10 @@ export interface OutboundMessage {
   live?: LiveContent;
 }
 
-export interface LiveContent {
-  kind: 'assignment';
-  requestId: string;
-  volunteerId: string;
-}
+export type LiveContent =
+  | { kind: 'assignment'; requestId: string; volunteerId: string }
+  /** A mediator's alert card (address, phone, what the elder wrote): rendered again while the alert is not closed. */
+  | { kind: 'alertCard'; alertId: string; escalated?: boolean };
 
 /** A message as it may be parked (held or kept): personal data is never parked, only where to fetch it. */
 export function parked(message: OutboundMessage): OutboundMessage {

@@ -141,3 +141,57 @@ describe('a hand-assigned volunteer outside her WhatsApp window', () => {
     slow,
   );
 });
+
+/**
+ * A mediator's alert card outside her WhatsApp window, where no template stands in for it (a network
+ * that has not had it approved): held without the elder's address and phone, and read again when
+ * she writes, only while the alert is not closed.
+ */
+describe('an alert card held for a mediator outside her WhatsApp window', () => {
+  let world: ChatWorld;
+  afterEach(async () => {
+    expect(world.problems()).toEqual([]);
+    await world.close();
+  });
+
+  async function missedWhileAway() {
+    world = await startWorld('whatsapp', {
+      at: '2026-11-20T09:00:00Z',
+      whatsappTemplates: { 'alert.card': '', 'alert.escalated': '' },
+    });
+    const m = await onboardMediator(world, 'Giulia', 'nord');
+    const e = await onboardElder(world, { address: 'Via dei Mille 5', time: 'Alle 09:00' });
+    // Two days on, Maria does not answer; Giulia has not written since she joined.
+    for (const at of ['08:00', '08:30', '09:00', '09:30']) await world.tickAt(`2026-11-22T${at}:00Z`);
+    expect(m.texts().join('\n')).not.toMatch(/non ha risposto/);
+    const held = (await world.scan()).filter((i) => i.entity === 'held');
+    expect(held.length).toBeGreaterThan(0);
+    expect(JSON.stringify(held)).not.toMatch(/Via dei Mille|765|Maria/);
+    return { m, e };
+  }
+
+  const slow = 180_000;
+
+  it(
+    'arrives with the address and phone when she writes',
+    async () => {
+      const { m } = await missedWhileAway();
+      await m.send('buongiorno');
+      const card = m.texts().find((t) => /non ha risposto/.test(t)) ?? '';
+      expect(card).toMatch(/Via dei Mille 5/);
+      expect(card).toContain('+393337654321');
+    },
+    slow,
+  );
+
+  it(
+    'is dropped once the alert is closed: Maria answered in the meantime',
+    async () => {
+      const { m, e } = await missedWhileAway();
+      await e.send('sto bene');
+      await m.send('buongiorno');
+      expect(m.texts().join('\n')).not.toMatch(/non ha risposto|Via dei Mille|765/);
+    },
+    slow,
+  );
+});

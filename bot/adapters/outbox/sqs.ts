@@ -158,7 +158,10 @@ const outboundShape = z.object({
     .optional(),
   about: z.array(z.string()).optional(),
   live: z
-    .object({ kind: z.literal('assignment'), requestId: z.string(), volunteerId: z.string() })
+    .union([
+      z.object({ kind: z.literal('assignment'), requestId: z.string(), volunteerId: z.string() }),
+      z.object({ kind: z.literal('alertCard'), alertId: z.string(), escalated: z.boolean().optional() }),
+    ])
     .optional(),
 });
 

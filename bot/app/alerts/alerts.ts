@@ -101,8 +101,10 @@ export async function escalate(deps: AppDeps, timer: Claimed<'escalate'>, now: D
   if (round <= maxRenotify) await deps.timers.schedule([nextTimer]);
 }
 
+/** A card of a round: kept to be edited later, and parked (held, kept) without its details. */
 function tracked(messages: OutboundMessage[], alert: Alert, round: number): OutboundMessage[] {
-  return messages.map((m) => ({ ...m, track: { alertId: alert.id, round } }));
+  const live = { kind: 'alertCard' as const, alertId: alert.id, ...(round > 0 ? { escalated: true } : {}) };
+  return messages.map((m) => ({ ...m, track: { alertId: alert.id, round }, live }));
 }
 
 /** An edit of the card a mediator holds, where the channel can edit (on WhatsApp none: the card stays as sent). */

@@ -159,7 +159,7 @@ export async function fireRung(deps: AppDeps, timer: Claimed<'rung'>, now: Date)
 }
 
 /** What the elder sent that was not an answer, for the people the ladder reaches: they judge. */
-function signOfLife(deps: AppDeps, checkIn: CheckIn, elder: Person): Reply[] {
+export function signOfLife(deps: AppDeps, checkIn: CheckIn, elder: Person): Reply[] {
   const sign = checkIn.wrote;
   if (!sign) return [];
   const params = { name: firstName(elder), time: localTime(new Date(sign.at), deps.network.timeZone) };

@@ -143,27 +143,16 @@ async function assignmentCard(
     : [card];
 }
 
-/**
- * Messages that were parked (held outside WhatsApp's window) made ready to go: those about someone
- * who is gone are dropped, and an assignment card is read again, only while the request is still
- * assigned to that volunteer.
- */
-export async function liveAgain(deps: AppDeps, messages: OutboundMessage[]): Promise<OutboundMessage[]> {
-  const aboutIds = [...new Set(messages.flatMap((m) => m.about ?? []))];
-  const living = new Set((await deps.store.getPeople(aboutIds)).map((p) => p.id));
-  const out: OutboundMessage[] = [];
-  for (const m of messages) {
-    if ((m.about ?? []).some((id) => !living.has(id))) continue;
-    if (!m.live) {
-      out.push(m);
-      continue;
-    }
-    const r = await deps.requests.getRequest(m.live.requestId);
-    if (!r || r.state !== 'assigned' || r.assignedTo !== m.live.volunteerId) continue;
-    const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
-    out.push({ ...m, replies: await assignmentCard(deps, r, elder, details, followers) });
-  }
-  return out;
+/** A parked assignment card read again: only while the request is still assigned to that volunteer. */
+export async function assignmentAgain(
+  deps: AppDeps,
+  m: OutboundMessage,
+  live: { requestId: string; volunteerId: string },
+): Promise<OutboundMessage | null> {
+  const r = await deps.requests.getRequest(live.requestId);
+  if (!r || r.state !== 'assigned' || r.assignedTo !== live.volunteerId) return null;
+  const { elder, details, followers } = await deps.requests.elderDetails(r.elderId, r.followers);
+  return { ...m, replies: await assignmentCard(deps, r, elder, details, followers) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { markUnreachable } from '../../../app/alerts/delivery.js';
 import type { AppDeps } from '../../../app/common/deps.js';
 import { runTurn } from '../../../app/handle-inbound.js';
-import { liveAgain } from '../../../app/requests/assignment.js';
+import { liveAgain } from '../../../app/live.js';
 import type { InboundMessage } from '../../../core/inbound.js';
 import { menuChoice, parseWebhook, type DeliveryFailure, type WhatsAppInbound } from './inbound.js';
 import type { WhatsAppState } from '../../../core/whatsapp-state.js';
