@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { chartFiles } from '../bot/adapters/charts/resvg.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const lockFile = fileURLToPath(new URL('../package-lock.json', import.meta.url));
@@ -26,9 +27,7 @@ export function bundling(networkFile: string, options: { metafile?: boolean } = 
     sourceMap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
-    // resvg is a native binary per platform, which esbuild cannot bundle: it is left out and loaded
-    // with `require` from a layer (README, "Deploying"); without it the figures go without the chart.
-    externalModules: ['@resvg/resvg-js'],
+    externalModules: [],
     banner:
       "import { createRequire as __vicini_cr } from 'node:module'; const require = __vicini_cr(import.meta.url);",
     esbuildArgs: { '--alias:whatwg-url': fileURLToPath(new URL('./shims/whatwg-url.ts', import.meta.url)) },
@@ -39,6 +38,9 @@ export function bundling(networkFile: string, options: { metafile?: boolean } = 
       afterBundling: (inputDir, outputDir) => [
         `mkdir -p "${outputDir}/network"`,
         `cp "${inputDir}/${networkFile}" "${outputDir}/${networkFile}"`,
+        // The chart renderer's WebAssembly and its font, read beside the bundle (adapters/charts/resvg.ts).
+        `cp "${inputDir}/node_modules/@resvg/resvg-wasm/index_bg.wasm" "${outputDir}/${chartFiles.wasm}"`,
+        `cp "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "${outputDir}/${chartFiles.font}"`,
       ],
     },
   };

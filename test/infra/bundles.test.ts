@@ -9,7 +9,10 @@ import { DynamoTimers } from '../../bot/adapters/store/dynamo-timers.js';
 import { initTable } from '../../bot/adapters/store/init-table.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 import { testRegion, uniqueTableName } from '../support/dynamo.js';
-import { chatOf, okSendsByChat, seedElders } from '../support/seed.js';
+import { chatOf, elder, okSendsByChat, seedElders } from '../support/seed.js';
+import { batchWriteAll } from '../../bot/adapters/store/batch.js';
+import { personItem } from '../../bot/adapters/store/dynamo-store.js';
+import { keys } from '../../bot/adapters/store/keys.js';
 import { startFakeAws, type FakeAws, type QueuedMessage } from './support/fake-aws.js';
 import { invokeBundle } from './support/invoke-bundle.js';
 import { templateDefinitions } from '../../bot/adapters/channels/whatsapp/templates.js';
@@ -163,6 +166,37 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const send = await invokeBundle(dirs.outboxSender, sqsEvent(queued), lambdaEnv('outboxSender'));
     expect(send.result).toEqual({ batchItemFailures: [] });
     expect(api.messages(7301).at(-1)?.text).toMatch(/In che lingua/);
+  });
+
+  it('webhook: /figures draws the chart inside the bundle (WebAssembly and font copied beside it)', async () => {
+    for (const dir of [dirs.telegramWebhook, dirs.tick]) {
+      expect(existsSync(join(dir, 'resvg.wasm'))).toBe(true);
+      expect(existsSync(join(dir, 'DejaVuSans.ttf'))).toBe(true);
+    }
+    const doc = createDocumentClient({ region: testRegion, endpoint });
+    const mediator = {
+      ...elder(7303, 'm'),
+      role: 'mediator' as const,
+      name: 'Giulia',
+      channels: [{ channel: 'telegram' as const, id: '7303' }],
+    };
+    delete (mediator as { checkInTime?: string }).checkInTime;
+    await batchWriteAll(doc, table, [
+      { PutRequest: { Item: personItem(mediator) } },
+      {
+        PutRequest: {
+          Item: { ...keys.identity(mediator.channels[0]!), entity: 'identity', personId: mediator.id },
+        },
+      },
+    ]);
+    const update = api.userSends({ id: 7303, first_name: 'Giulia', language_code: 'it' }, '/figures');
+    const env = lambdaEnv('telegramWebhook', { TELEGRAM_WEBHOOK_SECRET_ARN: arn('TelegramWebhookSecret') });
+    const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
+    expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
+    expect(run.stdout + run.stderr).not.toMatch(/charts unavailable/);
+    const send = await invokeBundle(dirs.outboxSender, sqsEvent(aws.take()), lambdaEnv('outboxSender'));
+    expect(send.result).toEqual({ batchItemFailures: [] });
+    expect(api.callsTo('sendPhoto').filter((c) => String(c.params.chat_id) === '7303')).toHaveLength(1);
   });
 
   it('webhook: refuses a wrong secret header with 401', async () => {

@@ -1,47 +1,64 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ChartRenderer } from '../../core/ports.js';
 
-type Resvg = typeof import('@resvg/resvg-js');
+type ResvgWasm = typeof import('@resvg/resvg-wasm');
+
+/** The two files the renderer reads, beside the bundle on Lambda (infra/bundling.ts copies them there). */
+export const chartFiles = { wasm: 'resvg.wasm', font: 'DejaVuSans.ttf' } as const;
+
+/** A file beside the running bundle, else where the package keeps it (local runs and tests). */
+async function readBesideOrPackage(name: string, packagePath: string): Promise<Buffer> {
+  try {
+    return await readFile(fileURLToPath(new URL(`./${name}`, import.meta.url)));
+  } catch {
+    return readFile(createRequire(import.meta.url).resolve(packagePath));
+  }
+}
 
 /**
- * SVG to PNG with resvg (a Rust renderer; its binary comes per platform in its
- * npm package) and the DejaVu Sans font, which covers Latin, Cyrillic and
- * Arabic. No system font is read, so the image is the same everywhere.
+ * SVG to PNG with resvg built to WebAssembly (the same Rust renderer on every
+ * machine and architecture, no native binary) and the DejaVu Sans font, which
+ * covers Latin, Cyrillic and Arabic. No system font is read, so the image is
+ * the same everywhere.
  *
- * The module is loaded on the first chart only, so a webhook's cold start does
- * not pay for it. It is loaded with `require`, which also looks in `NODE_PATH`:
- * on Lambda the bundles leave resvg out (esbuild cannot bundle a `.node`
- * binary) and a layer brings it under /opt/nodejs/node_modules (see README).
- * Where it cannot be loaded the chart is left out (null) and the figures go
- * without it.
+ * Loaded on the first chart only, so a webhook's cold start does not pay for
+ * it. Where it cannot be loaded the chart is left out (null) and the figures
+ * go without it.
  */
 export function resvgCharts(): ChartRenderer {
-  let loaded: { resvg: Resvg; font: string } | null | undefined;
-  const load = () => {
-    if (loaded !== undefined) return loaded;
-    const require = createRequire(import.meta.url);
-    try {
-      loaded = {
-        resvg: require('@resvg/resvg-js') as Resvg,
-        font: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-      };
-    } catch (err) {
-      console.warn(
-        JSON.stringify({ msg: 'charts unavailable: resvg or its font not found', error: String(err) }),
-      );
-      loaded = null;
-    }
-    return loaded;
-  };
+  let loading: Promise<{ resvg: ResvgWasm; font: Uint8Array } | null> | undefined;
+  const load = () =>
+    (loading ??= (async () => {
+      try {
+        const [resvg, wasm, font] = await Promise.all([
+          import('@resvg/resvg-wasm'),
+          readBesideOrPackage(chartFiles.wasm, '@resvg/resvg-wasm/index_bg.wasm'),
+          readBesideOrPackage(chartFiles.font, 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+        ]);
+        await resvg.initWasm(wasm);
+        return { resvg, font: new Uint8Array(font) };
+      } catch (err) {
+        console.warn(
+          JSON.stringify({ msg: 'charts unavailable: resvg or its font not found', error: String(err) }),
+        );
+        return null;
+      }
+    })());
   return {
     async png(svg) {
-      const found = load();
+      const found = await load();
       if (!found) return null;
-      const resvg = new found.resvg.Resvg(svg, {
-        font: { fontFiles: [found.font], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+      const image = new found.resvg.Resvg(svg, {
+        font: { fontBuffers: [found.font], defaultFontFamily: 'DejaVu Sans' },
         background: 'white',
       });
-      return resvg.render().asPng();
+      try {
+        return Buffer.from(image.render().asPng());
+      } finally {
+        image.free();
+      }
     },
   };
 }
