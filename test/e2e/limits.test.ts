@@ -21,7 +21,7 @@ const count = (p: ChatUser, re: RegExp) => p.texts().filter((t) => re.test(t)).l
 const urgentOffer = /Urgente\*? — richiesta di aiuto vicino a te/;
 const reason = (time: string) =>
   new RegExp(
-    `^🌙 Maria ha chiesto di nuovo aiuto alle ${time} \\(Farmacia\\)\\. I volontari erano già stati svegliati alle 02:00 per Maria, quindi questa richiesta arriva solo a te\\.$`,
+    `^🌙 Maria ha chiesto di nuovo aiuto alle ${time} \\(Farmacia\\)\\. I volontari erano già stati svegliati alle 02:0\\d per Maria, quindi questa richiesta arriva solo a te\\.$`,
   );
 const passedOn = /^🙏 Richiesta ricevuta \(Farmacia\)\. Poco fa i volontari sono già stati svegliati per te/;
 
@@ -66,8 +66,8 @@ describe.each(['telegram', 'whatsapp'] as const)('limits on %s', (channel) => {
       expect(stored.filter((r) => r.mediatorOnly)).toHaveLength(4);
       expect(stored.filter((r) => r.mediatorOnly).every((r) => r.offeredTo.length === 0)).toBe(true);
 
-      // An hour after the first round, the next urgent request is offered again.
-      world.clock.current = new Date('2026-11-21T02:01:00Z');
+      // An hour after the first round (02:0x, as long as onboarding took), the next urgent request is offered again.
+      world.clock.current = new Date('2026-11-21T02:10:00Z');
       await askUrgently(maria);
       expect(maria.lastText()).toMatch(/^👍 Richiesta inviata/);
       expect(count(anna, urgentOffer)).toBe(2);
@@ -134,9 +134,7 @@ describe('night-time limits when a DynamoDB call fails (Telegram)', () => {
   let world: World;
   afterEach(async () => {
     world.faults.failAt(0);
-    expect(
-      world.refusedCalls().filter((c) => !/message is not modified/.test(c.error?.description ?? '')),
-    ).toEqual([]);
+    expect(world.refusedAfterFaults()).toEqual([]);
     await world.close();
   });
 
@@ -165,9 +163,11 @@ describe('night-time limits when a DynamoDB call fails (Telegram)', () => {
       await draftRequest(maria);
       const { message, data } = maria.findButton('⚠️ Sì, è urgente');
       const press = () => world.api.userPresses(maria.tg, maria.chatId, message.message_id, data);
+      // The second tap of a double tap left before the first one's answer removed the button.
+      const again = () => world.api.userForgesPress(maria.tg, maria.chatId, message.message_id, data);
       const before = await counts();
       const got = await withFaultAt(world, n, press());
-      if (twice) await withFaultAt(world, 0, press());
+      if (twice) await withFaultAt(world, 0, again());
       const after = await counts();
       return {
         ...got,
