@@ -97,8 +97,9 @@ describe('a DynamoDB call fails during a WhatsApp turn, then Meta retries the sa
       const after = await counts();
       expect(after.requests - before.requests, `fault at call ${n} (tries ${tries})`).toBe(1);
       if (n <= committed) {
-        // The turn failed before or at its commit: Meta's retry ran it once more, from scratch.
-        expect(tries, `fault at call ${n}`).toBe(2);
+        // The turn failed before or at its commit and Meta's retry ran it once more, from scratch; or
+        // the failed call was one tried again in place (the week's figures counting the request).
+        expect([1, 2], `fault at call ${n}`).toContain(tries);
         expect(after.confirmations - before.confirmations, `fault at call ${n}`).toBe(1);
       } else {
         // After the commit: the record's settling failed (a 500; Meta's retry re-sends what was
