@@ -113,4 +113,20 @@ describe('the chart', () => {
     expect(png.length).toBeGreaterThan(5_000);
     expect(png.length).toBeLessThan(120_000);
   });
+
+  it('draws from every renderer of one process (each runtime makes one; the WebAssembly starts once)', async () => {
+    const svg = figuresChart({
+      title: 'Nord',
+      answerRate: '%',
+      requests: 'n',
+      weeks: weeks.map((label) => ({ label, answerRate: 50, requests: 1 })),
+    });
+    const [a, b] = await Promise.all([resvgCharts().png(svg), resvgCharts().png(svg)]);
+    const c = await resvgCharts().png(svg);
+    expect([a, b, c].map((png) => Buffer.from(png!).subarray(1, 4).toString())).toEqual([
+      'PNG',
+      'PNG',
+      'PNG',
+    ]);
+  });
 });

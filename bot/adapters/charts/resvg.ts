@@ -18,6 +18,29 @@ async function readBesideOrPackage(name: string, packagePath: string): Promise<B
 }
 
 /**
+ * The WebAssembly module can be initialised once per process, whoever asks: every renderer
+ * (one per runtime; tests build many) shares this one load.
+ */
+let loading: Promise<{ resvg: ResvgWasm; font: Uint8Array } | null> | undefined;
+const load = () =>
+  (loading ??= (async () => {
+    try {
+      const [resvg, wasm, font] = await Promise.all([
+        import('@resvg/resvg-wasm'),
+        readBesideOrPackage(chartFiles.wasm, '@resvg/resvg-wasm/index_bg.wasm'),
+        readBesideOrPackage(chartFiles.font, 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+      ]);
+      await resvg.initWasm(wasm);
+      return { resvg, font: new Uint8Array(font) };
+    } catch (err) {
+      console.warn(
+        JSON.stringify({ msg: 'charts unavailable: resvg or its font not found', error: String(err) }),
+      );
+      return null;
+    }
+  })());
+
+/**
  * SVG to PNG with resvg built to WebAssembly (the same Rust renderer on every
  * machine and architecture, no native binary) and the DejaVu Sans font, which
  * covers Latin, Cyrillic and Arabic. No system font is read, so the image is
@@ -28,24 +51,6 @@ async function readBesideOrPackage(name: string, packagePath: string): Promise<B
  * go without it.
  */
 export function resvgCharts(): ChartRenderer {
-  let loading: Promise<{ resvg: ResvgWasm; font: Uint8Array } | null> | undefined;
-  const load = () =>
-    (loading ??= (async () => {
-      try {
-        const [resvg, wasm, font] = await Promise.all([
-          import('@resvg/resvg-wasm'),
-          readBesideOrPackage(chartFiles.wasm, '@resvg/resvg-wasm/index_bg.wasm'),
-          readBesideOrPackage(chartFiles.font, 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-        ]);
-        await resvg.initWasm(wasm);
-        return { resvg, font: new Uint8Array(font) };
-      } catch (err) {
-        console.warn(
-          JSON.stringify({ msg: 'charts unavailable: resvg or its font not found', error: String(err) }),
-        );
-        return null;
-      }
-    })());
   return {
     async png(svg) {
       const found = await load();
