@@ -3,9 +3,9 @@
  * its delivery make, then Telegram's retry delivers the press again: one
  * broadcast, one copy to each recipient, one report that adds up.
  */
-import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { onboardMediator, onboardVolunteer } from '../support/cast.js';
+import { deliverUntilAccepted as deliver } from '../support/faults.js';
 import { World, type Person } from '../support/world.js';
 
 let world: World;
@@ -15,20 +15,6 @@ afterEach(async () => {
   expect(world.refusedAfterFaults()).toEqual([]);
   await world.close();
 });
-
-/** Delivers the update until Telegram would stop retrying (a 2xx), then lets the outbox finish. */
-async function deliverUntilAccepted(update: Update): Promise<number> {
-  let tries = 0;
-  for (;;) {
-    tries++;
-    const answer = await world.deliver(update);
-    if (answer.statusCode === 200) break;
-    expect(answer.statusCode).toBe(500);
-    expect(tries).toBeLessThan(5);
-  }
-  for (let i = 0; i < 3 && world.runtime.outbox.pending > 0; i++) await world.runtime.outbox.drain();
-  return tries;
-}
 
 const copies = (p: Person, text: string) =>
   p.texts().filter((t) => t.startsWith('📣 Zona Nord · un messaggio da Giulia') && t.endsWith(text)).length;
@@ -51,7 +37,8 @@ describe('a DynamoDB call fails while a broadcast is sent, then Telegram retries
       const { message, data } = giulia.findButton('📣 Invia');
       const before = { broadcasts: await broadcasts(), reports: reports().length };
       world.faults.failAt(n);
-      const tries = await deliverUntilAccepted(
+      const tries = await deliver(
+        world,
         world.api.userPresses(giulia.tg, giulia.chatId, message.message_id, data),
       );
       const calls = world.faults.seen;
