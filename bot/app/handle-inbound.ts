@@ -7,8 +7,10 @@ import {
   IdentityTakenError,
   PersonChangedError,
   TurnRecordedError,
+  TurnWriteConflictError,
 } from '../core/errors.js';
 import { isLang } from '../core/i18n.js';
+import { localDate } from '../domain/schedule.js';
 import { parseButtonData } from '../flows/button-data.js';
 import { reply, type Inbound, type Reply } from '../flows/types.js';
 import { answerStep, askAgain, isStepFlow, type FlowEnds } from './conversation/conversation.js';
@@ -75,6 +77,12 @@ async function createPersonFor(deps: AppDeps, msg: InboundMessage): Promise<Pers
   }
 }
 
+/** The local dates whose check-ins a turn reads with the person: an elder's answer is to today's or yesterday's. */
+function checkInDates(deps: AppDeps, now: Date): string[] {
+  const tz = deps.network.timeZone;
+  return [localDate(now, tz), localDate(new Date(now.getTime() - 24 * 3600_000), tz)];
+}
+
 /** What each step flow does when its last question is answered. */
 const flowEnds: FlowEnds = {
   onboarding: completeOnboarding,
@@ -123,7 +131,7 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
   const name = `${key.channel}.${key.updateId}`;
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now();
-    const read = await deps.store.readTurn(msg.ref, key, now);
+    const read = await deps.store.readTurn(msg.ref, key, now, checkInDates(deps, now));
     if (read.record) return replay(deps, read.record, read.person, options);
     if (msg.input.kind === 'blocked') {
       if (read.person) await markUnreachable(deps, read.person.id);
@@ -139,7 +147,7 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
     // Writing again means reachable again.
     const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
     if (found.unreachableAt) await deps.store.savePerson(person, found);
-    const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name);
+    const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name, read.checkIns);
     try {
       await dispatch(turn, msg.input);
     } catch (err) {
@@ -169,11 +177,13 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
         personId: turn.erased ? null : turn.person.id,
         flow: turn.flowWrite(),
         record: { lang, outbound },
+        writes: turn.writes,
         now,
         ttlSeconds: turnTtlSeconds[key.channel] ?? 24 * 3600,
       });
     } catch (err) {
-      if (err instanceof FlowConflictError && attempt < maxTries) continue;
+      if ((err instanceof FlowConflictError || err instanceof TurnWriteConflictError) && attempt < maxTries)
+        continue;
       if (err instanceof TurnRecordedError) {
         const again = await deps.store.readTurn(msg.ref, key, deps.clock.now());
         return replay(deps, again.record ?? { lang, outbound: [] }, again.person, options);
@@ -227,8 +237,9 @@ async function dispatch(turn: Turn, input: Inbound): Promise<void> {
   if (turn.flow === 'broadcast') return answerBroadcast(turn, input);
   switch (input.kind) {
     case 'unsupported':
+      if (!turn.flow && turn.person.onboardedAt)
+        return turn.say(...mainMenu(turn.person, reply('errors.unsupported')));
       turn.say(reply('errors.unsupported'));
-      if (!turn.flow && turn.person.onboardedAt) return turn.say(...mainMenu(turn.person));
       return askAgain(turn);
     default:
       if (isStepFlow(turn.flow)) return answerStep(turn, input, flowEnds);
@@ -239,7 +250,7 @@ async function dispatch(turn: Turn, input: Inbound): Promise<void> {
 
 function idle(turn: Turn): Promise<void> | void {
   if (!turn.person.onboardedAt) return start(turn, '');
-  turn.say(reply('errors.notUnderstood'), ...mainMenu(turn.person));
+  turn.say(...mainMenu(turn.person, reply('errors.notUnderstood')));
 }
 
 async function command(turn: Turn, name: string, arg: string): Promise<void> {
@@ -252,10 +263,8 @@ async function command(turn: Turn, name: string, arg: string): Promise<void> {
       return askAgain(turn);
     case 'cancel':
       turn.endFlow();
-      turn.say(
-        reply(onboarded ? 'common.cancelled' : 'common.cancelledNewcomer', undefined, { keyboard: 'remove' }),
-      );
-      if (onboarded) turn.say(...mainMenu(turn.person));
+      if (onboarded) return turn.say(...mainMenu(turn.person, reply('common.cancelled')));
+      turn.say(reply('common.cancelledNewcomer', undefined, { keyboard: 'remove' }));
       return;
     case 'mydata':
       return exportMyData(turn);

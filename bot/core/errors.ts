@@ -25,6 +25,13 @@ export class FlowConflictError extends StoreError {
   }
 }
 
+/** A write left to the turn's commit found its item changed meanwhile: the turn runs again from fresh reads. */
+export class TurnWriteConflictError extends StoreError {
+  constructor(what: string) {
+    super(`${what} changed concurrently`);
+  }
+}
+
 /** A person's profile changed meanwhile in what their index keys derive from (role, zone, place, status, availability). */
 export class PersonChangedError extends StoreError {
   constructor(personId: string) {

@@ -43,7 +43,25 @@ export interface TurnReads {
   flow: FlowState | null;
   /** Set when this update was committed before: send these again, decide nothing. */
   record: TurnRecord | null;
+  /** The presser's check-ins on the local dates asked for (an elder's answer needs no other read). */
+  checkIns?: CheckIn[];
 }
+
+/**
+ * A write a use case leaves to the turn's one commit. Its condition is part of the
+ * transaction: if it fails, nothing of the turn is written and the turn runs again
+ * from fresh reads (`TurnWriteConflictError`).
+ */
+export type TurnWrite =
+  | {
+      kind: 'closeCheckIn';
+      elderId: string;
+      localDate: string;
+      state: 'fine' | 'help' | 'heard';
+      by: string;
+      at: Date;
+    }
+  | { kind: 'count'; event: FigureEvent };
 
 /** The one write of a turn. */
 export interface TurnCommit {
@@ -53,6 +71,8 @@ export interface TurnCommit {
   /** The flow as the turn leaves it, written only if still at the version read. */
   flow?: { state: Omit<FlowState, 'version'> | null; readVersion: number };
   record: TurnRecord;
+  /** What the use cases changed, made in the same transaction. */
+  writes?: TurnWrite[];
   now: Date;
   ttlSeconds: number;
 }
@@ -87,7 +107,8 @@ export interface Broadcast {
 
 export interface Store {
   /** Identity and an erased turn's marker, then person, flow and turn record: two calls. */
-  readTurn(ref: ChannelRef, key: TurnKey | null, now: Date): Promise<TurnReads>;
+  /** The turn's reads in two calls: identity (and the update's marker), then profile, flow, record and the check-ins of `checkInDates`. */
+  readTurn(ref: ChannelRef, key: TurnKey | null, now: Date, checkInDates?: string[]): Promise<TurnReads>;
   /**
    * One transaction: the turn record (the update is now processed) and the flow
    * state. TurnRecordedError if this update was committed already,

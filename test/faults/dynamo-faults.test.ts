@@ -172,6 +172,11 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
       // The delivery log's one at-least-once window may repeat it once.
       expect(thanks() - before, `fault at call ${n} (tries ${tries})`).toBeLessThanOrEqual(2);
     }
+    // Every day's answer counted once in the network's figures, whichever call failed.
+    const answered = (await world.scan())
+      .filter((i) => i.entity === 'figures' && i.PK === 'FIG#*' && i.SK !== 'PEOPLE')
+      .reduce((sum, i) => sum + Number(i.n_answered ?? 0), 0);
+    expect(answered).toBe(clean.calls + 1);
   }, 600_000);
 
   it('accept: the request assigned once, one card, the elder told once — whichever call fails', async () => {

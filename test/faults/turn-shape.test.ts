@@ -32,6 +32,66 @@ describe('one turn, one commit', () => {
     expect(names.filter((n) => n === 'TransactWriteItemsCommand')).toHaveLength(1);
   }, 120_000);
 
+  it('/start of a known person: one greeting with its menu (an elder: two messages, one keyboard each)', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    const from = world.api.calls.length;
+    await maria.send('/start');
+    const sent = world.api.calls.slice(from).filter((c) => c.method !== 'getUpdates');
+    expect(sent.map((c) => c.method)).toEqual(['sendMessage', 'sendMessage']);
+    expect(sent[0]!.params.text).toMatch(/^Che piacere rivederti, Maria!\n\nQuando vuoi, tocca/);
+    expect(sent[0]!.params.reply_markup).toHaveProperty('keyboard');
+    expect(sent[1]!.params.reply_markup).toHaveProperty('inline_keyboard');
+  }, 120_000);
+
+  it('"I\'m fine" on the morning question: two Bot API calls, two reads and one commit before them', async () => {
+    world = await World.start({ at: '2026-11-21T07:00:00Z' });
+    const maria = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
+    await world.tickAt('2026-11-21T08:00:00Z');
+    const from = world.api.calls.length;
+    world.faults.failAt(0);
+    await maria.press('😊 Sto bene');
+    expect(world.api.calls.slice(from).map((c) => c.method)).toEqual([
+      'answerCallbackQuery',
+      'editMessageText',
+    ]);
+    // Today's check-in comes with the person; closing it and counting the answer are part of the commit.
+    const names = world.faults.names;
+    const commit = names.indexOf('TransactWriteItemsCommand');
+    expect(names.slice(0, commit + 1)).toEqual([
+      'BatchGetItemCommand',
+      'BatchGetItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
+    expect(names.filter((n) => n === 'TransactWriteItemsCommand')).toHaveLength(1);
+    const items = await world.scan();
+    const mariaId = (await world.personOf(maria))!.id;
+    expect(items.find((i) => i.entity === 'checkIn' && i.elderId === mariaId)).toMatchObject({
+      state: 'fine',
+      answeredBy: mariaId,
+    });
+    const week = items.find((i) => i.entity === 'figures' && String(i.PK) === 'FIG#*' && i.SK !== 'PEOPLE');
+    expect(week).toMatchObject({ n_answered: 1, n_onTime: 1 });
+  }, 120_000);
+
+  it('"I\'m fine" pressed 5 times at once: the check-in closed and counted once, every press answered', async () => {
+    world = await World.start({ at: '2026-11-21T07:00:00Z' });
+    const maria = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
+    await world.tickAt('2026-11-21T08:00:00Z');
+    const { message, data } = maria.findButton('😊 Sto bene');
+    const updates = Array.from({ length: 5 }, () =>
+      world.api.userPresses(maria.tg, maria.chatId, message.message_id, data),
+    );
+    const answeredBefore = world.api.callsTo('answerCallbackQuery').filter((c) => c.ok).length;
+    const answers = await Promise.all(updates.map((u) => world.deliver(u)));
+    expect(answers.map((a) => a.statusCode)).toEqual(updates.map(() => 200));
+    const items = await world.scan();
+    const week = items.find((i) => i.entity === 'figures' && String(i.PK) === 'FIG#*' && i.SK !== 'PEOPLE');
+    expect(week).toMatchObject({ n_answered: 1 });
+    expect(items.find((i) => i.entity === 'checkIn')).toMatchObject({ state: 'fine' });
+    expect(world.api.callsTo('answerCallbackQuery').filter((c) => c.ok)).toHaveLength(answeredBefore + 5);
+  }, 120_000);
+
   it('a press is answered (the spinner stops) once the turn is committed, before its replies go out', async () => {
     world = await World.start({ at: '2026-11-21T07:00:00Z' });
     const maria = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });

@@ -9,6 +9,28 @@ import { batchGetAll } from './batch.js';
 
 const checkInTtlDays = 400;
 
+/** prompted → fine/help/heard, on the condition that it is still open (also part of a turn's commit). */
+export function closeCheckInUpdate(
+  elderId: string,
+  localDate: string,
+  state: 'fine' | 'help' | 'heard',
+  by: string,
+  at: Date,
+) {
+  return {
+    Key: keys.checkIn(elderId, localDate),
+    UpdateExpression: 'SET #state = :state, answeredBy = :by, answeredAt = :at',
+    ConditionExpression: '#state = :prompted',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: {
+      ':state': state,
+      ':by': by,
+      ':at': at.toISOString(),
+      ':prompted': 'prompted',
+    },
+  };
+}
+
 /** Check-ins on the one table, in the elder's partition (`CHK#<local date>`). */
 export class DynamoCheckIns extends TableAdapter implements CheckIns {
   async getCheckIn(elderId: string, localDate: string): Promise<CheckIn | null> {
@@ -91,16 +113,7 @@ export class DynamoCheckIns extends TableAdapter implements CheckIns {
     at: Date,
   ): Promise<CheckIn | null> {
     const update = this.updateItem({
-      Key: keys.checkIn(elderId, localDate),
-      UpdateExpression: 'SET #state = :state, answeredBy = :by, answeredAt = :at',
-      ConditionExpression: '#state = :prompted',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: {
-        ':state': state,
-        ':by': by,
-        ':at': at.toISOString(),
-        ':prompted': 'prompted',
-      },
+      ...closeCheckInUpdate(elderId, localDate, state, by, at),
       ReturnValues: 'ALL_NEW',
     });
     const closed = await ifConditionFails(update, () => null);
@@ -108,6 +121,7 @@ export class DynamoCheckIns extends TableAdapter implements CheckIns {
   }
 }
 
-function withLists(c: CheckIn): CheckIn {
+/** A check-in as stored, with its sets as (possibly empty) lists. */
+export function withLists(c: CheckIn): CheckIn {
   return { ...c, rungsDone: c.rungsDone ?? [], alerted: c.alerted ?? [] };
 }

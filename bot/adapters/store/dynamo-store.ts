@@ -271,8 +271,8 @@ export class DynamoStore extends TableAdapter implements Store {
   }
 
   // Turns and flows.
-  readTurn(ref: ChannelRef, key: TurnKey | null, now: Date): Promise<TurnReads> {
-    return this.turns.readTurn(ref, key, now);
+  readTurn(ref: ChannelRef, key: TurnKey | null, now: Date, checkInDates?: string[]): Promise<TurnReads> {
+    return this.turns.readTurn(ref, key, now, checkInDates);
   }
   commitTurn(commit: TurnCommit): Promise<void> {
     return this.turns.commitTurn(commit);

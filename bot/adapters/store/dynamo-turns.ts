@@ -1,9 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChannelRef, Person } from '../../domain/person.js';
-import type { FlowState, TurnCommit, TurnKey, TurnReads, TurnRecord } from '../../core/ports.js';
-import { FlowConflictError, TurnRecordedError } from '../../core/errors.js';
-import { entity, keys } from './keys.js';
+import type { CheckIn } from '../../domain/alert.js';
+import type { FlowState, TurnCommit, TurnKey, TurnReads, TurnRecord, TurnWrite } from '../../core/ports.js';
+import { FlowConflictError, TurnRecordedError, TurnWriteConflictError } from '../../core/errors.js';
+import { closeCheckInUpdate, withLists } from './dynamo-checkins.js';
+import { figureItems } from './dynamo-figures.js';
+import { entity, keys, skPrefix } from './keys.js';
 import { batchGetAll } from './batch.js';
 import { attr } from './table.js';
 import { epoch, expired, fromItem, ifConditionFails } from './items.js';
@@ -30,7 +33,12 @@ function flowFromItem(item: Record<string, unknown>, now: Date): FlowState {
  * or processed marker with the versioned flow), and the flow and marker on their own.
  */
 export class DynamoTurns extends TableAdapter {
-  async readTurn(ref: ChannelRef, key: TurnKey | null, now: Date): Promise<TurnReads> {
+  async readTurn(
+    ref: ChannelRef,
+    key: TurnKey | null,
+    now: Date,
+    checkInDates: string[] = [],
+  ): Promise<TurnReads> {
     const first = await batchGetAll(
       this.doc,
       this.table,
@@ -52,6 +60,7 @@ export class DynamoTurns extends TableAdapter {
         keys.person(personId),
         keys.flow(personId),
         ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
+        ...[...new Set(checkInDates)].map((date) => keys.checkIn(personId, date)),
       ],
       { consistent: true },
     );
@@ -60,10 +69,14 @@ export class DynamoTurns extends TableAdapter {
     if (profile && expired(profile, now)) return { person: null, flow: null, record: null };
     const flow = second.find((i) => i.SK === 'FLOW');
     const record = second.find((i) => String(i.SK).startsWith('TURN#') && !expired(i, now));
+    const checkIns = second
+      .filter((i) => String(i.SK).startsWith(skPrefix.checkIn))
+      .map((i) => withLists(fromItem<CheckIn>(i)));
     return {
       person: profile ? fromItem<Person>(profile) : null,
       flow: flow ? flowFromItem(flow, now) : null,
       record: record ? (JSON.parse(String(record.record)) as TurnRecord) : null,
+      ...(checkInDates.length ? { checkIns } : {}),
     };
   }
 
@@ -84,17 +97,34 @@ export class DynamoTurns extends TableAdapter {
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
       { Put: { TableName: this.table, Item: { ...marker, [attr.ttl]: ttl }, ...fresh } },
     ];
+    const hasFlow = !!(c.flow && c.personId);
     if (c.flow && c.personId)
       items.push({ Put: this.flowPut(c.personId, c.flow.state, c.flow.readVersion, c.now) });
+    for (const write of c.writes ?? []) items.push(...this.writeItems(write, c.now));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (err) {
-      // Which condition failed says which error: the record (first) or the flow (second).
+      // Which condition failed says which error: the record (first), the flow (second), or a use case's write.
       const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed')
-        throw new TurnRecordedError(`${c.key.channel}#${c.key.updateId}`);
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new FlowConflictError(c.personId ?? '');
+      const failed = reasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed');
+      if (failed === 0) throw new TurnRecordedError(`${c.key.channel}#${c.key.updateId}`);
+      if (failed === 1 && hasFlow) throw new FlowConflictError(c.personId ?? '');
+      if (failed > 0) throw new TurnWriteConflictError(`an item of turn ${c.key.channel}#${c.key.updateId}`);
       throw err;
+    }
+  }
+
+  /** A use case's write as transaction items (targeted updates with their conditions). */
+  private writeItems(write: TurnWrite, now: Date) {
+    switch (write.kind) {
+      case 'closeCheckIn': {
+        const { elderId, localDate, state, by, at } = write;
+        return [
+          { Update: { TableName: this.table, ...closeCheckInUpdate(elderId, localDate, state, by, at) } },
+        ];
+      }
+      case 'count':
+        return figureItems(this.table, write.event, now);
     }
   }
 

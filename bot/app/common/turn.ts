@@ -1,7 +1,10 @@
 import type { Person } from '../../domain/person.js';
 import type { Draft, Hints } from '../../flows/draft.js';
 import type { Reply } from '../../flows/types.js';
-import type { FlowState } from '../../core/ports.js';
+import type { CheckIn } from '../../domain/alert.js';
+import type { FlowState, TurnWrite } from '../../core/ports.js';
+import { answerEvent } from './figure-events.js';
+import { decorate } from './decorate.js';
 import type { OutboundMessage } from '../../core/outbound.js';
 import type { AppDeps } from './deps.js';
 import { messagesTo } from './notify.js';
@@ -21,6 +24,8 @@ export class Turn {
   readonly replies: Reply[] = [];
   /** Messages to others (and tracked edits), sent only after the commit. */
   readonly outbound: OutboundMessage[] = [];
+  /** What the use cases changed, written in the turn's one commit. */
+  readonly writes: TurnWrite[] = [];
   readonly now: Date;
   /** The ports, with the outbox and the messenger collecting into this turn. */
   readonly deps: AppDeps;
@@ -36,6 +41,8 @@ export class Turn {
     readonly hints: Hints,
     /** Names this turn in message ids (e.g. `telegram.<update id>`); unique per update. */
     readonly key = `${person.id}.${state?.version ?? 0}`,
+    /** The presser's check-ins read with the turn (today's and yesterday's, local time). */
+    readCheckIns?: CheckIn[],
   ) {
     this.now = deps.clock.now();
     this.readVersion = state?.version ?? 0;
@@ -53,7 +60,41 @@ export class Turn {
           outbound.push(...messagesTo(to, `turn.${key}.n${++notices}`, replies));
         },
       },
+      checkIns: readCheckIns ? this.checkInsFromReads(deps, readCheckIns) : deps.checkIns,
     };
+  }
+
+  /**
+   * The presser's own check-ins come from the turn's reads, and closing one is a write of the
+   * commit (with its figures), conditioned on it being still open: an elder's answer makes no
+   * call of its own. Anyone else's, or an older one, goes to the store as before.
+   */
+  private checkInsFromReads(deps: AppDeps, read: CheckIn[]): AppDeps['checkIns'] {
+    const inner = deps.checkIns;
+    const mine = new Map(read.filter((c) => c.elderId === this.person.id).map((c) => [c.localDate, c]));
+    const newest = () => [...mine.values()].sort((a, b) => b.localDate.localeCompare(a.localDate))[0];
+    const writes = this.writes;
+    const network = deps.network;
+    return decorate<AppDeps['checkIns'], AppDeps['checkIns']>(inner, {
+      getCheckIn: (elderId, localDate) =>
+        elderId === this.person.id && mine.has(localDate)
+          ? Promise.resolve(mine.get(localDate)!)
+          : inner.getCheckIn(elderId, localDate),
+      // Today's is the newest there can be; with neither today's nor yesterday's, an older one is looked up.
+      latestCheckIn: (elderId) =>
+        elderId === this.person.id && newest() ? Promise.resolve(newest()!) : inner.latestCheckIn(elderId),
+      closeCheckIn: async (elderId, localDate, state, by, at) => {
+        const open = elderId === this.person.id ? mine.get(localDate) : undefined;
+        if (!open) return inner.closeCheckIn(elderId, localDate, state, by, at);
+        if (open.state !== 'prompted') return null;
+        const closed: CheckIn = { ...open, state, answeredBy: by, answeredAt: at.toISOString() };
+        mine.set(localDate, closed);
+        writes.push({ kind: 'closeCheckIn', elderId, localDate, state, by, at });
+        const event = answerEvent(closed, by, at, network);
+        if (event) writes.push({ kind: 'count', event });
+        return closed;
+      },
+    });
   }
 
   get flow(): FlowName | null {

@@ -23,7 +23,7 @@ export async function start(turn: Turn, payload: string): Promise<void> {
   if (invite?.kind === 'relative') return startAsRelative(turn, invite.code);
   if (turn.person.onboardedAt) {
     turn.endFlow();
-    turn.say(reply('start.welcomeBack', { name: turn.person.name ?? '' }), ...mainMenu(turn.person));
+    turn.say(...mainMenu(turn.person, reply('start.welcomeBack', { name: turn.person.name ?? '' })));
     return;
   }
   const lang = isLang(turn.hints.languageCode) ? turn.hints.languageCode : turn.deps.network.defaultLanguage;
@@ -132,8 +132,7 @@ export async function completeOnboarding(turn: Turn, draft: Draft): Promise<void
     await requestLink(turn, draft.invite.elderId);
     return;
   }
-  turn.say(reply(done, params));
-  turn.say(...mainMenu(person));
+  turn.say(...mainMenu(person, reply(done, params)));
   if (role === 'volunteer') await notifyMediatorsOfVolunteer(turn.deps, person);
 }
 

@@ -3,6 +3,8 @@ import type { Network } from '../../domain/network.js';
 import type { Person } from '../../domain/person.js';
 import type { HelpRequest } from '../../domain/request.js';
 import type { Alerts, CheckIns, Clock, Figures, Requests, Store } from '../../core/ports.js';
+import { answerEvent, minutesBetween, weekWrites } from '../common/figure-events.js';
+import { decorate } from '../common/decorate.js';
 
 /**
  * The weekly figures counted where things happen: the check-in, alert, request
@@ -16,13 +18,6 @@ export interface FigureCounting {
   clock: Clock;
 }
 
-const minutesBetween = (from: string, to: Date) => Math.max(0, (to.getTime() - Date.parse(from)) / 60_000);
-
-/** The event's counters on the zone's week and the network's. */
-export function weekWrites(zoneId: string | undefined, week: string, add: FigureAdd) {
-  return [...(zoneId ? [{ zoneId, week, add }] : []), { zoneId: networkArea, week, add }];
-}
-
 function countOf(c: FigureCounting) {
   return (id: string, zoneId: string | undefined, at: Date, add: FigureAdd) =>
     c.figures.count({ id, writes: weekWrites(zoneId, isoWeek(at, c.network.timeZone), add) });
@@ -30,7 +25,6 @@ function countOf(c: FigureCounting) {
 
 export function countCheckIns<T extends CheckIns>(inner: T, c: FigureCounting): T {
   const count = countOf(c);
-  const firstRung = c.network.checkIn.ladder[0]?.afterMinutes ?? 30;
   return decorate<CheckIns, T>(inner, {
     async createCheckIn(checkIn) {
       const created = await inner.createCheckIn(checkIn);
@@ -47,13 +41,8 @@ export function countCheckIns<T extends CheckIns>(inner: T, c: FigureCounting): 
     },
     async closeCheckIn(elderId, localDate, state, by, at) {
       const closed = await inner.closeCheckIn(elderId, localDate, state, by, at);
-      // Answered: the elder's own word, not someone who heard from them.
-      if (closed && by === elderId) {
-        const onTime = minutesBetween(closed.promptedAt, at) < firstRung;
-        await count(`answer.${elderId}.${localDate}`, closed.zoneId, new Date(closed.promptedAt), {
-          add: { [counter.answered]: 1, ...(onTime ? { [counter.onTime]: 1 } : {}) },
-        });
-      }
+      const event = closed && answerEvent(closed, by, at, c.network);
+      if (event) await c.figures.count(event);
       return closed;
     },
   });
@@ -175,8 +164,4 @@ export async function countExpired(
     id: `expired.${request.id}`,
     writes: weekWrites(request.zoneId, isoWeek(now, network.timeZone), { add: { [counter.expired]: 1 } }),
   });
-}
-
-function decorate<P extends object, T extends P>(inner: T, overrides: Partial<P>): T {
-  return Object.assign(Object.create(inner) as T, overrides);
 }
