@@ -61,7 +61,9 @@ export type TurnWrite =
       by: string;
       at: Date;
     }
-  | { kind: 'count'; event: FigureEvent };
+  | { kind: 'count'; event: FigureEvent }
+  /** An elder's "not family": the link, both ways, on the condition that it still waits for her. */
+  | { kind: 'declineLink'; elderId: string; relativeId: string };
 
 /** The one write of a turn. */
 export interface TurnCommit {

@@ -125,6 +125,19 @@ export class DynamoTurns extends TableAdapter {
       }
       case 'count':
         return figureItems(this.table, write.event, now);
+      case 'declineLink':
+        return [
+          {
+            Delete: {
+              TableName: this.table,
+              Key: keys.relativeLink(write.elderId, write.relativeId),
+              ConditionExpression: '#status = :pending',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':pending': 'pending' },
+            },
+          },
+          { Delete: { TableName: this.table, Key: keys.elderLink(write.relativeId, write.elderId) } },
+        ];
     }
   }
 

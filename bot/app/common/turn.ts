@@ -129,6 +129,11 @@ export class Turn {
     this.replies.push(...replies);
   }
 
+  /** A change made in the turn's one commit, on its condition (a failed one runs the turn again). */
+  write(write: TurnWrite): void {
+    this.writes.push(write);
+  }
+
   /** Writes what the turn changed in the presser's profile since it was read (see `Store.savePerson`). */
   async savePerson(person: Person): Promise<void> {
     const read = this.person;

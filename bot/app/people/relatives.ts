@@ -107,7 +107,8 @@ export async function decideLink(turn: Turn, relativeId: string, confirm: boolea
     turn.say(reply('link.confirmedElder', { relative: relative.name ?? '' }, { edit: true }));
     await tellConfirmed(turn.now.toISOString(), relative);
   } else {
-    await deps.store.deleteLink(elder.id, relativeId);
+    // In the commit, with the relative's notice: a fault before it leaves the link waiting, to decide again.
+    turn.write({ kind: 'declineLink', elderId: elder.id, relativeId });
     turn.say(reply('link.declinedElder', { relative: relative.name ?? '' }, { edit: true }));
     await deps.messenger.send(relative, [reply('link.declinedRelative', { elder: firstName(elder) })]);
   }
