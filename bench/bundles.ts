@@ -29,6 +29,8 @@ try {
       TELEGRAM_BOT_TOKEN: '7000000001:AAFakeTokenForTheBenchmark_0123456789',
       TELEGRAM_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
       WHATSAPP_VERIFY_TOKEN: 'bench-verify-token-0123456789',
+      WHATSAPP_ACCESS_TOKEN: 'bench-access-token-0123456789',
+      WHATSAPP_APP_SECRET: 'bench-app-secret-0123456789',
     }),
   );
   const rows = (Object.entries(dirs) as [FunctionName, string][]).map(([name, dir]) => {
@@ -104,7 +106,7 @@ function importMs(dir: string, name: string, secrets: string, sourceMaps = true)
     {
       cwd: dir,
       encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '',
         AWS_LAMBDA_FUNCTION_NAME: `bench-${name}`,
@@ -117,6 +119,10 @@ function importMs(dir: string, name: string, secrets: string, sourceMaps = true)
         NETWORK_FILE: 'network/brescia.json',
         OUTBOX_QUEUE_URL: 'https://sqs.eu-south-1.amazonaws.com/000000000000/bench.fifo',
         TELEGRAM_BOT_USERNAME: 'vicini_bench_bot',
+        // What the stack sets where WhatsApp is used: the webhook, and the sender when it is configured.
+        ...(name === 'whatsappWebhook' || name === 'outboxSender'
+          ? { WHATSAPP_PHONE_NUMBER_ID: '100000000000001', WHATSAPP_BUSINESS_NUMBER: '390300000001' }
+          : {}),
       },
     },
   );
