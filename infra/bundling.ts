@@ -20,9 +20,13 @@ const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.ts`, impor
  * (grammY's node-fetch, debug) call `require`, which an ES module lacks: the
  * banner provides it. The AWS SDK is bundled too, not taken from the runtime,
  * so the bundle runs the versions the tests ran (and imports faster here).
- * The network file is read at start-up from the bundle's folder.
+ * The network file is read at start-up from the bundle's folder; with `charts`,
+ * the chart renderer's WebAssembly and font (3.2 MB) are copied there too.
  */
-export function bundling(networkFile: string, options: { metafile?: boolean } = {}): BundlingOptions {
+export function bundling(
+  networkFile: string,
+  options: { metafile?: boolean; charts?: boolean } = {},
+): BundlingOptions {
   return {
     format: OutputFormat.ESM,
     target: 'node22',
@@ -50,8 +54,12 @@ export function bundling(networkFile: string, options: { metafile?: boolean } = 
         `mkdir -p "${outputDir}/network"`,
         `cp "${inputDir}/${networkFile}" "${outputDir}/${networkFile}"`,
         // The chart renderer's WebAssembly and its font, read beside the bundle (adapters/charts/resvg.ts).
-        `cp "${inputDir}/node_modules/@resvg/resvg-wasm/index_bg.wasm" "${outputDir}/${chartFiles.wasm}"`,
-        `cp "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "${outputDir}/${chartFiles.font}"`,
+        ...(options.charts
+          ? [
+              `cp "${inputDir}/node_modules/@resvg/resvg-wasm/index_bg.wasm" "${outputDir}/${chartFiles.wasm}"`,
+              `cp "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "${outputDir}/${chartFiles.font}"`,
+            ]
+          : []),
       ],
     },
   };
