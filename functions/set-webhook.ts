@@ -5,7 +5,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { Api } from 'grammy';
-import { z } from 'zod';
+import * as z from 'zod';
 import { setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
 import { envParts, parseEnv } from '../bot/config/env.js';
 import { quietSdkNotice } from './cli.js';

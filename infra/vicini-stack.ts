@@ -177,7 +177,9 @@ export class ViciniStack extends Stack {
         timeout: Duration.seconds(30),
         projectRoot: repoRoot,
         depsLockFilePath: lockFile,
-        bundling: bundling(networkFile, { metafile: props.bundleMetafile }),
+        // What draws the week's figures (a mediator's /figures, the Monday timer) gets the chart files;
+        // the outbox sender only sends the PNG it is handed.
+        bundling: bundling(networkFile, { metafile: props.bundleMetafile, charts: name !== 'outboxSender' }),
         environment: {
           NODE_OPTIONS: '--enable-source-maps',
           NETWORK_FILE: networkFile,

@@ -33,6 +33,69 @@ export const services = {
 export const metricsNamespace = 'Vicini';
 
 /**
+ * The figures CloudWatch stores as metrics: the ones an alarm reads, and no
+ * others. A custom metric costs $0.30 a month for each name × dimension
+ * combination, so they carry no dimension: one webhook metric covers both
+ * channels (the log line says which). Every other figure a Lambda counts is a
+ * property of the same log line, free, and summed with Logs Insights.
+ */
+export const alarmedMetrics: ReadonlySet<string> = new Set([
+  metricNames.updatesFailed,
+  metricNames.updatesRejected,
+  metricNames.tickLagSeconds,
+  metricNames.oldestUnacknowledgedAlertMinutes,
+]);
+
+/**
+ * One CloudWatch embedded-metric-format (EMF) line per invocation: the figures
+ * added since the last line, summed by name, with `service` as a property.
+ * Only names in `alarmedMetrics` are declared as metrics; the rest ride along
+ * as plain properties, which CloudWatch does not bill as metrics.
+ */
+export class EmfMetrics {
+  readonly #figures = new Map<string, { unit: string; value: number }>();
+
+  constructor(
+    private readonly options: {
+      namespace: string;
+      service: string;
+      /** Where the line goes; stdout by default (Lambda's log stream, as one event per line). */
+      write?: (line: string) => void;
+      now?: () => number;
+    },
+  ) {}
+
+  /** Adds `value` to the figure `name` (Powertools' signature, so the handlers need not change). */
+  addMetric(name: string, unit: string, value: number): void {
+    const figure = this.#figures.get(name);
+    this.#figures.set(name, { unit, value: (figure?.value ?? 0) + value });
+  }
+
+  /** Writes the line and starts again; nothing at all when nothing was added. */
+  publishStoredMetrics(): void {
+    if (this.#figures.size === 0) return;
+    const figures = [...this.#figures];
+    this.#figures.clear();
+    const metrics = figures
+      .filter(([name]) => alarmedMetrics.has(name))
+      .map(([name, { unit }]) => ({ Name: name, Unit: unit }));
+    const line = {
+      ...(metrics.length
+        ? {
+            _aws: {
+              Timestamp: (this.options.now ?? Date.now)(),
+              CloudWatchMetrics: [{ Namespace: this.options.namespace, Dimensions: [[]], Metrics: metrics }],
+            },
+          }
+        : {}),
+      service: this.options.service,
+      ...Object.fromEntries(figures.map(([name, { value }]) => [name, value])),
+    };
+    (this.options.write ?? ((text: string) => process.stdout.write(text)))(`${JSON.stringify(line)}\n`);
+  }
+}
+
+/**
  * The check-in store, counting what happened: prompts created, answers, the
  * reminder rung, and missed check-ins (the first rung after the reminder,
  * when someone else is told). A rung recorded twice (a tick re-run) counts

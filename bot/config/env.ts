@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `WHATSAPP_TEMPLATES`: template names and languages that differ from the defaults (vicini_<key>; it, en). */
 const templateOverrides = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The languages the bot speaks (a locale file each under locales/). */
 export const languageCodes = ['it', 'en', 'ro', 'uk', 'ar'] as const;

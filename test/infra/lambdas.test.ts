@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { secretSources } from '../../bot/config/env.js';
-import { metricNames, metricsNamespace, services } from '../../bot/adapters/metrics.js';
+import { alarmedMetrics, metricNames, metricsNamespace, services } from '../../bot/adapters/metrics.js';
 import { ViciniStack, type FunctionName } from '../../infra/vicini-stack.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
@@ -221,7 +221,7 @@ describe('alarms', () => {
   const topic = () => refTo(logicalId('AWS::SNS::Topic', /^AlarmTopic/));
 
   it('watch the DLQ, every Lambda’s errors, the tick’s lag and unacknowledged alerts, all notifying one topic', () => {
-    expect(alarms()).toHaveLength(3 + 4 + 4);
+    expect(alarms()).toHaveLength(3 + 4 + 2);
     for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([topic()]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -243,24 +243,22 @@ describe('alarms', () => {
     }
   });
 
-  it('page on webhook updates that failed (any) or were rejected (10 in 5 minutes), per webhook', () => {
-    for (const service of [services.telegramWebhook, services.whatsappWebhook]) {
-      for (const [metric, threshold] of [
-        [metricNames.updatesFailed, 1],
-        [metricNames.updatesRejected, 10],
-      ] as const) {
-        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-          Namespace: metricsNamespace,
-          MetricName: metric,
-          Dimensions: [{ Name: 'service', Value: service }],
-          Statistic: 'Sum',
-          Threshold: threshold,
-        });
-      }
+  it('page on webhook updates that failed (any) or were rejected (10 in 5 minutes), either webhook', () => {
+    for (const [metric, threshold] of [
+      [metricNames.updatesFailed, 1],
+      [metricNames.updatesRejected, 10],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: metricsNamespace,
+        MetricName: metric,
+        Dimensions: Match.absent(),
+        Statistic: 'Sum',
+        Threshold: threshold,
+      });
     }
   });
 
-  it('read the tick’s own metrics under the service name the tick publishes with', () => {
+  it('read the tick’s own metrics in the namespace the tick publishes to', () => {
     const tickEnv = (resources[ids.tick]!.Properties.Environment as { Variables: Record<string, unknown> })
       .Variables;
     expect(tickEnv).toMatchObject({
@@ -270,16 +268,28 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: metricsNamespace,
       MetricName: metricNames.tickLagSeconds,
-      Dimensions: [{ Name: 'service', Value: services.tick }],
+      Dimensions: Match.absent(),
       Threshold: 300,
       TreatMissingData: 'breaching',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: metricsNamespace,
       MetricName: metricNames.oldestUnacknowledgedAlertMinutes,
-      Dimensions: [{ Name: 'service', Value: services.tick }],
+      Dimensions: Match.absent(),
       Threshold: 60,
     });
+  });
+
+  it('read only metrics the Lambdas publish as metrics, without dimensions, and every one of them is read', () => {
+    const own = alarms()
+      .map((a) => a.Properties as { Namespace?: string; MetricName?: string; Dimensions?: unknown })
+      .filter((p) => p.Namespace === metricsNamespace);
+    for (const p of own) {
+      expect(alarmedMetrics.has(p.MetricName!)).toBe(true);
+      expect(p.Dimensions).toBeUndefined();
+    }
+    // Each published metric is billed monthly: none that no alarm reads.
+    expect(new Set(own.map((p) => p.MetricName))).toEqual(new Set(alarmedMetrics));
   });
 
   it('e-mail the AlarmEmail parameter only when it is given', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, CheckIn } from '../../bot/domain/alert.js';
 import {
+  alarmedMetrics,
+  EmfMetrics,
   countingAlerts,
   countingCheckIns,
   metricNames,
@@ -111,6 +113,74 @@ describe('oldestUnacknowledgedAlertMinutes', () => {
     );
     expect(await oldestUnacknowledgedAlertMinutes({ openAlerts: async () => [] }, network, new Date())).toBe(
       0,
+    );
+  });
+});
+
+describe('EmfMetrics: one log line per invocation', () => {
+  const emf = () => {
+    const lines: string[] = [];
+    const metrics = new EmfMetrics({
+      namespace: 'Vicini',
+      service: 'tick',
+      write: (line) => lines.push(line),
+      now: () => 1795420800000,
+    });
+    return { metrics, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  };
+
+  it('declares only the alarmed figures as metrics, without dimensions; the rest are properties, summed', () => {
+    const { metrics, lines, parsed } = emf();
+    metrics.addMetric(metricNames.tickLagSeconds, 'Seconds', 0);
+    metrics.addMetric(metricNames.checkInsPrompted, 'Count', 1);
+    metrics.addMetric(metricNames.checkInsPrompted, 'Count', 1);
+    metrics.addMetric('TickTimersFired', 'Count', 3);
+    metrics.publishStoredMetrics();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.endsWith('\n')).toBe(true);
+    expect(parsed()[0]).toEqual({
+      _aws: {
+        Timestamp: 1795420800000,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Vicini',
+            Dimensions: [[]],
+            Metrics: [{ Name: metricNames.tickLagSeconds, Unit: 'Seconds' }],
+          },
+        ],
+      },
+      service: 'tick',
+      [metricNames.tickLagSeconds]: 0,
+      [metricNames.checkInsPrompted]: 2,
+      TickTimersFired: 3,
+    });
+  });
+
+  it('writes a plain log line (no metric) when nothing alarmed was added, nothing when nothing was, and starts again after each line', () => {
+    const { metrics, lines, parsed } = emf();
+    metrics.publishStoredMetrics();
+    expect(lines).toEqual([]);
+    metrics.addMetric('UpdatesHandled', 'Count', 1);
+    metrics.publishStoredMetrics();
+    metrics.addMetric(metricNames.updatesFailed, 'Count', 1);
+    metrics.publishStoredMetrics();
+    const [handled, failed] = parsed();
+    expect(handled).toEqual({ service: 'tick', UpdatesHandled: 1 });
+    expect(failed).toMatchObject({ [metricNames.updatesFailed]: 1 });
+    expect(failed).not.toHaveProperty('UpdatesHandled');
+    expect(
+      (failed!._aws as { CloudWatchMetrics: { Metrics: unknown[] }[] }).CloudWatchMetrics[0]!.Metrics,
+    ).toEqual([{ Name: metricNames.updatesFailed, Unit: 'Count' }]);
+  });
+
+  it('bills four metrics at most: the webhooks’ failed and rejected updates, the tick’s lag, the oldest open alert', () => {
+    expect([...alarmedMetrics].sort()).toEqual(
+      [
+        metricNames.oldestUnacknowledgedAlertMinutes,
+        metricNames.tickLagSeconds,
+        metricNames.updatesFailed,
+        metricNames.updatesRejected,
+      ].sort(),
     );
   });
 });

@@ -4,7 +4,7 @@ import {
   type SendMessageBatchCommandOutput,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Reply } from '../../flows/types.js';
 import type { OutboundMessage, Outbox } from '../../core/outbound.js';
 import { exponentialBackoff, type Backoff } from '../../core/backoff.js';

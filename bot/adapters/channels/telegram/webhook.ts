@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock, Store } from '../../../core/ports.js';
 import type { BotContext } from './bot.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundMessage } from '../../../core/inbound.js';
 import { actionData } from '../../../flows/button-data.js';
 import type { Inbound } from '../../../flows/types.js';

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench` (cost part): the fixed monthly cost of the stack, counted
+ * from the synthesized template (alarms, the metrics they read, secrets,
+ * dashboards, the per-minute tick) and priced at the list prices below,
+ * written into BENCHMARKS.md between its markers.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { alarmedMetrics, metricsNamespace } from '../bot/adapters/metrics.js';
+import { ViciniStack } from '../infra/vicini-stack.js';
+
+const file = new URL('../BENCHMARKS.md', import.meta.url);
+const start = '<!-- bench:cost:start -->';
+const end = '<!-- bench:cost:end -->';
+
+/**
+ * us-east-1 list prices (USD), from aws.amazon.com/{cloudwatch,secrets-manager,lambda,dynamodb,
+ * eventbridge}/pricing, as read on 2026-12-02. eu-south-1 (Milan) lists most of them a few per cent higher.
+ */
+const price = {
+  customMetricMonth: 0.3, // first 10,000 metrics
+  alarmMetricMonth: 0.1, // standard resolution, per metric the alarm reads
+  dashboardMonth: 3, // beyond the 3 free
+  secretMonth: 0.4,
+  lambdaRequest: 0.2 / 1e6,
+  lambdaArmGbSecond: 0.0000133334,
+  dynamoReadUnit: 0.125 / 1e6, // on demand
+  dynamoWriteUnit: 0.625 / 1e6,
+  schedulerInvocation: 1 / 1e6, // after 14 million free a month
+  logsIngestedGb: 0.5,
+};
+/** The always-free tier that applies here: CloudWatch's 10 custom metrics, 10 alarm metrics, 3 dashboards. */
+const free = { customMetrics: 10, alarmMetrics: 10, dashboards: 3 };
+
+/** The tick runs every minute whatever the network's size; what one run costs with nothing due. */
+const tick = {
+  runsPerMonth: 60 * 24 * 30.4,
+  seconds: 0.3, // an idle tick at 512 MB: a timers query, the cursor, the open-alerts queries (assumed)
+  gb: 0.5,
+  reads: 4,
+  writes: 1,
+  logBytes: 1_500, // the EMF line and the tick's log line
+};
+
+const context = {
+  ...(JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context: object })
+    .context,
+  'aws:cdk:bundling-stacks': [],
+};
+const template = Template.fromStack(new ViciniStack(new App({ context }), 'Vicini'));
+type Props = { Namespace?: string; MetricName?: string; Metrics?: unknown[]; Dimensions?: unknown };
+const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+  (a) => a.Properties as Props,
+);
+const alarmMetrics = alarms.reduce((n, a) => n + (a.Metrics?.length ?? 1), 0);
+const customMetrics = new Set(
+  alarms
+    .filter((a) => a.Namespace === metricsNamespace)
+    .map((a) => `${a.MetricName} ${JSON.stringify(a.Dimensions ?? [])}`),
+);
+if (customMetrics.size !== alarmedMetrics.size) {
+  throw new Error(
+    `The alarms read ${customMetrics.size} custom metrics; the Lambdas publish ${alarmedMetrics.size}`,
+  );
+}
+const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret')).length;
+const dashboards = Object.keys(template.findResources('AWS::CloudWatch::Dashboard')).length;
+
+const tickCost =
+  tick.runsPerMonth *
+  (price.lambdaRequest +
+    tick.seconds * tick.gb * price.lambdaArmGbSecond +
+    tick.reads * price.dynamoReadUnit +
+    tick.writes * price.dynamoWriteUnit +
+    price.schedulerInvocation +
+    (tick.logBytes / 1e9) * price.logsIngestedGb);
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const lines: [string, string, number, number][] = [
+  [
+    'CloudWatch custom metrics',
+    `${customMetrics.size} (${[...alarmedMetrics].join(', ')}), no dimensions, × ${usd(price.customMetricMonth)}`,
+    customMetrics.size * price.customMetricMonth,
+    Math.max(0, customMetrics.size - free.customMetrics) * price.customMetricMonth,
+  ],
+  [
+    'CloudWatch alarms',
+    `${alarms.length} standard, ${alarmMetrics} metrics read, × ${usd(price.alarmMetricMonth)}`,
+    alarmMetrics * price.alarmMetricMonth,
+    Math.max(0, alarmMetrics - free.alarmMetrics) * price.alarmMetricMonth,
+  ],
+  [
+    'CloudWatch dashboards',
+    `${dashboards} × ${usd(price.dashboardMonth)}`,
+    dashboards * price.dashboardMonth,
+    Math.max(0, dashboards - free.dashboards) * price.dashboardMonth,
+  ],
+  [
+    'Secrets Manager',
+    `${secrets} secrets × ${usd(price.secretMonth)}`,
+    secrets * price.secretMonth,
+    secrets * price.secretMonth,
+  ],
+  [
+    'the tick, every minute (Lambda, Scheduler, DynamoDB, logs)',
+    `${Math.round(tick.runsPerMonth).toLocaleString('en')} runs of ${tick.seconds} s at ${tick.gb * 1024} MB, ${tick.reads} reads, ${tick.writes} write`,
+    tickCost,
+    // Lambda's, Scheduler's and CloudWatch Logs' free tiers cover it; DynamoDB's reads and writes remain.
+    tick.runsPerMonth * (tick.reads * price.dynamoReadUnit + tick.writes * price.dynamoWriteUnit),
+  ],
+];
+const total = lines.reduce((n, l) => n + l[2], 0);
+const totalFree = lines.reduce((n, l) => n + l[3], 0);
+
+const section = [
+  start,
+  '## Fixed monthly cost',
+  '',
+  `Written by \`npm run bench\` (bench/cost.ts) on ${new Date().toISOString().slice(0, 10)} from the synthesized stack: what`,
+  'the stack costs a month before anyone writes to the bot, the same for a network of 1,000 elders as of 10.',
+  'Prices: us-east-1 list prices (USD) from the AWS pricing pages of CloudWatch, Secrets Manager, Lambda (arm64),',
+  'DynamoDB (on demand), EventBridge Scheduler; eu-south-1 lists most of them a few per cent higher. KMS costs',
+  'nothing here (AWS managed keys, SQS-managed encryption); SQS and the webhooks are paid per request only.',
+  '',
+  '| part | count | list price a month | with the always-free tier |',
+  '|---|---|---:|---:|',
+  ...lines.map(([part, count, cost, withFree]) => `| ${part} | ${count} | ${usd(cost)} | ${usd(withFree)} |`),
+  `| **total** | | **${usd(total)}** | **${usd(totalFree)}** |`,
+  '',
+  'The always-free tier: CloudWatch 10 custom metrics, 10 alarm metrics, 3 dashboards, 5 GB of logs; Lambda 1 million',
+  "requests and 400,000 GB-seconds; Scheduler 14 million invocations. The tick's run time is an assumption (an idle run).",
+  '',
+  end,
+].join('\n');
+
+const before = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+const next =
+  before.includes(start) && before.includes(end)
+    ? before.slice(0, before.indexOf(start)) + section + before.slice(before.indexOf(end) + end.length)
+    : `${before.trimEnd()}\n\n${section}\n`;
+writeFileSync(file, next);
+console.log(section);
