@@ -1,12 +1,15 @@
 /**
  * Bot API faults on a turn's own replies: for each outgoing call of a known
- * elder's /start, Telegram answers 500, or 429, or never answers. The turn is
- * committed once; the outbox sends again what failed. She ends with exactly
- * one copy of each reply, in order.
+ * elder's /start, and of her "I'm fine" on the morning question, Telegram
+ * answers 500, or 429, or never answers. The turn is committed once; the
+ * outbox sends again what failed. She ends with exactly one copy of each
+ * reply, in order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultKind } from '../support/fake-bot-api.js';
-import { onboardElder } from '../support/cast.js';
+import { approveInStore, askForHelp, onboardElder, onboardVolunteer } from '../support/cast.js';
+import { loadNetworkFile } from '../../bot/config/network.js';
+import { deliverUntilAccepted } from '../support/faults.js';
 import { World } from '../support/world.js';
 
 let world: World;
@@ -42,4 +45,109 @@ describe('a Bot API call of the turn fails', () => {
     }
     expect(world.refusedCalls()).toEqual([]);
   }, 300_000);
+
+  it('500, 429 or no answer at each call of "I\'m fine" (the press answered, the question edited): answered once, the question shows it', async () => {
+    world = await World.start({ at: '2026-11-20T10:00:00Z' });
+    const maria = await onboardElder(world, { time: 'Alle 09:00' });
+    let day = 0;
+    /** The next morning's question, answered "I'm fine": the question as it ends, and any new message. */
+    const fine = async () => {
+      day++;
+      await world.tickAt(new Date(Date.UTC(2026, 10, 20 + day, 8, 0)).toISOString());
+      const { message, data } = maria.findButton('😊 Sto bene');
+      const before = maria.messages().length;
+      const tries = await deliverUntilAccepted(
+        world,
+        world.api.userPresses(maria.tg, maria.chatId, message.message_id, data),
+      );
+      for (let i = 0; i < 5 && world.runtime.outbox.pending > 0; i++) await world.runtime.outbox.drain();
+      const question = maria.messages().find((m) => m.message_id === message.message_id);
+      return { tries, question: question?.text, added: maria.messages().length - before };
+    };
+    const clean = await fine();
+    expect(clean.question).toMatch(/👉 😊 Sto bene\n\nChe bello, grazie!/);
+    expect(clean.added).toBe(0);
+    for (const kind of ['500', '429', 'timeout'] as FaultKind[]) {
+      for (const method of ['answerCallbackQuery', 'editMessageText']) {
+        const at = `${kind} at ${method}`;
+        const faulted = () => world.api.calls.filter((c) => c.fault === kind).length;
+        const before = faulted();
+        world.api.setFaults({ rate: 0, kinds: [kind], methods: [method], nth: 1, timeoutMs: 50 });
+        const got = await fine();
+        world.api.setFaults(undefined);
+        expect(got.question, at).toBe(clean.question);
+        expect(got.added, at).toBe(0);
+        // A failed answer to the press is not a failed turn: nothing for Telegram to retry.
+        expect(got.tries, at).toBe(1);
+        expect(faulted() - before, at).toBe(1);
+      }
+    }
+    expect(world.refusedAfterFaults()).toEqual([]);
+  }, 300_000);
+
+  it('500, 429 or no answer at each call of an accept: the volunteer, the elder and the other volunteer each see it once', async () => {
+    const base = loadNetworkFile('network/brescia.json');
+    world = await World.start({
+      at: '2026-11-21T09:00:00Z',
+      network: { requests: { ...base.requests, maxOpenPerPerson: 1000 } },
+    });
+    const maria = await onboardElder(world, { address: 'Via dei Mille 5', phone: { type: '333 765 4321' } });
+    const [anna, bruno] = [
+      await onboardVolunteer(world, 'Anna', 'Mompiano', { tasks: ['⬜ Farmacia'] }),
+      await onboardVolunteer(world, 'Bruno', 'Mompiano', { tasks: ['⬜ Farmacia'] }),
+    ];
+    for (const v of [anna, bruno]) await approveInStore(world, v);
+    /** Maria asks; Anna accepts: what each of the three has afterwards (new messages, and Bruno's offer as it ends). */
+    const accept = async () => {
+      await askForHelp(maria);
+      const { message, data } = anna.findButton('✅ Ci vado io');
+      const offerToBruno = bruno.findButton('✅ Ci vado io').message;
+      const before = {
+        anna: anna.messages().length,
+        maria: maria.messages().length,
+        bruno: bruno.messages().length,
+      };
+      const from = world.api.calls.length;
+      const tries = await deliverUntilAccepted(
+        world,
+        world.api.userPresses(anna.tg, anna.chatId, message.message_id, data),
+      );
+      for (let i = 0; i < 5 && world.runtime.outbox.pending > 0; i++) await world.runtime.outbox.drain();
+      const now = (p: typeof anna, id: number) => p.messages().find((m) => m.message_id === id)?.text;
+      return {
+        tries,
+        methods: world.api.calls.slice(from).map((c) => c.method),
+        anna: anna.texts().slice(before.anna),
+        annaOffer: now(anna, message.message_id),
+        maria: maria.texts().slice(before.maria),
+        bruno: bruno.messages().length - before.bruno,
+        brunoOffer: now(bruno, offerToBruno.message_id),
+      };
+    };
+    const clean = await accept();
+    expect(clean.anna).toHaveLength(1);
+    expect(clean.maria).toHaveLength(1);
+    expect(clean.bruno).toBe(0);
+    const { tries: _t, methods, ...shape } = clean;
+    // Each call of the accept, in turn, fails once: the n-th call of its method.
+    const plan = methods.map((method, i) => ({
+      method,
+      nth: methods.slice(0, i + 1).filter((m) => m === method).length,
+    }));
+    expect(plan.length).toBeGreaterThanOrEqual(4);
+    for (const kind of ['500', '429', 'timeout'] as FaultKind[]) {
+      for (const { method, nth } of plan) {
+        const at = `${kind} at ${method} ${nth}`;
+        const faulted = () => world.api.calls.filter((c) => c.fault === kind).length;
+        const before = faulted();
+        world.api.setFaults({ rate: 0, kinds: [kind], methods: [method], nth, timeoutMs: 50 });
+        const { tries, methods: _m, ...got } = await accept();
+        world.api.setFaults(undefined);
+        expect(got, at).toEqual(shape);
+        expect(tries, at).toBe(1);
+        expect(faulted() - before, at).toBe(1);
+      }
+    }
+    expect(world.refusedAfterFaults()).toEqual([]);
+  }, 600_000);
 });
