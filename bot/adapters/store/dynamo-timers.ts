@@ -39,8 +39,26 @@ export class DynamoTimers implements Timers {
     await batchWriteAll(
       this.doc,
       this.table,
-      timers.map((t) => ({ PutRequest: { Item: this.item(t) } })),
+      timers.flatMap((t) => [this.item(t), ...this.quietRef(t)]).map((Item) => ({ PutRequest: { Item } })),
     );
+  }
+
+  /**
+   * A notice held for quiet hours names its recipient: a pointer in their partition lets `/mydata`
+   * list it and `/forget` erase the timer with them (it expires a day after it is due).
+   */
+  private quietRef(t: Timer): Record<string, unknown>[] {
+    const personId = (t.data as { message?: { personId?: unknown } }).message?.personId;
+    if (t.kind !== 'held' || typeof personId !== 'string' || !personId) return [];
+    return [
+      {
+        ...keys.quietRef(personId, t.id),
+        [attr.entity]: entity.quietRef,
+        timerId: t.id,
+        due: t.due,
+        [attr.ttl]: Math.floor(Date.parse(t.due) / 1000) + 86400,
+      },
+    ];
   }
 
   async cancel(ids: string[]): Promise<void> {

@@ -26,6 +26,7 @@ export const entity = {
   checkIn: 'checkIn',
   alert: 'alert',
   held: 'held',
+  quietRef: 'quietRef',
   turn: 'turn',
   broadcast: 'broadcast',
   figures: 'figures',
@@ -96,6 +97,8 @@ export const keys = {
     PK: personPk(personId),
     SK: `HELD#${heldAt}#${messageHash}`,
   }),
+  /** In the recipient's partition: a notice waiting out quiet hours (its timer), found and erased with them. */
+  quietRef: (personId: string, timerId: string): Key => ({ PK: personPk(personId), SK: `QUIET#${timerId}` }),
 };
 
 /** GSI2: timers by UTC hour bucket ('YYYYMMDDHH') and shard, sorted by due instant. */
@@ -121,6 +124,7 @@ export const skPrefix = {
   requestRef: 'REQ#',
   taskRef: 'TASK#',
   held: 'HELD#',
+  quietRef: 'QUIET#',
 } as const;
 
 /** GSI3: approved, available volunteers by geohash cell (sparse: others carry no GSI3 keys). */

@@ -52,6 +52,8 @@ export async function exportPersonData(
   const pointed = own.flatMap((i) => {
     const sk = i.SK as string;
     if (sk.startsWith(skPrefix.inviteRef)) return [keys.invite(idFromLinkSk(sk))];
+    // Notices to them waiting out quiet hours (a pointer past its time may outlive its timer: then none).
+    if (sk.startsWith(skPrefix.quietRef)) return [keys.timer(String(i.timerId))];
     if (sk.startsWith(skPrefix.requestRef)) return [keys.request(idFromLinkSk(sk))];
     if (sk.startsWith(skPrefix.alertRef)) return [keys.alert(idFromLinkSk(sk))];
     return [];
@@ -120,6 +122,8 @@ export async function erasePersonData(
     if (sk.startsWith(skPrefix.relative)) doomed.push(keys.elderLink(idFromLinkSk(sk), personId));
     if (sk.startsWith(skPrefix.elder)) doomed.push(keys.relativeLink(idFromLinkSk(sk), personId));
     if (sk.startsWith(skPrefix.inviteRef)) doomed.push(keys.invite(idFromLinkSk(sk)));
+    // A notice to them waiting out quiet hours: its timer holds their chat and what it says.
+    if (sk.startsWith(skPrefix.quietRef)) doomed.push(keys.timer(String(item.timerId)));
     if (sk.startsWith(skPrefix.checkIn)) {
       for (const rung of rungs) doomed.push(keys.timer(timerIds.rung(personId, idFromLinkSk(sk), rung)));
     }
