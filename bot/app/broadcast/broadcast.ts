@@ -5,7 +5,7 @@ import type { Draft } from '../../flows/draft.js';
 import { actionData, stepData } from '../../flows/button-data.js';
 import { reply, type Inbound, type Param, type Reply } from '../../flows/types.js';
 import { audiences, type Audience } from '../../core/ports.js';
-import type { OutboundMessage } from '../../core/outbound.js';
+import { parked, type OutboundMessage } from '../../core/outbound.js';
 import type { AppDeps } from '../common/deps.js';
 import { messagesTo } from '../common/notify.js';
 import type { Turn } from '../common/turn.js';
@@ -18,6 +18,7 @@ import type { Turn } from '../common/turn.js';
  * Send enqueues one message per recipient under `broadcast:<id>:<person>`,
  * the id drawn from the flow version the press read: a second press, or the
  * same press run again after a fault, makes the very same messages, sent once.
+ * A zone too big for one turn's record gets the rest through `held` timers.
  * Quiet hours hold them for elders and volunteers (the quiet outbox), and
  * outside WhatsApp's window they go as a template. Each carries "Stop these
  * messages"; each outcome is counted for the report (report.ts).
@@ -27,8 +28,9 @@ import type { Turn } from '../common/turn.js';
 export const maxBroadcastText = 700;
 
 /**
- * What one broadcast's copies may weigh: they ride in the Send turn's record, a
- * DynamoDB item of at most 400 KB, beside the presser's own replies.
+ * What the copies that ride in the Send turn's record may weigh (a DynamoDB item of at most
+ * 400 KB, beside the presser's own replies). A zone with more recipients is not refused: the
+ * rest wait as `held` timers due at once, one per copy, and the next tick sends them.
  */
 export const maxBroadcastBytes = 300_000;
 
@@ -167,12 +169,6 @@ async function preview(turn: Turn, zoneId: string, audience: Audience, text: str
     turn.say(reply('broadcast.nobody', { audience: { t: `broadcast.who.${audience}` } }));
     return;
   }
-  if (tooHeavy(copies(turn, reach, 'preview', text))) {
-    // Too many copies of so long a text for one turn: a shorter text (or a smaller audience) will do.
-    save(turn, 'bt', { audience });
-    turn.say(reply('broadcast.tooMany', { count: reach.length }, { buttons: [cancelButton('bt')] }));
-    return;
-  }
   save(turn, 'bc', { audience, text });
   turn.say(
     reply('broadcast.previewIntro'),
@@ -196,12 +192,6 @@ async function send(turn: Turn, zoneId: string, audience: Audience, text: string
   // The flow version the press read: a re-run of this press draws the same id, a later broadcast another.
   const id = deps.ids.fromSeed(`broadcast.${person.id}.${turn.version}`);
   const messages = copies(turn, reach, id, text);
-  if (tooHeavy(messages)) {
-    // The zone grew since the preview: back to the text, nothing sent.
-    save(turn, 'bt', { audience });
-    turn.say(reply('broadcast.tooMany', { count: reach.length }, { buttons: [cancelButton('bt')] }));
-    return;
-  }
   const { quietHours, timeZone } = deps.network;
   const quiet = isQuiet(turn.now, quietHours, timeZone);
   const sleeps = new Set(reach.filter((p) => p.role === 'elder' || p.role === 'volunteer').map((p) => p.id));
@@ -216,7 +206,21 @@ async function send(turn: Turn, zoneId: string, audience: Audience, text: string
     skipped: unreachable,
     waiting,
   });
-  await deps.outbox.enqueue(messages);
+  const { inRecord, overflow } = byWeight(messages);
+  await deps.outbox.enqueue(inRecord);
+  if (overflow.length) {
+    // Written before the commit, under ids a re-run writes again: the same copies, sent once.
+    const morning = afterQuiet(turn.now, quietHours, timeZone).toISOString();
+    await deps.timers.schedule(
+      overflow.map((m) => ({
+        id: `held.fan.${m.id}`,
+        kind: 'held' as const,
+        // Asleep now: at the end of quiet hours, as the quiet outbox would hold it; everyone else at once.
+        due: quiet && sleeps.has(m.personId) ? morning : turn.now.toISOString(),
+        data: { message: parked(m) },
+      })),
+    );
+  }
   const params: Record<string, Param> = { now: messages.length - waiting };
   const later = waiting
     ? {
@@ -238,7 +242,14 @@ function copies(turn: Turn, reach: Person[], id: string, text: string): Outbound
   );
 }
 
-const tooHeavy = (messages: OutboundMessage[]) => JSON.stringify(messages).length > maxBroadcastBytes;
+/** The copies, in order, that fit in the turn's record, and the rest. */
+function byWeight(messages: OutboundMessage[]): { inRecord: OutboundMessage[]; overflow: OutboundMessage[] } {
+  let weight = 0;
+  const fit = messages.findIndex((m) => (weight += JSON.stringify(m).length) > maxBroadcastBytes);
+  return fit < 0
+    ? { inRecord: messages, overflow: [] }
+    : { inRecord: messages.slice(0, fit), overflow: messages.slice(fit) };
+}
 
 function save(turn: Turn, step: Step, draft: BroadcastDraft): void {
   turn.setFlow('broadcast', step, draft as unknown as Draft);
