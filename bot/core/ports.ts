@@ -225,6 +225,8 @@ export interface Timers {
   schedule(timers: Timer[]): Promise<void>;
   cancel(ids: string[]): Promise<void>;
   get(id: string): Promise<Timer | null>;
+  /** Notices to this person waiting out quiet hours (`held` timers not yet sent). */
+  heldFor(personId: string): Promise<Timer[]>;
   /** Timers of one hour bucket ('YYYYMMDDHH', UTC) and shard, due at or before `upTo`, not yet done. */
   due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]>;
   /** Takes a timer for firing; false if another claimer holds it (lease not run out) or it was rescheduled. */

@@ -49,6 +49,7 @@ describe('notices held for quiet hours', () => {
     await store.createPerson(volunteer('v2'), { channel: 'telegram', id: 'tg-v2' });
     await timers.schedule([heldFor('v1', 'offer.r1.v1'), heldFor('v2', 'offer.r1.v2')]);
 
+    expect((await timers.heldFor('v1')).map((t) => t.id)).toEqual(['held.offer.r1.v1']);
     const exported = await store.exportPerson('v1');
     expect(exported.filter((i) => i.entity === 'timer').map((i) => i.id)).toEqual(['held.offer.r1.v1']);
 
@@ -56,5 +57,6 @@ describe('notices held for quiet hours', () => {
     expect(await raw(keys.timer('held.offer.r1.v1'))).toBeUndefined();
     expect(await raw(keys.quietRef('v1', 'held.offer.r1.v1'))).toBeUndefined();
     expect(await raw(keys.timer('held.offer.r1.v2'))).toBeDefined();
+    expect(await timers.heldFor('v1')).toEqual([]);
   });
 });

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { hourKey, shardOf, timerShards, type Timer } from '../../domain/timer.js';
 import type { ClaimedTimer, Timers } from '../../core/ports.js';
-import { byDue, entity, keys } from './keys.js';
-import { batchWriteAll, queryAll } from './batch.js';
+import { byDue, entity, keys, personPk, skPrefix } from './keys.js';
+import { batchGetAll, batchWriteAll, queryAll } from './batch.js';
 import { attr, index } from './table.js';
 import { conditionHeld, ifConditionFails } from './items.js';
 
@@ -72,6 +72,21 @@ export class DynamoTimers implements Timers {
   async get(id: string): Promise<Timer | null> {
     const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.timer(id) }));
     return got.Item ? { id: got.Item.id, kind: got.Item.kind, due: got.Item.due, data: got.Item.data } : null;
+  }
+
+  async heldFor(personId: string): Promise<Timer[]> {
+    const refs = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': personPk(personId), ':sk': skPrefix.quietRef },
+      ConsistentRead: true,
+    });
+    const wanted = refs.map((r) => keys.timer(String(r.timerId)));
+    const items = wanted.length ? await batchGetAll(this.doc, this.table, wanted, { consistent: true }) : [];
+    // Sent (done) or never there: nothing waits any more.
+    return items
+      .filter((i) => i.kind === 'held' && i.state !== 'done')
+      .map((i) => ({ id: i.id, kind: 'held', due: i.due, data: i.data }) as Timer);
   }
 
   async due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]> {

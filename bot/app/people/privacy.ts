@@ -1,4 +1,6 @@
 import { countLeaving } from '../figures/counting.js';
+import { countBroadcastOutcome } from '../broadcast/report.js';
+import type { OutboundMessage } from '../../core/outbound.js';
 import { firstName } from '../../domain/person.js';
 import { taskView } from '../../domain/request.js';
 import { stepData } from '../../flows/button-data.js';
@@ -103,6 +105,9 @@ async function erase(turn: Turn): Promise<void> {
   // Tasks they were offered or hold: the requests forget them, and theirs go back to other volunteers.
   const reroute = person.role === 'volunteer' ? await volunteerLeaves(deps, person) : [];
   await countLeaving(deps.figures, person);
+  // Broadcast copies waiting out the night for them are erased with them: the report counts them now.
+  for (const held of await deps.timers.heldFor(person.id))
+    await countBroadcastOutcome(deps, (held.data as { message: OutboundMessage }).message, 'unreachable');
   await deps.store.erasePerson(person.id);
   await routeAgain(deps, reroute, turn.now);
   turn.erased = true;
