@@ -169,14 +169,16 @@ describe('the tick', () => {
 });
 
 describe('the outbox', () => {
-  it('is a FIFO queue with a FIFO DLQ after 10 receives, encrypted, TLS only', () => {
+  it('is a high-throughput FIFO queue with a FIFO DLQ after 20 receives, encrypted, TLS only', () => {
     const dlq = logicalId('AWS::SQS::Queue', /^OutboxDlq/);
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
       ContentBasedDeduplication: false,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
       VisibilityTimeout: 720,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 10 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 20 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,

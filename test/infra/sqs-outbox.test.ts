@@ -124,7 +124,13 @@ describe('sendQueueBatch', () => {
       return { retry: ['a'] };
     });
     expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(result).toEqual({ failures: ['r1', 'r2', 'r4', 'r5'], malformed: 1, retried: ['a'] });
+    expect(result).toEqual({
+      failures: ['r1', 'r2', 'r4', 'r5'],
+      malformed: 1,
+      retried: ['a'],
+      deferred: [],
+      undelayed: 0,
+    });
   });
 
   it('hands the sender every field a message carries, the time it answers included', async () => {

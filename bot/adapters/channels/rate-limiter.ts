@@ -1,9 +1,9 @@
 import type { TimeSource } from './time-source.js';
 
 export interface RateLimiterOptions {
-  /** Sends per rolling second for the whole bot (Telegram: about 30). */
+  /** Sends per rolling second for the whole bot; default 28, headroom under Telegram's 30. */
   perSecond?: number;
-  /** Least gap between two sends to one chat, on average (Telegram: about 1 s). */
+  /** Least gap between two sends to one chat, on average; default 1,050 ms, headroom over Telegram's 1 s. */
   perChatMs?: number;
   /**
    * How many sends one chat may have at once before the gap applies (Telegram allows short
@@ -39,8 +39,8 @@ export class RateLimiter {
     private readonly time: TimeSource,
     options: RateLimiterOptions = {},
   ) {
-    this.perSecond = options.perSecond ?? 30;
-    this.perChatMs = options.perChatMs ?? 1000;
+    this.perSecond = options.perSecond ?? 28;
+    this.perChatMs = options.perChatMs ?? 1050;
     this.perChatBurst = options.perChatBurst ?? 1;
     if (!(this.perSecond >= 1)) throw new Error('RateLimiter: perSecond must be at least 1');
   }
@@ -59,6 +59,32 @@ export class RateLimiter {
     } finally {
       if (this.chatTurns.get(key) === tail) this.chatTurns.delete(key);
     }
+  }
+
+  /** How many sends one chat may have at once before the gap applies. */
+  get chatBurst(): number {
+    return this.perChatBurst;
+  }
+
+  /** The least gap between two sends to one chat once its burst is spent. */
+  get chatGapMs(): number {
+    return this.perChatMs;
+  }
+
+  /**
+   * When `chatId`'s own pacing lets its next send go (now or earlier: at once), leaving the
+   * bot-wide slots and pauses aside: what a sender asks before it would wait for one chat.
+   */
+  chatReadyAt(chatId: string | number): number {
+    const full = this.chatFull.get(String(chatId)) ?? -Infinity;
+    return full - (this.perChatBurst - 1) * this.perChatMs;
+  }
+
+  /** How many sends `chatId` may have right now before its pacing holds it (0 to the burst). */
+  freeSends(chatId: string | number): number {
+    const full = this.chatFull.get(String(chatId)) ?? -Infinity;
+    const spent = Math.ceil((full - this.time.now()) / this.perChatMs);
+    return Math.max(0, this.perChatBurst - Math.max(0, spent));
   }
 
   /** Stops every send until `ms` (a 429's retry_after); an earlier pause is never shortened. */
