@@ -142,6 +142,19 @@ describe('RateLimiter', () => {
     expect(limiter.chatReadyAt('a')).toBe(2100); // asking did not move it: one grant did
   });
 
+  it('counts a send when it really goes: a timer firing late does not let the next second’s sends bunch up', async () => {
+    const clock = new VirtualTime(0);
+    // A busy event loop: whatever was to wake at 1 s wakes at 1.9 s; everything else on time.
+    const late = {
+      ...clock.time,
+      sleep: (ms: number) => clock.time.sleep(clock.time.now() + ms === 1000 ? ms + 900 : ms),
+    };
+    const limiter = new RateLimiter(late, { perSecond: 2, perChatMs: 1000 });
+    const got = await grants(limiter, clock, ['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(got.map((g) => g.at)).toEqual([0, 0, 1900, 1900, 2900, 2900]);
+    expect(busiestSecond(got.map((g) => g.at))).toBe(2);
+  });
+
   it('rejects a limit below one per second', () => {
     expect(() => new RateLimiter(new VirtualTime(0).time, { perSecond: 0 })).toThrow(/perSecond/);
   });
