@@ -1,5 +1,15 @@
 import type { OutboundMessage, Outbox, SendOptions } from '../../core/outbound.js';
-import { systemTime, type TimeSource } from '../channels/time-source.js';
+
+/** How the outbox waits for what is due later (the senders' TimeSource fits); tests pass a virtual one. */
+export interface OutboxTime {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realTime: OutboxTime = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /**
  * Sends a batch; may name messages to offer again later: `retry` (busy elsewhere, or the log was
@@ -18,7 +28,7 @@ export interface InProcessOutboxOptions {
   /** Structured log lines: ids, counts and error names only. */
   log?: (entry: Record<string, unknown>) => void;
   /** Waits for a chat's messages handed back for later (tests pass a virtual one); default real time. */
-  time?: TimeSource;
+  time?: OutboxTime;
 }
 
 /** One chat's messages handed back by the sender, in order, each due from its `at`. */
@@ -42,7 +52,7 @@ export class InProcessOutbox implements Outbox {
   private running: Promise<void> | undefined;
   private readonly batchSize: number;
   private readonly log: (entry: Record<string, unknown>) => void;
-  private readonly time: TimeSource;
+  private readonly time: OutboxTime;
 
   constructor(
     private readonly send: SendBatch,
@@ -50,7 +60,7 @@ export class InProcessOutbox implements Outbox {
   ) {
     this.batchSize = options.batchSize ?? 100;
     this.log = options.log ?? ((entry) => console.warn(JSON.stringify(entry)));
-    this.time = options.time ?? systemTime;
+    this.time = options.time ?? realTime;
   }
 
   async enqueue(messages: OutboundMessage[]): Promise<void> {
