@@ -207,6 +207,15 @@ describe('the outbox', () => {
     });
     const visibility = 720;
     expect(resources[ids.outboxSender]!.Properties.Timeout).toBe(visibility / 6);
+    // It shows a chat's paced records again when due, on the outbox only; the other functions never.
+    const outbox = { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /^Outbox(?!Dlq)/), 'Arn'] };
+    const changing = statementsOf('outboxSender').filter((s) =>
+      [s.Action].flat().includes('sqs:ChangeMessageVisibility'),
+    );
+    expect(changing.map((s) => s.Resource)).toEqual([outbox]);
+    for (const name of ['telegramWebhook', 'whatsappWebhook', 'tick'] as const) {
+      expect(actionsOf(statementsOf(name))).not.toContain('sqs:ChangeMessageVisibility');
+    }
   });
 });
 

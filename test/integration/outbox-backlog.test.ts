@@ -169,6 +169,18 @@ describe('a backlog to one person becomes a digest', () => {
     expect(h.delivered).toEqual([[lane[2]!.id, `900:${sent[1]!.message_id}`]]);
   });
 
+  it('sends notices one by one when together they would pass Telegram’s 4,096 characters', async () => {
+    const h = harness();
+    const long = Array.from({ length: 10 }, (_, n) => ({
+      ...message(930, n),
+      replies: [{ text: 'start.welcomeBack', params: { name: `${n}${'x'.repeat(450)}` } }],
+    }));
+    expect((await h.sender.send(long)).sent).toHaveLength(10);
+    expect(fake.messages(930).map((m) => m.text?.length)).toEqual(long.map(() => expect.any(Number)));
+    expect(fake.messages(930)).toHaveLength(10);
+    expect(fake.messages(930)[9]?.text).toContain('9xxx');
+  });
+
   it('sends what a chat can take at once as it is: no digest within the burst', async () => {
     const h = harness();
     const few = [message(910, 0), message(910, 1), message(910, 2)];

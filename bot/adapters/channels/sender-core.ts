@@ -155,6 +155,11 @@ export abstract class SenderCore {
   /** How the channel sends one message, reply by reply, or why it cannot take it (a string). */
   protected abstract open(message: OutboundMessage): Promise<Delivery | string>;
 
+  /** Whether a digest fits in one message of the channel (where it has digests). */
+  protected fitsOneMessage(message: OutboundMessage): boolean {
+    return message.replies.length > 0;
+  }
+
   /** One lane per recipient, lanes served by a pool of workers. */
   private async sendAll(messages: OutboundMessage[], holdMs: number): Promise<SendResult> {
     const result: SendResult = {
@@ -335,10 +340,12 @@ export abstract class SenderCore {
           break;
         } else claimed.push(part);
       }
-      if (claimed.length === 1)
-        set(claimed[0] as OutboundMessage, await this.transmit(claimed[0] as OutboundMessage, 0));
-      if (claimed.length < 2) return outcomes;
       const digest = digestMessage(claimed);
+      if (claimed.length < 2 || !this.fitsOneMessage(digest)) {
+        // Too long for one message (or one notice left): each goes as itself, in order.
+        for (const part of claimed) set(part, await this.transmit(part, 0));
+        return outcomes;
+      }
       const delivery = await this.open(digest);
       const r: ReplyEnd =
         typeof delivery === 'string'

@@ -49,6 +49,12 @@ export class TelegramSender extends SenderCore {
     });
   }
 
+  /** Telegram takes at most 4,096 characters of text in one message. */
+  protected override fitsOneMessage(message: OutboundMessage): boolean {
+    const reply = message.replies[0];
+    return !!reply && renderReply(message.lang, reply, this.deps.botUsername()).text.length <= 4096;
+  }
+
   protected async open(message: OutboundMessage): Promise<Delivery | string> {
     const chatId = /^-?\d+$/.test(message.to.id) ? Number(message.to.id) : NaN;
     if (message.to.channel !== 'telegram' || !Number.isSafeInteger(chatId)) {
