@@ -1,22 +1,14 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { envParts, parseEnv } from '../bot/config/env.js';
+import { telegramPacingFromEnv } from '../bot/config/env.js';
 import { services } from '../bot/adapters/metrics.js';
 import { sendQueueBatch } from '../bot/adapters/outbox/sqs.js';
 import { sqsVisibility } from '../bot/adapters/outbox/sqs-visibility.js';
 import { lambdaRuntime } from './aws.js';
 
-const pace = parseEnv(envParts.telegramPacing);
 // A claim outlives this function's timeout (120 s) and ends before SQS shows the message again (720 s).
 const { runtime, env, count, metrics, logger } = await lambdaRuntime(services.outboxSender, {
-  sender: {
-    leaseSeconds: 300,
-    pacing: {
-      perSecond: pace.TELEGRAM_SEND_PER_SECOND,
-      perChatMs: pace.TELEGRAM_SEND_PER_CHAT_MS,
-      perChatBurst: pace.TELEGRAM_SEND_PER_CHAT_BURST,
-    },
-  },
+  sender: { leaseSeconds: 300, pacing: telegramPacingFromEnv() },
 });
 const delay = env.OUTBOX_QUEUE_URL
   ? sqsVisibility(new SQSClient({ region: env.AWS_REGION }), env.OUTBOX_QUEUE_URL)
@@ -44,9 +36,8 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   count('OutboxRetries', result.retried.length);
   count('OutboxMalformed', result.malformed);
   metrics.publishStoredMetrics();
-  if (result.failures.length) {
-    const { failures, deferred, undelayed } = result;
+  const { failures, deferred, undelayed } = result;
+  if (failures.length)
     logger.warn('outbox records to retry', { count: failures.length, deferred: deferred.length, undelayed });
-  }
   return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }

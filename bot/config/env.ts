@@ -94,6 +94,20 @@ export const envParts = {
   },
 } as const;
 
+/** The Telegram sender's pacing from the environment (`envParts.telegramPacing`), parsed once. */
+export function telegramPacingFromEnv(env: Record<string, string | undefined> = process.env): {
+  perSecond: number;
+  perChatMs: number;
+  perChatBurst: number;
+} {
+  const parsed = parseEnv(envParts.telegramPacing, env);
+  return {
+    perSecond: parsed.TELEGRAM_SEND_PER_SECOND,
+    perChatMs: parsed.TELEGRAM_SEND_PER_CHAT_MS,
+    perChatBurst: parsed.TELEGRAM_SEND_PER_CHAT_BURST,
+  };
+}
+
 /**
  * Secrets, and the variable naming the Secrets Manager secret each comes from.
  * A secret with one variable holds its value as a plain string; one with
