@@ -137,6 +137,10 @@ export class ViciniStack extends Stack {
 
     // FIFO: one chat is one message group, so a chat's messages leave in order, and the message id
     // (hashed) is the deduplication id. Redelivery is safe anyway: the sender's delivery log sends once.
+    // High-throughput mode (deduplication and throughput per message group): the queue's limits are
+    // per chat, not one for the whole queue, and a chat's id never changes group, so deduplication
+    // per group is the same as per queue. One chat's backlog is handed back by the sender with a
+    // visibility of its own (ARCHITECTURE.md, "Outbox"), so it never holds the other groups.
     this.outboxDlq = new sqs.Queue(this, 'OutboxDlq', {
       fifo: true,
       retentionPeriod: Duration.days(14),
@@ -146,12 +150,16 @@ export class ViciniStack extends Stack {
     this.outbox = new sqs.Queue(this, 'Outbox', {
       fifo: true,
       contentBasedDeduplication: false,
+      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
+      fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
       visibilityTimeout: Duration.seconds(senderTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // Generous: with one sender, a batch Lambda throttles comes back later and counts a receive too.
-      deadLetterQueue: { queue: this.outboxDlq, maxReceiveCount: 10 },
+      // Generous: with one sender, a batch Lambda throttles comes back later and counts a receive too,
+      // and so does each time one chat's pacing hands a message back (a burst of 3 a time, so a
+      // backlog of 10 in one batch, the most there can be, is received at most 4 times for that).
+      deadLetterQueue: { queue: this.outboxDlq, maxReceiveCount: 20 },
     });
 
     const make = (name: FunctionName, file: string, extra: Partial<lambda.FunctionProps>) => {

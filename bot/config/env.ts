@@ -44,6 +44,25 @@ export const envParts = {
   outbox: {
     OUTBOX_QUEUE_URL: z.url({ protocol: /^https?$/ }).optional(),
   },
+  /**
+   * The outbox sender's pace on Telegram (bot/adapters/channels/telegram/sender.ts): sends in any
+   * rolling second for the whole bot, never above Telegram's 30; per chat, a burst, then one per gap.
+   */
+  telegramPacing: {
+    TELEGRAM_SEND_PER_SECOND: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30, 'at most 30 (Telegram’s limit)')
+      .default(28),
+    TELEGRAM_SEND_PER_CHAT_MS: z.coerce
+      .number()
+      .int()
+      .min(1000, 'at least 1000 (Telegram: one message a second per chat)')
+      .max(60_000)
+      .default(1050),
+    TELEGRAM_SEND_PER_CHAT_BURST: z.coerce.number().int().min(1).max(5).default(3),
+  },
   /** The WhatsApp Cloud API, for whatever sends on WhatsApp (the webhook, the outbox sender). */
   whatsapp: {
     WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{5,20}$/, "the business phone number's id (digits)"),
@@ -74,6 +93,20 @@ export const envParts = {
     WHATSAPP_APP_SECRET: z.string().min(16, "the app's secret (App settings → Basic)"),
   },
 } as const;
+
+/** The Telegram sender's pacing from the environment (`envParts.telegramPacing`), parsed once. */
+export function telegramPacingFromEnv(env: Record<string, string | undefined> = process.env): {
+  perSecond: number;
+  perChatMs: number;
+  perChatBurst: number;
+} {
+  const parsed = parseEnv(envParts.telegramPacing, env);
+  return {
+    perSecond: parsed.TELEGRAM_SEND_PER_SECOND,
+    perChatMs: parsed.TELEGRAM_SEND_PER_CHAT_MS,
+    perChatBurst: parsed.TELEGRAM_SEND_PER_CHAT_BURST,
+  };
+}
 
 /**
  * Secrets, and the variable naming the Secrets Manager secret each comes from.

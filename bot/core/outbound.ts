@@ -77,6 +77,20 @@ export interface SendResult {
   held: string[];
   /** Not finished here (busy elsewhere, or the log or the credentials failed): offer these again later. */
   retry: string[];
+  /**
+   * Not tried: the chat's pacing would have held them (a backlog to one person), and the call
+   * was told not to wait for one chat. Offer each again from `at` (epoch ms), in this order.
+   */
+  later: { id: string; at: number }[];
+}
+
+/** How a call of the sender may go about one chat's pacing. */
+export interface SendOptions {
+  /**
+   * How long one chat's pacing may hold its next message before the rest of that chat's messages
+   * are handed back as `later` (an outbox offers them again); default: wait, however long.
+   */
+  holdMs?: number;
 }
 
 /** What the sender reports back to the use cases. */

@@ -17,7 +17,7 @@ import {
 import { InProcessOutbox } from '../adapters/outbox/in-process.js';
 import { countingAlerts, countingCheckIns, type Count } from '../adapters/metrics.js';
 import type { Network } from '../domain/network.js';
-import type { OutboundMessage, Outbox, SendResult } from '../core/outbound.js';
+import type { OutboundMessage, Outbox, SendOptions, SendResult } from '../core/outbound.js';
 import type { Clock, Ids, Messenger } from '../core/ports.js';
 import { SqsOutbox, type SqsSender } from '../adapters/outbox/sqs.js';
 import { DynamoDeliveryLog } from '../adapters/store/delivery-log.js';
@@ -68,7 +68,7 @@ export interface Runtime<O extends DrainableOutbox = InProcessOutbox> {
   deps: AppDeps;
   outbox: O;
   /** Sends outbound messages, each on its own channel (the SQS outbox sender calls this). */
-  sender: { send(messages: OutboundMessage[]): Promise<SendResult> };
+  sender: { send(messages: OutboundMessage[], options?: SendOptions): Promise<SendResult> };
   telegramSender: TelegramSender;
   whatsapp?: WhatsAppChannel;
   deliveryLog: DynamoDeliveryLog;
@@ -123,10 +123,11 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
     clock,
     ...options.sender,
   });
-  const send = (messages: OutboundMessage[]) => sendByChannel(messages, sender, whatsapp);
+  const send = (messages: OutboundMessage[], sendOptions?: SendOptions) =>
+    sendByChannel(messages, sender, whatsapp, sendOptions);
   const outbox: DrainableOutbox = options.outbox
     ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
-    : new InProcessOutbox(send, { autoDrain: options.autoDrain });
+    : new InProcessOutbox(send, { autoDrain: options.autoDrain, time });
   const quiet = quietOutbox(outbox, { store, timers, network: options.network, clock: appClock });
   const figures = new DynamoFigures(doc, table, clock);
   const counting = { figures, network: options.network, clock: appClock };
@@ -174,19 +175,30 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
  */
 export async function sendByChannel(
   messages: OutboundMessage[],
-  telegram: { send(m: OutboundMessage[]): Promise<SendResult> },
-  whatsapp?: { sender: { send(m: OutboundMessage[]): Promise<SendResult> } },
+  telegram: { send(m: OutboundMessage[], options?: SendOptions): Promise<SendResult> },
+  whatsapp?: { sender: { send(m: OutboundMessage[], options?: SendOptions): Promise<SendResult> } },
+  options?: SendOptions,
 ): Promise<SendResult> {
   const toWhatsApp = whatsapp ? messages.filter((m) => m.to.channel === 'whatsapp') : [];
   const rest = messages.filter((m) => !toWhatsApp.includes(m));
   const results = await Promise.all([
-    rest.length ? telegram.send(rest) : undefined,
-    toWhatsApp.length ? whatsapp?.sender.send(toWhatsApp) : undefined,
+    rest.length ? telegram.send(rest, options) : undefined,
+    toWhatsApp.length ? whatsapp?.sender.send(toWhatsApp, options) : undefined,
   ]);
-  const report: SendResult = { sent: [], skipped: [], failed: [], unreachable: [], held: [], retry: [] };
+  const report: SendResult = {
+    sent: [],
+    skipped: [],
+    failed: [],
+    unreachable: [],
+    held: [],
+    retry: [],
+    later: [],
+  };
   for (const r of results) {
     if (!r) continue;
-    for (const key of Object.keys(report) as (keyof SendResult)[]) report[key].push(...r[key]);
+    const { later, ...lists } = r;
+    for (const key of Object.keys(lists) as (keyof typeof lists)[]) report[key].push(...lists[key]);
+    report.later.push(...later);
   }
   return report;
 }

@@ -169,14 +169,16 @@ describe('the tick', () => {
 });
 
 describe('the outbox', () => {
-  it('is a FIFO queue with a FIFO DLQ after 10 receives, encrypted, TLS only', () => {
+  it('is a high-throughput FIFO queue with a FIFO DLQ after 20 receives, encrypted, TLS only', () => {
     const dlq = logicalId('AWS::SQS::Queue', /^OutboxDlq/);
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
       ContentBasedDeduplication: false,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
       VisibilityTimeout: 720,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 10 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 20 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
@@ -205,6 +207,15 @@ describe('the outbox', () => {
     });
     const visibility = 720;
     expect(resources[ids.outboxSender]!.Properties.Timeout).toBe(visibility / 6);
+    // It shows a chat's paced records again when due, on the outbox only; the other functions never.
+    const outbox = { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /^Outbox(?!Dlq)/), 'Arn'] };
+    const changing = statementsOf('outboxSender').filter((s) =>
+      [s.Action].flat().includes('sqs:ChangeMessageVisibility'),
+    );
+    expect(changing.map((s) => s.Resource)).toEqual([outbox]);
+    for (const name of ['telegramWebhook', 'whatsappWebhook', 'tick'] as const) {
+      expect(actionsOf(statementsOf(name))).not.toContain('sqs:ChangeMessageVisibility');
+    }
   });
 });
 

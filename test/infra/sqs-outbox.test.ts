@@ -1,4 +1,4 @@
-import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { ChangeMessageVisibilityBatchCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../bot/core/outbound.js';
 import {
@@ -8,6 +8,7 @@ import {
   sendQueueBatch,
   type QueueRecord,
 } from '../../bot/adapters/outbox/sqs.js';
+import { sqsVisibility } from '../../bot/adapters/outbox/sqs-visibility.js';
 
 const message = (id: string, chat = '1', text = 'checkin.prompt'): OutboundMessage => ({
   id,
@@ -124,7 +125,13 @@ describe('sendQueueBatch', () => {
       return { retry: ['a'] };
     });
     expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(result).toEqual({ failures: ['r1', 'r2', 'r4', 'r5'], malformed: 1, retried: ['a'] });
+    expect(result).toEqual({
+      failures: ['r1', 'r2', 'r4', 'r5'],
+      malformed: 1,
+      retried: ['a'],
+      deferred: [],
+      undelayed: 0,
+    });
   });
 
   it('hands the sender every field a message carries, the time it answers included', async () => {
@@ -145,6 +152,50 @@ describe('sendQueueBatch', () => {
     expect(seen).toEqual([full]);
   });
 
+  it('shows what one chat’s pacing handed back again when due, and fails the rest of its group', async () => {
+    const records = [
+      { ...record('r1', message('a', '1'), 'telegram:1'), receiptHandle: 'h1' },
+      { ...record('r2', message('b', '1'), 'telegram:1'), receiptHandle: 'h2' },
+      { ...record('r3', message('c', '1'), 'telegram:1'), receiptHandle: 'h3' },
+      { ...record('r4', message('d', '2'), 'telegram:2'), receiptHandle: 'h4' },
+    ];
+    const delayed: { receiptHandle: string; seconds: number }[][] = [];
+    const result = await sendQueueBatch(
+      records,
+      async () => ({
+        retry: [],
+        later: [
+          { id: 'b', at: 11_050 },
+          { id: 'c', at: 11_050 },
+        ],
+      }),
+      { delay: async (changes) => void delayed.push(changes), now: () => 10_000 },
+    );
+    expect(result).toMatchObject({ failures: ['r2', 'r3'], deferred: ['b', 'c'], retried: [], undelayed: 0 });
+    // 1.05 s away: visible again in 2 s (SQS counts whole seconds, never early).
+    expect(delayed).toEqual([
+      [
+        { receiptHandle: 'h2', seconds: 2 },
+        { receiptHandle: 'h3', seconds: 2 },
+      ],
+    ]);
+  });
+
+  it('says how many records SQS would not delay (they come back after the visibility timeout)', async () => {
+    const records = [{ ...record('r1', message('a', '1'), 'telegram:1'), receiptHandle: 'h1' }];
+    const result = await sendQueueBatch(
+      records,
+      async () => ({ retry: [], later: [{ id: 'a', at: 5000 }] }),
+      {
+        delay: async () => {
+          throw new Error('AccessDenied');
+        },
+        now: () => 0,
+      },
+    );
+    expect(result).toMatchObject({ failures: ['r1'], deferred: ['a'], undelayed: 1 });
+  });
+
   it('hands a message delivered twice in one batch to the sender once', async () => {
     const seen: string[] = [];
     const result = await sendQueueBatch(
@@ -156,5 +207,31 @@ describe('sendQueueBatch', () => {
     );
     expect(seen).toEqual(['a']);
     expect(result.failures).toEqual(['r1', 'r2']);
+  });
+});
+
+describe('sqsVisibility', () => {
+  it('changes visibility 10 records a call and throws a named error for those SQS refused', async () => {
+    const calls: unknown[][] = [];
+    const client = {
+      async send(command: ChangeMessageVisibilityBatchCommand) {
+        const entries = command.input.Entries ?? [];
+        calls.push(entries);
+        return {
+          Failed: calls.length === 2 ? [{ Id: 'r0', Code: 'ReceiptHandleIsInvalid', SenderFault: true }] : [],
+        };
+      },
+    };
+    const delay = sqsVisibility(client, 'https://q/outbox.fifo');
+    const changes = Array.from({ length: 12 }, (_, i) => ({ receiptHandle: `h${i}`, seconds: 3 }));
+    await expect(delay(changes)).rejects.toMatchObject({
+      name: 'VisibilityChangeError',
+      codes: ['ReceiptHandleIsInvalid'],
+    });
+    expect(calls.map((c) => c.length)).toEqual([10, 2]);
+    expect(calls[0]![0]).toEqual({ Id: 'r0', ReceiptHandle: 'h0', VisibilityTimeout: 3 });
+    await expect(
+      sqsVisibility({ send: async () => ({ Failed: [] }) }, 'https://q/o.fifo')(changes),
+    ).resolves.toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessOutbox } from '../../bot/adapters/outbox/in-process.js';
 import type { OutboundMessage } from '../../bot/core/outbound.js';
+import { VirtualTime } from '../support/virtual-time.js';
 
 const messages = (n: number, prefix: string): OutboundMessage[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -63,6 +64,42 @@ describe('InProcessOutbox', () => {
     expect(outbox.pending).toBe(1);
     await outbox.drain();
     expect(calls).toEqual([['b0', 'b1', 'b2'], ['b1']]);
+    expect(outbox.pending).toBe(0);
+  });
+
+  it('holds what one chat’s pacing hands back until due, keeps that chat’s order, and lets the others go', async () => {
+    const clock = new VirtualTime(0);
+    const sends: { ids: string[]; at: number }[] = [];
+    const chat = (id: string, chatId: string): OutboundMessage => ({
+      ...messages(1, id)[0]!,
+      id,
+      to: { channel: 'telegram', id: chatId },
+    });
+    let readyAt = 0;
+    const outbox: InProcessOutbox = new InProcessOutbox(
+      async (batch, options) => {
+        expect(options).toEqual({ holdMs: 0 }); // the sender never waits for one chat here
+        sends.push({ ids: batch.map((m) => m.id), at: clock.time.now() });
+        // Chat 1 takes one message a second; the rest of its messages come back for later.
+        const mine = batch.filter((m) => m.to.id === '1');
+        if (mine.length === 0 || clock.time.now() < readyAt)
+          return { later: mine.map((m) => ({ id: m.id, at: readyAt })) };
+        readyAt = clock.time.now() + 1000;
+        if (sends.length === 1) await outbox.enqueue([chat('x3', '1'), chat('y', '2')]);
+        return { later: mine.slice(1).map((m) => ({ id: m.id, at: readyAt })) };
+      },
+      { time: clock.time, log: () => undefined },
+    );
+    await outbox.enqueue([chat('x0', '1'), chat('x1', '1'), chat('x2', '1'), chat('a', '2'), chat('b', '3')]);
+    await outbox.drain();
+    expect(sends).toEqual([
+      { ids: ['x0', 'x1', 'x2', 'a', 'b'], at: 0 },
+      // y goes at once; x3, enqueued meanwhile, waits behind x1 and x2.
+      { ids: ['y'], at: 0 },
+      { ids: ['x1', 'x2', 'x3'], at: 1000 },
+      { ids: ['x2', 'x3'], at: 2000 },
+      { ids: ['x3'], at: 3000 },
+    ]);
     expect(outbox.pending).toBe(0);
   });
 });

@@ -25,10 +25,13 @@ function busiestSecond(times: number[]): number {
   return best;
 }
 
+/** Telegram's own limits, without the headroom the defaults keep. */
+const exact = { perSecond: 30, perChatMs: 1000 };
+
 describe('RateLimiter', () => {
   it('lets at most 30 sends through in any rolling second', async () => {
     const clock = new VirtualTime(0);
-    const limiter = new RateLimiter(clock.time);
+    const limiter = new RateLimiter(clock.time, exact);
     const got = await grants(
       limiter,
       clock,
@@ -56,7 +59,7 @@ describe('RateLimiter', () => {
 
   it('keeps one chat to one send per second, in order', async () => {
     const clock = new VirtualTime(5_000);
-    const limiter = new RateLimiter(clock.time);
+    const limiter = new RateLimiter(clock.time, exact);
     const order: number[] = [];
     const times: number[] = [];
     await Promise.all(
@@ -72,7 +75,7 @@ describe('RateLimiter', () => {
 
   it('lets one chat have a short burst, then paces it at one send per second', async () => {
     const clock = new VirtualTime(0);
-    const limiter = new RateLimiter(clock.time, { perChatBurst: 3 });
+    const limiter = new RateLimiter(clock.time, { ...exact, perChatBurst: 3 });
     const got = await grants(limiter, clock, ['a', 'a', 'a', 'a', 'a']);
     expect(got.map((g) => g.at)).toEqual([0, 0, 0, 1000, 2000]);
     // A quiet chat fills its bucket again, one send per second, up to the burst.
@@ -83,7 +86,7 @@ describe('RateLimiter', () => {
 
   it('does not hold other chats up behind a chat that must wait', async () => {
     const clock = new VirtualTime(0);
-    const limiter = new RateLimiter(clock.time);
+    const limiter = new RateLimiter(clock.time, exact);
     const got = await grants(limiter, clock, ['a', 'a', 'b', 'c', 'd']);
     const at = (chat: string) => got.filter((g) => g.chat === chat).map((g) => g.at);
     expect(at('a')).toEqual([0, 1000]);
@@ -107,6 +110,49 @@ describe('RateLimiter', () => {
     const waiting = grants(limiter, clock, ['b']);
     limiter.pauseUntil(2500);
     expect((await waiting)[0]?.at).toBe(2500);
+  });
+
+  it('keeps headroom by default: 28 sends in any rolling second, 1,050 ms between two to one chat', async () => {
+    const clock = new VirtualTime(0);
+    const limiter = new RateLimiter(clock.time);
+    const got = await grants(
+      limiter,
+      clock,
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
+    expect(busiestSecond(got.map((g) => g.at))).toBe(28);
+    expect(Math.max(...got.map((g) => g.at))).toBe(3000); // slots at 0, 1000, 2000 and 3000 ms
+    const chat = await grants(limiter, clock, ['a', 'a', 'a']);
+    expect(chat.map((g) => g.at - chat[0]!.at)).toEqual([0, 1050, 2100]);
+  });
+
+  it('says when a chat may have its next send and how many it may have now, without taking one', async () => {
+    const clock = new VirtualTime(0);
+    const limiter = new RateLimiter(clock.time, { perChatMs: 1050, perChatBurst: 3 });
+    expect(limiter.freeSends('a')).toBe(3);
+    expect(limiter.chatReadyAt('a')).toBeLessThanOrEqual(0);
+    await grants(limiter, clock, ['a', 'a', 'a']);
+    expect(clock.time.now()).toBe(0);
+    expect(limiter.freeSends('a')).toBe(0);
+    expect(limiter.chatReadyAt('a')).toBe(1050);
+    clock.advance(1050);
+    expect(limiter.freeSends('a')).toBe(1);
+    expect([limiter.chatBurst, limiter.chatGapMs]).toEqual([3, 1050]);
+    await grants(limiter, clock, ['a']);
+    expect(limiter.chatReadyAt('a')).toBe(2100); // asking did not move it: one grant did
+  });
+
+  it('counts a send when it really goes: a timer firing late does not let the next second’s sends bunch up', async () => {
+    const clock = new VirtualTime(0);
+    // A busy event loop: whatever was to wake at 1 s wakes at 1.9 s; everything else on time.
+    const late = {
+      ...clock.time,
+      sleep: (ms: number) => clock.time.sleep(clock.time.now() + ms === 1000 ? ms + 900 : ms),
+    };
+    const limiter = new RateLimiter(late, { perSecond: 2, perChatMs: 1000 });
+    const got = await grants(limiter, clock, ['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(got.map((g) => g.at)).toEqual([0, 0, 1900, 1900, 2900, 2900]);
+    expect(busiestSecond(got.map((g) => g.at))).toBe(2);
   });
 
   it('rejects a limit below one per second', () => {

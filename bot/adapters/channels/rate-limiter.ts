@@ -1,9 +1,9 @@
 import type { TimeSource } from './time-source.js';
 
 export interface RateLimiterOptions {
-  /** Sends per rolling second for the whole bot (Telegram: about 30). */
+  /** Sends per rolling second for the whole bot; default 28, headroom under Telegram's 30. */
   perSecond?: number;
-  /** Least gap between two sends to one chat, on average (Telegram: about 1 s). */
+  /** Least gap between two sends to one chat, on average; default 1,050 ms, headroom over Telegram's 1 s. */
   perChatMs?: number;
   /**
    * How many sends one chat may have at once before the gap applies (Telegram allows short
@@ -21,15 +21,16 @@ const windowMs = 1000;
  * and nothing at all while a 429's retry_after runs (it applies to the bot as a whole).
  *
  * A caller first waits until its chat may receive again, then takes the next
- * free global slot. Global slots are handed out in request order, so a chat
- * that must wait never holds up the others.
+ * global send. Global sends are granted in request order, so a chat that must
+ * wait never holds up the others, each at the time it really goes.
  */
 export class RateLimiter {
   private readonly perSecond: number;
   private readonly perChatMs: number;
   private readonly perChatBurst: number;
-  /** The last `perSecond` global slots handed out, ascending. */
-  private readonly slots: number[] = [];
+  /** When the last `perSecond` sends were granted, ascending. */
+  private readonly granted: number[] = [];
+  private slotTail: Promise<void> = Promise.resolve();
   /** Per chat: when its bucket would be full again if nothing more were sent. */
   private readonly chatFull = new Map<string, number>();
   private readonly chatTurns = new Map<string, Promise<void>>();
@@ -39,8 +40,8 @@ export class RateLimiter {
     private readonly time: TimeSource,
     options: RateLimiterOptions = {},
   ) {
-    this.perSecond = options.perSecond ?? 30;
-    this.perChatMs = options.perChatMs ?? 1000;
+    this.perSecond = options.perSecond ?? 28;
+    this.perChatMs = options.perChatMs ?? 1050;
     this.perChatBurst = options.perChatBurst ?? 1;
     if (!(this.perSecond >= 1)) throw new Error('RateLimiter: perSecond must be at least 1');
   }
@@ -61,6 +62,32 @@ export class RateLimiter {
     }
   }
 
+  /** How many sends one chat may have at once before the gap applies. */
+  get chatBurst(): number {
+    return this.perChatBurst;
+  }
+
+  /** The least gap between two sends to one chat once its burst is spent. */
+  get chatGapMs(): number {
+    return this.perChatMs;
+  }
+
+  /**
+   * When `chatId`'s own pacing lets its next send go (now or earlier: at once), leaving the
+   * bot-wide slots and pauses aside: what a sender asks before it would wait for one chat.
+   */
+  chatReadyAt(chatId: string | number): number {
+    const full = this.chatFull.get(String(chatId)) ?? -Infinity;
+    return full - (this.perChatBurst - 1) * this.perChatMs;
+  }
+
+  /** How many sends `chatId` may have right now before its pacing holds it (0 to the burst). */
+  freeSends(chatId: string | number): number {
+    const full = this.chatFull.get(String(chatId)) ?? -Infinity;
+    const spent = Math.ceil((full - this.time.now()) / this.perChatMs);
+    return Math.max(0, this.perChatBurst - Math.max(0, spent));
+  }
+
   /** Stops every send until `ms` (a 429's retry_after); an earlier pause is never shortened. */
   pauseUntil(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, ms);
@@ -72,29 +99,44 @@ export class RateLimiter {
       // The bucket has room once it is no more than `burst - 1` sends from full.
       const full = this.chatFull.get(key) ?? -Infinity;
       const ready = Math.max(this.pausedUntil, full - (this.perChatBurst - 1) * this.perChatMs);
-      if (ready > now) {
-        await this.time.sleep(ready - now);
-        continue;
-      }
-      const slot = this.reserve(now);
-      if (slot > now) await this.time.sleep(slot - now);
-      // A 429 that arrived while waiting wastes the slot; the wait starts again after the pause.
-      if (this.time.now() < this.pausedUntil) continue;
-      this.chatFull.set(key, Math.max(full, this.time.now()) + this.perChatMs);
-      this.forgetIdleChats();
-      return;
+      if (ready <= now) break;
+      await this.time.sleep(ready - now);
     }
+    await this.slot();
+    const full = this.chatFull.get(key) ?? -Infinity;
+    this.chatFull.set(key, Math.max(full, this.time.now()) + this.perChatMs);
+    this.forgetIdleChats();
   }
 
-  /** The next global slot at or after `now`: never earlier than one handed out before. */
-  private reserve(now: number): number {
-    let slot = Math.max(now, this.slots.at(-1) ?? -Infinity);
-    if (this.slots.length >= this.perSecond) {
-      slot = Math.max(slot, (this.slots[this.slots.length - this.perSecond] as number) + windowMs);
+  /** The next global send, in request order, once the chat is ready. */
+  private slot(): Promise<void> {
+    const turn = this.slotTail.then(() => this.grant());
+    this.slotTail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /**
+   * Grants a send at the time it really happens, once fewer than `perSecond` were granted in the
+   * second before. Slots reserved ahead and slept towards would count a timer that fires late at
+   * its planned time, and the calls bunch up (a run at 30/s saw 33 in one second); the granted
+   * times are what Telegram counts. A 429 arriving meanwhile holds the grant until it ends.
+   */
+  private async grant(): Promise<void> {
+    for (;;) {
+      const now = this.time.now();
+      if (now < this.pausedUntil) {
+        await this.time.sleep(this.pausedUntil - now);
+        continue;
+      }
+      const oldest = this.granted.length >= this.perSecond ? this.granted[0] : undefined;
+      if (oldest !== undefined && oldest + windowMs > now) {
+        await this.time.sleep(oldest + windowMs - now);
+        continue;
+      }
+      this.granted.push(now);
+      if (this.granted.length > this.perSecond) this.granted.shift();
+      return;
     }
-    this.slots.push(slot);
-    if (this.slots.length > this.perSecond) this.slots.shift();
-    return slot;
   }
 
   private forgetIdleChats(): void {

@@ -1,7 +1,8 @@
 import type { Backoff } from '../../core/backoff.js';
-import type { DeliveryEvents, OutboundMessage, SendResult } from '../../core/outbound.js';
+import type { DeliveryEvents, OutboundMessage, SendOptions, SendResult } from '../../core/outbound.js';
 import type { Channel } from '../../domain/person.js';
 import type { DynamoDeliveryLog } from '../store/delivery-log.js';
+import { digestMessage, digestUnits } from './digest.js';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import type { TimeSource } from './time-source.js';
 
@@ -21,6 +22,8 @@ export interface SenderOptions {
   backoffMs?: Backoff;
   /** Pacing; share one limiter between senders of the same bot in one process. */
   limiter?: RateLimiter;
+  /** Pacing for a limiter of its own (without `limiter`): each value unset takes the channel's default. */
+  pacing?: RateLimiterOptions;
   /** A call with no answer after this long is a failed attempt. */
   callTimeoutMs?: number;
   /** How long a claim holds before another sender may take the message over; default 10 min. */
@@ -38,6 +41,11 @@ export interface ChannelDefaults {
   pacing: RateLimiterOptions;
   callTimeoutMs: number;
   concurrency: number;
+  /**
+   * A backlog of plain notices to one chat goes out as one digest message. Off where each
+   * message must stay itself (WhatsApp: outside the window each needs its own template).
+   */
+  digests?: boolean;
 }
 
 export type ErrorCode = number | string;
@@ -91,7 +99,7 @@ export class SenderSetupError extends Error {
   }
 }
 
-type Outcome = keyof SendResult | 'busy';
+type Outcome = Exclude<keyof SendResult, 'later'> | 'busy';
 
 /**
  * What both channels' senders share: messages go out exactly once per message
@@ -113,6 +121,7 @@ export abstract class SenderCore {
   private readonly callTimeoutMs: number;
   private readonly leaseSeconds: number;
   private readonly concurrency: number;
+  private readonly digests: boolean;
   protected readonly logLine: (entry: Record<string, unknown>) => void;
 
   constructor(
@@ -120,7 +129,9 @@ export abstract class SenderCore {
     defaults: ChannelDefaults,
   ) {
     this.channel = defaults.channel;
-    this.limiter = options.limiter ?? new RateLimiter(options.time, defaults.pacing);
+    this.limiter =
+      options.limiter ?? new RateLimiter(options.time, { ...defaults.pacing, ...options.pacing });
+    this.digests = defaults.digests ?? false;
     this.clock = options.clock ?? (() => new Date(options.time.now()));
     this.maxAttempts = options.maxAttempts ?? 6;
     this.maxThrottles = this.maxAttempts * 5;
@@ -131,17 +142,35 @@ export abstract class SenderCore {
     this.logLine = options.logLine ?? ((entry) => console.warn(JSON.stringify(entry)));
   }
 
-  /** Sends a batch of messages. */
-  send(messages: OutboundMessage[]): Promise<SendResult> {
-    return this.sendAll(messages);
+  /**
+   * Sends a batch of messages: one recipient's in order, different recipients at once. A chat
+   * with more waiting than its pacing lets out now gets its plain notices as one digest (where
+   * the channel has digests). With `holdMs`, a chat whose pacing would hold its next message
+   * longer than that hands the rest back as `later`, so one chat's backlog never holds the batch.
+   */
+  send(messages: OutboundMessage[], options: SendOptions = {}): Promise<SendResult> {
+    return this.sendAll(messages, options.holdMs ?? Infinity);
   }
 
   /** How the channel sends one message, reply by reply, or why it cannot take it (a string). */
   protected abstract open(message: OutboundMessage): Promise<Delivery | string>;
 
+  /** Whether a digest fits in one message of the channel (where it has digests). */
+  protected fitsOneMessage(message: OutboundMessage): boolean {
+    return message.replies.length > 0;
+  }
+
   /** One lane per recipient, lanes served by a pool of workers. */
-  private async sendAll(messages: OutboundMessage[]): Promise<SendResult> {
-    const result: SendResult = { sent: [], skipped: [], failed: [], unreachable: [], held: [], retry: [] };
+  private async sendAll(messages: OutboundMessage[], holdMs: number): Promise<SendResult> {
+    const result: SendResult = {
+      sent: [],
+      skipped: [],
+      failed: [],
+      unreachable: [],
+      held: [],
+      retry: [],
+      later: [],
+    };
     const lanes = new Map<string, OutboundMessage[]>();
     for (const m of messages) {
       const key = `${m.to.channel}:${m.to.id}`;
@@ -151,19 +180,42 @@ export abstract class SenderCore {
     }
     const queue = [...lanes.values()];
     const worker = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        let stopped = false;
-        for (const message of lane) {
-          // One person's messages keep their order: after an unfinished one, the rest wait for the retry too.
-          const outcome: Outcome = stopped ? 'retry' : await this.deliver(message);
-          if (outcome === 'busy') result.skipped.push(message.id);
-          result[outcome === 'busy' ? 'retry' : outcome].push(message.id);
-          stopped ||= outcome === 'busy' || outcome === 'retry';
-        }
-      }
+      for (let lane = queue.shift(); lane; lane = queue.shift()) await this.sendLane(lane, holdMs, result);
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
     return result;
+  }
+
+  /** One chat's messages, in order: each unit (a message, or a digest of notices) as its pacing lets it. */
+  private async sendLane(lane: OutboundMessage[], holdMs: number, result: SendResult): Promise<void> {
+    const chat = (lane[0] as OutboundMessage).to.id;
+    const backlog = lane.length > this.limiter.freeSends(chat);
+    const units = this.digests && backlog ? digestUnits(lane) : lane.map((m) => [m]);
+    let stopped = false;
+    for (const [u, unit] of units.entries()) {
+      if (stopped) {
+        // One person's messages keep their order: after an unfinished one, the rest wait for the retry too.
+        for (const m of unit) result.retry.push(m.id);
+        continue;
+      }
+      const ready = this.limiter.chatReadyAt(chat);
+      const now = this.options.time.now();
+      if (ready - now > holdMs) {
+        // Offered again once the chat may take a whole burst of them: one chat's backlog comes back
+        // (an SQS FIFO group comes back whole) a few at a time, not one receive per message.
+        const at = ready + (Math.min(units.length - u, this.limiter.chatBurst) - 1) * this.limiter.chatGapMs;
+        for (const m of units.slice(u).flat()) result.later.push({ id: m.id, at });
+        return;
+      }
+      const outcomes: Outcome[] =
+        unit.length === 1 ? [await this.deliver(unit[0] as OutboundMessage)] : await this.deliverDigest(unit);
+      unit.forEach((m, i) => {
+        const outcome = outcomes[i] ?? 'retry';
+        if (outcome === 'busy') result.skipped.push(m.id);
+        result[outcome === 'busy' ? 'retry' : outcome].push(m.id);
+        stopped ||= outcome === 'busy' || outcome === 'retry';
+      });
+    }
   }
 
   /**
@@ -225,46 +277,115 @@ export abstract class SenderCore {
   }
 
   private async deliver(message: OutboundMessage): Promise<Outcome> {
-    const { log, events } = this.options;
     let claimed = false;
     try {
-      const claim = await log.claim(message.id, this.clock(), this.leaseSeconds);
+      const claim = await this.options.log.claim(message.id, this.clock(), this.leaseSeconds);
       if (claim.status !== 'claimed') return claim.status === 'sent' ? 'skipped' : 'busy';
       claimed = true;
-      const delivery = await this.open(message);
-      if (typeof delivery === 'string') return await this.giveUp(message, delivery, 'channel');
-      for (let done = claim.sentReplies; done < message.replies.length;) {
-        const r = await delivery.reply(done);
-        if (r.ok && message.track && r.ref) {
-          if (done === 0) await events.delivered(message, r.ref);
-          else if (message.replies[done]?.voice) await events.delivered(message, r.ref, 'voice');
-        }
-        if (!r.ok && r.end === 'unreachable') {
-          this.logLine({ msg: `${this.channel} recipient unreachable`, id: message.id, code: r.code });
-          await events.unreachable(message.personId, message);
-          await log.markSent(message.id, this.clock(), 'unreachable');
-          return 'unreachable';
-        }
-        if (!r.ok && r.end === 'held') {
-          if (message.track) await events.held?.(message);
-          await log.markSent(message.id, this.clock(), 'held');
-          return 'held';
-        }
-        if (!r.ok) return await this.giveUp(message, r.reason, r.code);
-        done++;
-        if (done < message.replies.length) {
-          await log.markProgress(message.id, done, this.clock(), this.leaseSeconds);
-        }
-      }
-      await log.markSent(message.id, this.clock());
-      return 'sent';
+      return await this.transmit(message, claim.sentReplies);
     } catch (err) {
-      const code = err instanceof SenderSetupError ? err.code : undefined;
-      const error = err instanceof Error ? err.name : typeof err;
-      this.logLine({ msg: `${this.channel} delivery interrupted`, id: message.id, error, code });
-      if (claimed) await log.release(message.id).catch(() => undefined);
-      return 'retry';
+      return await this.interrupted(message, err, claimed ? [message] : []);
     }
+  }
+
+  /** A claimed message, from its reply `from` on (the ones before went out on an earlier try). */
+  private async transmit(message: OutboundMessage, from: number): Promise<Outcome> {
+    const { log, events } = this.options;
+    const delivery = await this.open(message);
+    if (typeof delivery === 'string') return await this.giveUp(message, delivery, 'channel');
+    for (let done = from; done < message.replies.length;) {
+      const r = await delivery.reply(done);
+      if (r.ok && message.track && r.ref) {
+        if (done === 0) await events.delivered(message, r.ref);
+        else if (message.replies[done]?.voice) await events.delivered(message, r.ref, 'voice');
+      }
+      if (!r.ok && r.end === 'unreachable') {
+        this.logLine({ msg: `${this.channel} recipient unreachable`, id: message.id, code: r.code });
+        await events.unreachable(message.personId, message);
+        await log.markSent(message.id, this.clock(), 'unreachable');
+        return 'unreachable';
+      }
+      if (!r.ok && r.end === 'held') {
+        if (message.track) await events.held?.(message);
+        await log.markSent(message.id, this.clock(), 'held');
+        return 'held';
+      }
+      if (!r.ok) return await this.giveUp(message, r.reason, r.code);
+      done++;
+      if (done < message.replies.length) {
+        await log.markProgress(message.id, done, this.clock(), this.leaseSeconds);
+      }
+    }
+    await log.markSent(message.id, this.clock());
+    return 'sent';
+  }
+
+  /**
+   * Several notices to one chat as one message. Each keeps its own claim in the delivery log, so
+   * each goes once; the digest holds the ones claimed in order up to the first that another
+   * sender has (that one and the rest wait for the retry). One notice left goes as itself.
+   */
+  private async deliverDigest(parts: OutboundMessage[]): Promise<Outcome[]> {
+    const { log, events } = this.options;
+    const outcomes: Outcome[] = parts.map(() => 'retry');
+    const claimed: OutboundMessage[] = [];
+    const index = new Map(parts.map((p, i) => [p, i]));
+    const set = (m: OutboundMessage, o: Outcome) => (outcomes[index.get(m) as number] = o);
+    try {
+      for (const part of parts) {
+        const claim = await log.claim(part.id, this.clock(), this.leaseSeconds);
+        if (claim.status === 'sent') set(part, 'skipped');
+        else if (claim.status === 'busy') {
+          set(part, 'busy');
+          break;
+        } else claimed.push(part);
+      }
+      const digest = digestMessage(claimed);
+      if (claimed.length < 2 || !this.fitsOneMessage(digest)) {
+        // Too long for one message (or one notice left): each goes as itself, in order.
+        for (const part of claimed) set(part, await this.transmit(part, 0));
+        return outcomes;
+      }
+      const delivery = await this.open(digest);
+      const r: ReplyEnd =
+        typeof delivery === 'string'
+          ? { ok: false, end: 'failed', reason: delivery, code: 'channel' }
+          : await delivery.reply(0);
+      for (const part of claimed) {
+        if (r.ok) await log.markSent(part.id, this.clock());
+        else if (r.end === 'unreachable') {
+          await events.unreachable(part.personId, part);
+          await log.markSent(part.id, this.clock(), 'unreachable');
+        } else if (r.end === 'held') await log.markSent(part.id, this.clock(), 'held');
+        else {
+          set(part, await this.giveUp(part, r.reason, r.code));
+          continue;
+        }
+        set(part, r.ok ? 'sent' : r.end);
+      }
+      if (!r.ok && r.end === 'unreachable') {
+        this.logLine({ msg: `${this.channel} recipient unreachable`, id: digest.id, code: r.code });
+      }
+      return outcomes;
+    } catch (err) {
+      // Parts already marked in the log keep their outcome; the claims still open are let go.
+      const open = claimed.filter((part) => outcomes[index.get(part) as number] === 'retry');
+      await this.interrupted(parts[0] as OutboundMessage, err, open);
+      return outcomes;
+    }
+  }
+
+  /** A delivery that threw (the log, the credentials): its claims are let go, to be retried. */
+  private async interrupted(
+    message: OutboundMessage,
+    err: unknown,
+    claimed: OutboundMessage[],
+  ): Promise<Outcome> {
+    const code = err instanceof SenderSetupError ? err.code : undefined;
+    const error = err instanceof Error ? err.name : typeof err;
+    this.logLine({ msg: `${this.channel} delivery interrupted`, id: message.id, error, code });
+    for (const m of claimed) await this.options.log.release(m.id).catch(() => undefined);
+    return 'retry';
   }
 
   /** Keeps the message and raises the alert; retrying cannot help any more. */

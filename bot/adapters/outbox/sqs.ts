@@ -169,7 +169,25 @@ const outboundShape = z.object({
 export interface QueueRecord {
   messageId: string;
   body: string;
+  /** What ChangeMessageVisibility takes to offer the record again at a time of the sender's choosing. */
+  receiptHandle?: string;
   attributes?: { MessageGroupId?: string };
+}
+
+/** Records to show again after `seconds` (SQS: ChangeMessageVisibility on records received). */
+export type DelayRecords = (changes: { receiptHandle: string; seconds: number }[]) => Promise<void>;
+
+/** What a batch's send reports back: what to retry, and what one chat's pacing handed back for later. */
+export interface QueueSendResult {
+  retry: string[];
+  later?: { id: string; at: number }[];
+}
+
+export interface QueueBatchOptions {
+  /** Shows the records handed back for later again when due; without it they wait for the visibility timeout. */
+  delay?: DelayRecords;
+  /** Epoch ms, for how far off `later`'s times are; default Date.now. */
+  now?: () => number;
 }
 
 export interface QueueBatchResult {
@@ -179,17 +197,29 @@ export interface QueueBatchResult {
   malformed: number;
   /** Outbound message ids the sender asked to retry. */
   retried: string[];
+  /** Outbound message ids one chat's pacing handed back: offered again when due. */
+  deferred: string[];
+  /** Records handed back whose new visibility SQS did not take: they come back after the visibility timeout. */
+  undelayed: number;
 }
+
+/** SQS's longest visibility timeout, in seconds (12 hours). */
+const maxVisibilitySeconds = 12 * 60 * 60;
 
 /**
  * Hands a batch of queue records to the sender and says which records to
- * receive again: the messages the sender could not finish (`retry`) and
- * bodies that are not outbound messages. On a FIFO queue a record failing
- * fails the rest of its group in the batch too, as the order requires.
+ * receive again: the messages the sender could not finish (`retry`), those one
+ * chat's pacing handed back (`later`: made visible again when due, so the
+ * sender never waits for one chat while the others wait behind it) and bodies
+ * that are not outbound messages. On a FIFO queue a record failing fails the
+ * rest of its group in the batch too, as the order requires; a group with a
+ * record in flight gets nothing more until that record is done, so the delay
+ * holds the chat's later messages back too.
  */
 export async function sendQueueBatch(
   records: QueueRecord[],
-  send: (messages: OutboundMessage[]) => Promise<{ retry: string[] }>,
+  send: (messages: OutboundMessage[]) => Promise<QueueSendResult>,
+  options: QueueBatchOptions = {},
 ): Promise<QueueBatchResult> {
   const messages: OutboundMessage[] = [];
   const recordsOf = new Map<string, QueueRecord[]>();
@@ -208,8 +238,9 @@ export async function sendQueueBatch(
     }
   }
   const malformed = failed.size;
-  const { retry } = messages.length ? await send(messages) : { retry: [] };
-  for (const id of retry) for (const r of recordsOf.get(id) ?? []) failed.add(r);
+  const { retry, later = [] } = messages.length ? await send(messages) : { retry: [] };
+  for (const id of [...retry, ...later.map((l) => l.id)])
+    for (const r of recordsOf.get(id) ?? []) failed.add(r);
   // In order: once a group has a failure, its later records go again too (already sent ones are skipped then).
   const failedGroups = new Set<string>();
   const failures: string[] = [];
@@ -220,7 +251,28 @@ export async function sendQueueBatch(
       if (group) failedGroups.add(group);
     }
   }
-  return { failures, malformed, retried: retry };
+  const now = (options.now ?? Date.now)();
+  const changes = later.flatMap(({ id, at }) =>
+    (recordsOf.get(id) ?? []).flatMap((r) =>
+      r.receiptHandle
+        ? [
+            {
+              receiptHandle: r.receiptHandle,
+              seconds: Math.min(maxVisibilitySeconds, Math.max(1, Math.ceil((at - now) / 1000))),
+            },
+          ]
+        : [],
+    ),
+  );
+  let undelayed = 0;
+  if (changes.length && options.delay) {
+    try {
+      await options.delay(changes);
+    } catch {
+      undelayed = changes.length;
+    }
+  }
+  return { failures, malformed, retried: retry, deferred: later.map((l) => l.id), undelayed };
 }
 
 function parseBody(body: string): OutboundMessage | undefined {

@@ -12,8 +12,8 @@ import {
 import { renderReply } from './render.js';
 
 /**
- * Defaults: 6 attempts; backoff 500 ms · 2^(n-1), at most 30 s; 30 sends a second and one a second
- * per chat; a call times out after 10 s; 100 chats at once.
+ * Defaults: 6 attempts; backoff 500 ms · 2^(n-1), at most 30 s; `telegramPacing`; a call times out
+ * after 10 s; 100 chats at once; a backlog of notices to one chat goes as one digest.
  */
 export interface TelegramSenderDeps extends SenderOptions {
   api: Api;
@@ -22,6 +22,13 @@ export interface TelegramSenderDeps extends SenderOptions {
 
 /** Telegram's final failures: the person blocked the bot (403), or this message was refused (4xx). */
 type Final = 'blocked' | 'rejected';
+
+/**
+ * Telegram's limits with headroom: 28 sends in any rolling second (Telegram: about 30), and per chat
+ * a burst of 3 (a turn's few replies together; Telegram allows short bursts) then one per 1,050 ms
+ * (Telegram: about one a second). `TELEGRAM_SEND_*` change them on AWS (bot/config/env.ts).
+ */
+export const telegramPacing = { perSecond: 28, perChatMs: 1050, perChatBurst: 3 } as const;
 
 type GrammySignal = Parameters<Api['sendMessage']>[3];
 
@@ -35,11 +42,17 @@ export class TelegramSender extends SenderCore {
     super(deps, {
       channel: 'telegram',
       backoffMs: exponentialBackoff(500, 30_000),
-      // A turn's few replies together (Telegram allows short bursts in a chat), then one a second.
-      pacing: { perSecond: 30, perChatMs: 1000, perChatBurst: 3 },
+      pacing: telegramPacing,
       callTimeoutMs: 10_000,
       concurrency: 100,
+      digests: true,
     });
+  }
+
+  /** Telegram takes at most 4,096 characters of text in one message. */
+  protected override fitsOneMessage(message: OutboundMessage): boolean {
+    const reply = message.replies[0];
+    return !!reply && renderReply(message.lang, reply, this.deps.botUsername()).text.length <= 4096;
   }
 
   protected async open(message: OutboundMessage): Promise<Delivery | string> {
