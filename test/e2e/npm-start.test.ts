@@ -84,8 +84,9 @@ describe('npm start', () => {
           panes: { id: string; messages: { text?: string }[]; keyboard: unknown }[];
         };
         const elder = state.panes.find((p) => p.id === 'elder');
-        // The menu with the big buttons follows the greeting (one message a second per chat).
-        return elder?.messages.find((m) => m.text === 'Che piacere rivederti, Nonna Demo!') && elder.keyboard
+        // The greeting and the menu are one message, with the big buttons.
+        return elder?.messages.find((m) => m.text?.startsWith('Che piacere rivederti, Nonna Demo!\n\n')) &&
+          elder.keyboard
           ? elder
           : undefined;
       },

@@ -168,7 +168,7 @@ describe('simulator API', () => {
     expect(got.panes).toHaveLength(6);
     expect(got.panes.every((p) => p.messages.length === 0)).toBe(true);
     expect(Math.abs(Date.parse(got.now) - Date.now())).toBeLessThan(60_000);
-    await expectReply(elderId, /^Che piacere rivederti, Nonna Demo!$/, () =>
+    await expectReply(elderId, /^Che piacere rivederti, Nonna Demo!\n\nQuando vuoi, tocca/, () =>
       post('/sim/panes/elder/text', { text: '/start' }),
     );
   });
