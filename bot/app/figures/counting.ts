@@ -1,6 +1,7 @@
 import { counter, isoWeek, networkArea, type FigureAdd } from '../../domain/figures.js';
 import type { Network } from '../../domain/network.js';
 import type { Person } from '../../domain/person.js';
+import type { CheckIn } from '../../domain/alert.js';
 import type { HelpRequest } from '../../domain/request.js';
 import type { Alerts, CheckIns, Clock, Figures, Requests, Store } from '../../core/ports.js';
 
@@ -28,22 +29,32 @@ function countOf(c: FigureCounting) {
     c.figures.count({ id, writes: weekWrites(zoneId, isoWeek(at, c.network.timeZone), add) });
 }
 
+/** A prompt's count: once per elder and day. */
+function promptCount(checkIn: CheckIn): [string, string | undefined, Date, FigureAdd] {
+  return [
+    `prompt.${checkIn.elderId}.${checkIn.localDate}`,
+    checkIn.zoneId,
+    new Date(checkIn.promptedAt),
+    { add: { [counter.prompted]: 1 } },
+  ];
+}
+
 export function countCheckIns<T extends CheckIns>(inner: T, c: FigureCounting): T {
   const count = countOf(c);
   const firstRung = c.network.checkIn.ladder[0]?.afterMinutes ?? 30;
   return decorate<CheckIns, T>(inner, {
     async createCheckIn(checkIn) {
       const created = await inner.createCheckIn(checkIn);
-      if (created)
-        await count(
-          `prompt.${checkIn.elderId}.${checkIn.localDate}`,
-          checkIn.zoneId,
-          new Date(checkIn.promptedAt),
-          {
-            add: { [counter.prompted]: 1 },
-          },
-        );
+      if (created) await count(...promptCount(checkIn));
       return created;
+    },
+    // The count goes in the prompt's own write: no call of its own in the morning wave.
+    openWithPrompt(write) {
+      const [id, zoneId, at, add] = promptCount(write.checkIn);
+      return inner.openWithPrompt({
+        ...write,
+        count: { id, writes: weekWrites(zoneId, isoWeek(at, c.network.timeZone), add) },
+      });
     },
     async closeCheckIn(elderId, localDate, state, by, at) {
       const closed = await inner.closeCheckIn(elderId, localDate, state, by, at);
