@@ -24,7 +24,7 @@ export interface TickOptions {
    * The shards this run fires (a worker of the fanned-out tick), with a cursor of their own;
    * default all of them, on the one cursor.
    */
-  group?: { index: number; shards: number[] };
+  group?: { name: string; shards: number[] };
   /** Groups of ten prompts in flight at once (default 8). */
   promptGroupsInFlight?: number;
   /** Called after each claim (tests use it to kill a tick half way). */
@@ -82,7 +82,7 @@ function handle(deps: AppDeps, timer: OneByOne, now: Date): Promise<void> {
 export async function runTick(deps: AppDeps, now: Date, options: TickOptions): Promise<TickReport> {
   const { timers } = deps;
   const lease = options.leaseSeconds ?? 90;
-  const cursorName = options.group ? `g${options.group.index}` : undefined;
+  const cursorName = options.group?.name;
   const cursor = await timers.getCursor(cursorName);
   const maxBack = new Date(now.getTime() - (options.maxHours ?? 48) * 3600_000);
   // A little before the cursor is read again: a timer scheduled late for an instant just passed is not lost.

@@ -230,6 +230,17 @@ export interface PromptWrite {
   count?: FigureEvent;
 }
 
+/** One worker's share of a minute of the fanned-out tick: the scheduled time and its group of shards. */
+export interface TickWork {
+  time: string;
+  group: number;
+}
+
+/** Where the scheduled tick hands the minute's work (a queue whose every message one worker reads). */
+export interface TickWorkQueue {
+  hand(work: TickWork[]): Promise<void>;
+}
+
 export interface CheckIns {
   getCheckIn(elderId: string, localDate: string): Promise<CheckIn | null>;
   /** The newest check-in of an elder. */

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../bot/core/outbound.js';
 import { createRuntime } from '../../bot/main/runtime.js';
 import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
-import { timerIds } from '../../bot/domain/timer.js';
+import { shardGroups, timerIds } from '../../bot/domain/timer.js';
+import { fanOutTick, workerOptions } from '../../bot/app/tick-fan-out.js';
+import type { TickWork } from '../../bot/core/ports.js';
+import { tickWorkBatch } from '../../bot/adapters/aws/tick-queue.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 import { lambda, network, okSendsByChat, seedElders } from '../support/seed.js';
@@ -123,4 +126,52 @@ describe('the morning wave', () => {
     await runtime.tick(at(70));
     expect(reminders()).toBe(1);
   }, 120_000);
+
+  it('fans out: one worker per group of shards, each on its own cursor, fires every prompt once', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    const wave = 40;
+    await seedElders(doc, tableName, 0, wave, T);
+    const handed: TickWork[] = [];
+    const groups = 4;
+    await fanOutTick(at(0), groups, { hand: async (work) => void handed.push(...work) });
+    expect(handed.map((w) => w.group)).toEqual([0, 1, 2, 3]);
+    expect(
+      shardGroups(groups)
+        .flat()
+        .sort((a, b) => a - b),
+    ).toEqual([...Array(16).keys()]);
+    // Each piece of work as SQS brings it to a worker (a Lambda of its own).
+    const records = handed.map((w, i) => ({ messageId: `r${i}`, body: JSON.stringify(w) }));
+    const workers = handed.map(() => lambda(doc, tableName, api, at(0)));
+    let next = 0;
+    const { failures } = await tickWorkBatch(records, (w) =>
+      workers[next++]!.tick(new Date(w.time), workerOptions(w, groups)),
+    );
+    expect(failures).toEqual([]);
+    const prompts = okSendsByChat(api, /Come stai oggi/);
+    expect(prompts.size).toBe(wave);
+    expect([...prompts.values()].every((n) => n === 1)).toBe(true);
+    for (let g = 0; g < groups; g++)
+      expect(await workers[0]!.deps.timers.getCursor(`${groups}.${g}`)).toBe(at(0).toISOString());
+    expect(await workers[0]!.deps.timers.getCursor()).toBeNull();
+  }, 120_000);
+
+  it('a worker that fails has its record received again; a body that is not tick work is dropped', async () => {
+    const ran: number[] = [];
+    const result = await tickWorkBatch(
+      [
+        { messageId: 'a', body: JSON.stringify({ time: T, group: 0 }) },
+        { messageId: 'b', body: JSON.stringify({ time: T, group: 1 }) },
+        { messageId: 'c', body: '{"group":"x"}' },
+      ],
+      async (w) => {
+        ran.push(w.group);
+        if (w.group === 1) throw new Error('worker died');
+      },
+    );
+    expect(ran).toEqual([0, 1]);
+    expect(result).toEqual({ failures: ['b'], malformed: 1 });
+    expect(() => workerOptions({ time: T, group: 4 }, 4)).toThrow();
+  });
 });
