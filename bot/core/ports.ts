@@ -226,8 +226,6 @@ export interface PromptWrite {
   leaseSeconds: number;
   checkIn: CheckIn;
   rungs: Timer[];
-  /** The figures' count of the prompt (added by the counting decorator). */
-  count?: FigureEvent;
 }
 
 /** One worker's share of a minute of the fanned-out tick: the scheduled time and its group of shards. */
@@ -253,7 +251,8 @@ export interface CheckIns {
   createCheckIn(checkIn: CheckIn): Promise<boolean>;
   /**
    * A prompt fired in one write: its timer claimed (as `Timers.claim` does), the day's check-in
-   * created with its ladder's rungs, and the figures' count. 'taken': another tick holds the timer
+   * created with its ladder's rungs (the figures count the wave's prompts at its end, by zone, in one
+   * write: on a hot counter item the prompts' transactions would conflict). 'taken': another tick holds the timer
    * or it was rescheduled; 'exists': the day's check-in is there already (nothing written).
    */
   openWithPrompt(write: PromptWrite): Promise<'opened' | 'taken' | 'exists'>;

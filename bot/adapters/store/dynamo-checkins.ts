@@ -9,7 +9,6 @@ import { conditionHeld, epoch, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
 import { batchGetAll } from './batch.js';
 import { claimUpdate, timerItem } from './dynamo-timers.js';
-import { figureWrites } from './dynamo-figures.js';
 
 const checkInTtlDays = 400;
 
@@ -54,19 +53,14 @@ export class DynamoCheckIns extends TableAdapter implements CheckIns {
       },
     };
     const rungs = w.rungs.map((t) => ({ Put: { TableName: this.table, Item: timerItem(t) } }));
-    const counted = w.count ? figureWrites(this.table, w.count, w.now) : [];
     try {
-      await this.doc.send(
-        new TransactWriteCommand({ TransactItems: [claim, checkIn, ...rungs, ...counted] }),
-      );
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [claim, checkIn, ...rungs] }));
       return 'opened';
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const failed = (i: number) => err.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed';
       if (failed(0)) return 'taken';
       if (failed(1)) return 'exists';
-      // Only the figures' marker: counted before (a check-in erased since), so the prompt goes uncounted.
-      if (counted.length && failed(2 + rungs.length)) return this.openWithPrompt({ ...w, count: undefined });
       throw err;
     }
   }

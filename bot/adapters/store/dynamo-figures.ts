@@ -34,13 +34,67 @@ export class DynamoFigures extends TableAdapter implements Figures {
   }
 
   async count(event: FigureEvent): Promise<void> {
-    const items = figureWrites(this.table, event, this.clock());
-    if (!items.length) return;
+    const now = this.clock();
+    // One update per item: a transaction may not touch an item twice (a zone move adds and takes from the network's).
+    const byItem = new Map<string, { area: string; week: string; add: Map<string, number> }>();
+    for (const w of event.writes) {
+      const key = `${w.zoneId}|${w.week}`;
+      const item = byItem.get(key) ?? { area: w.zoneId, week: w.week, add: new Map<string, number>() };
+      for (const [name, n] of Object.entries(w.add.add))
+        item.add.set(counterPrefix + name, (item.add.get(counterPrefix + name) ?? 0) + n);
+      // A volunteer's tasks count by a hash: the figures name nobody.
+      if (w.add.volunteerId) {
+        const name = loadPrefix + hash(w.add.volunteerId, 16);
+        item.add.set(name, (item.add.get(name) ?? 0) + 1);
+      }
+      byItem.set(key, item);
+    }
+    const updates = [...byItem.values()]
+      .map((i) => ({ ...i, add: [...i.add].filter(([, n]) => n !== 0) }))
+      .filter((i) => i.add.length > 0)
+      .map((i) => {
+        const names: Record<string, string> = { '#entity': attr.entity };
+        const values: Record<string, unknown> = { ':entity': entity.figures };
+        const adds = i.add.map(([name, n], k) => {
+          names[`#a${k}`] = name;
+          values[`:a${k}`] = n;
+          return `#a${k} :a${k}`;
+        });
+        let set = '#entity = :entity';
+        if (i.week !== 'people') {
+          names['#ttl'] = attr.ttl;
+          values[':ttl'] = epoch(now) + weekDays * 86400;
+          set += ', #ttl = :ttl';
+        }
+        return {
+          Update: {
+            TableName: this.table,
+            Key: keys.figures(i.area, i.week),
+            UpdateExpression: `ADD ${adds.join(', ')} SET ${set}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        };
+      });
+    if (!updates.length) return;
+    const mark = {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...keys.figureMark(hash(event.id)),
+          [attr.entity]: entity.figureMark,
+          [attr.ttl]: epoch(now) + markDays * 86400,
+        },
+        ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
+        ExpressionAttributeNames: { '#ttl': attr.ttl },
+        ExpressionAttributeValues: { ':now': epoch(now) },
+      },
+    };
     // The move being counted has happened already: a re-run would not count it, so a failed count is
     // tried again here (a process that dies in between still loses it: figures, not the books).
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        await this.doc.send(new TransactWriteCommand({ TransactItems: [mark, ...updates] }));
         return;
       } catch (err) {
         // Counted before: nothing to add.
@@ -81,68 +135,4 @@ export class DynamoFigures extends TableAdapter implements Figures {
     }
     return out;
   }
-}
-
-/**
- * The transaction items that count one event: its marker (whose condition makes a repeat add
- * nothing) and an ADD per area and week; none when the event adds nothing. Other writes may
- * join them in one transaction (a prompt's check-in).
- */
-export function figureWrites(table: string, event: FigureEvent, now: Date) {
-  // One update per item: a transaction may not touch an item twice (a zone move adds and takes from the network's).
-  const byItem = new Map<string, { area: string; week: string; add: Map<string, number> }>();
-  for (const w of event.writes) {
-    const key = `${w.zoneId}|${w.week}`;
-    const item = byItem.get(key) ?? { area: w.zoneId, week: w.week, add: new Map<string, number>() };
-    for (const [name, n] of Object.entries(w.add.add))
-      item.add.set(counterPrefix + name, (item.add.get(counterPrefix + name) ?? 0) + n);
-    // A volunteer's tasks count by a hash: the figures name nobody.
-    if (w.add.volunteerId) {
-      const name = loadPrefix + hash(w.add.volunteerId, 16);
-      item.add.set(name, (item.add.get(name) ?? 0) + 1);
-    }
-    byItem.set(key, item);
-  }
-  const updates = [...byItem.values()]
-    .map((i) => ({ ...i, add: [...i.add].filter(([, n]) => n !== 0) }))
-    .filter((i) => i.add.length > 0)
-    .map((i) => {
-      const names: Record<string, string> = { '#entity': attr.entity };
-      const values: Record<string, unknown> = { ':entity': entity.figures };
-      const adds = i.add.map(([name, n], k) => {
-        names[`#a${k}`] = name;
-        values[`:a${k}`] = n;
-        return `#a${k} :a${k}`;
-      });
-      let set = '#entity = :entity';
-      if (i.week !== 'people') {
-        names['#ttl'] = attr.ttl;
-        values[':ttl'] = epoch(now) + weekDays * 86400;
-        set += ', #ttl = :ttl';
-      }
-      return {
-        Update: {
-          TableName: table,
-          Key: keys.figures(i.area, i.week),
-          UpdateExpression: `ADD ${adds.join(', ')} SET ${set}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      };
-    });
-  if (!updates.length) return [];
-  const mark = {
-    Put: {
-      TableName: table,
-      Item: {
-        ...keys.figureMark(hash(event.id)),
-        [attr.entity]: entity.figureMark,
-        [attr.ttl]: epoch(now) + markDays * 86400,
-      },
-      ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
-      ExpressionAttributeNames: { '#ttl': attr.ttl },
-      ExpressionAttributeValues: { ':now': epoch(now) },
-    },
-  };
-  return [mark, ...updates];
 }

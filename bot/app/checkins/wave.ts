@@ -1,7 +1,9 @@
+import type { CheckIn } from '../../domain/alert.js';
 import type { Timer } from '../../domain/timer.js';
 import type { OutboundMessage } from '../../core/outbound.js';
 import type { Claimed, ClaimedTimer } from '../../core/ports.js';
 import type { AppDeps } from '../common/deps.js';
+import { waveCount } from '../figures/counting.js';
 import { planPrompt } from './prompt.js';
 
 /** SendMessageBatch's limit: the wave hands the outbox this many prompts' messages at once. */
@@ -18,13 +20,14 @@ export interface WaveOptions {
 
 export type FireOutcome = 'fired' | 'waiting' | 'gone';
 
-type Opened = { timer: ClaimedTimer; messages: OutboundMessage[]; next: Timer | null };
+type Opened = { timer: ClaimedTimer; messages: OutboundMessage[]; next: Timer | null; checkIn?: CheckIn };
 
 /**
  * Fires due prompts in groups of ten, three DynamoDB calls each: the elder read;
- * one transaction that claims the timer and writes the check-in, its rungs and
- * the figures' count; and, once the group's messages are in the outbox (one
- * SendMessageBatch), the timer replaced by the next day's prompt. A tick that
+ * one transaction that claims the timer and writes the check-in and its rungs;
+ * and, once the group's messages are in the outbox (one SendMessageBatch), the
+ * timer replaced by the next day's prompt. The figures count the run's prompts
+ * at its end, in one write (`waveCount`). A tick that
  * dies after the transaction leaves the timer claimed: after the lease another
  * tick finds the check-in there, claims the timer, enqueues the message again
  * (its id is the same: the delivery log drops a copy already sent) and moves on.
@@ -39,11 +42,14 @@ export async function firePrompts(
   for (let i = 0; i < prompts.length; i += promptsPerFlush)
     groups.push(prompts.slice(i, i + promptsPerFlush));
   const outcomes: FireOutcome[] = [];
+  const opened: CheckIn[] = [];
   const lanes = Array.from({ length: Math.min(options.groupsInFlight ?? 8, groups.length) }, async () => {
     for (let group = groups.shift(); group; group = groups.shift())
-      outcomes.push(...(await fireGroup(deps, group, now, options)));
+      outcomes.push(...(await fireGroup(deps, group, now, options, opened)));
   });
   await settleAll(lanes);
+  const count = waveCount(`wave.${options.claimer}.${now.toISOString()}`, opened, deps.network.timeZone);
+  if (count) await deps.figures.count(count);
   return outcomes;
 }
 
@@ -52,6 +58,7 @@ async function fireGroup(
   group: Claimed<'prompt'>[],
   now: Date,
   options: WaveOptions,
+  checkIns: CheckIn[],
 ): Promise<FireOutcome[]> {
   const opened = await settleAll(group.map((timer) => open(deps, timer, now, options)));
   const claimed = opened.filter((o): o is Opened => typeof o !== 'string');
@@ -59,6 +66,7 @@ async function fireGroup(
   const messages = claimed.flatMap((o) => o.messages);
   if (messages.length) await deps.outbox.enqueue(messages);
   await settleAll(claimed.map((o) => deps.timers.complete(o.timer, options.claimer, o.next ?? undefined)));
+  for (const o of claimed) if (o.checkIn) checkIns.push(o.checkIn);
   return opened.map((o) => (typeof o === 'string' ? o : 'fired'));
 }
 
@@ -88,7 +96,7 @@ async function open(
   // Opened before by a tick that died before its message was in the outbox: enqueued again.
   if (opened === 'exists') return claimAlone(plan.messages);
   options.afterClaim?.(timer);
-  return { timer, messages: plan.messages, next: plan.next };
+  return { timer, messages: plan.messages, next: plan.next, checkIn: plan.checkIn };
 }
 
 /** Another tick holds it (its lease runs): the cursor waits; otherwise it is done or moved. */

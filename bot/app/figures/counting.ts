@@ -3,7 +3,7 @@ import type { Network } from '../../domain/network.js';
 import type { Person } from '../../domain/person.js';
 import type { CheckIn } from '../../domain/alert.js';
 import type { HelpRequest } from '../../domain/request.js';
-import type { Alerts, CheckIns, Clock, Figures, Requests, Store } from '../../core/ports.js';
+import type { Alerts, CheckIns, Clock, FigureEvent, Figures, Requests, Store } from '../../core/ports.js';
 
 /**
  * The weekly figures counted where things happen: the check-in, alert, request
@@ -39,6 +39,31 @@ function promptCount(checkIn: CheckIn): [string, string | undefined, Date, Figur
   ];
 }
 
+/**
+ * The prompts a wave opened, counted in one write at its end (`id` names the
+ * run): one per prompt would make every prompt's write touch the same counter
+ * items, the hottest keys of the morning. Only prompts whose check-in this run
+ * created are given, so a re-run counts nothing twice; a run that dies before
+ * its end leaves its prompts uncounted (figures, not the books).
+ */
+export function waveCount(id: string, opened: CheckIn[], timeZone: string): FigureEvent | null {
+  if (!opened.length) return null;
+  const sums = new Map<string, { zoneId: string | undefined; week: string; n: number }>();
+  for (const c of opened) {
+    const week = isoWeek(new Date(c.promptedAt), timeZone);
+    const key = `${c.zoneId ?? ''}|${week}`;
+    const sum = sums.get(key) ?? { zoneId: c.zoneId, week, n: 0 };
+    sum.n++;
+    sums.set(key, sum);
+  }
+  return {
+    id,
+    writes: [...sums.values()].flatMap((s) =>
+      weekWrites(s.zoneId, s.week, { add: { [counter.prompted]: s.n } }),
+    ),
+  };
+}
+
 export function countCheckIns<T extends CheckIns>(inner: T, c: FigureCounting): T {
   const count = countOf(c);
   const firstRung = c.network.checkIn.ladder[0]?.afterMinutes ?? 30;
@@ -48,14 +73,7 @@ export function countCheckIns<T extends CheckIns>(inner: T, c: FigureCounting): 
       if (created) await count(...promptCount(checkIn));
       return created;
     },
-    // The count goes in the prompt's own write: no call of its own in the morning wave.
-    openWithPrompt(write) {
-      const [id, zoneId, at, add] = promptCount(write.checkIn);
-      return inner.openWithPrompt({
-        ...write,
-        count: { id, writes: weekWrites(zoneId, isoWeek(at, c.network.timeZone), add) },
-      });
-    },
+
     async closeCheckIn(elderId, localDate, state, by, at) {
       const closed = await inner.closeCheckIn(elderId, localDate, state, by, at);
       // Answered: the elder's own word, not someone who heard from them.
