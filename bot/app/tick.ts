@@ -98,9 +98,9 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
       if (o === 'waiting') report.waiting++;
     }
   };
+  // The prompts of every shard and hour read, fired together in groups of ten (one SQS call each).
+  const prompts: Claimed<'prompt'>[] = [];
   for (const hour of hours) {
-    // The hour's prompts of every shard, fired together in groups of ten (one SQS call each).
-    const prompts: Claimed<'prompt'>[] = [];
     for (let i = 0; i < shards.length; i += concurrency) {
       // Every shard runs to its end (or its own failure) before the tick reports.
       await settleAll(
@@ -112,17 +112,17 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
         }),
       );
     }
-    // In due order (each elder's second of the minute), across shards.
-    prompts.sort((x, y) => x.due.localeCompare(y.due) || x.id.localeCompare(y.id));
-    count(
-      await firePrompts(deps, prompts, now, {
-        claimer: options.claimer,
-        leaseSeconds: lease,
-        ...(options.afterClaim ? { afterClaim: options.afterClaim } : {}),
-        ...(options.promptGroupsInFlight ? { groupsInFlight: options.promptGroupsInFlight } : {}),
-      }),
-    );
   }
+  // In due order (each elder's second of the minute), across shards.
+  prompts.sort((x, y) => x.due.localeCompare(y.due) || x.id.localeCompare(y.id));
+  count(
+    await firePrompts(deps, prompts, now, {
+      claimer: options.claimer,
+      leaseSeconds: lease,
+      ...(options.afterClaim ? { afterClaim: options.afterClaim } : {}),
+      ...(options.promptGroupsInFlight ? { groupsInFlight: options.promptGroupsInFlight } : {}),
+    }),
+  );
   if (report.waiting === 0) {
     await timers.advanceCursor(now.toISOString(), cursorName);
     report.cursor = now.toISOString();
