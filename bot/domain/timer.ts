@@ -104,12 +104,3 @@ export function shardGroups(groups: number, shards = timerShards): number[][] {
   for (let shard = 0; shard < shards; shard++) out[shard % count]!.push(shard);
   return out;
 }
-
-/**
- * An elder's place in the minute of their check-in: their prompt is due this
- * many seconds (0–59, stable per elder) before the minute, so a wave is fired
- * in a fixed order spread over the minute before, never after the time chosen.
- */
-export function promptLead(elderId: string): number {
-  return shardOf(`lead.${elderId}`, 60);
-}

@@ -1,7 +1,7 @@
 import type { CheckIn } from '../../domain/alert.js';
 import { firstName, type Person } from '../../domain/person.js';
 import { afterQuiet, isAbsent, isQuiet, nextCheckIn } from '../../domain/schedule.js';
-import { promptLead, timerIds, type Timer } from '../../domain/timer.js';
+import { timerIds, type Timer } from '../../domain/timer.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply, type Reply } from '../../flows/types.js';
 import type { OutboundMessage } from '../../core/outbound.js';
@@ -24,7 +24,7 @@ export type PromptPlan =
   /** Nothing to ask now (absent, found too late, quiet hours, no check-ins any more): only `next`. */
   | { kind: 'move'; next: Timer | null };
 
-/** An elder's next prompt after `from`, from their profile (a few seconds before its minute: `promptLead`); null when check-ins are off. */
+/** An elder's next prompt after `from`, from their profile; null when check-ins are off. */
 export function nextPrompt(deps: AppDeps, elder: Person, from: Date): Timer | null {
   if (elder.role !== 'elder' || !elder.onboardedAt || !elder.checkInTime) return null;
   const next = nextCheckIn(
@@ -36,7 +36,7 @@ export function nextPrompt(deps: AppDeps, elder: Person, from: Date): Timer | nu
   return {
     id: timerIds.prompt(elder.id),
     kind: 'prompt',
-    due: new Date(next.at.getTime() - promptLead(elder.id) * 1000).toISOString(),
+    due: next.at.toISOString(),
     data: { elderId: elder.id, localDate: next.localDate },
   };
 }
@@ -63,9 +63,10 @@ export async function planPrompt(deps: AppDeps, timer: Claimed<'prompt'>, now: D
     const due = afterQuiet(now, quietHours, timeZone).toISOString();
     return { kind: 'move', next: { id: timer.id, kind: 'prompt', due, data: timer.data } };
   }
-  // From the minute chosen (the prompt was due a few seconds before it), not to find it again.
-  const minute = new Date(promptedAt.getTime() + promptLead(elderId) * 1000);
-  const next = nextPrompt(deps, elder, stale ? new Date(now.getTime() - 1) : minute);
+  const next = nextPrompt(deps, elder, stale ? new Date(now.getTime() - 1) : promptedAt);
+  // Found late, and the next one is due already (the tick was down until today's time): asked now.
+  if (stale && next?.kind === 'prompt' && Date.parse(next.due) <= now.getTime())
+    return planPrompt(deps, { ...timer, due: next.due, data: next.data }, now);
   if (stale || isAbsent(day, elder.absences)) return { kind: 'move', next };
   const prompt = reply('checkin.prompt', { name: firstName(elder) }, { buttons: answerButtons(day) });
   return {
