@@ -132,6 +132,8 @@ try {
   const floorSeconds = (share / (10 * 8)) * ((3 * latency.dynamoMs + latency.sqsMs) / 1000);
   const at512 = Math.max(cpuSeconds / (512 / 1769), floorSeconds);
   const at1769 = Math.max(cpuSeconds, floorSeconds);
+  // Every shard its own worker, each with one vCPU: what the goal would take at this CPU per prompt.
+  const at16 = Math.max(cpuSeconds / (16 / groups), floorSeconds / (16 / groups));
 
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
@@ -146,6 +148,7 @@ try {
     `| one worker alone (${alone.fired} prompts) | ${(aloneMs / 1000).toFixed(1)} s: **${perSecond.toFixed(0)} prompts/s**; ${cpuMsPerPrompt.toFixed(2)} ms of this process's CPU per prompt (measured without the proxy) | — |`,
     `| 100,000 prompts, modelled, ${groups} workers at 512 MB (the stack's) | **${at512.toFixed(0)} s** | < 60 s |`,
     `| 100,000 prompts, modelled, ${groups} workers at 1,769 MB (one vCPU) | **${at1769.toFixed(0)} s** | < 60 s |`,
+    `| 100,000 prompts, modelled, 16 workers at 1,769 MB (\`tickGroups: 16\` and more memory) | **${at16.toFixed(0)} s** | < 60 s |`,
     '',
     `The 100k figures are a model, not a run: each of the ${groups} workers is its own Lambda with ${share.toLocaleString('en')} prompts. A worker's time is the larger of its CPU (${cpuMsPerPrompt.toFixed(2)} ms per prompt as measured here, × ${share.toLocaleString('en')} = ${cpuSeconds.toFixed(0)} s of one core, stretched by the Lambda's share of a vCPU) and its latency floor (per group of ten prompts three DynamoDB round trips of ${latency.dynamoMs} ms and one SQS call of ${latency.sqsMs} ms, eight groups in flight: ${floorSeconds.toFixed(1)} s). It leaves out the scheduled run's hand-off (one SendMessageBatch), cold starts and DynamoDB's own service time; the CPU figure comes from a loaded machine shared with other work, so it is likely high. The measured rates above are bound by DynamoDB Local on this machine (each of its calls takes far longer than the 5 ms added), not by the tick. Where the model is over a minute, more workers (\`tickGroups\`, up to 16, one shard each) or more memory for the tick bring it under; both cost money every minute of the day.`,
   );
