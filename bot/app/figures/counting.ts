@@ -29,16 +29,6 @@ function countOf(c: FigureCounting) {
     c.figures.count({ id, writes: weekWrites(zoneId, isoWeek(at, c.network.timeZone), add) });
 }
 
-/** A prompt's count: once per elder and day. */
-function promptCount(checkIn: CheckIn): [string, string | undefined, Date, FigureAdd] {
-  return [
-    `prompt.${checkIn.elderId}.${checkIn.localDate}`,
-    checkIn.zoneId,
-    new Date(checkIn.promptedAt),
-    { add: { [counter.prompted]: 1 } },
-  ];
-}
-
 /**
  * The prompts a wave opened, counted in one write at its end (`id` names the
  * run): one per prompt would make every prompt's write touch the same counter
@@ -70,10 +60,17 @@ export function countCheckIns<T extends CheckIns>(inner: T, c: FigureCounting): 
   return decorate<CheckIns, T>(inner, {
     async createCheckIn(checkIn) {
       const created = await inner.createCheckIn(checkIn);
-      if (created) await count(...promptCount(checkIn));
+      if (created)
+        await count(
+          `prompt.${checkIn.elderId}.${checkIn.localDate}`,
+          checkIn.zoneId,
+          new Date(checkIn.promptedAt),
+          {
+            add: { [counter.prompted]: 1 },
+          },
+        );
       return created;
     },
-
     async closeCheckIn(elderId, localDate, state, by, at) {
       const closed = await inner.closeCheckIn(elderId, localDate, state, by, at);
       // Answered: the elder's own word, not someone who heard from them.
