@@ -12,6 +12,7 @@ export function acknowledgeNagFindings(
     functions: Construct[];
     schedulerRole: Construct | undefined;
     tick: CfnElement;
+    tickWork: Construct;
   },
 ): void {
   for (const secret of parts.secrets) {
@@ -31,6 +32,12 @@ export function acknowledgeNagFindings(
         'runtime is a deliberate change with its own test run, not a silent default.',
     });
   }
+  Validations.of(parts.tickWork).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "No dead-letter queue for the tick's work: a group whose worker fails for good is caught up by its " +
+      "next minute's worker from the group's cursor, so a minute's work is not worth keeping (it expires in 10 minutes).",
+  });
   if (parts.schedulerRole) {
     Validations.of(parts.schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(parts.tick)}.Arn>:*]`,

@@ -34,7 +34,16 @@ export interface ViciniStackProps extends StackProps {
    * cannot take the account's concurrency and starve the ladder; default 10 per webhook, 2 for the tick.
    */
   reservedConcurrency?: { webhook: number; tick: number };
+  /**
+   * Workers the tick fans out to every minute, one per group of the 16 shards (through the TickWork
+   * queue), so the 09:00 wave is fired by that many Lambdas at once; default 8. The tick's reserved
+   * concurrency grows by as many.
+   */
+  tickGroups?: number;
 }
+
+/** The tick and its workers: seconds per run before Lambda stops it. */
+const tickTimeout = Duration.seconds(120);
 
 /** Outbox sender: seconds per batch before Lambda stops it; SQS hides a received batch for 6 times that. */
 const senderTimeout = Duration.seconds(120);
@@ -63,6 +72,7 @@ export class ViciniStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly outbox: sqs.Queue;
   readonly outboxDlq: sqs.Queue;
+  readonly tickWork: sqs.Queue;
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly secrets: Record<keyof typeof secretSources, secretsmanager.Secret>;
 
@@ -162,6 +172,16 @@ export class ViciniStack extends Stack {
       deadLetterQueue: { queue: this.outboxDlq, maxReceiveCount: 20 },
     });
 
+    // The fanned-out tick's work: one message per group of shards each minute. No DLQ: work that fails
+    // for good is caught up by the group's next minute (its cursor stays behind), so old work expires.
+    this.tickWork = new sqs.Queue(this, 'TickWork', {
+      visibilityTimeout: Duration.seconds(tickTimeout.toSeconds() * 2),
+      retentionPeriod: Duration.minutes(10),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const tickGroups = props.tickGroups ?? 8;
+
     const make = (name: FunctionName, file: string, extra: Partial<lambda.FunctionProps>) => {
       const id = `${name[0]!.toUpperCase()}${name.slice(1)}`;
       const logGroup = new logs.LogGroup(this, `${id}Logs`, {
@@ -211,10 +231,11 @@ export class ViciniStack extends Stack {
         reservedConcurrentExecutions: reserved.webhook,
       }),
       // A failed or late tick is not retried: the next minute's catches up from the cursor. Its own
-      // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take.
+      // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take, and
+      // one for each worker it fans out to.
       tick: make('tick', 'tick', {
-        reservedConcurrentExecutions: reserved.tick,
-        timeout: Duration.seconds(120),
+        reservedConcurrentExecutions: reserved.tick + tickGroups,
+        timeout: tickTimeout,
         retryAttempts: 0,
         maxEventAge: Duration.minutes(1),
       }),
@@ -241,6 +262,18 @@ export class ViciniStack extends Stack {
       fn.addEnvironment('WHATSAPP_BUSINESS_NUMBER', whatsappBusinessNumber.valueAsString);
       if (props.whatsappTemplates) fn.addEnvironment('WHATSAPP_TEMPLATES', props.whatsappTemplates);
     }
+
+    // The scheduled tick hands each group of shards to a worker: the same function, on the TickWork queue.
+    tick.addEnvironment('TICK_QUEUE_URL', this.tickWork.queueUrl);
+    tick.addEnvironment('TICK_GROUPS', String(tickGroups));
+    this.tickWork.grantSendMessages(tick);
+    tick.addEventSource(
+      new SqsEventSource(this.tickWork, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: Math.max(2, tickGroups),
+      }),
+    );
 
     outboxSender.addEventSource(
       new SqsEventSource(this.outbox, { batchSize: 10, reportBatchItemFailures: true }),
@@ -284,6 +317,7 @@ export class ViciniStack extends Stack {
       WhatsAppSecretArn: [this.secrets.whatsapp.secretArn, 'Secret holding the WhatsApp credentials'],
       OutboxQueueUrl: [this.outbox.queueUrl, 'The SQS outbox'],
       OutboxDlqUrl: [this.outboxDlq.queueUrl, 'Outbound messages that failed 10 receives'],
+      TickWorkQueueUrl: [this.tickWork.queueUrl, "The tick's work, one message per group of shards a minute"],
       AlarmTopicArn: [alarms.topic.topicArn, 'SNS topic every alarm notifies'],
       ServedBotUsername: [botUsername.valueAsString, 'The bot this stack serves'],
       Region: [this.region, 'Region of the stack'],
@@ -297,6 +331,7 @@ export class ViciniStack extends Stack {
       functions: Object.values(this.functions),
       schedulerRole: this.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget')),
       tick: tick.node.defaultChild as lambda.CfnFunction,
+      tickWork: this.tickWork,
     });
   }
 

@@ -109,6 +109,11 @@ export function countingCheckIns<T extends CheckIns>(inner: T, count: Count, net
       if (created) count(metricNames.checkInsPrompted);
       return created;
     },
+    async openWithPrompt(write) {
+      const opened = await inner.openWithPrompt(write);
+      if (opened === 'opened') count(metricNames.checkInsPrompted);
+      return opened;
+    },
     async recordRung(elderId, localDate, rung, alerted, alertId) {
       await inner.recordRung(elderId, localDate, rung, alerted, alertId);
       if (rung === 'reminder') count(metricNames.checkInRemindersSent);

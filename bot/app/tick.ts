@@ -1,7 +1,8 @@
 import { hoursBetween } from '../domain/timer.js';
-import type { ClaimedTimer } from '../core/ports.js';
+import type { Claimed, ClaimedTimer } from '../core/ports.js';
 import { escalate } from './alerts/alerts.js';
-import { firePrompt, fireRung } from './checkins/checkins.js';
+import { fireRung } from './checkins/checkins.js';
+import { firePrompts, notClaimed, settleAll, type FireOutcome } from './checkins/wave.js';
 import { fireWave } from './requests/routing.js';
 import { liveAgain } from './live.js';
 import { fireRequestExpiry } from './requests/expiry.js';
@@ -19,6 +20,13 @@ export interface TickOptions {
   maxHours?: number;
   /** Shards queried at once. */
   concurrency?: number;
+  /**
+   * The shards this run fires (a worker of the fanned-out tick), with a cursor of their own;
+   * default all of them, on the one cursor.
+   */
+  group?: { name: string; shards: number[] };
+  /** Groups of ten prompts in flight at once (default 8). */
+  promptGroupsInFlight?: number;
   /** Called after each claim (tests use it to kill a tick half way). */
   afterClaim?: (timer: ClaimedTimer) => void;
 }
@@ -32,11 +40,11 @@ export interface TickReport {
   cursor: string | null;
 }
 
-/** Each kind of timer to its use case; the switch is exhaustive over the kinds. */
-function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
+type OneByOne = Exclude<ClaimedTimer, { kind: 'prompt' }>;
+
+/** Each kind of timer but prompts (they fire in groups: `firePrompts`) to its use case; exhaustive. */
+function handle(deps: AppDeps, timer: OneByOne, now: Date): Promise<void> {
   switch (timer.kind) {
-    case 'prompt':
-      return firePrompt(deps, timer, now);
     case 'rung':
       return fireRung(deps, timer, now);
     case 'escalate':
@@ -68,37 +76,55 @@ function handle(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<void> {
  * query per shard and hour, for only the timers due), claims each timer with a
  * conditional write so two ticks at once, or a tick re-run after one died,
  * fire each timer once, and moves the cursor when nothing is left behind.
+ * Prompts fire in groups of ten (`firePrompts`). A worker of the fanned-out
+ * tick runs this for its group of shards, on the group's own cursor.
  */
 export async function runTick(deps: AppDeps, now: Date, options: TickOptions): Promise<TickReport> {
   const { timers } = deps;
   const lease = options.leaseSeconds ?? 90;
-  const cursor = await timers.getCursor();
+  const cursorName = options.group?.name;
+  const cursor = await timers.getCursor(cursorName);
   const maxBack = new Date(now.getTime() - (options.maxHours ?? 48) * 3600_000);
   // A little before the cursor is read again: a timer scheduled late for an instant just passed is not lost.
   const from = cursor ? new Date(Math.min(Date.parse(cursor), now.getTime()) - 2 * 60_000) : maxBack;
   const hours = hoursBetween(from < maxBack ? maxBack : from, now);
 
   const report: TickReport = { hours: hours.length, fired: 0, waiting: 0, cursor };
-  const shards = [...Array(timers.shards).keys()];
-  const concurrency = options.concurrency ?? timers.shards;
+  const shards = options.group?.shards ?? [...Array(timers.shards).keys()];
+  const concurrency = options.concurrency ?? shards.length;
+  const count = (outcomes: FireOutcome[]) => {
+    for (const o of outcomes) {
+      if (o === 'fired') report.fired++;
+      if (o === 'waiting') report.waiting++;
+    }
+  };
+  // The prompts of every shard and hour read, fired together in groups of ten (one SQS call each).
+  const prompts: Claimed<'prompt'>[] = [];
   for (const hour of hours) {
     for (let i = 0; i < shards.length; i += concurrency) {
       // Every shard runs to its end (or its own failure) before the tick reports.
-      const results = await Promise.allSettled(
+      await settleAll(
         shards.slice(i, i + concurrency).map(async (shard) => {
           for (const timer of await timers.due(hour, shard, now)) {
-            const result = await fire(deps, timer, now, options, lease);
-            if (result === 'fired') report.fired++;
-            if (result === 'waiting') report.waiting++;
+            if (timer.kind === 'prompt') prompts.push(timer);
+            else count([await fire(deps, timer, now, options, lease)]);
           }
         }),
       );
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
     }
   }
+  // In due order (each elder's second of the minute), across shards.
+  prompts.sort((x, y) => x.due.localeCompare(y.due) || x.id.localeCompare(y.id));
+  count(
+    await firePrompts(deps, prompts, now, {
+      claimer: options.claimer,
+      leaseSeconds: lease,
+      ...(options.afterClaim ? { afterClaim: options.afterClaim } : {}),
+      ...(options.promptGroupsInFlight ? { groupsInFlight: options.promptGroupsInFlight } : {}),
+    }),
+  );
   if (report.waiting === 0) {
-    await timers.advanceCursor(now.toISOString());
+    await timers.advanceCursor(now.toISOString(), cursorName);
     report.cursor = now.toISOString();
   }
   return report;
@@ -106,16 +132,12 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
 
 async function fire(
   deps: AppDeps,
-  timer: ClaimedTimer,
+  timer: OneByOne,
   now: Date,
   options: TickOptions,
   lease: number,
-): Promise<'fired' | 'waiting' | 'gone'> {
-  if (!(await deps.timers.claim(timer, options.claimer, now, lease))) {
-    const held =
-      timer.state === 'firing' && !!timer.leaseUntil && Date.parse(timer.leaseUntil) >= now.getTime();
-    return held ? 'waiting' : 'gone';
-  }
+): Promise<FireOutcome> {
+  if (!(await deps.timers.claim(timer, options.claimer, now, lease))) return notClaimed(timer, now);
   options.afterClaim?.(timer);
   await handle(deps, timer, now);
   await deps.timers.complete(timer, options.claimer);

@@ -38,7 +38,9 @@ export interface OutboundMessage {
     /** An alert card of a round (0 the first, then each escalation), kept to be edited on the alert's next change. */
     | { alertId: string; round: number }
     /** A message of a mediator's broadcast: its outcome counts in the delivery report she gets. */
-    | { broadcastId: string; by: string };
+    | { broadcastId: string; by: string }
+    /** An elder's daily prompt: the check-in learns when the sender was done with it (the ladder counts from then). */
+    | { checkInOf: string; localDate: string };
   /** The people this message is about (beyond its recipient): erased with them, dropped once they are gone. */
   about?: string[];
   /**

@@ -231,12 +231,37 @@ export interface Timers {
   due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]>;
   /** Takes a timer for firing; false if another claimer holds it (lease not run out) or it was rescheduled. */
   claim(timer: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean>;
-  /** Done: out of the index (unless it was rescheduled meanwhile). */
-  complete(timer: ClaimedTimer, claimer: string): Promise<void>;
-  getCursor(): Promise<string | null>;
+  /**
+   * Done: out of the index, or replaced by `next` (its next occurrence, same id) in the same write;
+   * unless it was rescheduled meanwhile, which stays.
+   */
+  complete(timer: ClaimedTimer, claimer: string, next?: Timer): Promise<void>;
+  /** The tick's cursor; a worker of the fanned-out tick has one per group of shards (`group`). */
+  getCursor(group?: string): Promise<string | null>;
   /** Moves the tick cursor (an ISO instant: everything due up to it is done) forward, never back. */
-  advanceCursor(upTo: string): Promise<void>;
+  advanceCursor(upTo: string, group?: string): Promise<void>;
   readonly shards: number;
+}
+
+/** What `CheckIns.openWithPrompt` writes at once. */
+export interface PromptWrite {
+  timer: ClaimedTimer;
+  claimer: string;
+  now: Date;
+  leaseSeconds: number;
+  checkIn: CheckIn;
+  rungs: Timer[];
+}
+
+/** One worker's share of a minute of the fanned-out tick: the scheduled time and its group of shards. */
+export interface TickWork {
+  time: string;
+  group: number;
+}
+
+/** Where the scheduled tick hands the minute's work (a queue whose every message one worker reads). */
+export interface TickWorkQueue {
+  hand(work: TickWork[]): Promise<void>;
 }
 
 export interface CheckIns {
@@ -249,6 +274,15 @@ export interface CheckIns {
   checkInsOn(elderIds: string[], localDate: string): Promise<CheckIn[]>;
   /** Creates it; false if it already exists. */
   createCheckIn(checkIn: CheckIn): Promise<boolean>;
+  /**
+   * A prompt fired in one write: its timer claimed (as `Timers.claim` does), the day's check-in
+   * created with its ladder's rungs (the figures count the wave's prompts at its end, by zone, in one
+   * write: on a hot counter item the prompts' transactions would conflict). 'taken': another tick holds the timer
+   * or it was rescheduled; 'exists': the day's check-in is there already (nothing written).
+   */
+  openWithPrompt(write: PromptWrite): Promise<'opened' | 'taken' | 'exists'>;
+  /** When the sender was done with the day's prompt (sent, held or given up): the ladder counts from then. */
+  markPromptSent(elderId: string, localDate: string, at: Date): Promise<void>;
   /** Adds a climbed rung and the people told (idempotent). */
   recordRung(
     elderId: string,

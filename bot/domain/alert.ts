@@ -80,6 +80,8 @@ export interface CheckIn {
   zoneId?: string;
   state: CheckInState;
   promptedAt: string;
+  /** When the sender was done with the prompt (sent, held or given up): the ladder's rungs count from here. */
+  sentAt?: string;
   answeredAt?: string;
   answeredBy?: string;
   /** Rungs of the ladder already climbed. */

@@ -93,3 +93,14 @@ export function requestExpiryTimer(
     data: { requestId: r.id, ...(round > 1 ? { round } : {}) },
   };
 }
+
+/**
+ * The shards split into `groups` groups (round robin): the fanned-out tick
+ * runs one worker per group, each on its own cursor.
+ */
+export function shardGroups(groups: number, shards = timerShards): number[][] {
+  const count = Math.max(1, Math.min(groups, shards));
+  const out: number[][] = Array.from({ length: count }, () => []);
+  for (let shard = 0; shard < shards; shard++) out[shard % count]!.push(shard);
+  return out;
+}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -76,6 +77,7 @@ export interface Runtime<O extends DrainableOutbox = InProcessOutbox> {
 }
 
 let tickRuns = 0;
+const processId = randomUUID().slice(0, 8);
 
 /**
  * Wires the Telegram bot, the stores, the outbox and the sender to the use
@@ -159,7 +161,8 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
     deliveryLog,
     async tick(now, tickOptions = {}) {
       const report = await runTick(deps, now, {
-        claimer: `tick-${process.pid}-${++tickRuns}`,
+        // Unique per run across processes too: Lambda containers often share a pid.
+        claimer: `tick-${process.pid}-${processId}-${++tickRuns}`,
         ...tickOptions,
       });
       await outbox.drain();

@@ -166,6 +166,43 @@ describe('the tick', () => {
       MaximumRetryAttempts: 0,
     });
   });
+
+  it('fans out: it hands one message per group of shards to the TickWork queue, and runs each as a worker', () => {
+    const queue = logicalId('AWS::SQS::Queue', /^TickWork/);
+    const env = (resources[ids.tick]!.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.TICK_QUEUE_URL).toEqual(refTo(queue));
+    expect(env.TICK_GROUPS).toBe('8');
+    // It may send to its own queue: SendMessageBatch is authorised as sqs:SendMessage.
+    const sends = statementsOf('tick').filter(
+      (s) => actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(queue),
+    );
+    expect(sends).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: refTo(ids.tick),
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 8 },
+    });
+    // Encrypted, TLS only, hidden longer than a worker runs; old work expires (the cursors catch up).
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 240,
+      MessageRetentionPeriod: 600,
+      RedrivePolicy: Match.absent(),
+    });
+    expect(resources[ids.tick]!.Properties.Timeout).toBe(120);
+  });
+
+  it('fans out to as many workers as the stack says, with concurrency reserved for each', () => {
+    const four = Template.fromStack(new ViciniStack(new App({ context }), 'Four', { tickGroups: 4 }));
+    const tick = Object.values(four.findResources('AWS::Lambda::Function')).find(
+      (f) => (f.Properties.Environment?.Variables as Record<string, unknown> | undefined)?.TICK_GROUPS,
+    );
+    expect(tick?.Properties.Environment.Variables.TICK_GROUPS).toBe('4');
+    expect(tick?.Properties.ReservedConcurrentExecutions).toBe(2 + 4);
+  });
 });
 
 describe('the outbox', () => {
@@ -193,7 +230,8 @@ describe('the outbox', () => {
           ]),
         },
       },
-      2,
+      // The outbox, its DLQ and the tick's work queue.
+      3,
     );
   });
 
@@ -223,7 +261,8 @@ describe('reserved concurrency', () => {
   it('holds for each webhook and for the tick, so a flood on a public URL cannot starve the ladder', () => {
     expect(resources[ids.telegramWebhook]!.Properties.ReservedConcurrentExecutions).toBe(10);
     expect(resources[ids.whatsappWebhook]!.Properties.ReservedConcurrentExecutions).toBe(10);
-    expect(resources[ids.tick]!.Properties.ReservedConcurrentExecutions).toBe(2);
+    // Two ticks at once, and one for each of its 8 workers.
+    expect(resources[ids.tick]!.Properties.ReservedConcurrentExecutions).toBe(2 + 8);
   });
 });
 

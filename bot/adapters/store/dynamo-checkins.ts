@@ -1,11 +1,14 @@
 import type { CheckIn, SignOfLife } from '../../domain/alert.js';
-import type { CheckIns } from '../../core/ports.js';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { CheckIns, PromptWrite } from '../../core/ports.js';
 import { CheckInMissingError } from '../../core/errors.js';
 import { entity, keys, personPk, skPrefix } from './keys.js';
 import { attr } from './table.js';
 import { conditionHeld, epoch, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
 import { batchGetAll } from './batch.js';
+import { claimUpdate, timerItem } from './dynamo-timers.js';
 
 const checkInTtlDays = 400;
 
@@ -59,14 +62,40 @@ export class DynamoCheckIns extends TableAdapter implements CheckIns {
   }
 
   createCheckIn(c: CheckIn): Promise<boolean> {
-    const { rungsDone: _r, alerted: _a, ...rest } = c;
-    const item = {
-      ...keys.checkIn(c.elderId, c.localDate),
-      [attr.entity]: entity.checkIn,
-      [attr.ttl]: epoch(new Date(c.promptedAt)) + checkInTtlDays * 86400,
-      ...rest,
+    return conditionHeld(this.putItem(checkInItem(c), { ConditionExpression: 'attribute_not_exists(PK)' }));
+  }
+
+  async openWithPrompt(w: PromptWrite): Promise<'opened' | 'taken' | 'exists'> {
+    const claim = { Update: claimUpdate(this.table, w.timer, w.claimer, w.now, w.leaseSeconds) };
+    const checkIn = {
+      Put: {
+        TableName: this.table,
+        Item: checkInItem(w.checkIn),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
     };
-    return conditionHeld(this.putItem(item, { ConditionExpression: 'attribute_not_exists(PK)' }));
+    const rungs = w.rungs.map((t) => ({ Put: { TableName: this.table, Item: timerItem(t) } }));
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [claim, checkIn, ...rungs] }));
+      return 'opened';
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const failed = (i: number) => err.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed';
+      if (failed(0)) return 'taken';
+      if (failed(1)) return 'exists';
+      throw err;
+    }
+  }
+
+  async markPromptSent(elderId: string, localDate: string, at: Date): Promise<void> {
+    const update = this.updateItem({
+      Key: keys.checkIn(elderId, localDate),
+      UpdateExpression: 'SET sentAt = :at',
+      // The first outcome counts (a copy on a second channel, a redelivery come later).
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(sentAt)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    });
+    await ifConditionFails(update, () => undefined);
   }
 
   async recordRung(elderId: string, localDate: string, rung: string, alerted: string[], alertId?: string) {
@@ -119,6 +148,17 @@ export class DynamoCheckIns extends TableAdapter implements CheckIns {
     const closed = await ifConditionFails(update, () => null);
     return closed === null ? null : withLists(fromItem<CheckIn>(closed ?? {}));
   }
+}
+
+/** A check-in as stored, in the elder's partition; kept 400 days. */
+function checkInItem(c: CheckIn): Record<string, unknown> {
+  const { rungsDone: _r, alerted: _a, ...rest } = c;
+  return {
+    ...keys.checkIn(c.elderId, c.localDate),
+    [attr.entity]: entity.checkIn,
+    [attr.ttl]: epoch(new Date(c.promptedAt)) + checkInTtlDays * 86400,
+    ...rest,
+  };
 }
 
 /** A check-in as stored, with its sets as (possibly empty) lists. */

@@ -22,17 +22,7 @@ export class DynamoTimers implements Timers {
 
   /** The stored item of a timer (also used to seed tests in bulk). */
   item(t: Timer): Record<string, unknown> {
-    return {
-      ...keys.timer(t.id),
-      [attr.entity]: entity.timer,
-      [attr.gsi2pk]: byDue.bucket(hourKey(new Date(t.due)), shardOf(t.id, this.shards)),
-      [attr.gsi2sk]: byDue.sort(new Date(t.due).toISOString(), t.id),
-      id: t.id,
-      kind: t.kind,
-      due: t.due,
-      data: t.data,
-      state: 'pending',
-    };
+    return timerItem(t, this.shards);
   }
 
   async schedule(timers: Timer[]): Promise<void> {
@@ -113,52 +103,37 @@ export class DynamoTimers implements Timers {
 
   claim(t: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean> {
     return conditionHeld(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.timer(t.id),
-          UpdateExpression: 'SET #state = :firing, claimedBy = :me, leaseUntil = :lease',
-          // Pending, or held by a claimer whose lease ran out (it died); and not rescheduled meanwhile.
-          ConditionExpression: 'due = :due AND (#state = :pending OR leaseUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':firing': 'firing',
-            ':pending': 'pending',
-            ':me': claimer,
-            ':due': t.due,
-            ':now': now.toISOString(),
-            ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
-          },
-        }),
-      ),
+      this.doc.send(new UpdateCommand(claimUpdate(this.table, t, claimer, now, leaseSeconds))),
     );
   }
 
-  async complete(t: ClaimedTimer, claimer: string): Promise<void> {
-    const done = this.doc.send(
-      new DeleteCommand({
-        TableName: this.table,
-        Key: keys.timer(t.id),
-        ConditionExpression: 'claimedBy = :me AND due = :due',
-        ExpressionAttributeValues: { ':me': claimer, ':due': t.due },
-      }),
-    );
+  async complete(t: ClaimedTimer, claimer: string, next?: Timer): Promise<void> {
+    const mine = {
+      TableName: this.table,
+      ConditionExpression: 'claimedBy = :me AND due = :due',
+      ExpressionAttributeValues: { ':me': claimer, ':due': t.due },
+    };
+    // The next occurrence (same id) takes the place of the one done, in the one write.
+    const done =
+      next && next.id === t.id
+        ? this.doc.send(new PutCommand({ ...mine, Item: this.item(next) }))
+        : this.doc.send(new DeleteCommand({ ...mine, Key: keys.timer(t.id) }));
     // Rescheduled while firing (a new due): the new timer stays.
     await ifConditionFails(done, () => undefined);
   }
 
-  async getCursor(): Promise<string | null> {
+  async getCursor(group?: string): Promise<string | null> {
     const got = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.tickCursor(), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: keys.tickCursor(group), ConsistentRead: true }),
     );
     return typeof got.Item?.upTo === 'string' ? got.Item.upTo : null;
   }
 
-  async advanceCursor(upTo: string): Promise<void> {
+  async advanceCursor(upTo: string, group?: string): Promise<void> {
     const moved = this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.tickCursor(), [attr.entity]: entity.tickCursor, upTo },
+        Item: { ...keys.tickCursor(group), [attr.entity]: entity.tickCursor, upTo },
         ConditionExpression: 'attribute_not_exists(PK) OR upTo < :upTo',
         ExpressionAttributeValues: { ':upTo': upTo },
       }),
@@ -166,4 +141,47 @@ export class DynamoTimers implements Timers {
     // Another tick got further: never move the cursor back.
     await ifConditionFails(moved, () => undefined);
   }
+}
+
+/** A timer as stored: GSI2 holds it by due hour and shard, sorted by due instant, while it is pending. */
+export function timerItem(t: Timer, shards = timerShards): Record<string, unknown> {
+  return {
+    ...keys.timer(t.id),
+    [attr.entity]: entity.timer,
+    [attr.gsi2pk]: byDue.bucket(hourKey(new Date(t.due)), shardOf(t.id, shards)),
+    [attr.gsi2sk]: byDue.sort(new Date(t.due).toISOString(), t.id),
+    id: t.id,
+    kind: t.kind,
+    due: t.due,
+    data: t.data,
+    state: 'pending',
+  };
+}
+
+/**
+ * The claim of a timer: pending, or held by a claimer whose lease ran out (it died); and not
+ * rescheduled meanwhile. Alone (`claim`) or in a prompt's transaction.
+ */
+export function claimUpdate(
+  table: string,
+  t: ClaimedTimer,
+  claimer: string,
+  now: Date,
+  leaseSeconds: number,
+) {
+  return {
+    TableName: table,
+    Key: keys.timer(t.id),
+    UpdateExpression: 'SET #state = :firing, claimedBy = :me, leaseUntil = :lease',
+    ConditionExpression: 'due = :due AND (#state = :pending OR leaseUntil < :now)',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: {
+      ':firing': 'firing',
+      ':pending': 'pending',
+      ':me': claimer,
+      ':due': t.due,
+      ':now': now.toISOString(),
+      ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+    },
+  };
 }

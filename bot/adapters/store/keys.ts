@@ -70,7 +70,8 @@ export const keys = {
     SK: `TURN#${channel}#${updateId}`,
   }),
   timer: (timerId: string): Key => ({ PK: `TMR#${timerId}`, SK: 'TMR' }),
-  tickCursor: (): Key => ({ PK: 'TICK', SK: 'CURSOR' }),
+  /** The tick's cursor; one per group of shards when the tick fans out. */
+  tickCursor: (group?: string): Key => ({ PK: 'TICK', SK: group ? `CURSOR#${group}` : 'CURSOR' }),
   /** In the elder's partition: erased with the elder. */
   checkIn: (elderId: string, localDate: string): Key => ({ PK: personPk(elderId), SK: `CHK#${localDate}` }),
   alert: (alertId: string): Key => ({ PK: `ALERT#${alertId}`, SK: 'ALERT' }),

@@ -17,15 +17,24 @@ export async function markUnreachable(deps: AppDeps, personId: string): Promise<
   await raiseUnreachable(deps, person, now, 'unreachable', localDate(now, deps.network.timeZone));
 }
 
-/** What the sender reports, turned into alerts (and a broadcast's counts). */
+/** The sender is done with an elder's prompt (sent, held or given up): the ladder counts from now. */
+async function promptDone(deps: AppDeps, message: OutboundMessage): Promise<void> {
+  const track = message.track;
+  if (track && 'checkInOf' in track)
+    await deps.checkIns.markPromptSent(track.checkInOf, track.localDate, deps.clock.now());
+}
+
+/** What the sender reports, turned into alerts (and a broadcast's counts, a prompt's time). */
 export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
   return {
     async unreachable(personId: string, message: OutboundMessage) {
+      await promptDone(deps(), message);
       await markUnreachable(deps(), personId);
       await countBroadcastOutcome(deps(), message, 'unreachable');
     },
     async undeliverable(message: OutboundMessage) {
       const d = deps();
+      await promptDone(d, message);
       await countBroadcastOutcome(d, message, 'failed');
       const person = await d.store.getPerson(message.personId);
       if (!person?.onboardedAt) return;
@@ -35,6 +44,7 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
     async delivered(message: OutboundMessage, ref: string, part?: 'voice') {
       const track = message.track;
       if (!track) return;
+      if ('checkInOf' in track) return promptDone(deps(), message);
       if ('broadcastId' in track) return countBroadcastOutcome(deps(), message, 'delivered');
       if ('alertId' in track) {
         const entry = cardRef.format({ mediatorId: message.personId, round: track.round, ref });
@@ -50,6 +60,9 @@ export function deliveryEvents(deps: () => AppDeps): DeliveryEvents {
       }
       await deps().requests.recordMessage(requestId, field, volunteerId, `${ref}:${message.lang}`);
     },
-    held: (message: OutboundMessage) => countBroadcastOutcome(deps(), message, 'held'),
+    async held(message: OutboundMessage) {
+      await promptDone(deps(), message);
+      await countBroadcastOutcome(deps(), message, 'held');
+    },
   };
 }

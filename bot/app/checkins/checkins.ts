@@ -1,57 +1,26 @@
 import { alertIds, wasMissed, type Alert, type CheckIn } from '../../domain/alert.js';
+import type { Rung } from '../../domain/network.js';
 import { firstName, type Person } from '../../domain/person.js';
-import {
-  afterQuiet,
-  isAbsent,
-  isQuiet,
-  localDate,
-  localTime,
-  minuteKey,
-  nextCheckIn,
-} from '../../domain/schedule.js';
-import { timerIds, type Timer } from '../../domain/timer.js';
+import { afterQuiet, isQuiet, localDate, localTime, minuteKey } from '../../domain/schedule.js';
+import { timerIds } from '../../domain/timer.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply, type Reply } from '../../flows/types.js';
 import { findNeighbourhood } from '../../domain/network.js';
 import type { Claimed, ClaimedTimer } from '../../core/ports.js';
+import { answerButtons, nextPrompt } from './prompt.js';
 import { raiseAlert, refreshCards } from '../alerts/alerts.js';
 import type { AppDeps } from '../common/deps.js';
 import { mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
 import type { Turn } from '../common/turn.js';
 
-const allDays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export { answerButtons };
 
 /** (Re)schedules an elder's next prompt from their profile; none when check-ins are off. */
 export async function scheduleCheckIns(deps: AppDeps, elder: Person, now: Date): Promise<void> {
-  const id = timerIds.prompt(elder.id);
-  if (elder.role !== 'elder' || !elder.onboardedAt || !elder.checkInTime) {
-    await deps.timers.cancel([id]);
-    return;
-  }
-  const next = nextCheckIn(
-    { time: elder.checkInTime, days: elder.checkInDays ?? allDays, absences: elder.absences ?? [] },
-    deps.network.timeZone,
-    now,
-  );
-  if (!next) {
-    await deps.timers.cancel([id]);
-    return;
-  }
-  await deps.timers.schedule([
-    {
-      id,
-      kind: 'prompt',
-      due: next.at.toISOString(),
-      data: { elderId: elder.id, localDate: next.localDate },
-    },
-  ]);
+  const next = nextPrompt(deps, elder, now);
+  if (next) await deps.timers.schedule([next]);
+  else await deps.timers.cancel([timerIds.prompt(elder.id)]);
 }
-
-/** The two big answers of a check-in, bound to its day. */
-export const answerButtons = (localDay: string): Reply['buttons'] => [
-  [{ label: 'keyboard.elderOk', data: actionData('cf', localDay) }],
-  [{ label: 'keyboard.elderHelp', data: actionData('ch', localDay) }],
-];
 
 /** Elders and volunteers hear nothing but emergencies in quiet hours: the timer waits for their end. */
 async function heldForQuietHours(deps: AppDeps, timer: ClaimedTimer, now: Date): Promise<boolean> {
@@ -61,51 +30,47 @@ async function heldForQuietHours(deps: AppDeps, timer: ClaimedTimer, now: Date):
   return true;
 }
 
-/** Prompt timer: "how are you?" with the two buttons, the ladder's rungs, and tomorrow's prompt. */
-export async function firePrompt(deps: AppDeps, timer: Claimed<'prompt'>, now: Date): Promise<void> {
-  const { elderId, localDate: day } = timer.data;
-  const elder = await deps.store.getPerson(elderId);
-  if (!elder || elder.role !== 'elder' || !elder.onboardedAt || !elder.checkInTime) return;
-  const promptedAt = new Date(timer.due);
-  // Found late (the tick was down): past the first rung it is not today's question any more.
-  const stale =
-    now.getTime() - promptedAt.getTime() > (deps.network.checkIn.ladder[0]?.afterMinutes ?? 30) * 60_000;
-  if (!stale && (await heldForQuietHours(deps, timer, now))) return;
-  if (!stale && !isAbsent(day, elder.absences)) {
-    await deps.checkIns.createCheckIn({
-      elderId,
-      localDate: day,
-      ...(elder.zoneId ? { zoneId: elder.zoneId } : {}),
-      state: 'prompted',
-      promptedAt: timer.due,
-      rungsDone: [],
-      alerted: [],
-    });
-    const prompt = reply('checkin.prompt', { name: firstName(elder) }, { buttons: answerButtons(day) });
-    await deps.outbox.enqueue(messagesTo(elder, `chk.${day}`, [prompt]));
-    // A second missed day in a row does not wait: the mediator hears at the first rung.
-    const previous = (await deps.checkIns.recentCheckIns(elderId, 2)).find((c) => c.localDate < day);
-    const soonest = deps.network.checkIn.ladder[0]?.afterMinutes ?? 0;
-    const rungs: Timer[] = deps.network.checkIn.ladder.map((r) => ({
-      id: timerIds.rung(elderId, day, r.rung),
-      kind: 'rung',
-      due: new Date(
-        promptedAt.getTime() +
-          (r.rung === 'zoneMediator' && previous && wasMissed(previous) ? soonest : r.afterMinutes) * 60_000,
-      ).toISOString(),
-      data: { elderId, localDate: day, rung: r.rung },
-    }));
-    await deps.timers.schedule(rungs);
-  }
-  // The next prompt replaces this timer (same id), so completing this one leaves it in place.
-  await scheduleCheckIns(deps, elder, stale ? new Date(now.getTime() - 1) : promptedAt);
+/**
+ * When a rung is due: its minutes from when the prompt was sent (the morning wave
+ * takes time to go out), the zone mediator's at the first rung's on a second
+ * missed day in a row. Not sent yet: looked at again later, and at most
+ * `unsentWaitMinutes` past its time it goes anyway (the sender gave no word).
+ */
+function rungDue(
+  deps: AppDeps,
+  rung: Rung,
+  checkIn: CheckIn,
+  previous: CheckIn | undefined,
+  now: Date,
+): Date {
+  const ladder = deps.network.checkIn.ladder;
+  const soonest = ladder[0]?.afterMinutes ?? 30;
+  const minutes =
+    rung === 'zoneMediator' && previous && wasMissed(previous)
+      ? soonest
+      : (ladder.find((r) => r.rung === rung)?.afterMinutes ?? soonest);
+  if (checkIn.sentAt) return new Date(Date.parse(checkIn.sentAt) + minutes * 60_000);
+  const latest = Date.parse(checkIn.promptedAt) + (minutes + unsentWaitMinutes) * 60_000;
+  return new Date(Math.min(latest, now.getTime() + unsentRecheckMinutes * 60_000));
 }
+
+/** How long a rung waits for a prompt the sender has not reported on, and how often it looks. */
+const unsentWaitMinutes = 120;
+const unsentRecheckMinutes = 10;
 
 /** Rung timer: one step of the ladder, only while the check-in is still unanswered. */
 export async function fireRung(deps: AppDeps, timer: Claimed<'rung'>, now: Date): Promise<void> {
   const { elderId, localDate: day, rung } = timer.data;
-  const checkIn = await deps.checkIns.getCheckIn(elderId, day);
+  // The day's check-in and the one before, in one query.
+  const recent = await deps.checkIns.recentCheckIns(elderId, 2);
+  const at = recent.findIndex((c) => c.localDate === day);
+  const checkIn = at >= 0 ? recent[at] : await deps.checkIns.getCheckIn(elderId, day);
   if (!checkIn || checkIn.state !== 'prompted' || checkIn.rungsDone.includes(rung)) return;
+  const due = rungDue(deps, rung, checkIn, at >= 0 ? recent[at + 1] : undefined, now);
+  if (due.getTime() > now.getTime()) {
+    await deps.timers.schedule([{ id: timer.id, kind: 'rung', due: due.toISOString(), data: timer.data }]);
+    return;
+  }
   const elder = await deps.store.getPerson(elderId);
   if (!elder) return;
   const params = { name: firstName(elder), fullName: elder.name ?? '', time: elder.checkInTime ?? '' };

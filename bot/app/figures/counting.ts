@@ -1,8 +1,9 @@
 import { counter, isoWeek, networkArea, type FigureAdd } from '../../domain/figures.js';
 import type { Network } from '../../domain/network.js';
 import type { Person } from '../../domain/person.js';
+import type { CheckIn } from '../../domain/alert.js';
 import type { HelpRequest } from '../../domain/request.js';
-import type { Alerts, CheckIns, Clock, Figures, Requests, Store } from '../../core/ports.js';
+import type { Alerts, CheckIns, Clock, FigureEvent, Figures, Requests, Store } from '../../core/ports.js';
 import { answerEvent, minutesBetween, weekWrites } from '../common/figure-events.js';
 import { decorate } from '../common/decorate.js';
 
@@ -21,6 +22,31 @@ export interface FigureCounting {
 function countOf(c: FigureCounting) {
   return (id: string, zoneId: string | undefined, at: Date, add: FigureAdd) =>
     c.figures.count({ id, writes: weekWrites(zoneId, isoWeek(at, c.network.timeZone), add) });
+}
+
+/**
+ * The prompts a wave opened, counted in one write at its end (`id` names the
+ * run): one per prompt would make every prompt's write touch the same counter
+ * items, the hottest keys of the morning. Only prompts whose check-in this run
+ * created are given, so a re-run counts nothing twice; a run that dies before
+ * its end leaves its prompts uncounted (figures, not the books).
+ */
+export function waveCount(id: string, opened: CheckIn[], timeZone: string): FigureEvent | null {
+  if (!opened.length) return null;
+  const sums = new Map<string, { zoneId: string | undefined; week: string; n: number }>();
+  for (const c of opened) {
+    const week = isoWeek(new Date(c.promptedAt), timeZone);
+    const key = `${c.zoneId ?? ''}|${week}`;
+    const sum = sums.get(key) ?? { zoneId: c.zoneId, week, n: 0 };
+    sum.n++;
+    sums.set(key, sum);
+  }
+  return {
+    id,
+    writes: [...sums.values()].flatMap((s) =>
+      weekWrites(s.zoneId, s.week, { add: { [counter.prompted]: s.n } }),
+    ),
+  };
 }
 
 export function countCheckIns<T extends CheckIns>(inner: T, c: FigureCounting): T {

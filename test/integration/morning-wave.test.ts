@@ -1,0 +1,193 @@
+import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../../bot/core/outbound.js';
+import { createRuntime } from '../../bot/main/runtime.js';
+import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
+import { shardGroups, timerIds } from '../../bot/domain/timer.js';
+import { fanOutTick, workerOptions } from '../../bot/app/tick-fan-out.js';
+import type { TickWork } from '../../bot/core/ports.js';
+import { tickWorkBatch } from '../../bot/adapters/aws/tick-queue.js';
+import { countingClient, testTable } from '../support/dynamo.js';
+import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
+import { lambda, network, okSendsByChat, seedElders } from '../support/seed.js';
+import { VirtualTime } from '../support/virtual-time.js';
+
+let api: FakeBotApi;
+beforeAll(async () => {
+  api = await startFakeBotApi();
+});
+afterAll(async () => api.close());
+
+const T = '2026-11-21T08:00:00.000Z'; // 09:00 in Rome
+const at = (minutes: number) => new Date(Date.parse(T) + minutes * 60_000);
+
+/** A runtime whose outbox is SQS (a fake that keeps what it is given): the tick's own calls, nothing sent. */
+function onSqs(doc: DynamoDBDocumentClient, table: string, start: Date) {
+  const batches: OutboundMessage[][] = [];
+  const client = {
+    async send(command: SendMessageBatchCommand) {
+      batches.push(
+        (command.input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? '') as OutboundMessage),
+      );
+      return { Failed: [] };
+    },
+  };
+  const clock = new VirtualTime(start);
+  const runtime = createRuntime({
+    doc,
+    table,
+    network,
+    token: api.token,
+    apiRoot: api.apiRoot,
+    botInfo: botInfoFrom(api.token, 'vicini_test_bot'),
+    clock,
+    time: clock.time,
+    outbox: { queueUrl: 'https://sqs.eu-south-1.amazonaws.com/1/outbox.fifo', client },
+  });
+  return { runtime, batches, clock, queued: () => batches.flat() };
+}
+
+describe('the morning wave', () => {
+  it('fires each prompt with 3 DynamoDB calls and hands the outbox 10 prompts per SQS call', async () => {
+    const { doc, tableName } = await testTable();
+    const wave = 30;
+    await seedElders(doc, tableName, 0, wave, T);
+    const { runtime, batches, queued } = onSqs(doc, tableName, at(-1));
+    await runtime.deps.timers.advanceCursor(at(-1).toISOString()); // where the previous minute's tick left it
+    const counter = countingClient(doc);
+    const report = await runtime.tick(at(0));
+    expect(report.fired).toBe(wave);
+    // The tick's own: its cursor read and write, one query per shard and hour bucket read, and the
+    // figures' count of the wave's prompts (one transaction, not one per prompt: a hot item).
+    const queries = runtime.deps.timers.shards * report.hours;
+    expect(counter.counts.QueryCommand).toBe(queries);
+    const overhead = 1 + 1 + queries + 1;
+    expect((counter.total() - overhead) / wave).toBeLessThanOrEqual(3);
+    expect(counter.counts.TransactWriteItemsCommand).toBe(wave + 1);
+    expect(batches).toHaveLength(wave / 10);
+    expect(new Set(queued().map((m) => m.id)).size).toBe(wave);
+    // Each prompt's check-in, its rungs and the next day's prompt were written.
+    const elderId = queued()[0]!.personId;
+    expect((await runtime.deps.checkIns.getCheckIn(elderId, '2026-11-21'))?.state).toBe('prompted');
+    expect((await runtime.deps.timers.get(timerIds.rung(elderId, '2026-11-21', 'reminder')))?.due).toBe(
+      at(30).toISOString(),
+    );
+    expect((await runtime.deps.timers.get(timerIds.prompt(elderId)))?.due).toBe('2026-11-22T08:00:00.000Z');
+    // The next morning the wave goes in due order (here all at 09:00: by id): ten prompts in a row per SQS call.
+    await runtime.deps.timers.advanceCursor(at(-1 + 1440).toISOString());
+    const before = batches.length;
+    await runtime.tick(at(1440));
+    const sorted = queued()
+      .slice(wave)
+      .map((m) => m.personId)
+      .sort((x, y) => x.localeCompare(y));
+    for (const batch of batches.slice(before)) {
+      const ids = batch.map((m) => m.personId);
+      const first = Math.min(...ids.map((id) => sorted.indexOf(id)));
+      expect(first % 10).toBe(0);
+      expect(new Set(ids)).toEqual(new Set(sorted.slice(first, first + 10)));
+    }
+    expect(sorted).toHaveLength(wave);
+  }, 120_000);
+
+  it('a tick killed after its writes, before the outbox: the next one sends each prompt, once', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    const wave = 20;
+    await seedElders(doc, tableName, 0, wave, T);
+    const dying = lambda(doc, tableName, api, at(0));
+    await dying.deps.timers.advanceCursor(at(-1).toISOString());
+    let claims = 0;
+    const killed = dying.tick(at(0), {
+      afterClaim: () => {
+        if (++claims > wave / 2) throw new Error('Lambda killed');
+      },
+    });
+    await expect(killed).rejects.toThrow('Lambda killed');
+    await dying.outbox.drain();
+    expect(okSendsByChat(api, /Come stai oggi/).size).toBeLessThan(wave);
+    // Within the lease the claims are held; after it, a new tick finds the check-ins made and sends.
+    expect((await lambda(doc, tableName, api, at(1)).tick(at(1))).waiting).toBeGreaterThan(0);
+    await lambda(doc, tableName, api, at(2)).tick(at(2));
+    const prompts = okSendsByChat(api, /Come stai oggi/);
+    expect(prompts.size).toBe(wave);
+    expect([...prompts.values()].every((n) => n === 1)).toBe(true);
+  }, 120_000);
+
+  it('the ladder counts from when the prompt was sent, not from when it was due', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    const [elder] = await seedElders(doc, tableName, 0, 1, T);
+    const { runtime, clock, queued } = onSqs(doc, tableName, at(0));
+    await runtime.deps.timers.advanceCursor(at(-1).toISOString());
+    await runtime.tick(at(0));
+    const reminders = () => queued().filter((m) => m.id.includes('.reminder:')).length;
+    // The wave is long: at +30 the prompt has not gone yet, so the reminder waits.
+    clock.current = at(30);
+    await runtime.tick(at(30));
+    expect(reminders()).toBe(0);
+    // Sent at +40: the reminder is due at +70.
+    clock.current = at(40);
+    await runtime.sender.send(queued().filter((m) => m.id.startsWith('chk.')));
+    expect((await runtime.deps.checkIns.getCheckIn(elder!.id, '2026-11-21'))?.sentAt).toBe(
+      at(40).toISOString(),
+    );
+    for (const minute of [40, 50, 69]) {
+      clock.current = at(minute);
+      await runtime.tick(at(minute));
+    }
+    expect(reminders()).toBe(0);
+    clock.current = at(70);
+    await runtime.tick(at(70));
+    expect(reminders()).toBe(1);
+  }, 120_000);
+
+  it('fans out: one worker per group of shards, each on its own cursor, fires every prompt once', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    const wave = 40;
+    await seedElders(doc, tableName, 0, wave, T);
+    const handed: TickWork[] = [];
+    const groups = 4;
+    await fanOutTick(at(0), groups, { hand: async (work) => void handed.push(...work) });
+    expect(handed.map((w) => w.group)).toEqual([0, 1, 2, 3]);
+    expect(
+      shardGroups(groups)
+        .flat()
+        .sort((a, b) => a - b),
+    ).toEqual([...Array(16).keys()]);
+    // Each piece of work as SQS brings it to a worker (a Lambda of its own).
+    const records = handed.map((w, i) => ({ messageId: `r${i}`, body: JSON.stringify(w) }));
+    const workers = handed.map(() => lambda(doc, tableName, api, at(0)));
+    let next = 0;
+    const { failures } = await tickWorkBatch(records, (w) =>
+      workers[next++]!.tick(new Date(w.time), workerOptions(w, groups)),
+    );
+    expect(failures).toEqual([]);
+    const prompts = okSendsByChat(api, /Come stai oggi/);
+    expect(prompts.size).toBe(wave);
+    expect([...prompts.values()].every((n) => n === 1)).toBe(true);
+    for (let g = 0; g < groups; g++)
+      expect(await workers[0]!.deps.timers.getCursor(`${groups}.${g}`)).toBe(at(0).toISOString());
+    expect(await workers[0]!.deps.timers.getCursor()).toBeNull();
+  }, 120_000);
+
+  it('a worker that fails has its record received again; a body that is not tick work is dropped', async () => {
+    const ran: number[] = [];
+    const result = await tickWorkBatch(
+      [
+        { messageId: 'a', body: JSON.stringify({ time: T, group: 0 }) },
+        { messageId: 'b', body: JSON.stringify({ time: T, group: 1 }) },
+        { messageId: 'c', body: '{"group":"x"}' },
+      ],
+      async (w) => {
+        ran.push(w.group);
+        if (w.group === 1) throw new Error('worker died');
+      },
+    );
+    expect(ran).toEqual([0, 1]);
+    expect(result).toEqual({ failures: ['b'], malformed: 1 });
+    expect(() => workerOptions({ time: T, group: 4 }, 4)).toThrow();
+  });
+});
