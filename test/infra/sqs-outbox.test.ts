@@ -152,6 +152,33 @@ describe('sendQueueBatch', () => {
     expect(seen).toEqual([full]);
   });
 
+  it('keeps every kind of tracking and live content through the queue', async () => {
+    const tracks: NonNullable<OutboundMessage['track']>[] = [
+      { requestId: 'r1', field: 'assigned', volunteerId: 'v1' },
+      { alertId: 'a1', round: 2 },
+      { broadcastId: 'b1', by: 'm1' },
+      { checkInOf: 'e1', localDate: '2026-11-21' },
+    ];
+    const lives: NonNullable<OutboundMessage['live']>[] = [
+      { kind: 'assignment', requestId: 'r1', volunteerId: 'v1' },
+      { kind: 'alertCard', alertId: 'a1', escalated: true },
+    ];
+    const all: OutboundMessage[] = [
+      ...tracks.map((track, i) => ({ ...message(`t${i}`, '5'), track })),
+      ...lives.map((live, i) => ({ ...message(`l${i}`, '6'), live })),
+    ];
+    const seen: OutboundMessage[] = [];
+    const result = await sendQueueBatch(
+      all.map((m, i) => record(`r${i}`, m)),
+      async (messages) => {
+        seen.push(...messages);
+        return { retry: [] };
+      },
+    );
+    expect(result.malformed).toBe(0);
+    expect(seen).toEqual(all);
+  });
+
   it('shows what one chat’s pacing handed back again when due, and fails the rest of its group', async () => {
     const records = [
       { ...record('r1', message('a', '1'), 'telegram:1'), receiptHandle: 'h1' },

@@ -154,6 +154,8 @@ const outboundShape = z.object({
     .union([
       z.object({ requestId: z.string(), field: z.enum(['offer', 'assigned']), volunteerId: z.string() }),
       z.object({ alertId: z.string(), round: z.number().int().nonnegative() }),
+      z.object({ broadcastId: z.string(), by: z.string() }),
+      z.object({ checkInOf: z.string(), localDate: z.string() }),
     ])
     .optional(),
   about: z.array(z.string()).optional(),
