@@ -177,7 +177,8 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
         personId: turn.erased ? null : turn.person.id,
         flow: turn.flowWrite(),
         record: { lang, outbound },
-        writes: turn.writes,
+        // A turn that erased its presser writes nothing more about them.
+        writes: turn.erased ? [] : turn.writes,
         now,
         ttlSeconds: turnTtlSeconds[key.channel] ?? 24 * 3600,
       });
