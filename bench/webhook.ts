@@ -11,7 +11,6 @@
  * time measured is the time until the person has the answer.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Bot } from 'grammy';
@@ -25,6 +24,7 @@ import { initTable } from '../bot/adapters/store/init-table.js';
 import { createRuntime } from '../bot/main/runtime.js';
 import { FakeBotApi } from '../simulator/bot-api/server.js';
 import { chatOf, seedElders } from './support/elders.js';
+import { latencyProxy } from './support/latency-proxy.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const runs = Number(process.env.BENCH_WEBHOOK_RUNS ?? 40);
@@ -34,41 +34,6 @@ const start = '<!-- bench:webhook:start -->';
 const end = '<!-- bench:webhook:end -->';
 const secret = 'bench-webhook-secret-0123456789';
 const region = 'eu-south-1';
-
-/** An HTTP proxy that holds each request `delayMs` before passing it on, and counts them. */
-async function delayingProxy(
-  target: string,
-  delayMs: number,
-): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
-  const to = new URL(target);
-  let count = 0;
-  const server: Server = createServer((req, res) => {
-    count++;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      setTimeout(() => {
-        const out = httpRequest(
-          { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        out.on('error', () => res.destroy());
-        out.end(Buffer.concat(chunks));
-      }, delayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    count: () => count,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -83,8 +48,8 @@ interface Sample {
 
 const dynamo = await startDynamoLocal();
 const api = await new FakeBotApi({ botUsername: 'vicini_bench_bot' }).listen();
-const ddb = await delayingProxy(dynamo.endpoint, latency.dynamoMs);
-const tg = await delayingProxy(api.apiRoot, latency.botApiMs);
+const ddb = await latencyProxy(dynamo.endpoint, latency.dynamoMs);
+const tg = await latencyProxy(api.apiRoot, latency.botApiMs);
 const rows: string[] = [];
 try {
   const direct = createDocumentClient({ region, endpoint: dynamo.endpoint });

@@ -86,6 +86,11 @@ export interface SendResult {
   later: { id: string; at: number }[];
 }
 
+/** A SendResult with nothing in it yet. */
+export function emptySendResult(): SendResult {
+  return { sent: [], skipped: [], failed: [], unreachable: [], held: [], retry: [], later: [] };
+}
+
 /** How a call of the sender may go about one chat's pacing. */
 export interface SendOptions {
   /**

@@ -18,7 +18,13 @@ import {
 import { InProcessOutbox } from '../adapters/outbox/in-process.js';
 import { countingAlerts, countingCheckIns, type Count } from '../adapters/metrics.js';
 import type { Network } from '../domain/network.js';
-import type { OutboundMessage, Outbox, SendOptions, SendResult } from '../core/outbound.js';
+import {
+  emptySendResult,
+  type OutboundMessage,
+  type Outbox,
+  type SendOptions,
+  type SendResult,
+} from '../core/outbound.js';
 import type { Clock, Ids, Messenger } from '../core/ports.js';
 import { SqsOutbox, type SqsSender } from '../adapters/outbox/sqs.js';
 import { DynamoDeliveryLog } from '../adapters/store/delivery-log.js';
@@ -188,15 +194,7 @@ export async function sendByChannel(
     rest.length ? telegram.send(rest, options) : undefined,
     toWhatsApp.length ? whatsapp?.sender.send(toWhatsApp, options) : undefined,
   ]);
-  const report: SendResult = {
-    sent: [],
-    skipped: [],
-    failed: [],
-    unreachable: [],
-    held: [],
-    retry: [],
-    later: [],
-  };
+  const report: SendResult = emptySendResult();
   for (const r of results) {
     if (!r) continue;
     const { later, ...lists } = r;

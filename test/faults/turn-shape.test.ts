@@ -13,6 +13,18 @@ afterEach(async () => {
   await world.close();
 });
 
+/** The DynamoDB calls since `failAt(0)`: two reads, then the one transaction, and no other transaction. */
+function expectTwoReadsOneCommit(): void {
+  const names = world.faults.names;
+  const commit = names.indexOf('TransactWriteItemsCommand');
+  expect(names.slice(0, commit + 1)).toEqual([
+    'BatchGetItemCommand',
+    'BatchGetItemCommand',
+    'TransactWriteItemsCommand',
+  ]);
+  expect(names.filter((n) => n === 'TransactWriteItemsCommand')).toHaveLength(1);
+}
+
 /** Maria, with her address and her phone typed, and no daily question. */
 const elder = () => onboardElder(world, { address: 'Via dei Mille 5', phone: { type: '333 765 4321' } });
 
@@ -22,14 +34,7 @@ describe('one turn, one commit', () => {
     const maria = await elder();
     world.faults.failAt(0);
     await maria.send('/start');
-    const names = world.faults.names;
-    const commit = names.indexOf('TransactWriteItemsCommand');
-    expect(names.slice(0, commit + 1)).toEqual([
-      'BatchGetItemCommand',
-      'BatchGetItemCommand',
-      'TransactWriteItemsCommand',
-    ]);
-    expect(names.filter((n) => n === 'TransactWriteItemsCommand')).toHaveLength(1);
+    expectTwoReadsOneCommit();
   }, 120_000);
 
   it('/start of a known person: one greeting with its menu (an elder: two messages, one keyboard each)', async () => {
@@ -56,14 +61,7 @@ describe('one turn, one commit', () => {
       'editMessageText',
     ]);
     // Today's check-in comes with the person; closing it and counting the answer are part of the commit.
-    const names = world.faults.names;
-    const commit = names.indexOf('TransactWriteItemsCommand');
-    expect(names.slice(0, commit + 1)).toEqual([
-      'BatchGetItemCommand',
-      'BatchGetItemCommand',
-      'TransactWriteItemsCommand',
-    ]);
-    expect(names.filter((n) => n === 'TransactWriteItemsCommand')).toHaveLength(1);
+    expectTwoReadsOneCommit();
     const items = await world.scan();
     const mariaId = (await world.personOf(maria))!.id;
     expect(items.find((i) => i.entity === 'checkIn' && i.elderId === mariaId)).toMatchObject({

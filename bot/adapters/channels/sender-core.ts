@@ -1,5 +1,11 @@
 import type { Backoff } from '../../core/backoff.js';
-import type { DeliveryEvents, OutboundMessage, SendOptions, SendResult } from '../../core/outbound.js';
+import {
+  emptySendResult,
+  type DeliveryEvents,
+  type OutboundMessage,
+  type SendOptions,
+  type SendResult,
+} from '../../core/outbound.js';
 import type { Channel } from '../../domain/person.js';
 import type { DynamoDeliveryLog } from '../store/delivery-log.js';
 import { digestMessage, digestUnits } from './digest.js';
@@ -162,15 +168,7 @@ export abstract class SenderCore {
 
   /** One lane per recipient, lanes served by a pool of workers. */
   private async sendAll(messages: OutboundMessage[], holdMs: number): Promise<SendResult> {
-    const result: SendResult = {
-      sent: [],
-      skipped: [],
-      failed: [],
-      unreachable: [],
-      held: [],
-      retry: [],
-      later: [],
-    };
+    const result: SendResult = emptySendResult();
     const lanes = new Map<string, OutboundMessage[]>();
     for (const m of messages) {
       const key = `${m.to.channel}:${m.to.id}`;
