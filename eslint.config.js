@@ -12,6 +12,20 @@ export default tseslint.config(
     },
   },
   {
+    // What the Lambdas bundle: `import { z }` keeps zod's whole namespace, error-message locales included.
+    files: ['bot/**/*.ts', 'functions/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z']",
+          message: "Use `import * as z from 'zod'`: esbuild can then leave out what the schemas never use.",
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

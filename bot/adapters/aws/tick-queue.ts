@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TickWork, TickWorkQueue } from '../../core/ports.js';
 
 /** What the tick queue needs of an SQS client (tests pass a fake). */
