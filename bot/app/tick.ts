@@ -55,6 +55,7 @@ function handle(deps: AppDeps, timer: OneByOne, now: Date): Promise<void> {
       return releaseHeldNotice(
         deps,
         timer,
+        now,
         (messages) => liveAgain(deps, messages),
         // A broadcast's report waits for every copy: one for someone who left has its outcome now.
         (message) => countBroadcastOutcome(deps, message, 'unreachable'),

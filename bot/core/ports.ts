@@ -122,6 +122,8 @@ export interface Store {
    * presser's own replies: nothing about another person outlives their erasure there.
    */
   settleTurn(personId: string, key: TurnKey, record: TurnRecord): Promise<void>;
+  /** Whether this update's turn of this person is committed (its record or marker is there). */
+  turnCommitted(personId: string, key: TurnKey): Promise<boolean>;
 
   findPersonByChannel(ref: ChannelRef): Promise<Person | null>;
   /** Creates the person and claims the channel identity; IdentityTakenError if another person holds it. */

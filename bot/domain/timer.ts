@@ -16,7 +16,11 @@ export interface TimerData {
   /** The timeout of a round of offers; `held` when the round waits out the night. */
   wave: { requestId: string; round: number; stage: number; held?: boolean };
   /** A notice held through quiet hours: an outbound message (the domain knows no channels). */
-  held: { message: unknown };
+  held: {
+    message: unknown;
+    /** Made by a turn before its commit (a broadcast's overflow): goes only once that turn is committed. */
+    afterTurn?: { personId: string; channel: string; updateId: string; at: string };
+  };
   /**
    * The end of a request's retention period: still open (nobody took it), it is cancelled; done but
    * never confirmed, it is closed; still assigned, it is looked at again one period later (`round` 2),

@@ -124,3 +124,51 @@ describe('/broadcast on Telegram: the menu, a large zone', () => {
     expect(menu(vito)).not.toContain('broadcast');
   });
 });
+
+describe('/broadcast: copies beyond the Send turn’s record', () => {
+  let world: World;
+  afterEach(async () => {
+    expect(world.problems()).toEqual([]);
+    await world.close();
+  });
+
+  it('wait for that turn to be committed: nothing reaches anyone before it', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const giulia = await onboardMediator(world, 'Giulia', 'nord');
+    const id = (await world.personOf(giulia))!.id;
+    const now = world.clock.now();
+    const key = { channel: 'telegram', updateId: '990001' };
+    // As Send writes it before its commit (its turn failed after this, and Telegram will retry).
+    await world.runtime.deps.timers.schedule([
+      {
+        id: 'held.fan.broadcast:b1:v1',
+        kind: 'held',
+        due: now.toISOString(),
+        data: {
+          message: {
+            id: 'broadcast:b1:v1',
+            personId: id,
+            to: { channel: 'telegram', id: String(giulia.chatId) },
+            lang: 'it',
+            replies: [{ text: 'start.welcomeBack', params: { name: 'Copia' } }],
+          },
+          afterTurn: { personId: id, ...key, at: now.toISOString() },
+        },
+      },
+    ]);
+    const copies = () => giulia.texts().filter((t) => t.includes('Copia')).length;
+    await world.tickAt(new Date(now.getTime() + 60_000).toISOString());
+    await world.tickAt(new Date(now.getTime() + 120_000).toISOString());
+    expect(copies()).toBe(0);
+    await world.store.commitTurn({
+      key,
+      personId: id,
+      record: { lang: 'it', outbound: [] },
+      now,
+      ttlSeconds: 3600,
+    });
+    await world.tickAt(new Date(now.getTime() + 180_000).toISOString());
+    await world.tickAt(new Date(now.getTime() + 240_000).toISOString());
+    expect(copies()).toBe(1);
+  });
+});

@@ -274,6 +274,9 @@ export class DynamoStore extends TableAdapter implements Store {
   readTurn(ref: ChannelRef, key: TurnKey | null, now: Date, checkInDates?: string[]): Promise<TurnReads> {
     return this.turns.readTurn(ref, key, now, checkInDates);
   }
+  turnCommitted(personId: string, key: TurnKey): Promise<boolean> {
+    return this.turns.turnCommitted(personId, key);
+  }
   commitTurn(commit: TurnCommit): Promise<void> {
     return this.turns.commitTurn(commit);
   }

@@ -153,6 +153,10 @@ export class DynamoTurns extends TableAdapter {
     await ifConditionFails(update, () => undefined);
   }
 
+  async turnCommitted(personId: string, key: TurnKey): Promise<boolean> {
+    return !!(await this.getItem(keys.turn(personId, key.channel, key.updateId), true));
+  }
+
   async getFlow(personId: string, now: Date): Promise<FlowState | null> {
     const item = await this.getItem(keys.flow(personId), true);
     return item ? flowFromItem(item, now) : null;

@@ -217,7 +217,13 @@ async function send(turn: Turn, zoneId: string, audience: Audience, text: string
         kind: 'held' as const,
         // Asleep now: at the end of quiet hours, as the quiet outbox would hold it; everyone else at once.
         due: quiet && sleeps.has(m.personId) ? morning : turn.now.toISOString(),
-        data: { message: parked(m) },
+        data: {
+          message: parked(m),
+          // Nothing reaches anyone before the Send turn is committed: the tick waits for its record.
+          ...(turn.turnKey
+            ? { afterTurn: { personId: person.id, ...turn.turnKey, at: turn.now.toISOString() } }
+            : {}),
+        },
       })),
     );
   }

@@ -53,6 +53,9 @@ function mayWait(m: OutboundMessage): boolean {
   );
 }
 
+/** How long a copy waits for the turn that made it to be committed: Meta retries for a week at most. */
+const turnWaitMs = 7 * 24 * 3600_000;
+
 /**
  * A held notice's timer: quiet hours are over, it goes out — unless its
  * recipient left meanwhile (`gone` hears of it), and after `ready` (the same
@@ -60,13 +63,22 @@ function mayWait(m: OutboundMessage): boolean {
  * read again).
  */
 export async function releaseHeldNotice(
-  deps: { outbox: Outbox; store: Store },
+  deps: { outbox: Outbox; store: Store; timers: Timers },
   timer: Claimed<'held'>,
+  now: Date,
   ready: (messages: OutboundMessage[]) => Promise<OutboundMessage[]>,
   gone: (message: OutboundMessage) => Promise<void> = async () => undefined,
 ): Promise<void> {
   // Written by quietOutbox above from an OutboundMessage (the domain's timer type knows no channels).
   const message = timer.data.message as OutboundMessage;
+  const after = timer.data.afterTurn;
+  if (after && !(await deps.store.turnCommitted(after.personId, after))) {
+    // Its turn failed before the commit: Telegram or Meta deliver the update again (for a day at the most).
+    if (now.getTime() - Date.parse(after.at) > turnWaitMs) return gone(message);
+    const { state: _s, leaseUntil: _l, ...again } = timer;
+    await deps.timers.schedule([{ ...again, due: new Date(now.getTime() + 60_000).toISOString() }]);
+    return;
+  }
   if (!(await deps.store.getPerson(message.personId))) return gone(message);
   const out = await ready([message]);
   if (out.length) await deps.outbox.enqueue(out);

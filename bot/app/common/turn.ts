@@ -2,7 +2,7 @@ import type { Person } from '../../domain/person.js';
 import type { Draft, Hints } from '../../flows/draft.js';
 import type { Reply } from '../../flows/types.js';
 import type { CheckIn } from '../../domain/alert.js';
-import type { FlowState, TurnWrite } from '../../core/ports.js';
+import type { FlowState, TurnKey, TurnWrite } from '../../core/ports.js';
 import { answerEvent } from './figure-events.js';
 import { decorate } from './decorate.js';
 import type { OutboundMessage } from '../../core/outbound.js';
@@ -43,6 +43,8 @@ export class Turn {
     readonly key = `${person.id}.${state?.version ?? 0}`,
     /** The presser's check-ins read with the turn (today's and yesterday's, local time). */
     readCheckIns?: CheckIn[],
+    /** The update this turn answers, when it runs under `runTurn` (its commit is the turn record's). */
+    readonly turnKey?: TurnKey,
   ) {
     this.now = deps.clock.now();
     this.readVersion = state?.version ?? 0;
