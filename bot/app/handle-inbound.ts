@@ -4,13 +4,10 @@ import type { OutboundMessage } from '../core/outbound.js';
 import type { TurnKey, TurnRecord } from '../core/ports.js';
 import {
   FlowConflictError,
-  IdentityTakenError,
   PersonChangedError,
   TurnRecordedError,
   TurnWriteConflictError,
 } from '../core/errors.js';
-import { isLang } from '../core/i18n.js';
-import { localDate } from '../domain/schedule.js';
 import { parseButtonData } from '../flows/button-data.js';
 import { reply, type Inbound, type Reply } from '../flows/types.js';
 import { answerStep, askAgain, isStepFlow, type FlowEnds } from './conversation/conversation.js';
@@ -47,6 +44,7 @@ import {
 } from './conversation/profile.js';
 import { createRelativeInvite, decideLink, listElders } from './people/relatives.js';
 import { Turn } from './common/turn.js';
+import { checkInDates, createPersonFor } from './common/turn-reads.js';
 import { presserMessages } from './common/presser.js';
 import { commands, type Answered, type InboundMessage } from '../core/inbound.js';
 import { decideVolunteer, listPending } from './people/volunteers.js';
@@ -55,33 +53,6 @@ import { pageNumber } from './people/paging.js';
 import { setVolunteerSuspended, showVolunteers } from './people/roster.js';
 import { answerBroadcast, startBroadcast } from './broadcast/broadcast.js';
 import { setBroadcastsOff } from './broadcast/report.js';
-
-/** A turn's first write on first contact: the person and their channel identity. */
-async function createPersonFor(deps: AppDeps, msg: InboundMessage): Promise<Person> {
-  const lang = isLang(msg.hints.languageCode) ? msg.hints.languageCode : deps.network.defaultLanguage;
-  const person: Person = {
-    id: deps.ids.personId(),
-    lang,
-    createdAt: deps.clock.now().toISOString(),
-    channels: [msg.ref],
-  };
-  try {
-    await deps.store.createPerson(person, msg.ref);
-    return person;
-  } catch (err) {
-    // Two first messages at once: the other one created the person.
-    if (!(err instanceof IdentityTakenError)) throw err;
-    const again = await deps.store.findPersonByChannel(msg.ref);
-    if (!again) throw err;
-    return again;
-  }
-}
-
-/** The local dates whose check-ins a turn reads with the person: an elder's answer is to today's or yesterday's. */
-function checkInDates(deps: AppDeps, now: Date): string[] {
-  const tz = deps.network.timeZone;
-  return [localDate(now, tz), localDate(new Date(now.getTime() - 24 * 3600_000), tz)];
-}
 
 /** What each step flow does when its last question is answered. */
 const flowEnds: FlowEnds = {
@@ -147,7 +118,7 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
     // Writing again means reachable again.
     const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
     if (found.unreachableAt) await deps.store.savePerson(person, found);
-    const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name, read.checkIns);
+    const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name, read.checkIns, key);
     try {
       await dispatch(turn, msg.input);
     } catch (err) {
