@@ -44,7 +44,7 @@ import {
 } from './conversation/profile.js';
 import { createRelativeInvite, decideLink, listElders } from './people/relatives.js';
 import { Turn } from './common/turn.js';
-import { checkInDates, createPersonFor } from './common/turn-reads.js';
+import { checkInDates, createPersonFor, requestNamedBy } from './common/turn-reads.js';
 import { presserMessages } from './common/presser.js';
 import { commands, type Answered, type InboundMessage } from '../core/inbound.js';
 import { decideVolunteer, listPending } from './people/volunteers.js';
@@ -102,7 +102,13 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
   const name = `${key.channel}.${key.updateId}`;
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now();
-    const read = await deps.store.readTurn(msg.ref, key, now, checkInDates(deps, now));
+    const read = await deps.store.readTurn(
+      msg.ref,
+      key,
+      now,
+      checkInDates(deps, now),
+      requestNamedBy(msg.input),
+    );
     if (read.record) return replay(deps, read.record, read.person, options);
     if (msg.input.kind === 'blocked') {
       if (read.person) await markUnreachable(deps, read.person.id);
@@ -118,7 +124,8 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
     // Writing again means reachable again.
     const person = found.unreachableAt ? { ...found, unreachableAt: undefined } : found;
     if (found.unreachableAt) await deps.store.savePerson(person, found);
-    const turn = new Turn(deps, person, read.person ? read.flow : null, msg.hints, name, read.checkIns, key);
+    const flow = read.person ? read.flow : null;
+    const turn = new Turn(deps, person, flow, msg.hints, name, read.checkIns, key, read.request);
     try {
       await dispatch(turn, msg.input);
     } catch (err) {

@@ -53,12 +53,6 @@ export class LinkUnavailableError extends fixed('relative link missing or alread
 /** A rung was recorded on a check-in that is gone (erased with its elder meanwhile). */
 export class CheckInMissingError extends fixed('the check-in to record a rung on is gone') {}
 
-export class OfferTakenError extends StoreError {
-  constructor(requestId: string) {
-    super(`request ${requestId} is no longer open to this volunteer`);
-  }
-}
-
 export class RequestChangedError extends StoreError {
   constructor(requestId: string) {
     super(`request ${requestId} is not in the state this action needs`);

@@ -45,6 +45,17 @@ export interface TurnReads {
   record: TurnRecord | null;
   /** The presser's check-ins on the local dates asked for (an elder's answer needs no other read). */
   checkIns?: CheckIn[];
+  /** The request a press names (Accept), with its elder, read with the turn; when asked for. */
+  request?: RequestRead;
+}
+
+/** A request read with the turn, with what its volunteer's card needs: the elder, her details, her followers. */
+export interface RequestRead {
+  /** Null when there is no such request (or it has expired). */
+  request: HelpRequest | null;
+  elder: Person | null;
+  details: PrivateDetails;
+  followers: Person[];
 }
 
 /**
@@ -63,7 +74,11 @@ export type TurnWrite =
     }
   | { kind: 'count'; event: FigureEvent }
   /** An elder's "not family": the link, both ways, on the condition that it still waits for her. */
-  | { kind: 'declineLink'; elderId: string; relativeId: string };
+  | { kind: 'declineLink'; elderId: string; relativeId: string }
+  /** A volunteer's accept: the request theirs, on the condition that it is still open to them. */
+  | { kind: 'accept'; requestId: string; volunteerId: string; at: Date }
+  /** The volunteer's recent tasks (fairness), on the condition that they are as read and she is approved. */
+  | { kind: 'recentTasks'; volunteerId: string; read: string[]; recent: string[] };
 
 /** The one write of a turn. */
 export interface TurnCommit {
@@ -108,9 +123,18 @@ export interface Broadcast {
 }
 
 export interface Store {
-  /** Identity and an erased turn's marker, then person, flow and turn record: two calls. */
-  /** The turn's reads in two calls: identity (and the update's marker), then profile, flow, record and the check-ins of `checkInDates`. */
-  readTurn(ref: ChannelRef, key: TurnKey | null, now: Date, checkInDates?: string[]): Promise<TurnReads>;
+  /**
+   * The turn's reads in two calls: identity (and the update's marker, and the request `requestId`
+   * names), then profile, flow, record, the check-ins of `checkInDates` (and the request's elder,
+   * her private details and followers).
+   */
+  readTurn(
+    ref: ChannelRef,
+    key: TurnKey | null,
+    now: Date,
+    checkInDates?: string[],
+    requestId?: string,
+  ): Promise<TurnReads>;
   /**
    * One transaction: the turn record (the update is now processed) and the flow
    * state. TurnRecordedError if this update was committed already,
@@ -326,8 +350,6 @@ export interface Requests {
   /** An elder's requests, oldest first (the last 50). */
   requestsOf(elderId: string): Promise<HelpRequest[]>;
   openRequests(zoneId: string): Promise<HelpRequest[]>;
-  /** First accept wins: OfferTakenError unless open, offered to this volunteer and not excluded. */
-  accept(id: string, volunteerId: string, now: Date): Promise<HelpRequest>;
   /** A mediator asks one volunteer: offered to her, the round left as it is; RequestChangedError unless open. */
   offerByHand(request: HelpRequest, volunteerId: string): Promise<HelpRequest>;
   recordOffers(

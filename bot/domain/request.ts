@@ -122,6 +122,11 @@ export function eligible(
   return km;
 }
 
+/** Whether this volunteer's accept can win: still open, offered to her, not declined by her (the accept's condition). */
+export function openTo(r: HelpRequest, volunteerId: string): boolean {
+  return r.state === 'open' && r.offeredTo.includes(volunteerId) && !r.excluded.includes(volunteerId);
+}
+
 /** Tasks within the 7 days before `now`. */
 export function recentTasks(volunteer: Person, now: Date): number {
   const since = now.getTime() - 7 * 86400_000;

@@ -3,7 +3,7 @@
  * the same press many times at once makes one effect.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { draftRequest, onboardElder } from '../support/cast.js';
+import { approveInStore, askForHelp, draftRequest, onboardElder, onboardVolunteer } from '../support/cast.js';
 import { World } from '../support/world.js';
 
 let world: World;
@@ -88,6 +88,32 @@ describe('one turn, one commit', () => {
     expect(week).toMatchObject({ n_answered: 1 });
     expect(items.find((i) => i.entity === 'checkIn')).toMatchObject({ state: 'fine' });
     expect(world.api.callsTo('answerCallbackQuery').filter((c) => c.ok)).toHaveLength(answeredBefore + 5);
+  }, 120_000);
+
+  it('Accept on an offer: the request and its elder read with the turn, then one transaction', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    const anna = await onboardVolunteer(world, 'Anna', 'Mompiano', { tasks: ['⬜ Farmacia'] });
+    await approveInStore(world, anna);
+    await askForHelp(maria);
+    const from = world.api.calls.length;
+    world.faults.failAt(0);
+    await anna.press('✅ Ci vado io');
+    // The request (named in the button) with the identity, the elder and her details with the person;
+    // the accept, its figures and the volunteer's recent tasks are part of the commit.
+    expectTwoReadsOneCommit();
+    expect(anna.lastText()).toMatch(/Per: Maria/);
+    expect(maria.lastText()).toMatch(/Anna verrà/);
+    expect(world.api.calls.slice(from).map((c) => c.method)).toContain('answerCallbackQuery');
+    const annaId = (await world.personOf(anna))!.id;
+    const items = await world.scan();
+    expect(items.find((i) => i.entity === 'request')).toMatchObject({
+      state: 'assigned',
+      assignedTo: annaId,
+    });
+    expect((await world.personOf(anna))!.volunteer?.recentTasks).toHaveLength(1);
+    const week = items.find((i) => i.entity === 'figures' && String(i.PK) === 'FIG#*' && i.SK !== 'PEOPLE');
+    expect(week).toMatchObject({ n_assigned: 1 });
   }, 120_000);
 
   it('a press is answered (the spinner stops) once the turn is committed, before its replies go out', async () => {

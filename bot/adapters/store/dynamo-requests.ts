@@ -10,6 +10,35 @@ import { conditionHeld, epoch, fromItem } from './items.js';
 import { RequestTable, requestFromItem } from './request-table.js';
 import { DynamoTasks } from './dynamo-tasks.js';
 
+/** What a volunteer's card needs of an elder: her profile, her private details, her followers' profiles. */
+export function elderDetailsKeys(elderId: string, followerIds: string[]) {
+  return [
+    keys.person(elderId),
+    keys.private(elderId),
+    ...followerIds.slice(0, 90).map((id) => keys.person(id)),
+  ];
+}
+
+/** The elder's details among the items read (other items are left alone). */
+export function elderDetailsFrom(
+  items: Record<string, unknown>[],
+  elderId: string,
+  followerIds?: string[],
+): { elder: Person | null; details: PrivateDetails; followers: Person[] } {
+  const pk = personPk(elderId);
+  const elder = items.find((i) => i.PK === pk && i.SK === 'PROFILE');
+  const priv = items.find((i) => i.PK === pk && i.SK === 'PRIVATE');
+  const wanted = followerIds && new Set(followerIds.map(personPk));
+  const followers = items
+    .filter((i) => i.SK === 'PROFILE' && i.PK !== pk && (!wanted || wanted.has(String(i.PK))))
+    .map((i) => fromItem<Person>(i));
+  return {
+    elder: elder ? fromItem<Person>(elder) : null,
+    details: priv ? fromItem<PrivateDetails>(priv) : {},
+    followers,
+  };
+}
+
 /**
  * Help requests on the one table (`REQ#<id>`, listed on GSI1 while open, with a
  * pointer in the elder's partition), and the reads that route them: the
@@ -117,31 +146,15 @@ export class DynamoRequests extends RequestTable implements Requests {
     elderId: string,
     followerIds: string[] = [],
   ): Promise<{ elder: Person | null; details: PrivateDetails; followers: Person[] }> {
-    const wanted = [
-      keys.person(elderId),
-      keys.private(elderId),
-      ...followerIds.slice(0, 90).map((id) => keys.person(id)),
-    ];
     const got = await this.doc.send(
-      new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted } } }),
+      new BatchGetCommand({
+        RequestItems: { [this.table]: { Keys: elderDetailsKeys(elderId, followerIds) } },
+      }),
     );
-    const items = got.Responses?.[this.table] ?? [];
-    const elder = items.find((i) => i.PK === personPk(elderId) && i.SK === 'PROFILE');
-    const priv = items.find((i) => i.SK === 'PRIVATE');
-    const followers = items
-      .filter((i) => i.SK === 'PROFILE' && i.PK !== personPk(elderId))
-      .map((i) => fromItem<Person>(i));
-    return {
-      elder: elder ? fromItem<Person>(elder) : null,
-      details: priv ? fromItem<PrivateDetails>(priv) : {},
-      followers,
-    };
+    return elderDetailsFrom(got.Responses?.[this.table] ?? [], elderId);
   }
 
   // The volunteers' side.
-  accept(id: string, volunteerId: string, now: Date): Promise<HelpRequest> {
-    return this.tasks.accept(id, volunteerId, now);
-  }
   offerByHand(r: HelpRequest, volunteerId: string): Promise<HelpRequest> {
     return this.tasks.offerByHand(r, volunteerId);
   }

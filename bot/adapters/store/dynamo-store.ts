@@ -271,8 +271,14 @@ export class DynamoStore extends TableAdapter implements Store {
   }
 
   // Turns and flows.
-  readTurn(ref: ChannelRef, key: TurnKey | null, now: Date, checkInDates?: string[]): Promise<TurnReads> {
-    return this.turns.readTurn(ref, key, now, checkInDates);
+  readTurn(
+    ref: ChannelRef,
+    key: TurnKey | null,
+    now: Date,
+    checkInDates?: string[],
+    requestId?: string,
+  ): Promise<TurnReads> {
+    return this.turns.readTurn(ref, key, now, checkInDates, requestId);
   }
   turnCommitted(personId: string, key: TurnKey): Promise<boolean> {
     return this.turns.turnCommitted(personId, key);

@@ -1,5 +1,5 @@
 import type { HelpRequest } from '../../domain/request.js';
-import { OfferTakenError, RequestChangedError } from '../../core/errors.js';
+import { RequestChangedError } from '../../core/errors.js';
 import { entity, keys, personPk, requestList, skPrefix } from './keys.js';
 import { batchGetAll, batchWriteAll, queryAll } from './batch.js';
 import { attr } from './table.js';
@@ -7,26 +7,33 @@ import { ifConditionFails } from './items.js';
 import { RequestTable, requestFromItem } from './request-table.js';
 
 /**
+ * A volunteer's accept, made in the turn's commit: the request is hers, out of the zone's list
+ * of open requests (GSI1), only while it is still open, offered to her and not declined by her.
+ * First accept wins; a failed condition runs the turn again, which then finds it taken.
+ */
+export function acceptUpdate(table: string, requestId: string, volunteerId: string, at: Date) {
+  return {
+    TableName: table,
+    Key: keys.request(requestId),
+    UpdateExpression: 'SET assignedTo = :v, assignedAt = :at, #state = :assigned REMOVE #gpk, #gsk',
+    ConditionExpression:
+      '#state = :open AND contains(offeredTo, :v) AND (attribute_not_exists(excluded) OR NOT contains(excluded, :v))',
+    ExpressionAttributeNames: { '#state': 'state', '#gpk': attr.gsi1pk, '#gsk': attr.gsi1sk },
+    ExpressionAttributeValues: {
+      ':v': volunteerId,
+      ':at': at.toISOString(),
+      ':open': 'open',
+      ':assigned': 'assigned',
+    },
+  };
+}
+
+/**
  * The volunteers' side of a request: offers (recorded on the request, with a
  * `TASK#<request>` pointer in each volunteer's partition), accepting, declining,
  * the assigned task until it is done, and a leaving volunteer taken out.
  */
 export class DynamoTasks extends RequestTable {
-  async accept(id: string, volunteerId: string, now: Date): Promise<HelpRequest> {
-    try {
-      return await this.updateRequest(
-        { id },
-        { set: ['assignedTo = :v', 'assignedAt = :now'] },
-        '#state = :open AND contains(offeredTo, :v) AND (attribute_not_exists(excluded) OR NOT contains(excluded, :v))',
-        { ':v': volunteerId, ':now': now.toISOString(), ':open': 'open' },
-        'assigned',
-      );
-    } catch (err) {
-      if (err instanceof RequestChangedError) throw new OfferTakenError(id);
-      throw err;
-    }
-  }
-
   /** A mediator's ask: the volunteer is offered this request, the round (wave, stage) left as it is. */
   async offerByHand(r: HelpRequest, volunteerId: string): Promise<HelpRequest> {
     await this.pointTasks(r.id, [volunteerId]);

@@ -6,7 +6,10 @@ import type { FlowState, TurnCommit, TurnKey, TurnReads, TurnRecord, TurnWrite }
 import { FlowConflictError, TurnRecordedError, TurnWriteConflictError } from '../../core/errors.js';
 import { closeCheckInUpdate, withLists } from './dynamo-checkins.js';
 import { figureItems } from './dynamo-figures.js';
-import { entity, keys, skPrefix } from './keys.js';
+import { entity, keys, personPk, skPrefix } from './keys.js';
+import { elderDetailsFrom, elderDetailsKeys } from './dynamo-requests.js';
+import { requestFromItem } from './request-table.js';
+import { acceptUpdate } from './dynamo-tasks.js';
 import { batchGetAll } from './batch.js';
 import { attr } from './table.js';
 import { epoch, expired, fromItem, ifConditionFails } from './items.js';
@@ -29,6 +32,28 @@ function flowFromItem(item: Record<string, unknown>, now: Date): FlowState {
 }
 
 /**
+ * The volunteer's recent tasks, as the accept leaves them: only if they are still as the turn read
+ * them (two accepts of hers at once: the second runs again and adds to the first's) and she is
+ * still approved (suspended meanwhile: the accept runs again and is refused).
+ */
+function recentTasksUpdate(table: string, volunteerId: string, read: string[], recent: string[]) {
+  return {
+    TableName: table,
+    Key: keys.person(volunteerId),
+    UpdateExpression: 'SET #vol.#recent = :recent',
+    ConditionExpression: `#vol.#status = :approved AND ${
+      read.length ? '#vol.#recent = :read' : '(attribute_not_exists(#vol.#recent) OR #vol.#recent = :read)'
+    }`,
+    ExpressionAttributeNames: { '#vol': 'volunteer', '#recent': 'recentTasks', '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':recent': recent,
+      ':approved': 'approved',
+      ':read': read,
+    },
+  };
+}
+
+/**
  * A turn's state on the one table: its reads, its one commit (the turn record
  * or processed marker with the versioned flow), and the flow and marker on their own.
  */
@@ -38,11 +63,16 @@ export class DynamoTurns extends TableAdapter {
     key: TurnKey | null,
     now: Date,
     checkInDates: string[] = [],
+    requestId?: string,
   ): Promise<TurnReads> {
     const first = await batchGetAll(
       this.doc,
       this.table,
-      [keys.identity(ref), ...(key ? [keys.processed(key.channel, key.updateId)] : [])],
+      [
+        keys.identity(ref),
+        ...(key ? [keys.processed(key.channel, key.updateId)] : []),
+        ...(requestId !== undefined ? [keys.request(requestId)] : []),
+      ],
       { consistent: true },
     );
     const marker = first.find((i) => i.SK === 'UPD');
@@ -53,23 +83,26 @@ export class DynamoTurns extends TableAdapter {
     const identity = first.find((i) => i.SK === 'CH' && !expired(i, now));
     const personId = identity?.personId;
     if (typeof personId !== 'string') return { person: null, flow: null, record: null };
-    const second = await batchGetAll(
-      this.doc,
-      this.table,
-      [
-        keys.person(personId),
-        keys.flow(personId),
-        ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
-        ...[...new Set(checkInDates)].map((date) => keys.checkIn(personId, date)),
-      ],
-      { consistent: true },
-    );
-    const profile = second.find((i) => i.SK === 'PROFILE');
+    const requestItem = first.find((i) => i.SK === 'REQ' && !expired(i, now));
+    const request = requestItem ? requestFromItem(requestItem) : null;
+    const wanted = [
+      keys.person(personId),
+      keys.flow(personId),
+      ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
+      ...[...new Set(checkInDates)].map((date) => keys.checkIn(personId, date)),
+      // The request's elder and followers, for the volunteer's card if the accept wins.
+      ...(request ? elderDetailsKeys(request.elderId, request.followers) : []),
+    ];
+    // A key asked twice (a forged button naming the presser's own request) would be refused.
+    const unique = [...new Map(wanted.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
+    const second = await batchGetAll(this.doc, this.table, unique, { consistent: true });
+    const mine = second.filter((i) => i.PK === personPk(personId));
+    const profile = mine.find((i) => i.SK === 'PROFILE');
     // A stranger whose onboarding expired is gone, with what they were doing.
     if (profile && expired(profile, now)) return { person: null, flow: null, record: null };
-    const flow = second.find((i) => i.SK === 'FLOW');
-    const record = second.find((i) => String(i.SK).startsWith('TURN#') && !expired(i, now));
-    const checkIns = second
+    const flow = mine.find((i) => i.SK === 'FLOW');
+    const record = mine.find((i) => String(i.SK).startsWith('TURN#') && !expired(i, now));
+    const checkIns = mine
       .filter((i) => String(i.SK).startsWith(skPrefix.checkIn))
       .map((i) => withLists(fromItem<CheckIn>(i)));
     return {
@@ -77,6 +110,13 @@ export class DynamoTurns extends TableAdapter {
       flow: flow ? flowFromItem(flow, now) : null,
       record: record ? (JSON.parse(String(record.record)) as TurnRecord) : null,
       ...(checkInDates.length ? { checkIns } : {}),
+      ...(requestId !== undefined
+        ? {
+            request: request
+              ? { request, ...elderDetailsFrom(second, request.elderId, request.followers) }
+              : { request: null, elder: null, details: {}, followers: [] },
+          }
+        : {}),
     };
   }
 
@@ -109,7 +149,9 @@ export class DynamoTurns extends TableAdapter {
       const failed = reasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed');
       if (failed === 0) throw new TurnRecordedError(`${c.key.channel}#${c.key.updateId}`);
       if (failed === 1 && hasFlow) throw new FlowConflictError(c.personId ?? '');
-      if (failed > 0) throw new TurnWriteConflictError(`an item of turn ${c.key.channel}#${c.key.updateId}`);
+      // Another transaction on one of its items at that instant (two accepts of one request): decided again too.
+      if (failed > 0 || reasons.some((r) => r?.Code === 'TransactionConflict'))
+        throw new TurnWriteConflictError(`an item of turn ${c.key.channel}#${c.key.updateId}`);
       throw err;
     }
   }
@@ -125,6 +167,10 @@ export class DynamoTurns extends TableAdapter {
       }
       case 'count':
         return figureItems(this.table, write.event, now);
+      case 'accept':
+        return [{ Update: acceptUpdate(this.table, write.requestId, write.volunteerId, write.at) }];
+      case 'recentTasks':
+        return [{ Update: recentTasksUpdate(this.table, write.volunteerId, write.read, write.recent) }];
       case 'declineLink':
         return [
           {

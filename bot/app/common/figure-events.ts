@@ -1,5 +1,6 @@
 import { counter, isoWeek, networkArea, type FigureAdd } from '../../domain/figures.js';
 import type { CheckIn } from '../../domain/alert.js';
+import type { HelpRequest } from '../../domain/request.js';
 import type { Network } from '../../domain/network.js';
 import type { FigureEvent } from '../../core/ports.js';
 
@@ -20,5 +21,22 @@ export function answerEvent(closed: CheckIn, by: string, at: Date, network: Netw
   return {
     id: `answer.${closed.elderId}.${closed.localDate}`,
     writes: weekWrites(closed.zoneId, isoWeek(new Date(closed.promptedAt), network.timeZone), add),
+  };
+}
+
+/** What an accept adds to the figures: one assignment, how long it waited, the volunteer's load (by a hash). */
+export function assignEvent(
+  request: HelpRequest,
+  volunteerId: string,
+  at: Date,
+  network: Network,
+): FigureEvent {
+  const add = {
+    add: { [counter.assigned]: 1, [counter.hist('assign', minutesBetween(request.createdAt, at))]: 1 },
+    volunteerId,
+  };
+  return {
+    id: `assign.${request.id}.${volunteerId}`,
+    writes: weekWrites(request.zoneId, isoWeek(at, network.timeZone), add),
   };
 }

@@ -2,12 +2,31 @@ import type { Person } from '../../domain/person.js';
 import type { Draft, Hints } from '../../flows/draft.js';
 import type { Reply } from '../../flows/types.js';
 import type { CheckIn } from '../../domain/alert.js';
-import type { FlowState, TurnKey, TurnWrite } from '../../core/ports.js';
+import type { FlowState, RequestRead, TurnKey, TurnWrite } from '../../core/ports.js';
 import { answerEvent } from './figure-events.js';
 import { decorate } from './decorate.js';
 import type { OutboundMessage } from '../../core/outbound.js';
 import type { AppDeps } from './deps.js';
 import { messagesTo } from './notify.js';
+
+/**
+ * The request read with the turn, and its elder's details, come from the reads: an accept
+ * decides with no call of its own. Any other request, or elder, goes to the store.
+ */
+function requestsFromReads(inner: AppDeps['requests'], read: RequestRead): AppDeps['requests'] {
+  const { request } = read;
+  return decorate<AppDeps['requests'], AppDeps['requests']>(inner, {
+    getRequest: (id) => (request?.id === id ? Promise.resolve(request) : inner.getRequest(id)),
+    elderDetails: (elderId, followerIds = []) =>
+      request?.elderId === elderId && followerIds.every((f) => request.followers.includes(f))
+        ? Promise.resolve({
+            elder: read.elder,
+            details: read.details,
+            followers: read.followers.filter((f) => followerIds.includes(f.id)),
+          })
+        : inner.elderDetails(elderId, followerIds),
+  });
+}
 
 export type FlowName = 'onboarding' | 'edit' | 'forget' | 'request' | 'broadcast';
 
@@ -45,6 +64,8 @@ export class Turn {
     readCheckIns?: CheckIn[],
     /** The update this turn answers, when it runs under `runTurn` (its commit is the turn record's). */
     readonly turnKey?: TurnKey,
+    /** The request the press names, with its elder, read with the turn (Accept). */
+    readRequest?: RequestRead,
   ) {
     this.now = deps.clock.now();
     this.readVersion = state?.version ?? 0;
@@ -63,6 +84,7 @@ export class Turn {
         },
       },
       checkIns: readCheckIns ? this.checkInsFromReads(deps, readCheckIns) : deps.checkIns,
+      requests: readRequest ? requestsFromReads(deps.requests, readRequest) : deps.requests,
     };
   }
 

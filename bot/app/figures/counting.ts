@@ -122,14 +122,6 @@ export function countRequests<T extends Requests>(inner: T, c: FigureCounting): 
         add: { [counter.requested]: 1, [counter.category(request.category)]: 1 },
       });
     },
-    async accept(id, volunteerId, now) {
-      const request = await inner.accept(id, volunteerId, now);
-      await count(`assign.${id}.${volunteerId}`, request.zoneId, now, {
-        add: { [counter.assigned]: 1, [counter.hist('assign', minutesBetween(request.createdAt, now))]: 1 },
-        volunteerId,
-      });
-      return request;
-    },
     async markDone(request, volunteerId, now) {
       const done = await inner.markDone(request, volunteerId, now);
       await count(`done.${request.id}.${volunteerId}`, request.zoneId, now, {

@@ -1,16 +1,16 @@
 /** What volunteers and mediators do with an offer: accept, decline ("Not this time"), assign by hand. */
-import { roughKm, type HelpRequest } from '../../domain/request.js';
+import { openTo, roughKm, type HelpRequest } from '../../domain/request.js';
 import { firstName, type Person } from '../../domain/person.js';
 import { distanceKm } from '../../domain/geo.js';
 import { findNeighbourhood } from '../../domain/network.js';
 import { isQuiet } from '../../domain/schedule.js';
-import { OfferTakenError } from '../../core/errors.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply } from '../../flows/types.js';
 import { mediatorMayAct } from '../alerts/alerts.js';
 import { findCandidates, routeRequest } from './routing.js';
 import type { Turn } from '../common/turn.js';
 import { messagesTo } from '../common/notify.js';
+import { assignEvent } from '../common/figure-events.js';
 import { unlessChanged } from './guards.js';
 import { announceAssignment, editOffers, recentKept } from './assignment.js';
 import { whenParam } from './request-text.js';
@@ -21,8 +21,7 @@ import { whenParam } from './request-text.js';
  * canceller's) turn gives it, so the message is edited once whichever turn
  * sends first: no second, identical edit ("message is not modified").
  */
-async function tellTaken(turn: Turn, requestId: string): Promise<void> {
-  const r = await turn.deps.requests.getRequest(requestId);
+async function tellTaken(turn: Turn, r: HelpRequest | null): Promise<void> {
   if (r?.state === 'assigned' && r.assignedTo === turn.person.id) {
     // Her own second press (or a re-run of her accept): the same card under the same ids, sent once.
     turn.say(reply('request.alreadyYours', undefined, { toast: true }));
@@ -39,31 +38,43 @@ async function tellTaken(turn: Turn, requestId: string): Promise<void> {
   await turn.deps.outbox.enqueue(mine);
 }
 
-/** Accept pressed: a conditional write decides; the first wins, everyone else is told it is taken. */
+/** Accept pressed: decided from the request read with the turn; the first commit wins, everyone else is told it is taken. */
 export async function acceptOffer(turn: Turn, requestId: string): Promise<void> {
   await accept(turn, requestId);
 }
 
-/** The accept itself: the request now hers, or null when it was not to be had. */
+/**
+ * The accept itself: the request now hers, or null when it was not to be had. The request and its
+ * elder come with the turn's reads; the accept (on the condition that the request is still open to
+ * her), its figures and her recent tasks are writes of the turn's one commit. Two accepts at once:
+ * the second commit's condition fails, its turn runs again and finds the request taken.
+ */
 async function accept(turn: Turn, requestId: string): Promise<HelpRequest | null> {
   const { person: volunteer, deps, now } = turn;
   if (volunteer.role !== 'volunteer' || volunteer.volunteer?.status !== 'approved') {
     turn.say(reply('errors.notAllowed'));
     return null;
   }
-  let request: HelpRequest;
-  try {
-    request = await deps.requests.accept(requestId, volunteer.id, now);
-  } catch (err) {
-    if (!(err instanceof OfferTakenError)) throw err;
-    await tellTaken(turn, requestId);
+  const r = await deps.requests.getRequest(requestId);
+  if (!r || !openTo(r, volunteer.id)) {
+    await tellTaken(turn, r);
     return null;
   }
-  const recent = [...(volunteer.volunteer.recentTasks ?? []), now.toISOString()].slice(-recentKept);
-  await turn.savePerson({ ...volunteer, volunteer: { ...volunteer.volunteer, recentTasks: recent } });
+  const request: HelpRequest = {
+    ...r,
+    state: 'assigned',
+    assignedTo: volunteer.id,
+    assignedAt: now.toISOString(),
+  };
+  turn.write({ kind: 'accept', requestId: r.id, volunteerId: volunteer.id, at: now });
+  turn.write({ kind: 'count', event: assignEvent(request, volunteer.id, now, deps.network) });
+  const read = volunteer.volunteer.recentTasks ?? [];
+  const recent = [...read, now.toISOString()].slice(-recentKept);
+  turn.write({ kind: 'recentTasks', volunteerId: volunteer.id, read, recent });
+  turn.person = { ...volunteer, volunteer: { ...volunteer.volunteer, recentTasks: recent } };
   turn.say(reply('request.acceptedYou', undefined, { edit: true }));
   // The volunteer just pressed Accept: awake, even in quiet hours.
-  await announceAssignment(deps, request, volunteer, true);
+  await announceAssignment(deps, request, turn.person, true);
   return request;
 }
 
