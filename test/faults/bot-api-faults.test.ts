@@ -1,6 +1,7 @@
 /**
  * Bot API faults on a turn's own replies: for each outgoing call of a known
- * elder's /start, and of her "I'm fine" on the morning question, Telegram
+ * elder's /start, of her "I'm fine" on the morning question, and of a
+ * volunteer's accept (bot-api-faults-more.test.ts: the other turns), Telegram
  * answers 500, or 429, or never answers. The turn is committed once; the
  * outbox sends again what failed. She ends with exactly one copy of each
  * reply, in order.
@@ -10,6 +11,7 @@ import type { FaultKind } from '../support/fake-bot-api.js';
 import { approveInStore, askForHelp, onboardElder, onboardVolunteer } from '../support/cast.js';
 import { loadNetworkFile } from '../../bot/config/network.js';
 import { deliverUntilAccepted } from '../support/faults.js';
+import { eachBotApiCallFails, watchChats } from '../support/bot-api-faults.js';
 import { World } from '../support/world.js';
 
 let world: World;
@@ -97,57 +99,22 @@ describe('a Bot API call of the turn fails', () => {
       await onboardVolunteer(world, 'Bruno', 'Mompiano', { tasks: ['⬜ Farmacia'] }),
     ];
     for (const v of [anna, bruno]) await approveInStore(world, v);
-    /** Maria asks; Anna accepts: what each of the three has afterwards (new messages, and Bruno's offer as it ends). */
-    const accept = async () => {
+    const annaId = (await world.personOf(anna))!.id;
+    /** Maria asks; Anna accepts: what each of the three sees, and whose the request is. */
+    const { clean, methods } = await eachBotApiCallFails(world, async (turn) => {
       await askForHelp(maria);
       const { message, data } = anna.findButton('✅ Ci vado io');
-      const offerToBruno = bruno.findButton('✅ Ci vado io').message;
-      const before = {
-        anna: anna.messages().length,
-        maria: maria.messages().length,
-        bruno: bruno.messages().length,
-      };
-      const from = world.api.calls.length;
-      const tries = await deliverUntilAccepted(
-        world,
-        world.api.userPresses(anna.tg, anna.chatId, message.message_id, data),
-      );
-      for (let i = 0; i < 5 && world.runtime.outbox.pending > 0; i++) await world.runtime.outbox.drain();
-      const now = (p: typeof anna, id: number) => p.messages().find((m) => m.message_id === id)?.text;
-      return {
-        tries,
-        methods: world.api.calls.slice(from).map((c) => c.method),
-        anna: anna.texts().slice(before.anna),
-        annaOffer: now(anna, message.message_id),
-        maria: maria.texts().slice(before.maria),
-        bruno: bruno.messages().length - before.bruno,
-        brunoOffer: now(bruno, offerToBruno.message_id),
-      };
-    };
-    const clean = await accept();
-    expect(clean.anna).toHaveLength(1);
-    expect(clean.maria).toHaveLength(1);
-    expect(clean.bruno).toBe(0);
-    const { tries: _t, methods, ...shape } = clean;
-    // Each call of the accept, in turn, fails once: the n-th call of its method.
-    const plan = methods.map((method, i) => ({
-      method,
-      nth: methods.slice(0, i + 1).filter((m) => m === method).length,
-    }));
-    expect(plan.length).toBeGreaterThanOrEqual(4);
-    for (const kind of ['500', '429', 'timeout'] as FaultKind[]) {
-      for (const { method, nth } of plan) {
-        const at = `${kind} at ${method} ${nth}`;
-        const faulted = () => world.api.calls.filter((c) => c.fault === kind).length;
-        const before = faulted();
-        world.api.setFaults({ rate: 0, kinds: [kind], methods: [method], nth, timeoutMs: 50 });
-        const { tries, methods: _m, ...got } = await accept();
-        world.api.setFaults(undefined);
-        expect(got, at).toEqual(shape);
-        expect(tries, at).toBe(1);
-        expect(faulted() - before, at).toBe(1);
-      }
-    }
-    expect(world.refusedAfterFaults()).toEqual([]);
+      const changes = watchChats({ anna, maria, bruno });
+      await turn(world.api.userPresses(anna.tg, anna.chatId, message.message_id, data));
+      const request = await world.runtime.deps.requests.getRequest(data.split(':')[2]!);
+      return { chats: changes(), assignedTo: request?.assignedTo === annaId };
+    });
+    // Anna: her offer edited, the card; Maria: who is coming; Bruno: his offer edited "already taken".
+    expect(clean.chats.anna.added).toHaveLength(1);
+    expect(clean.chats.anna.edited).toHaveLength(1);
+    expect(clean.chats.maria.added).toEqual([expect.stringMatching(/Anna verrà/)]);
+    expect(clean.chats.bruno).toEqual({ added: [], edited: [expect.stringMatching(/già presa/)] });
+    expect(clean.assignedTo).toBe(true);
+    expect(methods.length).toBeGreaterThanOrEqual(4);
   }, 600_000);
 });

@@ -153,6 +153,42 @@ describe('one turn, one commit', () => {
   }, 120_000);
 
   for (const presses of [2, 5, 20]) {
+    it(`Accept pressed ${presses} times at once: assigned once, one card, the elder told once, every press answered`, async () => {
+      world = await World.start({ at: '2026-11-21T09:00:00Z' });
+      const maria = await elder();
+      const anna = await onboardVolunteer(world, 'Anna', 'Mompiano', { tasks: ['⬜ Farmacia'] });
+      await approveInStore(world, anna);
+      await askForHelp(maria);
+      const { message, data } = anna.findButton('✅ Ci vado io');
+      const updates = Array.from({ length: presses }, () =>
+        world.api.userPresses(anna.tg, anna.chatId, message.message_id, data),
+      );
+      const before = { anna: anna.texts().length, maria: maria.texts().length };
+      const answered = world.api.callsTo('answerCallbackQuery').filter((c) => c.ok).length;
+      const answers = await Promise.all(updates.map((u) => world.deliver(u)));
+      expect(answers.map((a) => a.statusCode)).toEqual(updates.map(() => 200));
+      expect(
+        anna
+          .texts()
+          .slice(before.anna)
+          .filter((t) => /Per: Maria/.test(t)),
+      ).toHaveLength(1);
+      expect(
+        maria
+          .texts()
+          .slice(before.maria)
+          .filter((t) => /Anna verrà/.test(t)),
+      ).toHaveLength(1);
+      expect(world.api.callsTo('answerCallbackQuery').filter((c) => c.ok)).toHaveLength(answered + presses);
+      const items = await world.scan();
+      const week = items.find((i) => i.entity === 'figures' && String(i.PK) === 'FIG#*' && i.SK !== 'PEOPLE');
+      expect(week).toMatchObject({ n_assigned: 1 });
+      expect((await world.personOf(anna))!.volunteer?.recentTasks).toHaveLength(1);
+      expect(world.refusedCalls()).toEqual([]);
+    }, 180_000);
+  }
+
+  for (const presses of [2, 5, 20]) {
     it(`${presses} presses of the last request question at once: one request, every presser answered`, async () => {
       world = await World.start({ at: '2026-11-21T09:00:00Z' });
       const maria = await elder();

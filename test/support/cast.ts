@@ -107,8 +107,8 @@ export interface RelativeAnswers {
   phone?: PhoneAnswer;
 }
 
-/** Someone opens the elder's invite link and onboards as her relative; she has yet to confirm. */
-export async function joinAsRelative<U extends ChatUser>(
+/** Someone opens the elder's invite link and answers as her relative, up to the consent (not yet given). */
+export async function startAsRelative<U extends ChatUser>(
   world: Stage<U>,
   payload: string,
   answers: RelativeAnswers = {},
@@ -121,7 +121,17 @@ export async function joinAsRelative<U extends ChatUser>(
   if (answers.typedName) await r.send(answers.typedName);
   else await r.press(new RegExp(name));
   await answerPhone(r, answers.phone ?? 'skip', lang);
-  await r.press(ui[lang].agree);
+  return r;
+}
+
+/** Someone opens the elder's invite link and onboards as her relative; she has yet to confirm. */
+export async function joinAsRelative<U extends ChatUser>(
+  world: Stage<U>,
+  payload: string,
+  answers: RelativeAnswers = {},
+): Promise<U> {
+  const r = await startAsRelative(world, payload, answers);
+  await r.press(ui[answers.lang ?? 'it'].agree);
   return r;
 }
 
@@ -162,6 +172,19 @@ export async function onboardVolunteer<U extends ChatUser>(
   hood: Label,
   answers: VolunteerAnswers = {},
 ): Promise<U> {
+  const v = await startAsVolunteer(world, name, hood, answers);
+  await v.press(ui[answers.lang ?? 'it'].agree);
+  if (answers.approvedBy) await answers.approvedBy.press(ui[answers.lang ?? 'it'].approve);
+  return v;
+}
+
+/** A volunteer answers every question of signing up but the consent (not yet given). */
+export async function startAsVolunteer<U extends ChatUser>(
+  world: Stage<U>,
+  name: string,
+  hood: Label,
+  answers: VolunteerAnswers = {},
+): Promise<U> {
   const lang = answers.lang ?? 'it';
   const t = ui[lang];
   const v = world.user(name, lang);
@@ -180,8 +203,6 @@ export async function onboardVolunteer<U extends ChatUser>(
   for (const spoken of answers.speaks ?? ['⬜ Italiano']) await v.press(spoken);
   await v.press(t.done);
   await answerPhone(v, answers.phone ?? 'skip', lang);
-  await v.press(t.agree);
-  if (answers.approvedBy) await answers.approvedBy.press(t.approve);
   return v;
 }
 
