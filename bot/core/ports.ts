@@ -51,6 +51,8 @@ export interface TurnReads {
 
 /** A request read with the turn, with what its volunteer's card needs: the elder, her details, her followers. */
 export interface RequestRead {
+  /** The id the press named. */
+  id: string;
   /** Null when there is no such request (or it has expired). */
   request: HelpRequest | null;
   elder: Person | null;

@@ -111,6 +111,16 @@ describe('requests against DynamoDB Local', () => {
     // Nothing more was read or written: the accept, its figures and her recent tasks wait for the commit.
     expect(counter.total()).toBe(2);
     expect(turn.writes.map((w) => w.kind)).toEqual(['accept', 'count', 'recentTasks']);
+
+    // An id that names no request (forged, or gone): read as missing, told it is taken, nothing more.
+    counter.reset();
+    const none = await runtime.deps.store.readTurn(volunteer.channels[0]!, null, now, [], 'nosuch');
+    expect(none.request).toMatchObject({ id: 'nosuch', request: null });
+    const other = new Turn(runtime.deps, none.person!, null, {}, undefined, [], undefined, none.request);
+    await acceptOffer(other, 'nosuch');
+    expect(other.replies.map((r) => r.text)).toEqual(['request.taken']);
+    expect(counter.counts).toEqual({ BatchGetItemCommand: 2 });
+    expect(other.writes).toEqual([]);
   });
 
   it('routing through an empty zone reads each geo-index cell once, across its stages', async () => {

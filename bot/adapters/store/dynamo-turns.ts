@@ -113,8 +113,8 @@ export class DynamoTurns extends TableAdapter {
       ...(requestId !== undefined
         ? {
             request: request
-              ? { request, ...elderDetailsFrom(second, request.elderId, request.followers) }
-              : { request: null, elder: null, details: {}, followers: [] },
+              ? { id: requestId, request, ...elderDetailsFrom(second, request.elderId, request.followers) }
+              : { id: requestId, request: null, elder: null, details: {}, followers: [] },
           }
         : {}),
     };

@@ -16,7 +16,8 @@ import { messagesTo } from './notify.js';
 function requestsFromReads(inner: AppDeps['requests'], read: RequestRead): AppDeps['requests'] {
   const { request } = read;
   return decorate<AppDeps['requests'], AppDeps['requests']>(inner, {
-    getRequest: (id) => (request?.id === id ? Promise.resolve(request) : inner.getRequest(id)),
+    // Read as missing is missing: a forged or old id costs no second look.
+    getRequest: (id) => (id === read.id ? Promise.resolve(request) : inner.getRequest(id)),
     elderDetails: (elderId, followerIds = []) =>
       request?.elderId === elderId && followerIds.every((f) => request.followers.includes(f))
         ? Promise.resolve({
