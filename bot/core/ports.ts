@@ -391,6 +391,16 @@ export interface Figures {
     zoneIds: string[],
     weeks: string[],
   ): Promise<{ weeks: Map<string, WeekCounters>; people: Map<string, Partial<RoleCounts>> }>;
+  /** People by role of these areas as stored (a strongly consistent read, counters unclamped), for `setPeople`. */
+  readPeople(areas: string[]): Promise<Map<string, Record<string, number>>>;
+  /**
+   * Sets people by role of these areas in one transaction, on the condition that every counter is
+   * still as `read` found it; false (nothing written) when one moved meanwhile.
+   */
+  setPeople(
+    counts: Map<string, Partial<RoleCounts>>,
+    read: Map<string, Record<string, number>>,
+  ): Promise<boolean>;
 }
 
 /** Turns an SVG drawing into a PNG image; null where no renderer can run (the figures go without the chart). */
