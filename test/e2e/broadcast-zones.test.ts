@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setNetworkAdmin } from '../../bot/app/people/admin.js';
 import { startWorld } from '../support/channels.js';
-import { onboardMediator, onboardVolunteer } from '../support/cast.js';
+import { linkRelative, onboardElder, onboardMediator, onboardVolunteer } from '../support/cast.js';
 import { World, type ChatUser, type ChatWorld } from '../support/world.js';
-import { cancelled, reportOf, send, volunteers } from '../support/broadcasting.js';
+import { cancelled, everyone, reportOf, send, volunteers } from '../support/broadcasting.js';
 
 /**
  * A network admin's broadcast to every zone: after the audience, only a mediator the admin CLI
@@ -141,6 +141,37 @@ describe.each(['telegram', 'whatsapp'] as const)('/broadcast to every zone on %s
       expect(giulia.lastText()).toMatch(/^Scrivi qui il messaggio/);
       await giulia.send('/cancel');
       expect((await world.scan()).filter((i) => i.entity === 'broadcast' && i.allZones)).toEqual([]);
+    },
+  );
+
+  it(
+    'to everyone in every zone in quiet hours: the relatives now, the elders of both zones in the morning, then the report',
+    { timeout: 240_000 },
+    async () => {
+      world = await startWorld(channel, { at: '2026-11-21T21:30:00Z' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const anna = await onboardElder(world, { name: 'Anna' });
+      const luca = await linkRelative(world, anna);
+      const bruna = await onboardElder(world, { name: 'Bruna', zone: 'Zona Sud', hood: 'Don Bosco' });
+      await makeAdmin(world, giulia);
+
+      await giulia.send('/broadcast');
+      await giulia.press(everyone);
+      await giulia.press(allZones);
+      await giulia.send('Domani uffici chiusi in tutta la città.');
+      expect(giulia.lastText()).toBe('Destinatari: 3 (tutti, tutte le zone). Lo invio?');
+      await giulia.press(send);
+      // 22:30 in Brescia: the relative hears now; the elders of both zones at 08:00.
+      expect(copiesIn(luca, 'Nord', 'Giulia', 'uffici chiusi')).toBe(1);
+      for (const p of [anna, bruna]) expect(p.texts().filter((t) => t.includes('uffici chiusi'))).toEqual([]);
+      expect(giulia.texts()).toContain(
+        "📣 Messaggio inviato. Lo ricevono adesso: 1. Alle 08:00, finite le ore di riposo: 2.\nQuando so com'è andata, ti mando il resoconto.",
+      );
+      expect(reportOf(giulia)).toHaveLength(0);
+      await world.tickAt('2026-11-22T07:00:00Z');
+      expect(copiesIn(anna, 'Nord', 'Giulia', 'uffici chiusi')).toBe(1);
+      expect(copiesIn(bruna, 'Sud', 'Giulia', 'uffici chiusi')).toBe(1);
+      expect(reportOf(giulia)[0]).toMatch(/\(tutti, tutte le zone\)\nConsegnati: 3\n/);
     },
   );
 
