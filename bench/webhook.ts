@@ -6,9 +6,10 @@
  * write and one sendMessage. It prints p50/p99, the ratio to the bare bot and
  * the calls each update makes, and writes them into BENCHMARKS.md.
  *
- * The replies are sent by the in-process outbox drained before the webhook
- * answers (as `npm start` and a Lambda without OUTBOX_QUEUE_URL do), so the
- * time measured is the time until the person has the answer.
+ * The replies are sent by the in-process outbox, which starts sending as soon
+ * as the turn hands them over and is drained before the webhook answers (as
+ * `npm start` and a Lambda without OUTBOX_QUEUE_URL do), so the time measured
+ * is the time until the person has the answer.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -71,6 +72,7 @@ try {
     apiRoot: tg.url,
     botInfo: botInfoFrom(api.token, 'vicini_bench_bot'),
     clock,
+    autoDrain: true,
   });
   // The previous minute's tick sets the cursor; this minute's sends every prompt.
   await runtime.tick(new Date(now.getTime() - 60_000));

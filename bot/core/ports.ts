@@ -138,6 +138,8 @@ export interface Store {
   savePerson(person: Person, read: Person | null): Promise<void>;
   getPrivate(personId: string): Promise<PrivateDetails>;
   savePrivate(personId: string, details: PrivateDetails): Promise<void>;
+  /** Sets (or, with no value, removes) one of the private details, without reading the others. */
+  setPrivate(personId: string, field: keyof PrivateDetails, value: string | undefined): Promise<void>;
   listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]>;
   /** Moves a pending volunteer to approved/rejected; AlreadyDecidedError if not pending any more. */
   decideVolunteer(
