@@ -280,6 +280,7 @@ export class DynamoStore extends TableAdapter implements Store {
   }
 
   erasePerson(personId: string): Promise<number> {
+    this.turns.forget(personId);
     return erasePersonData(this.doc, this.table, personId);
   }
 
