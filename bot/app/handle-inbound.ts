@@ -74,8 +74,9 @@ export interface TurnOptions {
   /** The message whose button was pressed: a reply marked `edit` edits it (Telegram). */
   pressed?: number;
   /**
-   * Runs once the turn is committed (or found committed), before its messages go to the
-   * outbox: Telegram stops the button's spinner here, with the toast if there is one.
+   * Runs once the turn is committed (or found committed), started before its messages go to the
+   * outbox and not waited for before they do: Telegram stops the button's spinner here, with the
+   * toast if there is one.
    */
   committed?: (answered: { lang: string; replies: Reply[] }) => Promise<void>;
 }
