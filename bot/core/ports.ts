@@ -143,6 +143,8 @@ export interface Store {
   /** People with their private details, in batched reads (never one call per person); the ones not found are left out. */
   getPeopleWithPrivate(ids: string[]): Promise<{ person: Person; details: PrivateDetails }[]>;
   savePrivate(personId: string, details: PrivateDetails): Promise<void>;
+  /** Sets (or, with no value, removes) one of the private details, without reading the others. */
+  setPrivate(personId: string, field: keyof PrivateDetails, value: string | undefined): Promise<void>;
   listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]>;
   /** Moves a pending volunteer to approved/rejected; AlreadyDecidedError if not pending any more. */
   decideVolunteer(

@@ -243,6 +243,19 @@ export class DynamoStore extends TableAdapter implements Store {
     await this.putItem({ ...keys.private(personId), [attr.entity]: entity.private, ...details });
   }
 
+  async setPrivate(personId: string, field: keyof PrivateDetails, value: string | undefined): Promise<void> {
+    await this.updateItem({
+      Key: keys.private(personId),
+      UpdateExpression:
+        value === undefined ? 'SET #entity = :entity REMOVE #f' : 'SET #entity = :entity, #f = :v',
+      ExpressionAttributeNames: { '#entity': attr.entity, '#f': field },
+      ExpressionAttributeValues: {
+        ':entity': entity.private,
+        ...(value === undefined ? {} : { ':v': value }),
+      },
+    });
+  }
+
   async listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]> {
     const got = await queryAll(this.doc, {
       TableName: this.table,
@@ -290,6 +303,7 @@ export class DynamoStore extends TableAdapter implements Store {
   }
 
   erasePerson(personId: string): Promise<number> {
+    this.turns.forget(personId);
     return erasePersonData(this.doc, this.table, personId);
   }
 

@@ -6,13 +6,15 @@ import type { FlowState, TurnCommit, TurnKey, TurnReads, TurnRecord, TurnWrite }
 import { FlowConflictError, TurnRecordedError, TurnWriteConflictError } from '../../core/errors.js';
 import { closeCheckInUpdate, withLists } from './dynamo-checkins.js';
 import { figureItems } from './dynamo-figures.js';
-import { entity, keys, skPrefix } from './keys.js';
+import { entity, keys, personPk, skPrefix } from './keys.js';
 import { batchGetAll } from './batch.js';
 import { attr } from './table.js';
 import { epoch, expired, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
 
 const flowTtlSeconds = 7 * 24 * 3600;
+/** Chats whose person this process remembers, to read a turn in one call (a few hundred KB at most). */
+const maxHints = 5000;
 
 function flowFromItem(item: Record<string, unknown>, now: Date): FlowState {
   const version = Number(item.version);
@@ -33,16 +35,36 @@ function flowFromItem(item: Record<string, unknown>, now: Date): FlowState {
  * or processed marker with the versioned flow), and the flow and marker on their own.
  */
 export class DynamoTurns extends TableAdapter {
+  /** Whose a chat was when last read here (a hint, checked by the read it saves): chat → person id. */
+  private readonly whose = new Map<string, string>();
+
+  /**
+   * One read where this process has seen the chat before: the person's items are read with the
+   * identity, on the hint of whose it was, and used only if the identity still names that person;
+   * otherwise (or without a hint) a second read follows, as for a chat seen for the first time.
+   */
   async readTurn(
     ref: ChannelRef,
     key: TurnKey | null,
     now: Date,
     checkInDates: string[] = [],
   ): Promise<TurnReads> {
+    const chat = `${ref.channel}#${ref.id}`;
+    const hint = this.whose.get(chat);
+    const personKeys = (personId: string) => [
+      keys.person(personId),
+      keys.flow(personId),
+      ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
+      ...[...new Set(checkInDates)].map((date) => keys.checkIn(personId, date)),
+    ];
     const first = await batchGetAll(
       this.doc,
       this.table,
-      [keys.identity(ref), ...(key ? [keys.processed(key.channel, key.updateId)] : [])],
+      [
+        keys.identity(ref),
+        ...(key ? [keys.processed(key.channel, key.updateId)] : []),
+        ...(hint ? personKeys(hint) : []),
+      ],
       { consistent: true },
     );
     const marker = first.find((i) => i.SK === 'UPD');
@@ -52,18 +74,15 @@ export class DynamoTurns extends TableAdapter {
     // A stranger's identity whose onboarding expired is no one's: they start afresh.
     const identity = first.find((i) => i.SK === 'CH' && !expired(i, now));
     const personId = identity?.personId;
+    this.whose.delete(chat);
     if (typeof personId !== 'string') return { person: null, flow: null, record: null };
-    const second = await batchGetAll(
-      this.doc,
-      this.table,
-      [
-        keys.person(personId),
-        keys.flow(personId),
-        ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
-        ...[...new Set(checkInDates)].map((date) => keys.checkIn(personId, date)),
-      ],
-      { consistent: true },
-    );
+    // Most recent last; the oldest hint goes first when there are too many.
+    this.whose.set(chat, personId);
+    if (this.whose.size > maxHints) this.whose.delete(this.whose.keys().next().value!);
+    const second =
+      personId === hint
+        ? first.filter((i) => i.PK === personPk(personId))
+        : await batchGetAll(this.doc, this.table, personKeys(personId), { consistent: true });
     const profile = second.find((i) => i.SK === 'PROFILE');
     // A stranger whose onboarding expired is gone, with what they were doing.
     if (profile && expired(profile, now)) return { person: null, flow: null, record: null };
@@ -78,6 +97,11 @@ export class DynamoTurns extends TableAdapter {
       record: record ? (JSON.parse(String(record.record)) as TurnRecord) : null,
       ...(checkInDates.length ? { checkIns } : {}),
     };
+  }
+
+  /** An erased person's chats are no one's here either. */
+  forget(personId: string): void {
+    for (const [chat, id] of this.whose) if (id === personId) this.whose.delete(chat);
   }
 
   async commitTurn(c: TurnCommit): Promise<void> {
