@@ -6,9 +6,10 @@
  * write and one sendMessage. It prints p50/p99, the ratio to the bare bot and
  * the calls each update makes, and writes them into BENCHMARKS.md.
  *
- * The replies are sent by the in-process outbox drained before the webhook
- * answers (as `npm start` and a Lambda without OUTBOX_QUEUE_URL do), so the
- * time measured is the time until the person has the answer.
+ * The replies are sent by the in-process outbox, which starts sending as soon
+ * as the turn hands them over and is drained before the webhook answers (as
+ * `npm start` and a Lambda without OUTBOX_QUEUE_URL do), so the time measured
+ * is the time until the person has the answer.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -71,6 +72,7 @@ try {
     apiRoot: tg.url,
     botInfo: botInfoFrom(api.token, 'vicini_bench_bot'),
     clock,
+    autoDrain: true,
   });
   // The previous minute's tick sets the cursor; this minute's sends every prompt.
   await runtime.tick(new Date(now.getTime() - 60_000));
@@ -191,8 +193,9 @@ try {
         50,
       );
     const ratio = p(ours, 99) / p(base, 99);
+    const median = p(ours, 50) / p(base, 50);
     rows.push(
-      `| ${kind} | ${p(ours, 50).toFixed(0)} ms | ${p(ours, 99).toFixed(0)} ms | ${p(base, 50).toFixed(0)} ms | ${p(base, 99).toFixed(0)} ms | **${ratio.toFixed(2)}×** | ${calls(ours, 'dynamo')} / ${calls(ours, 'botApi')} | ${ratio <= 1.5 ? 'met' : 'not met'} |`,
+      `| ${kind} | ${p(ours, 50).toFixed(0)} ms | ${p(ours, 99).toFixed(0)} ms | ${p(base, 50).toFixed(0)} ms | ${p(base, 99).toFixed(0)} ms | ${median.toFixed(2)}× | **${ratio.toFixed(2)}×** | ${calls(ours, 'dynamo')} / ${calls(ours, 'botApi')} | ${ratio <= 1.5 ? 'met' : 'not met'} |`,
     );
   }
 } finally {
@@ -205,10 +208,10 @@ try {
 const section = [
   start,
   '',
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end (above the core count, p99s are noisy); ${runs} updates of each kind, each kind over every elder in turn (a chat quiet for a few seconds, as a person's next message finds it), DynamoDB Local behind a proxy adding ${latency.dynamoMs} ms to every request, the loopback Bot API behind one adding ${latency.botApiMs} ms to every call. Time from the webhook request until it answers, the replies sent (in-process outbox). The bare bot makes one conditional put and one sendMessage.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end (above the core count, p99s are noisy); ${runs} updates of each kind, each kind over every elder in turn (a chat quiet for a few seconds, as a person's next message finds it), DynamoDB Local behind a proxy adding ${latency.dynamoMs} ms to every request, the loopback Bot API behind one adding ${latency.botApiMs} ms to every call. Time from the webhook request until it answers, the replies sent (the in-process outbox, sending as soon as the turn hands them over). The calls counted are all the update makes, side by side ones included. The bare bot makes one conditional put and one sendMessage.`,
   '',
-  '| update | ours p50 | ours p99 | bare p50 | bare p99 | p99 ratio | DynamoDB / Bot API calls (median) | goal ≤ 1.5× |',
-  '|---|---|---|---|---|---|---|---|',
+  '| update | ours p50 | ours p99 | bare p50 | bare p99 | p50 ratio | p99 ratio | DynamoDB / Bot API calls (median; some side by side, see below) | goal ≤ 1.5× (p99) |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
   end,

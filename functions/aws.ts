@@ -73,6 +73,8 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
     outbox: env.OUTBOX_QUEUE_URL
       ? { queueUrl: env.OUTBOX_QUEUE_URL, client: new SQSClient({ region: env.AWS_REGION }) }
       : undefined,
+    // Without a queue, messages go out as soon as a turn hands them over (the webhook waits for them).
+    autoDrain: !env.OUTBOX_QUEUE_URL,
     count,
     sender: { logLine, ...options.sender },
     whatsapp:

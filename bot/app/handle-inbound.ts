@@ -74,8 +74,9 @@ export interface TurnOptions {
   /** The message whose button was pressed: a reply marked `edit` edits it (Telegram). */
   pressed?: number;
   /**
-   * Runs once the turn is committed (or found committed), before its messages go to the
-   * outbox: Telegram stops the button's spinner here, with the toast if there is one.
+   * Runs once the turn is committed (or found committed), started before its messages go to the
+   * outbox and not waited for before they do: Telegram stops the button's spinner here, with the
+   * toast if there is one.
    */
   committed?: (answered: { lang: string; replies: Reply[] }) => Promise<void>;
 }
@@ -100,15 +101,11 @@ export interface Committed extends Answered {
 export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnOptions): Promise<Committed> {
   const { key } = options;
   const name = `${key.channel}.${key.updateId}`;
+  // The request an Accept names is read with the turn.
+  const named = requestNamedBy(msg.input);
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now();
-    const read = await deps.store.readTurn(
-      msg.ref,
-      key,
-      now,
-      checkInDates(deps, now),
-      requestNamedBy(msg.input),
-    );
+    const read = await deps.store.readTurn(msg.ref, key, now, checkInDates(deps, now), named);
     if (read.record) return replay(deps, read.record, read.person, options);
     if (msg.input.kind === 'blocked') {
       if (read.person) await markUnreachable(deps, read.person.id);
@@ -169,11 +166,12 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       }
       throw err;
     }
-    await options.committed?.({ lang, replies: turn.replies });
-    await deps.outbox.enqueue(outbound);
-    // The outbox holds them now: the record stays as the update's marker, without content.
-    if (outbound.length && !turn.erased)
-      await deps.store.settleTurn(turn.person.id, key, { lang, outbound: [] });
+    await afterCommit(options, { lang, replies: turn.replies }, async () => {
+      await deps.outbox.enqueue(outbound);
+      // The outbox holds them now: the record stays as the update's marker, without content.
+      if (outbound.length && !turn.erased)
+        await deps.store.settleTurn(turn.person.id, key, { lang, outbound: [] });
+    });
     const after = turn.person;
     return {
       lang,
@@ -196,10 +194,27 @@ async function replay(
   person: Person | null,
   options: TurnOptions,
 ): Promise<Committed> {
-  await options.committed?.({ lang: record.lang, replies: [] });
   // The same message ids: the delivery log sends each once, whatever was sent before.
-  await deps.outbox.enqueue(record.outbound);
+  await afterCommit(options, { lang: record.lang, replies: [] }, () => deps.outbox.enqueue(record.outbound));
   return { lang: record.lang, replies: [], person, outbound: record.outbound, replayed: true };
+}
+
+/**
+ * What follows a commit: the press is answered first (its request leaves before any message is
+ * handed to the outbox) without holding them back, so the spinner stops while the replies go out
+ * (an outbox that sends as it is given messages sends them meanwhile, and the record is settled
+ * meanwhile too). Both are done when this returns; the first failure is thrown.
+ */
+async function afterCommit(
+  options: TurnOptions,
+  answered: { lang: string; replies: Reply[] },
+  deliver: () => Promise<void>,
+): Promise<void> {
+  const results = await Promise.allSettled([
+    options.committed ? options.committed(answered) : undefined,
+    deliver(),
+  ]);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
 async function dispatch(turn: Turn, input: Inbound): Promise<void> {

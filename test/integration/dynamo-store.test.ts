@@ -238,6 +238,16 @@ describe('DynamoStore', () => {
     expect(counter.total()).toBe(0);
   });
 
+  it('sets and removes one private detail without touching the other', async () => {
+    await store.setPrivate('p1', 'address', 'Via Musei 1');
+    expect(await store.getPrivate('p1')).toEqual({ address: 'Via Musei 1' });
+    await store.savePrivate('p2', { address: 'Via Musei 2', phone: '+393331234567' });
+    await store.setPrivate('p2', 'address', 'Corso Zanardelli 3');
+    expect(await store.getPrivate('p2')).toEqual({ address: 'Corso Zanardelli 3', phone: '+393331234567' });
+    await store.setPrivate('p2', 'phone', undefined);
+    expect(await store.getPrivate('p2')).toEqual({ address: 'Corso Zanardelli 3' });
+  });
+
   it('confirms a pending link once', async () => {
     await store.putLink({ elderId: 'e9', relativeId: 'r9', status: 'pending', createdAt: now.toISOString() });
     await store.confirmLink('e9', 'r9', now);

@@ -42,7 +42,14 @@ export class World implements ChatWorld {
     readonly scan: () => Promise<Record<string, unknown>[]>,
   ) {}
 
-  static async start(options: { network?: Partial<Network>; at?: string } = {}): Promise<World> {
+  static async start(
+    options: {
+      network?: Partial<Network>;
+      at?: string;
+      /** The outbox sends as soon as a turn hands it messages (as `npm start` and the bench do). */
+      autoDrain?: boolean;
+    } = {},
+  ): Promise<World> {
     const api = await startFakeBotApi({ botUsername });
     const { doc, tableName } = await testTable();
     const clock = new TestClock(options.at ? new Date(options.at) : undefined);
@@ -55,6 +62,7 @@ export class World implements ChatWorld {
       botInfo: botInfoFrom(api.token, botUsername),
       clock,
       time: clock.time,
+      autoDrain: options.autoDrain,
     });
     const store = runtime.deps.store as DynamoStore;
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];

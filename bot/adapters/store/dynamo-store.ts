@@ -165,6 +165,29 @@ export class DynamoStore extends TableAdapter implements Store {
     return items.filter((item) => !expired(item, now)).map((item) => fromItem<Person>(item));
   }
 
+  async getPeopleWithPrivate(ids: string[]): Promise<{ person: Person; details: PrivateDetails }[]> {
+    const unique = [...new Set(ids)];
+    // Profiles and private details in the same batches: 50 people to a call of 100 keys.
+    const items = await batchGetAll(
+      this.doc,
+      this.table,
+      unique.flatMap((id) => [keys.person(id), keys.private(id)]),
+    );
+    const now = this.now();
+    const byPk = (sk: string) =>
+      new Map(items.filter((i) => i.SK === sk).map((i) => [String(i.PK), i] as const));
+    const profiles = byPk(keys.person('').SK);
+    const privates = byPk(keys.private('').SK);
+    return unique.flatMap((id) => {
+      const profile = profiles.get(keys.person(id).PK);
+      if (!profile || expired(profile, now)) return [];
+      const details = privates.get(keys.private(id).PK);
+      return [
+        { person: fromItem<Person>(profile), details: details ? fromItem<PrivateDetails>(details) : {} },
+      ];
+    });
+  }
+
   async savePerson(person: Person, read: Person | null): Promise<void> {
     if (!read) return this.putItem(personItem(person));
     const list = changes(personItem(read), personItem(person));
@@ -220,6 +243,19 @@ export class DynamoStore extends TableAdapter implements Store {
     await this.putItem({ ...keys.private(personId), [attr.entity]: entity.private, ...details });
   }
 
+  async setPrivate(personId: string, field: keyof PrivateDetails, value: string | undefined): Promise<void> {
+    await this.updateItem({
+      Key: keys.private(personId),
+      UpdateExpression:
+        value === undefined ? 'SET #entity = :entity REMOVE #f' : 'SET #entity = :entity, #f = :v',
+      ExpressionAttributeNames: { '#entity': attr.entity, '#f': field },
+      ExpressionAttributeValues: {
+        ':entity': entity.private,
+        ...(value === undefined ? {} : { ':v': value }),
+      },
+    });
+  }
+
   async listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]> {
     const got = await queryAll(this.doc, {
       TableName: this.table,
@@ -267,6 +303,7 @@ export class DynamoStore extends TableAdapter implements Store {
   }
 
   erasePerson(personId: string): Promise<number> {
+    this.turns.forget(personId);
     return erasePersonData(this.doc, this.table, personId);
   }
 

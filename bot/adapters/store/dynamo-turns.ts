@@ -16,6 +16,8 @@ import { epoch, expired, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
 
 const flowTtlSeconds = 7 * 24 * 3600;
+/** Chats whose person this process remembers, to read a turn in one call (a few hundred KB at most). */
+const maxHints = 5000;
 
 function flowFromItem(item: Record<string, unknown>, now: Date): FlowState {
   const version = Number(item.version);
@@ -58,6 +60,14 @@ function recentTasksUpdate(table: string, volunteerId: string, read: string[], r
  * or processed marker with the versioned flow), and the flow and marker on their own.
  */
 export class DynamoTurns extends TableAdapter {
+  /** Whose a chat was when last read here (a hint, checked by the read it saves): chat → person id. */
+  private readonly whose = new Map<string, string>();
+
+  /**
+   * One read where this process has seen the chat before: the person's items are read with the
+   * identity, on the hint of whose it was, and used only if the identity still names that person;
+   * otherwise (or without a hint) a second read follows, as for a chat seen for the first time.
+   */
   async readTurn(
     ref: ChannelRef,
     key: TurnKey | null,
@@ -65,6 +75,14 @@ export class DynamoTurns extends TableAdapter {
     checkInDates: string[] = [],
     requestId?: string,
   ): Promise<TurnReads> {
+    const chat = `${ref.channel}#${ref.id}`;
+    const hint = this.whose.get(chat);
+    const personKeys = (personId: string) => [
+      keys.person(personId),
+      keys.flow(personId),
+      ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
+      ...[...new Set(checkInDates)].map((date) => keys.checkIn(personId, date)),
+    ];
     const first = await batchGetAll(
       this.doc,
       this.table,
@@ -72,6 +90,7 @@ export class DynamoTurns extends TableAdapter {
         keys.identity(ref),
         ...(key ? [keys.processed(key.channel, key.updateId)] : []),
         ...(requestId !== undefined ? [keys.request(requestId)] : []),
+        ...(hint ? personKeys(hint) : []),
       ],
       { consistent: true },
     );
@@ -82,21 +101,29 @@ export class DynamoTurns extends TableAdapter {
     // A stranger's identity whose onboarding expired is no one's: they start afresh.
     const identity = first.find((i) => i.SK === 'CH' && !expired(i, now));
     const personId = identity?.personId;
+    this.whose.delete(chat);
     if (typeof personId !== 'string') return { person: null, flow: null, record: null };
+    // Most recent last; the oldest hint goes first when there are too many.
+    this.whose.set(chat, personId);
+    if (this.whose.size > maxHints) this.whose.delete(this.whose.keys().next().value!);
     const requestItem = first.find((i) => i.SK === 'REQ' && !expired(i, now));
     const request = requestItem ? requestFromItem(requestItem) : null;
+    const id = (k: Record<string, unknown>) => `${String(k.PK)}|${String(k.SK)}`;
+    const asked = new Set(
+      [...(hint ? personKeys(hint) : []), ...(personId === hint ? [] : personKeys(personId))].map(id),
+    );
     const wanted = [
-      keys.person(personId),
-      keys.flow(personId),
-      ...(key ? [keys.turn(personId, key.channel, key.updateId)] : []),
-      ...[...new Set(checkInDates)].map((date) => keys.checkIn(personId, date)),
-      // The request's elder and followers, for the volunteer's card if the accept wins.
-      ...(request ? elderDetailsKeys(request.elderId, request.followers) : []),
+      ...(personId === hint ? [] : personKeys(personId)),
+      // The request's elder and followers, for the volunteer's card if the accept wins; a key asked
+      // already (a forged button naming the presser's own request) is not asked again.
+      ...(request
+        ? elderDetailsKeys(request.elderId, request.followers).filter((k) => !asked.has(id(k)))
+        : []),
     ];
-    // A key asked twice (a forged button naming the presser's own request) would be refused.
-    const unique = [...new Map(wanted.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
-    const second = await batchGetAll(this.doc, this.table, unique, { consistent: true });
-    const mine = second.filter((i) => i.PK === personPk(personId));
+    const unique = [...new Map(wanted.map((k) => [id(k), k])).values()];
+    const second = unique.length ? await batchGetAll(this.doc, this.table, unique, { consistent: true }) : [];
+    const items = [...first, ...second];
+    const mine = items.filter((i) => i.PK === personPk(personId));
     const profile = mine.find((i) => i.SK === 'PROFILE');
     // A stranger whose onboarding expired is gone, with what they were doing.
     if (profile && expired(profile, now)) return { person: null, flow: null, record: null };
@@ -113,11 +140,16 @@ export class DynamoTurns extends TableAdapter {
       ...(requestId !== undefined
         ? {
             request: request
-              ? { id: requestId, request, ...elderDetailsFrom(second, request.elderId, request.followers) }
+              ? { id: requestId, request, ...elderDetailsFrom(items, request.elderId, request.followers) }
               : { id: requestId, request: null, elder: null, details: {}, followers: [] },
           }
         : {}),
     };
+  }
+
+  /** An erased person's chats are no one's here either. */
+  forget(personId: string): void {
+    for (const [chat, id] of this.whose) if (id === personId) this.whose.delete(chat);
   }
 
   async commitTurn(c: TurnCommit): Promise<void> {

@@ -119,17 +119,15 @@ export async function applyEdit(turn: Turn, draft: Draft): Promise<void> {
     };
   }
   if (step === 'addr' || step === 'phone') {
-    const priv = await deps.store.getPrivate(person.id);
-    const field = step === 'addr' ? 'address' : 'phone';
+    // One field written on its own: the other one is neither read nor rewritten.
     const value = step === 'addr' ? draft.address : draft.phone;
-    const next = { ...priv };
-    if (value) next[field] = value;
-    else delete next[field];
-    await deps.store.savePrivate(person.id, next);
+    await deps.store.setPrivate(person.id, step === 'addr' ? 'address' : 'phone', value || undefined);
   }
   const updated = pendingAfterMove(person, edited);
   await turn.savePerson(updated);
-  if (updated.role === 'elder') await scheduleCheckIns(deps, updated, turn.now);
+  // The next prompt moves only when what it is computed from did (not on a new address or name).
+  if (updated.role === 'elder' && scheduleChanged(person, updated))
+    await scheduleCheckIns(deps, updated, turn.now);
   turn.endFlow();
   const keyboard = updated.role === 'elder' ? 'elder' : 'remove';
   if (updated !== edited) {
@@ -140,6 +138,19 @@ export async function applyEdit(turn: Turn, draft: Draft): Promise<void> {
     return;
   }
   turn.say(reply('profile.saved', undefined, { keyboard }));
+}
+
+/** Whether the elder's next prompt may have moved: what `nextPrompt` reads changed. */
+function scheduleChanged(before: Person, after: Person): boolean {
+  const of = (p: Person) =>
+    JSON.stringify([
+      p.role,
+      !!p.onboardedAt,
+      p.checkInTime ?? null,
+      p.checkInDays ?? null,
+      p.absences ?? null,
+    ]);
+  return of(before) !== of(after);
 }
 
 function scheduleFields(elder: Person, draft: Draft): Partial<Person> {

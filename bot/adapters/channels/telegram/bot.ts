@@ -63,7 +63,7 @@ export function handleUpdates(bot: Bot<BotContext>, deps: AppDeps): Bot<BotConte
       return;
     }
     // Read, decide, commit; the press is answered (the spinner stops) as soon as the turn is
-    // committed, then the outbox sends the replies and notices.
+    // committed, its request first, while the outbox sends the replies and notices.
     const done = await runTurn(deps, msg, {
       key: { channel: 'telegram', updateId: String(ctx.update.update_id) },
       pressed: ctx.callbackQuery?.message?.message_id,
