@@ -71,8 +71,8 @@ describe('the calls of a turn', () => {
     await world.tickAt('2026-11-21T08:00:00Z');
     await maria.press('😊 Sto bene');
     const id = (await world.personOf(maria))!.id;
-    const timer = async () =>
-      (await world.scan()).find((i) => i.entity === 'timer' && String(i.PK).includes(id));
+    // Her prompt's timer (the day's rungs have timers of their own, in no set order in a scan).
+    const timer = async () => (await world.scan()).find((i) => i.PK === `TMR#prompt.${id}`);
     const prompt = await timer();
     expect(prompt).toMatchObject({ due: '2026-11-22T08:00:00.000Z' });
     await maria.send('/profile');
