@@ -120,7 +120,23 @@ export class FakeTelegram {
 
   /** Commands set with setMyCommands for a language code ('' = none) and scope. */
   commands(languageCode = '', scope: unknown = { type: 'default' }): BotCommand[] | undefined {
-    return this.commandSets.get(`${JSON.stringify(scope)}|${languageCode}`);
+    return this.commandSets.get(scopeKey(scope, languageCode));
+  }
+
+  /**
+   * The menu a private chat shows, found as Telegram documents it: the chat's
+   * own scope, then all private chats, then the default, each first for the
+   * user's language and then without one.
+   */
+  menuOf(chatId: number | string, languageCode = ''): BotCommand[] {
+    const scopes = [{ type: 'chat', chat_id: chatId }, { type: 'all_private_chats' }, { type: 'default' }];
+    for (const scope of scopes) {
+      for (const lang of languageCode ? [languageCode, ''] : ['']) {
+        const found = this.commands(lang, scope);
+        if (found) return found;
+      }
+    }
+    return [];
   }
 
   get webhook(): WebhookInfo & { secret_token?: string } {
@@ -359,7 +375,7 @@ export class FakeTelegram {
   }
 
   private commandKey(p: Params): string {
-    return `${JSON.stringify(p.scope ?? { type: 'default' })}|${(p.language_code as string | undefined) ?? ''}`;
+    return scopeKey(p.scope, (p.language_code as string | undefined) ?? '');
   }
 
   private chatState(rawId: number | string, user?: FakeUser): ChatState {
@@ -380,4 +396,11 @@ export class FakeTelegram {
     const username = user?.username ? { username: user.username } : {};
     return { id, type: 'private', first_name: user?.first_name ?? `User ${id}`, ...username };
   }
+}
+
+/** One key per scope and language: a chat's scope by its id however it was written (number or string). */
+function scopeKey(scope: unknown, languageCode: string): string {
+  const s = isRecord(scope) ? scope : { type: 'default' };
+  const where = s.chat_id === undefined ? String(s.type) : `${String(s.type)}:${String(s.chat_id)}`;
+  return `${where}${s.user_id === undefined ? '' : `:${String(s.user_id)}`}|${languageCode}`;
 }
