@@ -120,7 +120,7 @@ describe.skipIf(!browserHere && !browserRequired)('chat simulator in a browser',
     await page.getByRole('button', { name: 'Jump and tick' }).click();
     await page
       .getByText(/09:00 daily question.*09:30 reminder.*10:00 relatives told.*10:30 mediator alerted/)
-      .waitFor();
+      .waitFor({ timeout: 90_000 }); // a day of ticks: on a loaded machine it takes more than the default 15 s
     await says('elder', /Nonna, sono ancora io/);
     await says('relative', /Nonna Demo non ha ancora risposto alla domanda quotidiana delle 09:00/);
     await says('mediator', /Nonna Demo \(Mompiano\) non ha risposto alla domanda delle 09:00/);
