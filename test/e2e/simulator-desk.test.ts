@@ -103,6 +103,13 @@ describe.skipIf(skipBrowser)('the mediator desk in the simulator', () => {
     await says('mediator', /Fatto: Carla Demo riceve di nuovo le richieste/);
     await expect.poll(() => button('mediator', '⏸️ Sospendi Carla Demo').count()).toBe(1);
 
+    // /pending: Dario's card shows what he entered, phone included; Giulia approves him.
+    await type('/pending');
+    await says('mediator', /Nuova iscrizione al volontariato:\s+Dario Demo[\s\S]*Telefono: \+39000000100107/);
+    await button('mediator', '✅ Approva').click();
+    await says('mediator', /Iscrizione di Dario Demo approvata/);
+    await expect.poll(() => button('mediator', '✅ Approva').count()).toBe(0);
+
     // The elder asks for shopping; /requests shows it and Giulia asks Bruno by hand.
     await button('elder', 'START').click();
     await button('elder', '🙋 Chiedi un volontario').click();
@@ -124,7 +131,7 @@ describe.skipIf(skipBrowser)('the mediator desk in the simulator', () => {
       await button('mediator', '🙋 Volontari').click();
       await says('mediator', /Scrivi qui il messaggio/);
       await type(text);
-      await says('mediator', /Destinatari: 3 \(volontari\)\. Lo invio\?/);
+      await says('mediator', /Destinatari: 4 \(volontari\)\. Lo invio\?/);
     };
     await broadcast('Prova annullata: non deve arrivare.');
     await button('mediator', 'Annulla').click();
