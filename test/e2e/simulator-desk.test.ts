@@ -172,6 +172,9 @@ describe.skipIf(skipBrowser)('the mediator desk in the simulator', () => {
         ),
       )
       .toBeGreaterThan(0);
+    // A click opens it full size, as a tap on a photo in Telegram.
+    const src = await chart.getAttribute('src');
+    expect(await giulia.locator('a.photo-link').last().getAttribute('href')).toBe(src);
     const csvLink = giulia.getByRole('link', { name: /^vicini-figures-nord-2026-W48\.csv$/ });
     await csvLink.waitFor();
     const csv = await (await fetch(new URL((await csvLink.getAttribute('href'))!, sim.url))).text();
