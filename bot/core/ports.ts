@@ -92,8 +92,11 @@ export interface Broadcast {
   id: string;
   /** The mediator who sent it (the partition it lives in). */
   by: string;
+  /** Its zone, or `*` when a network admin wrote to every zone. */
   zoneId: string;
   audience: Audience;
+  /** A network admin's broadcast to every zone of the network. */
+  allZones?: boolean;
   createdAt: string;
   /** Messages enqueued (one per recipient and channel). */
   total: number;
@@ -137,6 +140,8 @@ export interface Store {
    */
   savePerson(person: Person, read: Person | null): Promise<void>;
   getPrivate(personId: string): Promise<PrivateDetails>;
+  /** People with their private details, in batched reads (never one call per person); the ones not found are left out. */
+  getPeopleWithPrivate(ids: string[]): Promise<{ person: Person; details: PrivateDetails }[]>;
   savePrivate(personId: string, details: PrivateDetails): Promise<void>;
   listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]>;
   /** Moves a pending volunteer to approved/rejected; AlreadyDecidedError if not pending any more. */
@@ -386,6 +391,16 @@ export interface Figures {
     zoneIds: string[],
     weeks: string[],
   ): Promise<{ weeks: Map<string, WeekCounters>; people: Map<string, Partial<RoleCounts>> }>;
+  /** People by role of these areas as stored (a strongly consistent read, counters unclamped), for `setPeople`. */
+  readPeople(areas: string[]): Promise<Map<string, Record<string, number>>>;
+  /**
+   * Sets people by role of these areas in one transaction, on the condition that every counter is
+   * still as `read` found it; false (nothing written) when one moved meanwhile.
+   */
+  setPeople(
+    counts: Map<string, Partial<RoleCounts>>,
+    read: Map<string, Record<string, number>>,
+  ): Promise<boolean>;
 }
 
 /** Turns an SVG drawing into a PNG image; null where no renderer can run (the figures go without the chart). */

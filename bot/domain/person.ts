@@ -86,6 +86,8 @@ export interface Person {
   consentAt?: string;
   /** Tapped "Stop these messages" under a mediator's broadcast: no broadcast reaches them until they turn it back on. */
   broadcastsOff?: boolean;
+  /** Mediator: also the network's admin (granted by the admin CLI): may broadcast to every zone. */
+  networkAdmin?: boolean;
 }
 
 export interface PrivateDetails {

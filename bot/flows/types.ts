@@ -87,6 +87,12 @@ export interface Reply {
   photo?: { filename: string; png: string };
   /** A voice note passed on as it is (the channel's own file id); the text is its caption. */
   voice?: string;
+  /**
+   * On the first reply of a message: what goes instead, as its approved template, to someone outside
+   * WhatsApp's 24-hour window when the message itself has none; the message waits until they answer
+   * (the template's quick reply brings it at once). Other channels never use it.
+   */
+  standIn?: Reply;
 }
 
 export function reply(text: string, params?: Params, extra: Omit<Reply, 'text' | 'params'> = {}): Reply {

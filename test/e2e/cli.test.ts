@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { localClock } from '../../functions/cli.js';
 import { clockFileName } from '../../simulator/env.js';
 import { testTable } from '../support/dynamo.js';
+import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
+import type { Person as Profile } from '../../bot/domain/person.js';
 
 /** The command-line entry points as a newcomer runs them: what they print when something is missing. */
 const dirs: string[] = [];
@@ -114,6 +116,55 @@ describe('command-line entry points', () => {
     expect(until).toBeGreaterThan(real + 3 * 86_400_000);
     expect(until).toBeLessThan(real + 3 * 86_400_000 + 3 * 3600_000);
   }, 60_000);
+});
+
+describe('admin: network-admin and figures-backfill', () => {
+  it('grants and takes away the network admin flag by channel, refuses a non-mediator, and backfills the figures twice alike', async () => {
+    const { endpoint, tableName, doc } = await testTable();
+    const store = new DynamoStore(doc, tableName);
+    const at = new Date().toISOString();
+    const seed = async (id: string, role: 'mediator' | 'elder', chat: string) => {
+      const p: Profile = {
+        id,
+        lang: 'it',
+        createdAt: at,
+        channels: [{ channel: 'telegram', id: chat }],
+        onboardedAt: at,
+        consentAt: at,
+        role,
+        name: id,
+        zoneId: 'nord',
+      };
+      await store.createPerson(p, p.channels[0]!);
+    };
+    await seed('giulia', 'mediator', '4242');
+    await seed('anna', 'elder', '4343');
+    const env = { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, LOCAL_DATA_DIR: tempDir() };
+    const admin = (...args: string[]) => run('functions/admin.ts', args, env);
+
+    let r = await admin('network-admin', '--telegram', '4242');
+    expect(r.out).toContain('The mediator of zone nord is now a network admin.');
+    expect(r.code).toBe(0);
+    expect((await store.getPerson('giulia'))?.networkAdmin).toBe(true);
+    r = await admin('network-admin', '--telegram', '4242');
+    expect(r.out).toContain('was a network admin already');
+    r = await admin('network-admin', '--telegram', '4242', '--revoke');
+    expect(r.out).toContain('is no longer a network admin');
+    expect((await store.getPerson('giulia'))?.networkAdmin).toBeUndefined();
+    r = await admin('network-admin', '--telegram', '4343');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('nobody onboarded as a mediator is reached at telegram 4343');
+    r = await admin('network-admin');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('Usage: npm run admin');
+
+    const first = await admin('figures-backfill');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('zone nord: elder 1, volunteer 0, mediator 1');
+    expect(first.out).toContain('network: elder 1, volunteer 0, mediator 1, relative 0');
+    const second = await admin('figures-backfill');
+    expect(second.out).toBe(first.out);
+  }, 120_000);
 });
 
 describe('localClock', () => {

@@ -32,6 +32,38 @@ async function seedElders(world: Pick<ChatWorld, 'store' | 'clock'>, count: numb
   }
 }
 
+/** `count` relatives written straight into the store, each with a phone, linked (confirmed) to `elderId`. */
+async function seedRelatives(
+  world: Pick<ChatWorld, 'store' | 'clock'>,
+  elderId: string,
+  count: number,
+  from = 1,
+): Promise<void> {
+  const at = world.clock.now().toISOString();
+  for (let i = from; i < from + count; i++) {
+    const n = String(i).padStart(2, '0');
+    const relative: Profile = {
+      id: `seed-relative-${n}`,
+      lang: 'it',
+      createdAt: at,
+      channels: [{ channel: 'telegram', id: String(890000 + i) }],
+      onboardedAt: at,
+      consentAt: at,
+      role: 'relative',
+      name: `Rino ${n}`,
+    };
+    await world.store.createPerson(relative, relative.channels[0]!);
+    await world.store.savePrivate(relative.id, { phone: `+39 347 000 00${n}` });
+    await world.store.putLink({
+      elderId,
+      relativeId: relative.id,
+      status: 'confirmed',
+      createdAt: at,
+      confirmedAt: at,
+    });
+  }
+}
+
 /** The lines of a list below its header. */
 const listed = (text: string): string[] => text.split('\n\n').slice(1).join('\n').split('\n');
 
@@ -198,4 +230,33 @@ describe('/today on Telegram: the menu, and the cost', () => {
       UpdateItemCommand: 3,
     });
   });
+
+  it(
+    '/elders reads the same number of times for one relative as for twenty',
+    { timeout: 120_000 },
+    async () => {
+      world = await World.start({ at: '2026-11-20T10:00:00Z' });
+      const zone = await onboardMediator(world, 'Giulia', 'nord');
+      await seedElders(world, 3);
+      const calls = async () => {
+        world.dynamoCalls.reset();
+        await zone.send('/elders');
+        return { ...world.dynamoCalls.counts };
+      };
+      await seedRelatives(world, 'seed-elder-01', 1);
+      const few = await calls();
+      expect(zone.lastText()).toMatch(/Rino 01, tel\. \+39 347 000 0001/);
+      // Twenty more, spread over the three elders on the page: their names and phones all shown.
+      for (const [i, elder] of ['seed-elder-01', 'seed-elder-02', 'seed-elder-03'].entries()) {
+        await seedRelatives(world, elder, 7, 2 + i * 7);
+      }
+      const many = await calls();
+      const text = zone.lastText();
+      for (const n of ['02', '08', '15', '22'])
+        expect(text).toMatch(new RegExp(`Rino ${n}, tel\\. \\+39 347 000 00${n}`));
+      expect(many).toEqual(few);
+      // Not one read per relative: no single GetItem at all.
+      expect(few.GetItemCommand).toBeUndefined();
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWorld, WhatsAppWorld } from '../support/channels.js';
+import { startWorld, WhatsAppWorld, type WaPerson } from '../support/channels.js';
 import {
   askForHelp,
   approveInStore,
@@ -274,6 +274,83 @@ describe('weekly figures, faults and the Monday tick (Telegram)', () => {
         if (elders === 3) await world.close();
       }
       expect(costs[1]).toBe(costs[0]);
+    },
+  );
+});
+
+describe('Monday figures outside WhatsApp’s 24-hour window', () => {
+  let world: WhatsAppWorld;
+  afterEach(async () => {
+    expect(world.problems()).toEqual([]);
+    await world.close();
+  });
+
+  it(
+    'go as the approved template with the chart on top; the text and the CSV come with one tap',
+    { timeout: 240_000 },
+    async () => {
+      world = (await startWorld('whatsapp', { at: '2026-11-20T10:00:00Z' })) as WhatsAppWorld;
+      const giulia = (await onboardMediator(world, 'Giulia', 'nord')) as WaPerson;
+      const anna = await onboardElder(world, { name: 'Anna', time: 'Alle 09:00' });
+      await world.tickAt('2026-11-21T08:00:00Z');
+      await anna.press('😊 Sto bene');
+      const before = giulia.messages().length;
+
+      // Monday 23 November, 08:00 in Rome: Giulia last wrote on Friday, her window is closed.
+      await world.tickAt('2026-11-23T07:00:00Z');
+      const got = giulia.messages().slice(before);
+      expect(got.map((m) => m.kind)).toEqual(['template']);
+      const template = got[0]!;
+      expect(template.text).toBe(
+        '📊 *La settimana scorsa nella zona Nord*: domande quotidiane con risposta 1 su 1 (100%); avvisi: 0; richieste di aiuto: 0. Il testo completo e il file CSV per il Comune arrivano quando tocchi qui sotto.',
+      );
+      // The chart is the template's header image.
+      const chart = world.api.mediaFile(template.image!)!;
+      expect(chart.type).toBe('image/png');
+      expect(chart.bytes.subarray(0, 8)).toEqual(pngSignature);
+      expect(template.choices.map((c) => c.title)).toEqual(['📊 Tutti i numeri']);
+      // No "messages are waiting" besides it, and nothing else yet.
+      expect(files(world, giulia)).toEqual({ photos: [], csvs: [] });
+      expect(giulia.texts().filter((t) => t.includes('I numeri di Nord'))).toEqual([]);
+
+      // A second firing of the same Monday sends nothing new.
+      await world.runtime.deps.timers.schedule([
+        { id: 'figures.weekly', kind: 'figures', due: '2026-11-23T07:00:00.000Z', data: {} },
+      ]);
+      await world.tickAt('2026-11-23T07:01:00Z');
+      expect(giulia.messages().slice(before)).toHaveLength(1);
+
+      await giulia.press('📊 Tutti i numeri');
+      expect(giulia.texts().filter((t) => t.includes('I numeri di Nord'))).toHaveLength(1);
+      const after = files(world, giulia);
+      expect(after.photos).toHaveLength(1);
+      expect(after.csvs).toHaveLength(1);
+      expect(column(after.csvs[0]!, 'nord 2026-W47')).toMatchObject({
+        checkins_prompted: '1',
+        checkins_answered: '1',
+      });
+    },
+  );
+
+  it(
+    'without an approved figures template, the week waits behind the usual "messages are waiting"',
+    {
+      timeout: 240_000,
+    },
+    async () => {
+      world = (await startWorld('whatsapp', {
+        at: '2026-11-20T10:00:00Z',
+        whatsappTemplates: { 'figures.weekly': '' },
+      })) as WhatsAppWorld;
+      const giulia = (await onboardMediator(world, 'Giulia', 'nord')) as WaPerson;
+      const before = giulia.messages().length;
+      await world.tickAt('2026-11-23T07:00:00Z');
+      const got = giulia.messages().slice(before);
+      expect(got.map((m) => [m.kind, m.image])).toEqual([['template', undefined]]);
+      expect(got[0]!.text).toMatch(/^📬 Ci sono novità per te/);
+      await giulia.press('📬 Leggi');
+      expect(giulia.texts().filter((t) => t.includes('I numeri di Nord'))).toHaveLength(1);
+      expect(files(world, giulia).csvs).toHaveLength(1);
     },
   );
 });

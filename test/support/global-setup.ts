@@ -18,7 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       'The Bot API method list ../shared/telegram/bot-api.min.json is missing: the tests need it beside the repository.',
     );
   }
-  const dynamo = await startDynamoLocal({});
+  const dynamo = await startDynamoLocal({ lightJvm: true });
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {
     await dynamo.stop();

@@ -13,6 +13,8 @@ export interface TemplateDef {
   /** Body with {{1}}, {{2}}… */
   body: string;
   quickReplies: string[];
+  /** An image header: each message must give its image (an uploaded media id). */
+  header?: 'image';
 }
 
 /** A message as the recipient sees it. */
@@ -22,6 +24,8 @@ export interface Shown {
   text: string;
   /** Reply buttons, list rows or a template's quick replies (id = the payload). */
   choices: { id: string; title: string; description?: string }[];
+  /** A template's header image: the media id it was sent with. */
+  image?: string;
 }
 
 /**
@@ -80,6 +84,12 @@ const interactive = z.discriminatedUnion('type', [
   }),
 ]);
 const component = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('header'),
+    parameters: z
+      .array(z.strictObject({ type: z.literal('image'), image: z.strictObject({ id: z.string().min(1) }) }))
+      .length(1),
+  }),
   z.strictObject({
     type: z.literal('body'),
     parameters: z.array(z.strictObject({ type: z.literal('text'), text: chars(1, 1024) })),
@@ -194,6 +204,14 @@ function renderTemplate(
     throw new GraphError(400, 132000, '(#132000) Number of parameters does not match');
   if (params.some((p) => /[\n\t]| {5,}/.test(p)))
     throw new GraphError(400, 132018, '(#132018) Invalid parameter text');
+  const headers = (t.components ?? []).filter((c) => c.type === 'header');
+  if (headers.length !== (def.header ? 1 : 0))
+    throw new GraphError(
+      400,
+      132012,
+      '(#132012) Parameter format does not match format in the created template',
+    );
+  const image = headers[0]?.parameters[0]?.image.id;
   const buttons = (t.components ?? []).filter((c) => c.type === 'button');
   const indexes = buttons.map((b) => Number(b.index)).sort();
   if (buttons.length !== def.quickReplies.length || indexes.some((n, k) => n !== k)) {
@@ -204,5 +222,5 @@ function renderTemplate(
     id: b.parameters[0]!.payload,
     title: def.quickReplies[Number(b.index)]!,
   }));
-  return { kind: 'template', text, choices };
+  return { kind: 'template', text, choices, ...(image ? { image } : {}) };
 }

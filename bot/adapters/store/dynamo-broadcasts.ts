@@ -80,6 +80,7 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
     by: String(item.by),
     zoneId: String(item.zoneId),
     audience: item.audience as Broadcast['audience'],
+    ...(item.allZones === true ? { allZones: true } : {}),
     createdAt: String(item.createdAt),
     total: Number(item.total),
     skipped: Number(item.skipped),

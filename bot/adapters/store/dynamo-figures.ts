@@ -113,6 +113,71 @@ export class DynamoFigures extends TableAdapter implements Figures {
     }
   }
 
+  async readPeople(areas: string[]): Promise<Map<string, Record<string, number>>> {
+    const items = await batchGetAll(
+      this.doc,
+      this.table,
+      areas.map((a) => keys.figures(a, 'people')),
+      { consistent: true },
+    );
+    const out = new Map<string, Record<string, number>>();
+    for (const item of items) {
+      const roles: Record<string, number> = {};
+      for (const [k, v] of Object.entries(item))
+        if (k.startsWith(`${counterPrefix}role_`)) roles[k.slice(counterPrefix.length + 5)] = Number(v);
+      out.set(String(item.PK).slice('FIG#'.length), roles);
+    }
+    return out;
+  }
+
+  async setPeople(
+    counts: Map<string, Partial<RoleCounts>>,
+    read: Map<string, Record<string, number>>,
+  ): Promise<boolean> {
+    const updates = [...counts].map(([area, roles]) => {
+      const before = read.get(area) ?? {};
+      const names: Record<string, string> = { '#entity': attr.entity };
+      const values: Record<string, unknown> = { ':entity': entity.figures };
+      const sets = ['#entity = :entity'];
+      const conditions: string[] = [];
+      // Every counter the item holds or gets, each on the condition that it is still as read.
+      const all = [...new Set([...Object.keys(before), ...Object.keys(roles)])];
+      for (const [k, role] of all.entries()) {
+        names[`#r${k}`] = `${counterPrefix}role_${role}`;
+        const was = before[role];
+        if (was === undefined) conditions.push(`attribute_not_exists(#r${k})`);
+        else {
+          values[`:o${k}`] = was;
+          conditions.push(`#r${k} = :o${k}`);
+        }
+        const now = roles[role as keyof RoleCounts];
+        if (now !== undefined) {
+          values[`:r${k}`] = now;
+          sets.push(`#r${k} = :r${k}`);
+        }
+      }
+      return {
+        Update: {
+          TableName: this.table,
+          Key: keys.figures(area, 'people'),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ...(conditions.length ? { ConditionExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      };
+    });
+    if (!updates.length) return true;
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: updates }));
+      return true;
+    } catch (err) {
+      // Someone joined or left between the read and the count: the caller counts again.
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   async read(zoneIds: string[], weeks: string[]) {
     const now = this.clock();
     const wanted = zoneIds.flatMap((z) => [

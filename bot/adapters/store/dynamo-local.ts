@@ -24,13 +24,18 @@ const JAVA_MISSING = 'Java 17+ is needed: apt-get install openjdk-17-jre-headles
  * (a free one when 0 or absent), in memory or persisted under `dataDir`. Resolves once it
  * answers ListTables. DynamoDB Local has no host flag, so it listens on all interfaces.
  * The java process is killed when this node process exits.
+ *
+ * `lightJvm` trades peak speed for less CPU: only the JVM's first, quick compiler and
+ * one garbage-collector thread. A test run is short and shares few cores with its
+ * workers, so most of a full JIT's compiling would never pay for itself there.
  */
 export async function startDynamoLocal(
-  options: { port?: number; dataDir?: string } = {},
+  options: { port?: number; dataDir?: string; lightJvm?: boolean } = {},
 ): Promise<DynamoLocal> {
   const lib = findDynamoLocalDir();
   const port = options.port ? await ensureFree(options.port) : await freePort();
   const args = [
+    ...(options.lightJvm ? ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'] : []),
     `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
     '-jar',
     join(lib, 'DynamoDBLocal.jar'),

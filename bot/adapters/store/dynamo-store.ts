@@ -165,6 +165,29 @@ export class DynamoStore extends TableAdapter implements Store {
     return items.filter((item) => !expired(item, now)).map((item) => fromItem<Person>(item));
   }
 
+  async getPeopleWithPrivate(ids: string[]): Promise<{ person: Person; details: PrivateDetails }[]> {
+    const unique = [...new Set(ids)];
+    // Profiles and private details in the same batches: 50 people to a call of 100 keys.
+    const items = await batchGetAll(
+      this.doc,
+      this.table,
+      unique.flatMap((id) => [keys.person(id), keys.private(id)]),
+    );
+    const now = this.now();
+    const byPk = (sk: string) =>
+      new Map(items.filter((i) => i.SK === sk).map((i) => [String(i.PK), i] as const));
+    const profiles = byPk(keys.person('').SK);
+    const privates = byPk(keys.private('').SK);
+    return unique.flatMap((id) => {
+      const profile = profiles.get(keys.person(id).PK);
+      if (!profile || expired(profile, now)) return [];
+      const details = privates.get(keys.private(id).PK);
+      return [
+        { person: fromItem<Person>(profile), details: details ? fromItem<PrivateDetails>(details) : {} },
+      ];
+    });
+  }
+
   async savePerson(person: Person, read: Person | null): Promise<void> {
     if (!read) return this.putItem(personItem(person));
     const list = changes(personItem(read), personItem(person));

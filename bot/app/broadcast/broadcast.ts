@@ -34,13 +34,24 @@ export const maxBroadcastText = 700;
  */
 export const maxBroadcastBytes = 300_000;
 
-/** The flow's steps: who, the text, the preview waiting for Send. */
-type Step = 'ba' | 'bt' | 'bc';
+/** The flow's steps: who, this zone or all of them (a network admin only), the text, the preview waiting for Send. */
+type Step = 'ba' | 'bz' | 'bt' | 'bc';
 
 interface BroadcastDraft {
   audience?: Audience;
+  /** A network admin chose every zone of the network. */
+  allZones?: boolean;
   text?: string;
 }
+
+/** Who a broadcast reaches: the zone lists' people, each with the zone they were found in. */
+interface Recipient {
+  person: Person;
+  zoneId: string;
+}
+
+/** A mediator the admin CLI made the network's admin. */
+const isNetworkAdmin = (p: Person): boolean => p.role === 'mediator' && p.networkAdmin === true;
 
 /** A press of one of the flow's buttons, or anything else the mediator sent. */
 export type BroadcastAnswer = Inbound | { kind: 'choice'; value: string };
@@ -70,9 +81,13 @@ export async function answerBroadcast(turn: Turn, answer: BroadcastAnswer): Prom
   }
   if (step === 'ba') {
     if (answer.kind === 'choice' && isAudience(answer.value)) {
-      save(turn, 'bt', { audience: answer.value });
-      turn.say(reply('broadcast.askText', { max: maxBroadcastText }, { buttons: [cancelButton('bt')] }));
-      return;
+      // Only a network admin is asked which zones; everyone else writes to their own.
+      if (isNetworkAdmin(turn.person)) {
+        save(turn, 'bz', { audience: answer.value });
+        turn.say(scopeQuestion(turn.deps, zoneId));
+        return;
+      }
+      return askText(turn, { audience: answer.value });
     }
     turn.say(reply('errors.useButtons'), audienceQuestion(turn.deps, zoneId));
     return;
@@ -81,6 +96,20 @@ export async function answerBroadcast(turn: Turn, answer: BroadcastAnswer): Prom
     // A flow without its audience cannot go on: start again from the first question.
     return startBroadcast(turn);
   }
+  // Every zone only for a network admin, checked again at each step (the flag may have been taken away).
+  if (draft.allZones && !isNetworkAdmin(turn.person)) return refuseAllZones(turn);
+  if (step === 'bz') {
+    if (answer.kind === 'choice' && (answer.value === 'zone' || answer.value === 'all')) {
+      if (answer.value === 'all' && !isNetworkAdmin(turn.person)) return refuseAllZones(turn);
+      return askText(turn, {
+        audience: draft.audience,
+        ...(answer.value === 'all' ? { allZones: true } : {}),
+      });
+    }
+    turn.say(reply('errors.useButtons'), scopeQuestion(turn.deps, zoneId));
+    return;
+  }
+  const zones = draft.allZones ? turn.deps.network.zones.map((z) => z.id) : [zoneId];
   if (step === 'bt') {
     if (answer.kind !== 'text') {
       // A voice note or a photo cannot go to everyone: the step stays, the audience too.
@@ -92,15 +121,40 @@ export async function answerBroadcast(turn: Turn, answer: BroadcastAnswer): Prom
       turn.say(reply('broadcast.tooLong', { max: maxBroadcastText }, { buttons: [cancelButton('bt')] }));
       return;
     }
-    return preview(turn, zoneId, draft.audience, text);
+    return preview(turn, zones, { ...draft, text });
   }
   if (step === 'bc' && draft.text) {
-    if (answer.kind === 'choice' && answer.value === 'send')
-      return send(turn, zoneId, draft.audience, draft.text);
+    if (answer.kind === 'choice' && answer.value === 'send') return send(turn, zones, draft);
     turn.say(reply('errors.useButtons'));
-    return preview(turn, zoneId, draft.audience, draft.text);
+    return preview(turn, zones, draft);
   }
   return startBroadcast(turn);
+}
+
+/**
+ * The recipients of an audience in some zones, each zone read from its lists (no scan; one zone's
+ * queries at once), those found twice counted once, in the first zone that listed them;
+ * and how many were left out as unreachable.
+ */
+export async function recipientsIn(
+  deps: AppDeps,
+  zoneIds: readonly string[],
+  audience: Audience,
+): Promise<{ reach: Recipient[]; unreachable: number }> {
+  const zones = await Promise.all(zoneIds.map((zoneId) => recipients(deps, zoneId, audience)));
+  const seen = new Set<string>();
+  const reach: Recipient[] = [];
+  let unreachable = 0;
+  for (const [i, zone] of zones.entries()) {
+    const zoneId = zoneIds[i]!;
+    for (const person of zone.reach) {
+      if (seen.has(person.id)) continue;
+      seen.add(person.id);
+      reach.push({ person, zoneId });
+    }
+    unreachable += zone.unreachable;
+  }
+  return { reach, unreachable };
 }
 
 /** The recipients of an audience in a zone, read from the zone lists (no scan), and those left out as unreachable. */
@@ -140,11 +194,20 @@ export async function recipients(
   return { reach, unreachable: chosen.length - reach.length };
 }
 
-/** The message as every recipient reads it; `stop` adds the one-tap way out (not on the mediator's preview). */
-export function broadcastMessage(deps: AppDeps, mediator: Person, text: string, stop: boolean): Reply {
+/**
+ * The message as every recipient reads it, naming the zone it reaches them in (the mediator's own,
+ * unless a network admin wrote to every zone); `stop` adds the one-tap way out (not on the preview).
+ */
+export function broadcastMessage(
+  deps: AppDeps,
+  mediator: Person,
+  text: string,
+  stop: boolean,
+  zoneId = mediator.zoneId,
+): Reply {
   return reply(
     'broadcast.message',
-    { zone: findZone(deps.network, mediator.zoneId)?.name ?? '', name: firstName(mediator), text },
+    { zone: findZone(deps.network, zoneId)?.name ?? '', name: firstName(mediator), text },
     stop ? { buttons: [[{ label: 'buttons.stopBroadcasts', data: actionData('bs') }]] } : {},
   );
 }
@@ -162,31 +225,67 @@ function audienceQuestion(deps: AppDeps, zoneId: string): Reply {
   );
 }
 
-async function preview(turn: Turn, zoneId: string, audience: Audience, text: string): Promise<void> {
-  const { reach } = await recipients(turn.deps, zoneId, audience);
+/** "Only zone X" or "every zone": the question a network admin answers after the audience. */
+function scopeQuestion(deps: AppDeps, zoneId: string): Reply {
+  return reply('broadcast.scope', undefined, {
+    buttons: [
+      [
+        {
+          label: 'broadcast.thisZone',
+          params: { zone: findZone(deps.network, zoneId)?.name ?? '' },
+          data: stepData('bz', 'zone'),
+        },
+      ],
+      [{ label: 'broadcast.allZones', data: stepData('bz', 'all') }],
+      cancelButton('bz'),
+    ],
+  });
+}
+
+function askText(turn: Turn, draft: BroadcastDraft): void {
+  save(turn, 'bt', draft);
+  turn.say(reply('broadcast.askText', { max: maxBroadcastText }, { buttons: [cancelButton('bt')] }));
+}
+
+/** Every zone asked by someone who is not (or no longer) the network's admin: nothing is sent. */
+function refuseAllZones(turn: Turn): void {
+  turn.endFlow();
+  turn.say(reply('broadcast.notAdmin'));
+}
+
+/** Whom the preview and the report name: the audience, and "in every zone" when it is so. */
+function audienceParam(draft: BroadcastDraft): Param {
+  const who: Param = { t: `broadcast.who.${draft.audience}` };
+  return draft.allZones ? { t: 'broadcast.everyZone', params: { who } } : who;
+}
+
+async function preview(turn: Turn, zones: readonly string[], draft: BroadcastDraft): Promise<void> {
+  const { audience, text } = draft as Required<BroadcastDraft>;
+  const { reach } = await recipientsIn(turn.deps, zones, audience);
   if (!reach.length) {
     turn.endFlow();
-    turn.say(reply('broadcast.nobody', { audience: { t: `broadcast.who.${audience}` } }));
+    turn.say(reply('broadcast.nobody', { audience: audienceParam(draft) }));
     return;
   }
-  save(turn, 'bc', { audience, text });
+  save(turn, 'bc', draft);
   turn.say(
-    reply('broadcast.previewIntro'),
+    reply(draft.allZones ? 'broadcast.previewIntroAll' : 'broadcast.previewIntro'),
     broadcastMessage(turn.deps, turn.person, text, false),
     reply(
       'broadcast.confirm',
-      { count: reach.length, audience: { t: `broadcast.who.${audience}` } },
+      { count: reach.length, audience: audienceParam(draft) },
       { buttons: [[{ label: 'buttons.sendBroadcast', data: stepData('bc', 'send') }], cancelButton('bc')] },
     ),
   );
 }
 
-async function send(turn: Turn, zoneId: string, audience: Audience, text: string): Promise<void> {
+async function send(turn: Turn, zones: readonly string[], draft: BroadcastDraft): Promise<void> {
   const { person, deps } = turn;
-  const { reach, unreachable } = await recipients(deps, zoneId, audience);
+  const { audience, text } = draft as Required<BroadcastDraft>;
+  const { reach, unreachable } = await recipientsIn(deps, zones, audience);
   turn.endFlow();
   if (!reach.length) {
-    turn.say(reply('broadcast.nobody', { audience: { t: `broadcast.who.${audience}` } }, { edit: true }));
+    turn.say(reply('broadcast.nobody', { audience: audienceParam(draft) }, { edit: true }));
     return;
   }
   // The flow version the press read: a re-run of this press draws the same id, a later broadcast another.
@@ -194,13 +293,17 @@ async function send(turn: Turn, zoneId: string, audience: Audience, text: string
   const messages = copies(turn, reach, id, text);
   const { quietHours, timeZone } = deps.network;
   const quiet = isQuiet(turn.now, quietHours, timeZone);
-  const sleeps = new Set(reach.filter((p) => p.role === 'elder' || p.role === 'volunteer').map((p) => p.id));
+  const sleeps = new Set(
+    reach.filter(({ person: p }) => p.role === 'elder' || p.role === 'volunteer').map((r) => r.person.id),
+  );
   const waiting = quiet ? messages.filter((m) => sleeps.has(m.personId)).length : 0;
   await deps.store.createBroadcast({
     id,
     by: person.id,
-    zoneId,
+    // Every zone is `*`, as the network's figures are.
+    zoneId: draft.allZones ? '*' : zones[0]!,
     audience,
+    ...(draft.allZones ? { allZones: true } : {}),
     createdAt: turn.now.toISOString(),
     total: messages.length,
     skipped: unreachable,
@@ -237,14 +340,15 @@ async function send(turn: Turn, zoneId: string, audience: Audience, text: string
   turn.say(reply('broadcast.sent', { ...params, later }, { edit: true }));
 }
 
-/** One copy per recipient and channel, each tracked for the report. */
-function copies(turn: Turn, reach: Person[], id: string, text: string): OutboundMessage[] {
-  const message = broadcastMessage(turn.deps, turn.person, text, true);
-  return reach.flatMap((p) =>
-    messagesTo(p, `broadcast:${id}`, [message]).map((m) => ({
-      ...m,
-      track: { broadcastId: id, by: turn.person.id },
-    })),
+/** One copy per recipient and channel, naming the zone they were found in, each tracked for the report. */
+function copies(turn: Turn, reach: Recipient[], id: string, text: string): OutboundMessage[] {
+  return reach.flatMap(({ person: p, zoneId }) =>
+    messagesTo(p, `broadcast:${id}`, [broadcastMessage(turn.deps, turn.person, text, true, zoneId)]).map(
+      (m) => ({
+        ...m,
+        track: { broadcastId: id, by: turn.person.id },
+      }),
+    ),
   );
 }
 

@@ -36,7 +36,9 @@ export async function countBroadcastOutcome(
 function reportOf(b: Broadcast): ReturnType<typeof reply> {
   return reply('broadcast.report', {
     date: { date: b.createdAt.slice(0, 10) },
-    audience: { t: `broadcast.who.${b.audience}` },
+    audience: b.allZones
+      ? { t: 'broadcast.everyZone', params: { who: { t: `broadcast.who.${b.audience}` } } }
+      : { t: `broadcast.who.${b.audience}` },
     delivered: b.counts.delivered,
     held: b.counts.held,
     failed: b.counts.failed,

@@ -59,7 +59,8 @@ export async function fireWeeklyFigures(deps: AppDeps, timer: Claimed<'figures'>
     const report = await figuresReport(deps, zone.id, now);
     const byLang = new Map<string, Reply[]>();
     for (const m of mediators) {
-      const replies = byLang.get(m.lang) ?? (await report(m.lang));
+      // With its headline as a stand-in: outside WhatsApp's window that goes as a template, the chart on top.
+      const replies = byLang.get(m.lang) ?? (await report(m.lang, { standIn: true }));
       byLang.set(m.lang, replies);
       await deps.outbox.enqueue(messagesTo(m, `figures.${lastWeek}`, replies));
     }
@@ -74,7 +75,7 @@ async function figuresReport(
   deps: AppDeps,
   zoneId: string,
   now: Date,
-): Promise<(lang: string) => Promise<Reply[]>> {
+): Promise<(lang: string, options?: { standIn?: boolean }) => Promise<Reply[]>> {
   const weeks = weeksUpTo(now, deps.network.timeZone, chartWeeks);
   const zone: Area = { id: zoneId, name: deps.network.zones.find((z) => z.id === zoneId)?.name ?? zoneId };
   const read = await deps.figures.read([zoneId, networkArea], weeks);
@@ -91,21 +92,34 @@ async function figuresReport(
   ].map((c) => ({ ...c, figures: figuresOf(c.area, c.week) }));
   const csv = figuresCsv(columns, people, thisWeek);
 
-  return async (lang) => {
+  return async (lang, options = {}) => {
     const svg = figuresSvg(
       lang,
       zone.name,
       weeks.map((week) => figuresOf(zoneId, week)),
     );
     const png = await deps.charts.png(svg);
-    const text = reply('figures.text', {
+    const last = columns[0]!.figures;
+    const headline = reply('figures.weekly', {
       zone: zone.name,
-      people: peopleParam(people(zoneId)),
-      zoneLast: summary(columns[0]!.figures),
-      zoneThis: summary(columns[1]!.figures),
-      networkPeople: peopleParam(people(networkArea)),
-      networkLast: summary(columns[2]!.figures),
+      answered: last.answered,
+      prompted: last.prompted,
+      rate: last.answerRate,
+      alerts: Object.values(last.alerts).reduce((a, b) => a + b, 0),
+      requests: last.requested,
     });
+    const text = reply(
+      'figures.text',
+      {
+        zone: zone.name,
+        people: peopleParam(people(zoneId)),
+        zoneLast: summary(last),
+        zoneThis: summary(columns[1]!.figures),
+        networkPeople: peopleParam(people(networkArea)),
+        networkLast: summary(columns[2]!.figures),
+      },
+      options.standIn ? { standIn: headline } : {},
+    );
     return [
       text,
       ...(png

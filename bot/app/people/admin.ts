@@ -1,5 +1,6 @@
 import type { Invite } from '../../domain/invite.js';
 import { findZone, type Network } from '../../domain/network.js';
+import type { ChannelRef } from '../../domain/person.js';
 import type { Clock, Ids, Store } from '../../core/ports.js';
 
 export class UnknownZoneError extends Error {
@@ -26,4 +27,31 @@ export async function createMediatorInvite(
   };
   await deps.store.createInvite(invite);
   return invite;
+}
+
+export class NotAMediatorError extends Error {
+  override name = 'NotAMediatorError';
+  constructor(ref: ChannelRef) {
+    super(`nobody onboarded as a mediator is reached at ${ref.channel} ${ref.id}`);
+  }
+}
+
+/**
+ * Makes a mediator the network's admin, or no longer (`on` false): a flag on the person,
+ * written alone. Only an onboarded mediator can be one; asking twice changes nothing.
+ * Returns the mediator's zone.
+ */
+export async function setNetworkAdmin(
+  deps: { store: Store },
+  ref: ChannelRef,
+  on: boolean,
+): Promise<{ zoneId: string; changed: boolean }> {
+  const person = await deps.store.findPersonByChannel(ref);
+  if (!person?.onboardedAt || person.role !== 'mediator' || !person.zoneId) throw new NotAMediatorError(ref);
+  const changed = !!person.networkAdmin !== on;
+  if (changed) {
+    const { networkAdmin: _was, ...rest } = person;
+    await deps.store.savePerson(on ? { ...rest, networkAdmin: true } : rest, person);
+  }
+  return { zoneId: person.zoneId, changed };
 }

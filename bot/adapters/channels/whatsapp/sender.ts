@@ -83,7 +83,9 @@ export class WhatsAppSender extends SenderCore {
       for (;;) {
         const rest = message.replies.slice(index);
         const templates = inWindow ? [] : rest.map((r) => this.template(message.lang, r));
-        if (!inWindow && templates.some((t) => !t)) return this.hold({ ...message, replies: rest });
+        if (!inWindow && templates.some((t) => !t)) {
+          return this.hold({ ...message, replies: rest }, index === 0 ? this.standIn(message) : null);
+        }
         const r = inWindow
           ? await this.sendReply(message, message.replies[index] as Reply)
           : await this.sendPart(message, templates[0]!);
@@ -104,16 +106,26 @@ export class WhatsAppSender extends SenderCore {
     return { reply };
   }
 
-  private template(lang: string, reply: Reply): TemplateMessage | null {
+  private template(lang: string, reply: Reply, photo?: Reply['photo']): TemplateMessage | null {
     const channel = {
       escape: escapeUser,
       deepLink: (p: string) => deepLink(this.deps.businessNumber, p),
     };
-    return templateFor(this.deps.templates, lang, reply, channel);
+    return templateFor(this.deps.templates, lang, reply, channel, photo);
   }
 
-  /** Outside the window with no template: kept for the person, who is told once that messages wait. */
-  private async hold(message: OutboundMessage): Promise<ReplyEnd> {
+  /** The template of the message's stand-in (its first reply's `standIn`), with the message's photo if it has one. */
+  private standIn(message: OutboundMessage): TemplateMessage | null {
+    const standIn = message.replies[0]?.standIn;
+    const photo = message.replies.find((r) => r.photo)?.photo;
+    return standIn ? this.template(message.lang, standIn, photo) : null;
+  }
+
+  /**
+   * Outside the window with no template: kept for the person, who is told once that messages wait,
+   * or, when the message has a stand-in, gets it (its quick reply brings what waits).
+   */
+  private async hold(message: OutboundMessage, standIn: TemplateMessage | null = null): Promise<ReplyEnd> {
     const { state } = this.deps;
     const now = this.clock();
     await state.hold(parked(message), now);
@@ -121,8 +133,10 @@ export class WhatsAppSender extends SenderCore {
       msg: 'whatsapp message held: outside the 24-hour window, no template',
       id: message.id,
     });
-    const nudge = updatesMessage(this.deps.templates, message.lang);
-    if (nudge && (await state.claimNudge(message.to.id, now))) {
+    // The stand-in says that something waits, as the nudge would: the nudge is not sent again this window.
+    const nudge = standIn ?? updatesMessage(this.deps.templates, message.lang);
+    const claimed = nudge && (await state.claimNudge(message.to.id, now));
+    if (nudge && (claimed || standIn)) {
       const r = await this.sendPart(message, nudge);
       if (!r.ok && r.kind !== 'exhausted') return { ok: false, end: 'unreachable', code: r.code };
     }
@@ -163,6 +177,20 @@ export class WhatsAppSender extends SenderCore {
         { type: 'image', image: { id: image, ...(part.caption ? { caption: part.caption } : {}) } },
         signal,
       );
+    }
+    if (part.type === 'template' && part.headerImage) {
+      const { headerImage, ...template } = part;
+      const { filename, png } = headerImage;
+      const image = await client.upload(
+        { filename, content: Buffer.from(png, 'base64'), type: 'image/png' },
+        signal,
+      );
+      const header = {
+        type: 'header' as const,
+        parameters: [{ type: 'image' as const, image: { id: image } }],
+      };
+      const components = [header, ...(template.template.components ?? [])];
+      return client.send(to, { ...template, template: { ...template.template, components } }, signal);
     }
     if (part.type !== 'document') return client.send(to, part, signal);
     const id = await client.upload({ ...part.upload, type: 'text/plain' }, signal);

@@ -10,7 +10,16 @@ import { fromHtml, templateParam } from './format.js';
  * buttons carry the reply's first buttons' data as payloads, under the labels
  * listed here (a template's button labels are fixed when it is approved).
  */
-export const templateSpecs: Record<string, { params: string[]; quickReplies: string[] }> = {
+export interface TemplateSpec {
+  params: string[];
+  quickReplies: string[];
+  /** An image header: the photo of the message's first reply that has one (required: no photo, no template). */
+  header?: 'image';
+  /** Its quick replies bring the messages held for the person (a stand-in for what waits), not the reply's buttons. */
+  releasesHeld?: boolean;
+}
+
+export const templateSpecs: Record<string, TemplateSpec> = {
   'checkin.prompt': { params: ['name'], quickReplies: ['keyboard.elderOk', 'short.keyboard.elderHelp'] },
   'checkin.reminder': { params: ['name'], quickReplies: ['keyboard.elderOk', 'short.keyboard.elderHelp'] },
   'checkin.missedRelative': {
@@ -47,6 +56,13 @@ export const templateSpecs: Record<string, { params: string[]; quickReplies: str
   },
   // A mediator's broadcast: outside the window it goes as a template, with its one-tap way out.
   'broadcast.message': { params: ['zone', 'name', 'text'], quickReplies: ['short.buttons.stopBroadcasts'] },
+  // Monday's figures outside the window: the headline with the chart on top; the text and the CSV wait for a tap.
+  'figures.weekly': {
+    params: ['zone', 'answered', 'prompted', 'rate', 'alerts', 'requests'],
+    quickReplies: ['buttons.allFigures'],
+    header: 'image',
+    releasesHeld: true,
+  },
 };
 
 /** The template that tells someone outside the window that messages wait for them; its button releases them. */
@@ -83,9 +99,12 @@ export interface TemplateMessage {
     language: { code: string };
     components?: TemplateComponent[];
   };
+  /** An image header to upload first (its media id goes in a `header` component); never sent as such. */
+  headerImage?: { filename: string; png: string };
 }
 
-type TemplateComponent =
+export type TemplateComponent =
+  | { type: 'header'; parameters: { type: 'image'; image: { id: string } }[] }
   | { type: 'body'; parameters: { type: 'text'; text: string }[] }
   | {
       type: 'button';
@@ -101,18 +120,25 @@ const quickReply = (index: number, payload: string): TemplateComponent => ({
   parameters: [{ type: 'payload', payload }],
 });
 
-/** The template message standing in for `reply`, or null when it has none (or its buttons do not fit it). */
+/**
+ * The template message standing in for `reply`, or null when it has none (or its buttons do not fit
+ * it). `photo` is the image a template with an image header shows.
+ */
 export function templateFor(
   config: TemplateConfig,
   lang: string,
   reply: Reply,
   channel: ChannelText,
+  photo?: Reply['photo'],
 ): TemplateMessage | null {
   const spec = templateSpecs[reply.text];
   const name = config.names[reply.text];
   const code = config.languages[lang];
   if (!spec || !name || !code || reply.voice || reply.document || reply.photo) return null;
-  const buttons = (reply.buttons ?? []).flat().filter(isActionButton);
+  if (spec.header === 'image' && !photo) return null;
+  const buttons = spec.releasesHeld
+    ? spec.quickReplies.map(() => ({ data: updatesTemplate.payload }))
+    : (reply.buttons ?? []).flat().filter(isActionButton);
   if (buttons.length < spec.quickReplies.length) return null;
   const params = spec.params.map((p) => {
     const value = reply.params?.[p];
@@ -125,6 +151,7 @@ export function templateFor(
   return {
     type: 'template',
     template: { name, language: { code }, ...(components.length ? { components } : {}) },
+    ...(spec.header === 'image' && photo ? { headerImage: photo } : {}),
   };
 }
 
@@ -148,6 +175,8 @@ export interface TemplateDefinition {
   language: string;
   body: string;
   quickReplies: string[];
+  /** An image header (Meta asks for a sample image when it is submitted). */
+  header?: 'image';
 }
 
 const verbatim: ChannelText = { escape: (s) => s, deepLink: (p) => p };
@@ -162,7 +191,13 @@ export function templateDefinitions(config: TemplateConfig = defaultTemplateConf
       const name = config.names[key];
       if (!name) continue;
       const body = fromHtml(render(lang, key, numbered(spec.params), verbatim));
-      out.push({ name, language: code, body, quickReplies: spec.quickReplies.map((k) => t(k)) });
+      out.push({
+        name,
+        language: code,
+        body,
+        quickReplies: spec.quickReplies.map((k) => t(k)),
+        ...(spec.header ? { header: spec.header } : {}),
+      });
     }
     if (config.updates) {
       const body = t(updatesTemplate.text);
