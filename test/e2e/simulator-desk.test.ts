@@ -136,6 +136,8 @@ describe.skipIf(skipBrowser)('the mediator desk in the simulator', () => {
     await broadcast('Prova annullata: non deve arrivare.');
     await button('mediator', 'Annulla').click();
     await says('mediator', /Va bene, non ho inviato niente/);
+    // The cancelled preview keeps no button to send it after all.
+    await expect.poll(() => giulia.getByRole('button', { name: '📣 Invia' }).count()).toBe(0);
     await broadcast('Giovedì alle 18 ci vediamo in parrocchia per un caffè.');
     await button('mediator', '📣 Invia').click();
     await says('mediator', /Messaggio inviato/);
