@@ -1,6 +1,8 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { chartFiles } from '../bot/adapters/charts/resvg.js';
+import { languageCodes as langs } from '../bot/domain/network.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const lockFile = fileURLToPath(new URL('../package-lock.json', import.meta.url));
@@ -20,8 +22,10 @@ const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.ts`, impor
  * (grammY's node-fetch, debug) call `require`, which an ES module lacks: the
  * banner provides it. The AWS SDK is bundled too, not taken from the runtime,
  * so the bundle runs the versions the tests ran (and imports faster here).
- * The network file is read at start-up from the bundle's folder; with `charts`,
- * the chart renderer's WebAssembly and font (3.2 MB) are copied there too.
+ * The network file is read at start-up from the bundle's folder, and so are the
+ * locale files (bot/core/i18n.ts: each language parsed on first use, not carried
+ * in the bundle as JavaScript); with `charts`, the chart renderer's WebAssembly
+ * and font (3.2 MB) are copied there too.
  */
 export function bundling(
   networkFile: string,
@@ -45,7 +49,11 @@ export function bundling(
       '--alias:whatwg-url': shim('whatwg-url'),
       '--alias:abort-controller': shim('abort-controller'),
       '--alias:@aws-sdk/credential-provider-node': shim('credential-provider-node'),
+      // grammY's web build (one ES module on the global fetch), not its Node build with node-fetch 2 and debug.
+      '--alias:grammy': createRequire(import.meta.url).resolve('grammy/web'),
     },
+    // The locale files' folder, relative to the bundle (bot/core/i18n.ts).
+    define: { 'process.env.VICINI_LOCALES_DIR': JSON.stringify('./locales/') },
     metafile: options.metafile ?? false,
     commandHooks: {
       beforeBundling: () => [],
@@ -53,6 +61,10 @@ export function bundling(
       afterBundling: (inputDir, outputDir) => [
         `mkdir -p "${outputDir}/network"`,
         `cp "${inputDir}/${networkFile}" "${outputDir}/${networkFile}"`,
+        ...langs.flatMap((lang) => [
+          `mkdir -p "${outputDir}/locales/${lang}"`,
+          `cp "${inputDir}/locales/${lang}/translation.json" "${outputDir}/locales/${lang}/translation.json"`,
+        ]),
         // The chart renderer's WebAssembly and its font, read beside the bundle (adapters/charts/resvg.ts).
         ...(options.charts
           ? [
