@@ -166,7 +166,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
       expect(readFileSync(join(dir, 'locales/uk/translation.json'), 'utf8')).toContain('Українська');
       // grammY's web build on Node's own fetch: no node-fetch, no debug.
       expect(code).not.toMatch(/node-fetch|DEBUG_COLORS/);
-      expect(code.length).toBeLessThan(900 * 1024);
+      expect(code.length).toBeLessThan(800 * 1024);
     }
   });
 
