@@ -17,11 +17,13 @@ const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.ts`, impor
  * esbuild options every Lambda bundle shares: ESM for Node 22, minified, with
  * source maps (without the sources, to keep them small), UTF-8 left as it is
  * (escaping it would write each Ukrainian or Arabic letter of the locales in
- * six bytes). Three dependencies are swapped for shims (infra/shims/): parts
- * Node or Lambda already provides. CommonJS dependencies
- * (grammY's node-fetch, debug) call `require`, which an ES module lacks: the
- * banner provides it. The AWS SDK is bundled too, not taken from the runtime,
- * so the bundle runs the versions the tests ran (and imports faster here).
+ * six bytes). grammY is taken in its web build (one ES module on Node's own
+ * `fetch`), not its Node build with node-fetch 2 and debug; the SDK's credential
+ * chain is a shim (infra/shims/) answering from the environment, as Lambda
+ * provides it. The banner gives the bundle a `require` for any CommonJS
+ * dependency that calls it (none does today). The AWS SDK is bundled too, not
+ * taken from the runtime, so the bundle runs the versions the tests ran (and
+ * imports faster here).
  * The network file is read at start-up from the bundle's folder, and so are the
  * locale files (bot/core/i18n.ts: each language parsed on first use, not carried
  * in the bundle as JavaScript); with `charts`, the chart renderer's WebAssembly
@@ -35,7 +37,7 @@ export function bundling(
     format: OutputFormat.ESM,
     target: 'node22',
     minify: true,
-    // node-fetch 2 recognises an abort signal by its class name (AbortSignal), which minifying would mangle.
+    // Errors keep their class names (bot/core/errors.ts names each from its class; logs name errors by `err.name`).
     keepNames: true,
     sourceMap: true,
     sourcesContent: false,
@@ -46,8 +48,6 @@ export function bundling(
     esbuildArgs: {
       // NodejsFunction's own `charset` option is not passed to esbuild by this CDK version.
       '--charset': 'utf8',
-      '--alias:whatwg-url': shim('whatwg-url'),
-      '--alias:abort-controller': shim('abort-controller'),
       '--alias:@aws-sdk/credential-provider-node': shim('credential-provider-node'),
       // grammY's web build (one ES module on the global fetch), not its Node build with node-fetch 2 and debug.
       '--alias:grammy': createRequire(import.meta.url).resolve('grammy/web'),
