@@ -1,14 +1,73 @@
-import i18next, { type TFunction } from 'i18next';
-import it from '../../locales/it/translation.json' with { type: 'json' };
-import en from '../../locales/en/translation.json' with { type: 'json' };
-import ro from '../../locales/ro/translation.json' with { type: 'json' };
-import uk from '../../locales/uk/translation.json' with { type: 'json' };
-import ar from '../../locales/ar/translation.json' with { type: 'json' };
+import { existsSync, readFileSync } from 'node:fs';
 import type { Param, Params } from '../flows/types.js';
 
-export const locales = { it, en, ro, uk, ar } as const;
-export type Lang = keyof typeof locales;
-export const langs = Object.keys(locales) as Lang[];
+export const langs = ['it', 'en', 'ro', 'uk', 'ar'] as const;
+export type Lang = (typeof langs)[number];
+
+/** A locale file: nested keys, strings at the leaves. */
+export interface LocaleTree {
+  [key: string]: string | LocaleTree;
+}
+
+/**
+ * The locale files are read from disk, not bundled: the repo's locales/ when run from source, the
+ * locales/ folder beside the bundle in a Lambda (infra/bundling.ts defines VICINI_LOCALES_DIR at build
+ * time and copies the files there). Each file is parsed on its language's first use; that every one
+ * of them is there is checked at start, so a missing file fails the cold start, not a turn.
+ */
+const localesDir = new URL(process.env.VICINI_LOCALES_DIR ?? '../../locales/', import.meta.url);
+const localeFile = (lang: Lang) => new URL(`${lang}/translation.json`, localesDir);
+const missing = langs.filter((lang) => !existsSync(localeFile(lang)));
+if (missing.length) {
+  throw new Error(`Locale files missing: ${missing.map((l) => localeFile(l).pathname).join(', ')}`);
+}
+
+const loaded = new Map<Lang, LocaleTree>();
+
+/** A language's texts, read on first use. */
+function load(lang: Lang): LocaleTree {
+  let tree = loaded.get(lang);
+  if (!tree) {
+    tree = JSON.parse(readFileSync(localeFile(lang), 'utf8')) as LocaleTree;
+    loaded.set(lang, tree);
+  }
+  return tree;
+}
+
+/** The text at a dotted key, or undefined where there is none (or only a branch). */
+function lookup(lang: Lang, key: string): string | undefined {
+  let node: string | LocaleTree | undefined = load(lang);
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object') return undefined;
+    node = node[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** A text in one language: `{{name}}` filled from `values` (a name without a value stays as written). */
+export type Translate = (key: string, values?: Record<string, string | number>) => string;
+
+/**
+ * The translator for a language, the way the locales are written: nested keys, `{{name}}` placeholders,
+ * no plurals or nesting. A key missing in a language falls back to Italian; missing everywhere, the
+ * key itself is returned (the locale tests keep every key in all five files).
+ */
+function translate(lang: Lang): Translate {
+  return (key, values) => {
+    const text = lookup(lang, key) ?? lookup('it', key);
+    if (text === undefined) return key;
+    if (!values) return text;
+    return text.replace(/\{\{\s*-?\s*(\w+)\s*\}\}/g, (placeholder, name: string) =>
+      Object.hasOwn(values, name) ? String(values[name]) : placeholder,
+    );
+  };
+}
+
+/** Every locale's texts by language, each read on first access. */
+export const locales = Object.defineProperties(
+  {} as Record<Lang, LocaleTree>,
+  Object.fromEntries(langs.map((lang) => [lang, { enumerable: true, get: () => load(lang) }])),
+);
 
 /** The locale Intl formats numbers and dates with; Arabic keeps Western digits, like the times and phones beside them. */
 const intlLocales: Record<Lang, string> = {
@@ -28,32 +87,20 @@ const rlm = '\u200F';
 const fsi = '\u2068';
 const pdi = '\u2069';
 
-const instance = i18next.createInstance();
-void instance.init({
-  resources: Object.fromEntries(langs.map((l) => [l, { translation: locales[l] }])),
-  lng: 'it',
-  fallbackLng: 'it',
-  initAsync: false,
-  // Channels escape every user-supplied value themselves, for their own markup.
-  interpolation: { escapeValue: false },
-  returnNull: false,
-  showSupportNotice: false,
-});
-
 export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && value in locales;
+  return typeof value === 'string' && (langs as readonly string[]).includes(value);
 }
 
 export function isRightToLeft(lang: string): boolean {
   return rightToLeft.has(lang);
 }
 
-export function translator(lang: string): TFunction {
-  return instance.getFixedT(isLang(lang) ? lang : 'it');
+export function translator(lang: string): Translate {
+  return translate(isLang(lang) ? lang : 'it');
 }
 
 export function hasKey(key: string, lang: Lang = 'it'): boolean {
-  return instance.exists(key, { lng: lang });
+  return (lookup(lang, key) ?? lookup('it', key)) !== undefined;
 }
 
 /** How a channel writes user text and invite links in its own markup. */
