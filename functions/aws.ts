@@ -1,10 +1,10 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { z } from 'zod';
 import { botInfoFrom } from '../bot/adapters/channels/telegram/bot.js';
 import { templateConfig } from '../bot/adapters/channels/whatsapp/templates.js';
 import { envParts, parseEnv, secretSources } from '../bot/config/env.js';
 import { EmfMetrics, metricsNamespace, type Count } from '../bot/adapters/metrics.js';
-import { JsonLogger } from '../bot/adapters/logger.js';
 import { loadNetworkFile } from '../bot/config/network.js';
 import { createRuntime, type RuntimeOptions } from '../bot/main/runtime.js';
 import { loadSecrets } from '../bot/adapters/aws/secrets.js';
@@ -22,7 +22,7 @@ const shape = {
 
 /**
  * What every Lambda starts with, once per cold start: the environment and the
- * secrets it names, parsed with zod; a JSON logger and the EMF metrics line; the
+ * secrets it names, parsed with zod; Powertools' logger and the EMF metrics line; the
  * runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set and the WhatsApp
  * channel when `WHATSAPP_PHONE_NUMBER_ID` is (or for the WhatsApp webhook).
  */
@@ -55,7 +55,7 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
     { ...process.env, ...secrets },
   ) as Parsed<typeof shape> & Parsed<S>;
   const wa = env as unknown as Partial<Parsed<typeof envParts.whatsapp & typeof envParts.whatsappWebhook>>;
-  const logger = new JsonLogger(service);
+  const logger = new Logger({ serviceName: service });
   const metrics = new EmfMetrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? metricsNamespace,
     service,
