@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import i18next, { type TFunction } from 'i18next';
 import type { Param, Params } from '../flows/types.js';
 
 export const langs = ['it', 'en', 'ro', 'uk', 'ar'] as const;
@@ -22,45 +23,30 @@ if (missing.length) {
   throw new Error(`Locale files missing: ${missing.map((l) => localeFile(l).pathname).join(', ')}`);
 }
 
+const instance = i18next.createInstance();
+void instance.init({
+  resources: {},
+  lng: 'it',
+  fallbackLng: 'it',
+  initAsync: false,
+  // Channels escape every user-supplied value themselves, for their own markup.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  showSupportNotice: false,
+});
+
 const loaded = new Map<Lang, LocaleTree>();
 
-/** A language's texts, read on first use. */
+/** A language's texts, read and handed to i18next on first use (with Italian, every language's fallback). */
 function load(lang: Lang): LocaleTree {
   let tree = loaded.get(lang);
   if (!tree) {
+    if (lang !== 'it') load('it');
     tree = JSON.parse(readFileSync(localeFile(lang), 'utf8')) as LocaleTree;
+    instance.addResourceBundle(lang, 'translation', tree);
     loaded.set(lang, tree);
   }
   return tree;
-}
-
-/** The text at a dotted key, or undefined where there is none (or only a branch). */
-function lookup(lang: Lang, key: string): string | undefined {
-  let node: string | LocaleTree | undefined = load(lang);
-  for (const part of key.split('.')) {
-    if (typeof node !== 'object') return undefined;
-    node = node[part];
-  }
-  return typeof node === 'string' ? node : undefined;
-}
-
-/** A text in one language: `{{name}}` filled from `values` (a name without a value stays as written). */
-export type Translate = (key: string, values?: Record<string, string | number>) => string;
-
-/**
- * The translator for a language, the way the locales are written: nested keys, `{{name}}` placeholders,
- * no plurals or nesting. A key missing in a language falls back to Italian; missing everywhere, the
- * key itself is returned (the locale tests keep every key in all five files).
- */
-function translate(lang: Lang): Translate {
-  return (key, values) => {
-    const text = lookup(lang, key) ?? lookup('it', key);
-    if (text === undefined) return key;
-    if (!values) return text;
-    return text.replace(/\{\{\s*-?\s*(\w+)\s*\}\}/g, (placeholder, name: string) =>
-      Object.hasOwn(values, name) ? String(values[name]) : placeholder,
-    );
-  };
 }
 
 /** Every locale's texts by language, each read on first access. */
@@ -95,12 +81,15 @@ export function isRightToLeft(lang: string): boolean {
   return rightToLeft.has(lang);
 }
 
-export function translator(lang: string): Translate {
-  return translate(isLang(lang) ? lang : 'it');
+export function translator(lang: string): TFunction {
+  const known = isLang(lang) ? lang : 'it';
+  load(known);
+  return instance.getFixedT(known);
 }
 
 export function hasKey(key: string, lang: Lang = 'it'): boolean {
-  return (lookup(lang, key) ?? lookup('it', key)) !== undefined;
+  load(lang);
+  return instance.exists(key, { lng: lang });
 }
 
 /** How a channel writes user text and invite links in its own markup. */

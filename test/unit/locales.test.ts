@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasKey, langs, locales, translator } from '../../bot/core/i18n.js';
+import { langs, locales } from '../../bot/core/i18n.js';
 import { languageCodes } from '../../bot/domain/network.js';
 
 type Tree = { [key: string]: string | Tree };
@@ -42,32 +42,5 @@ describe('locales', () => {
     for (const [lang, tree] of Object.entries(locales)) {
       for (const [key, text] of flatten(tree as Tree)) expect(text.trim(), `${lang}:${key}`).not.toBe('');
     }
-  });
-});
-
-describe('translator (bot/core/i18n.ts)', () => {
-  it('fills {{name}} from the values, once, with the value as written', () => {
-    const t = translator('it');
-    expect(t('alert.line.streak', { count: 3 })).toBe('⚠️ 3 giorni di fila senza risposta');
-    // A value is never read as a pattern or a placeholder of its own.
-    expect(t('alert.line.streak', { count: "$& {{count}} $'" })).toBe(
-      "⚠️ $& {{count}} $' giorni di fila senza risposta",
-    );
-    // A placeholder without a value stays as written; without values, the text as it is.
-    expect(t('alert.line.streak', {})).toBe('⚠️ {{count}} giorni di fila senza risposta');
-    expect(t('alert.line.streak')).toBe('⚠️ {{count}} giorni di fila senza risposta');
-  });
-
-  it('speaks each language from its own file; an unknown language is Italian; an unknown key is itself', () => {
-    expect(translator('uk')('alert.line.streak', { count: 3 })).toBe(
-      ((locales.uk.alert as Tree).line as Tree).streak!.toString().replace('{{count}}', '3'),
-    );
-    expect(translator('xx')('alert.line.streak', { count: 2 })).toBe('⚠️ 2 giorni di fila senza risposta');
-    expect(translator('en')('no.such.key')).toBe('no.such.key');
-    // A branch of the tree is not a text.
-    expect(translator('en')('alert.line')).toBe('alert.line');
-    expect(hasKey('alert.line.streak', 'ar')).toBe(true);
-    expect(hasKey('alert.line', 'ar')).toBe(false);
-    expect(hasKey('no.such.key')).toBe(false);
   });
 });
