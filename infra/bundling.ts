@@ -1,6 +1,8 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { chartFiles } from '../bot/adapters/charts/resvg.js';
+import { languageCodes as langs } from '../bot/domain/network.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const lockFile = fileURLToPath(new URL('../package-lock.json', import.meta.url));
@@ -15,13 +17,17 @@ const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.ts`, impor
  * esbuild options every Lambda bundle shares: ESM for Node 22, minified, with
  * source maps (without the sources, to keep them small), UTF-8 left as it is
  * (escaping it would write each Ukrainian or Arabic letter of the locales in
- * six bytes). Three dependencies are swapped for shims (infra/shims/): parts
- * Node or Lambda already provides. CommonJS dependencies
- * (grammY's node-fetch, debug) call `require`, which an ES module lacks: the
- * banner provides it. The AWS SDK is bundled too, not taken from the runtime,
- * so the bundle runs the versions the tests ran (and imports faster here).
- * The network file is read at start-up from the bundle's folder; with `charts`,
- * the chart renderer's WebAssembly and font (3.2 MB) are copied there too.
+ * six bytes). grammY is taken in its web build (one ES module on Node's own
+ * `fetch`), not its Node build with node-fetch 2 and debug; the SDK's credential
+ * chain is a shim (infra/shims/) answering from the environment, as Lambda
+ * provides it. The banner gives the bundle a `require` for any CommonJS
+ * dependency that calls it (none does today). The AWS SDK is bundled too, not
+ * taken from the runtime, so the bundle runs the versions the tests ran (and
+ * imports faster here).
+ * The network file is read at start-up from the bundle's folder, and so are the
+ * locale files (bot/core/i18n.ts: each language parsed on first use, not carried
+ * in the bundle as JavaScript); with `charts`, the chart renderer's WebAssembly
+ * and font (3.2 MB) are copied there too.
  */
 export function bundling(
   networkFile: string,
@@ -31,8 +37,8 @@ export function bundling(
     format: OutputFormat.ESM,
     target: 'node22',
     minify: true,
-    // node-fetch 2 recognises an abort signal by its class name (AbortSignal), which minifying would mangle.
-    keepNames: true,
+    // No `keepNames` (about 47 KB of `__name` calls): every error class the logs name sets its own `name`.
+    keepNames: false,
     sourceMap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
@@ -42,10 +48,12 @@ export function bundling(
     esbuildArgs: {
       // NodejsFunction's own `charset` option is not passed to esbuild by this CDK version.
       '--charset': 'utf8',
-      '--alias:whatwg-url': shim('whatwg-url'),
-      '--alias:abort-controller': shim('abort-controller'),
       '--alias:@aws-sdk/credential-provider-node': shim('credential-provider-node'),
+      // grammY's web build (one ES module on the global fetch), not its Node build with node-fetch 2 and debug.
+      '--alias:grammy': createRequire(import.meta.url).resolve('grammy/web'),
     },
+    // The locale files' folder, relative to the bundle (bot/core/i18n.ts).
+    define: { 'process.env.VICINI_LOCALES_DIR': JSON.stringify('./locales/') },
     metafile: options.metafile ?? false,
     commandHooks: {
       beforeBundling: () => [],
@@ -53,6 +61,10 @@ export function bundling(
       afterBundling: (inputDir, outputDir) => [
         `mkdir -p "${outputDir}/network"`,
         `cp "${inputDir}/${networkFile}" "${outputDir}/${networkFile}"`,
+        ...langs.flatMap((lang) => [
+          `mkdir -p "${outputDir}/locales/${lang}"`,
+          `cp "${inputDir}/locales/${lang}/translation.json" "${outputDir}/locales/${lang}/translation.json"`,
+        ]),
         // The chart renderer's WebAssembly and its font, read beside the bundle (adapters/charts/resvg.ts).
         ...(options.charts
           ? [

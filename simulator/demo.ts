@@ -6,11 +6,13 @@ import type { ChannelRef, Person, PrivateDetails, VolunteerProfile } from '../bo
 import { findNeighbourhood, type Network } from '../bot/domain/network.js';
 import { initTable } from '../bot/adapters/store/init-table.js';
 import type { FakeUser } from './bot-api/telegram.js';
+import { seedDemoFigures } from './demo-figures.js';
 
 /**
  * The demo network that `npm start` without a token opens with: one elder with
- * a confirmed relative, three approved volunteers near her and the zone's
- * mediator. Names, the address and the phone numbers are plainly fictional.
+ * a confirmed relative, three approved volunteers near her, the zone's
+ * mediator and a volunteer waiting for her approval (no pane), with five
+ * past weeks of figures (demo-figures.ts). Names, the address and the phone numbers are plainly fictional.
  * Each one is a person in the table and a Telegram user of the simulator, with
  * the same id.
  */
@@ -22,6 +24,8 @@ export interface DemoPerson {
   user: FakeUser;
   /** The number the pane shares when the bot asks for a contact. */
   phone: string;
+  /** False for someone in the table only, without a pane (the volunteer waiting for approval). */
+  pane?: false;
   person: Person;
   details?: PrivateDetails;
 }
@@ -58,6 +62,7 @@ export function demoPeople(network: Network, at: string): DemoPerson[] {
     name: string,
     offset: { lat: number; lon: number },
     categories: VolunteerProfile['categories'],
+    status: 'approved' | 'pending' = 'approved',
   ): DemoPerson => ({
     key,
     part: 'Volunteer',
@@ -75,16 +80,16 @@ export function demoPeople(network: Network, at: string): DemoPerson[] {
         source: 'location',
       },
       volunteer: {
-        status: 'approved',
+        status,
         radiusKm: 5,
         categories,
         days: allDays,
         dayParts: allParts,
         languages: ['it'],
-        decidedBy: 'demo-mediator',
-        decidedAt: at,
+        ...(status === 'approved' ? { decidedBy: 'demo-mediator', decidedAt: at } : {}),
       },
     },
+    details: { phone: `+39000000${telegramId}` },
   });
   return [
     {
@@ -124,6 +129,18 @@ export function demoPeople(network: Network, at: string): DemoPerson[] {
       person: { ...base('demo-mediator', 100106, 'Giulia Demo'), role: 'mediator', zoneId: demoZone },
       details: { phone: '+39000000100106' },
     },
+    // Waiting for the mediator's approval (`/pending`, `/volunteers`); in the table only, without a pane.
+    {
+      ...volunteer(
+        'dario',
+        100107,
+        'Dario Demo',
+        { lat: -0.004, lon: 0.006 },
+        ['company', 'repairs'],
+        'pending',
+      ),
+      pane: false,
+    },
   ];
 }
 
@@ -143,6 +160,12 @@ export async function seedDemo(deps: AppDeps, now: Date): Promise<number> {
     if (demo.person.role === 'elder') await scheduleCheckIns(deps, demo.person, now);
     written++;
   }
+  if (written > 0)
+    await seedDemoFigures(
+      deps,
+      people.map((d) => d.person),
+      now,
+    );
   const [elder, relative] = people;
   if (written > 0 && elder && relative) {
     const link = await deps.store.getLink(elder.person.id, relative.person.id);

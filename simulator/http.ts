@@ -164,12 +164,27 @@ function events(sim: Simulator, req: IncomingMessage, res: ServerResponse): void
   });
 }
 
+/** An image's type by its first bytes (the name a bot gives a photo may say anything). */
+function imageType(bytes: Buffer | undefined): string | undefined {
+  if (!bytes) return undefined;
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (
+    bytes.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    bytes.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
+  return undefined;
+}
+
 function document(sim: Simulator, res: ServerResponse, fileId: string): void {
   const file = sim.api.file(fileId);
   if (!file) throw new HttpError(404, 'No such file');
   // A photo (the figures' chart) is shown in the pane; anything else is a download.
-  if (file.filename.endsWith('.png') && file.bytes) {
-    res.writeHead(200, { 'content-type': 'image/png' }).end(file.bytes);
+  const image = fileId.startsWith('photo-') ? imageType(file.bytes) : undefined;
+  if (image && file.bytes) {
+    res.writeHead(200, { 'content-type': image, 'x-content-type-options': 'nosniff' }).end(file.bytes);
     return;
   }
   res.writeHead(200, {

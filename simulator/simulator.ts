@@ -111,7 +111,7 @@ export class Simulator {
         messages: this.api.messages(pane.user.id),
         keyboard: this.api.chat(pane.user.id)?.keyboard ?? null,
         keyboardHidden: this.api.chat(pane.user.id)?.keyboardHidden === true,
-        commands: this.api.commands(pane.user.language_code ?? '') ?? this.api.commands() ?? [],
+        commands: this.api.menuOf(pane.user.id, pane.user.language_code ?? ''),
       })),
     };
   }
@@ -228,7 +228,8 @@ export class Simulator {
   // --------------------------------------------------------------- internal
 
   private demoPanes(): Pane[] {
-    return this.hooks.demo(this.clock.now()).map((d) => ({
+    const withPanes = this.hooks.demo(this.clock.now()).filter((d) => d.pane !== false);
+    return withPanes.map((d) => ({
       id: d.key,
       part: d.part,
       user: d.user,

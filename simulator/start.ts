@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createMediatorInvite } from '../bot/app/people/admin.js';
-import { setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
+import { setChatMenu, setCommandMenus } from '../bot/adapters/channels/telegram/commands.js';
 import { invitePayload } from '../bot/domain/invite.js';
 import type { Network } from '../bot/domain/network.js';
 import { createRuntime, type Runtime } from '../bot/main/runtime.js';
@@ -60,6 +60,13 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const { bot, deps } = runtime;
   await seedDemo(deps, clock.now());
 
+  // The demo people were written whole, not onboarded in a chat: each chat gets its role's menu here.
+  const demoMenus = async (now: Date) => {
+    for (const d of demoPeople(network, now.toISOString())) {
+      const ref = { channel: 'telegram' as const, id: String(d.user.id) };
+      await setChatMenu(bot.api, d.user.id, await deps.store.findPersonByChannel(ref));
+    }
+  };
   const saveClock = () =>
     options.clockFile ? writeFile(options.clockFile, clock.now().toISOString()) : Promise.resolve();
   const simulator = new Simulator(api, clock, {
@@ -73,6 +80,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     resetData: async (now) => {
       await emptyTable(doc, table);
       await seedDemo(deps, now);
+      await demoMenus(now);
       await saveClock();
     },
     mediatorInvite: async (zoneId, now) =>
@@ -86,6 +94,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   );
   await bot.init();
   await setCommandMenus(bot.api);
+  await demoMenus(clock.now());
   const polling = bot.start({
     drop_pending_updates: false,
     allowed_updates: ['message', 'callback_query', 'my_chat_member'],

@@ -1,14 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
 import i18next, { type TFunction } from 'i18next';
-import it from '../../locales/it/translation.json' with { type: 'json' };
-import en from '../../locales/en/translation.json' with { type: 'json' };
-import ro from '../../locales/ro/translation.json' with { type: 'json' };
-import uk from '../../locales/uk/translation.json' with { type: 'json' };
-import ar from '../../locales/ar/translation.json' with { type: 'json' };
 import type { Param, Params } from '../flows/types.js';
 
-export const locales = { it, en, ro, uk, ar } as const;
-export type Lang = keyof typeof locales;
-export const langs = Object.keys(locales) as Lang[];
+export const langs = ['it', 'en', 'ro', 'uk', 'ar'] as const;
+export type Lang = (typeof langs)[number];
+
+/** A locale file: nested keys, strings at the leaves. */
+export interface LocaleTree {
+  [key: string]: string | LocaleTree;
+}
+
+/**
+ * The locale files are read from disk, not bundled: the repo's locales/ when run from source, the
+ * locales/ folder beside the bundle in a Lambda (infra/bundling.ts defines VICINI_LOCALES_DIR at build
+ * time and copies the files there). Each file is parsed on its language's first use; that every one
+ * of them is there is checked at start, so a missing file fails the cold start, not a turn.
+ */
+const localesDir = new URL(process.env.VICINI_LOCALES_DIR ?? '../../locales/', import.meta.url);
+const localeFile = (lang: Lang) => new URL(`${lang}/translation.json`, localesDir);
+const missing = langs.filter((lang) => !existsSync(localeFile(lang)));
+if (missing.length) {
+  throw new Error(`Locale files missing: ${missing.map((l) => localeFile(l).pathname).join(', ')}`);
+}
+
+const instance = i18next.createInstance();
+void instance.init({
+  resources: {},
+  lng: 'it',
+  fallbackLng: 'it',
+  initAsync: false,
+  // Channels escape every user-supplied value themselves, for their own markup.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  showSupportNotice: false,
+});
+
+const loaded = new Map<Lang, LocaleTree>();
+
+/** A language's texts, read and handed to i18next on first use (with Italian, every language's fallback). */
+function load(lang: Lang): LocaleTree {
+  let tree = loaded.get(lang);
+  if (!tree) {
+    if (lang !== 'it') load('it');
+    tree = JSON.parse(readFileSync(localeFile(lang), 'utf8')) as LocaleTree;
+    instance.addResourceBundle(lang, 'translation', tree);
+    loaded.set(lang, tree);
+  }
+  return tree;
+}
+
+/** Every locale's texts by language, each read on first access. */
+export const locales = Object.defineProperties(
+  {} as Record<Lang, LocaleTree>,
+  Object.fromEntries(langs.map((lang) => [lang, { enumerable: true, get: () => load(lang) }])),
+);
 
 /** The locale Intl formats numbers and dates with; Arabic keeps Western digits, like the times and phones beside them. */
 const intlLocales: Record<Lang, string> = {
@@ -28,20 +73,8 @@ const rlm = '\u200F';
 const fsi = '\u2068';
 const pdi = '\u2069';
 
-const instance = i18next.createInstance();
-void instance.init({
-  resources: Object.fromEntries(langs.map((l) => [l, { translation: locales[l] }])),
-  lng: 'it',
-  fallbackLng: 'it',
-  initAsync: false,
-  // Channels escape every user-supplied value themselves, for their own markup.
-  interpolation: { escapeValue: false },
-  returnNull: false,
-  showSupportNotice: false,
-});
-
 export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && value in locales;
+  return typeof value === 'string' && (langs as readonly string[]).includes(value);
 }
 
 export function isRightToLeft(lang: string): boolean {
@@ -49,10 +82,13 @@ export function isRightToLeft(lang: string): boolean {
 }
 
 export function translator(lang: string): TFunction {
-  return instance.getFixedT(isLang(lang) ? lang : 'it');
+  const known = isLang(lang) ? lang : 'it';
+  load(known);
+  return instance.getFixedT(known);
 }
 
 export function hasKey(key: string, lang: Lang = 'it'): boolean {
+  load(lang);
   return instance.exists(key, { lng: lang });
 }
 

@@ -128,9 +128,18 @@ function attachFiles(value: unknown, files: Map<string, UploadedFile>, used: Set
   return value;
 }
 
-/** Params of a call from its query string and JSON, urlencoded or multipart body. */
-async function readParams(method: string, req: IncomingMessage, url: URL): Promise<Params> {
+/**
+ * Params of a call from its query string and JSON, urlencoded or multipart body, and the files
+ * uploaded with it. A file no param names is a param of its own; those that an `attach://<name>`
+ * string names stay strings here, as Telegram checks them, until {@link attachFiles} puts them in.
+ */
+async function readParams(
+  method: string,
+  req: IncomingMessage,
+  url: URL,
+): Promise<{ params: Params; files: Map<string, UploadedFile> }> {
   const params: Params = {};
+  const files = new Map<string, UploadedFile>();
   const setFormValue = (value: string, key: string) => (params[key] = coerceFormParam(method, key, value));
   url.searchParams.forEach(setFormValue);
   const body = await readBody(req);
@@ -149,7 +158,6 @@ async function readParams(method: string, req: IncomingMessage, url: URL): Promi
   } else if (/^multipart\/form-data/i.test(contentType)) {
     const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
     if (!boundary) throw badRequest('multipart/form-data without boundary');
-    const files = new Map<string, UploadedFile>();
     for (const { name, filename, data } of parseMultipart(body, (boundary[1] ?? boundary[2]) as string)) {
       if (filename === undefined) setFormValue(data.toString('utf8'), name);
       else {
@@ -159,13 +167,13 @@ async function readParams(method: string, req: IncomingMessage, url: URL): Promi
         files.set(name, file);
       }
     }
-    const used = new Set<string>();
-    Object.assign(params, attachFiles(params, files, used));
-    for (const [name, file] of files) if (!used.has(name)) params[name] = file;
+    const named = new Set<string>();
+    attachFiles(params, files, named);
+    for (const [name, file] of files) if (!named.has(name)) params[name] = file;
   }
   for (const [key, value] of Object.entries(params))
     if (value === null || value === undefined) delete params[key];
-  return params;
+  return { params, files };
 }
 
 // ----------------------------------------------------------------- the fake
@@ -296,13 +304,15 @@ export class FakeBotApi extends FakeTelegram {
     const call: RecordedCall = { method, params: {}, ok: false };
     try {
       if (!rawMethod) throw new BotApiError(404, 'Not Found');
-      call.params = await readParams(method, req, url);
+      const { params, files } = await readParams(method, req, url);
+      call.params = params;
       if (token !== this.token) throw new BotApiError(401, 'Unauthorized');
       if (!resolveMethod(rawMethod)) throw new BotApiError(404, 'Not Found');
       const fault = this.pickFault(method);
       if (fault === 'timeout') return this.holdUntilTimeout(call, res);
       if (fault) throw this.faultError(fault, call);
       validateCall(method, call.params);
+      if (files.size > 0) call.params = attachFiles(call.params, files, new Set()) as Params;
       const result =
         method === 'getUpdates'
           ? await this.getUpdates(call.params, res)

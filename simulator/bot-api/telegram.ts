@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { BotCommand, CallbackQuery, Chat, InlineKeyboardMarkup, MenuButton } from 'grammy/types';
 import type { Message, ReplyKeyboardMarkup, Update, User, UserFromGetMe, WebhookInfo } from 'grammy/types';
+import { CommandMenus } from './commands.js';
 import { BotApiError, formatText, isRecord, isUploadedFile, type Params, type UploadedFile } from './spec.js';
 
 export interface FakeUser {
@@ -34,6 +35,9 @@ const NOT_MODIFIED =
 const WEBHOOK_CONFLICT =
   "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 
+/** What a new caption, and a new photo or document, stand in for. */
+const CAPTION_KEYS = ['caption', 'caption_entities'];
+const MEDIA_KEYS = ['photo', 'document', ...CAPTION_KEYS];
 const badRequest = (description: string) => new BotApiError(400, `Bad Request: ${description}`);
 const noWebhook = (): WebhookInfo => ({ url: '', has_custom_certificate: false, pending_update_count: 0 });
 const toUser = ({ id, first_name, last_name, username, language_code }: FakeUser): User => ({
@@ -50,7 +54,7 @@ export class FakeTelegram {
   /** Emits 'update' when an update is enqueued. */
   protected readonly events = new EventEmitter().setMaxListeners(100);
   private readonly chats = new Map<string, ChatState>();
-  private readonly commandSets = new Map<string, BotCommand[]>();
+  private readonly menus = new CommandMenus();
   private readonly openQueries = new Set<string>();
   private updates: Update[] = [];
   private nextUpdateId = 1; // never reset: a polling bot's offset must keep working after reset()
@@ -88,7 +92,7 @@ export class FakeTelegram {
   /** Forgets chats, pending updates, commands, webhook and menu button. */
   reset(): void {
     this.clearChats();
-    this.commandSets.clear();
+    this.menus.clear();
     this.webhookInfo = noWebhook();
     this.defaultMenuButton = { type: 'commands' };
   }
@@ -120,7 +124,12 @@ export class FakeTelegram {
 
   /** Commands set with setMyCommands for a language code ('' = none) and scope. */
   commands(languageCode = '', scope: unknown = { type: 'default' }): BotCommand[] | undefined {
-    return this.commandSets.get(`${JSON.stringify(scope)}|${languageCode}`);
+    return this.menus.get(languageCode, scope);
+  }
+
+  /** The menu a private chat shows (its own commands, else the bot's), as Telegram picks it. */
+  menuOf(chatId: number | string, languageCode = ''): BotCommand[] {
+    return this.menus.menuOf(chatId, languageCode);
   }
 
   get webhook(): WebhookInfo & { secret_token?: string } {
@@ -225,6 +234,8 @@ export class FakeTelegram {
     sendLocation: (p) =>
       this.send(p, { location: { latitude: Number(p.latitude), longitude: Number(p.longitude) } }),
     editMessageText: (p) => this.edit(p, this.textContent(p, 'text')),
+    editMessageCaption: (p) => this.edit(p, this.textContent(p, 'caption'), CAPTION_KEYS, 'media'),
+    editMessageMedia: (p) => this.edit(p, this.mediaContent(p.media), MEDIA_KEYS, 'media'),
     editMessageReplyMarkup: (p) => this.edit(p, {}),
     deleteMessage: (p) => {
       const { chat, message } = this.findMessage(p, 'message to delete not found');
@@ -235,12 +246,7 @@ export class FakeTelegram {
       if (this.openQueries.delete(String(p.callback_query_id))) return true;
       throw badRequest('query is too old and response timeout expired or query ID is invalid');
     },
-    setMyCommands: (p) => {
-      this.commandSets.set(this.commandKey(p), p.commands as BotCommand[]);
-      return true;
-    },
-    getMyCommands: (p) => this.commandSets.get(this.commandKey(p)) ?? [],
-    deleteMyCommands: (p) => this.commandSets.delete(this.commandKey(p)) || true,
+    ...this.menus.methods,
     setWebhook: (p) => {
       const { url, max_connections = 40, allowed_updates, secret_token } = p as Partial<WebhookInfo> & Params;
       if (!/^https:\/\/\S+$/.test(String(url))) {
@@ -288,16 +294,26 @@ export class FakeTelegram {
     return message;
   }
 
-  /** Applies an edit; like Telegram, a missing reply_markup removes the inline keyboard. */
-  private edit(p: Params, content: Partial<Message>): Message {
+  /**
+   * Applies an edit; like Telegram, a missing reply_markup removes the inline keyboard. `replaced`
+   * are the keys the new content stands for (a new caption drops the old one's entities); `needs`
+   * says that only a message with a photo or a document can take it.
+   */
+  private edit(p: Params, content: Partial<Message>, replaced: string[] = [], needs?: 'media'): Message {
     const { chat, message } = this.findMessage(p, 'message to edit not found');
     if (message.from?.id !== this.me.id) throw badRequest("message can't be edited");
+    if (needs === 'media' && !message.photo && !message.document) {
+      throw badRequest('there is no media in the message to edit');
+    }
     const markup = this.inlineMarkup(p.reply_markup);
-    const current = Object.fromEntries(Object.keys(content).map((k) => [k, message[k as keyof Message]]));
-    if (JSON.stringify([current, message.reply_markup]) === JSON.stringify([content, markup])) {
+    const keys = [...new Set([...Object.keys(content), ...replaced])] as (keyof Message)[];
+    const current = Object.fromEntries(keys.map((k) => [k, message[k]]));
+    const next = Object.fromEntries(keys.map((k) => [k, content[k]]));
+    if (JSON.stringify([current, message.reply_markup]) === JSON.stringify([next, markup])) {
       throw badRequest(NOT_MODIFIED);
     }
-    const { reply_markup: _old, ...rest } = message;
+    const { reply_markup: _old, ...kept } = message;
+    const rest = Object.fromEntries(Object.entries(kept).filter(([k]) => !replaced.includes(k)));
     const edited = {
       ...rest,
       ...content,
@@ -344,6 +360,15 @@ export class FakeTelegram {
     return [{ file_id: id, file_unique_id: id, width: 800, height: 560, file_size: size }];
   }
 
+  /** The photo or document an InputMedia puts in place of a message's, with its caption. */
+  private mediaContent(media: unknown): Partial<Message> {
+    const m = isRecord(media) ? media : {};
+    const caption = this.textContent(m, 'caption');
+    if (m.type === 'photo') return { photo: this.photoOf(m.media), ...caption };
+    if (m.type === 'document') return { document: this.documentOf(m.media), ...caption };
+    throw badRequest(`media of type "${String(m.type)}" is not kept by this fake`);
+  }
+
   private voiceOf(p: Params): Message['voice'] {
     const id = isUploadedFile(p.voice) ? `voice-${this.nextFileId++}` : String(p.voice);
     return {
@@ -356,10 +381,6 @@ export class FakeTelegram {
   private inlineMarkup(markup: unknown): InlineKeyboardMarkup | undefined {
     const rows = isRecord(markup) ? markup.inline_keyboard : undefined;
     return Array.isArray(rows) && rows.flat().length > 0 ? (markup as InlineKeyboardMarkup) : undefined;
-  }
-
-  private commandKey(p: Params): string {
-    return `${JSON.stringify(p.scope ?? { type: 'default' })}|${(p.language_code as string | undefined) ?? ''}`;
   }
 
   private chatState(rawId: number | string, user?: FakeUser): ChatState {

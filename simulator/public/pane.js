@@ -146,7 +146,10 @@ export function updatePane(el, pane, state) {
     el.commands = commands;
     el.commandItems.replaceChildren(
       ...pane.commands.map((c) =>
-        menuButton(`/${c.command} — ${c.description}`, () => el.ctx.onText(`/${c.command}`)),
+        menuButton(
+          [h('strong', {}, `/${c.command}`), h('span', { class: 'description' }, ` — ${c.description}`)],
+          () => el.ctx.onText(`/${c.command}`),
+        ),
       ),
     );
   }

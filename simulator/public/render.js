@@ -115,7 +115,10 @@ function body(message, ctx) {
     parts.push(h('p', { class: 'attachment' }, `🎤 Voice message ${duration(message.voice.duration)}`));
   if (message.photo?.length) {
     const { file_id } = message.photo[message.photo.length - 1];
-    parts.push(h('img', { class: 'photo', src: `/sim/files/${file_id}`, alt: '' }));
+    // Like tapping a photo in Telegram: the link opens it at full size.
+    const src = `/sim/files/${file_id}`;
+    const image = h('img', { class: 'photo', src, alt: message.caption ? '' : 'Photo' });
+    parts.push(h('a', { class: 'photo-link', href: src, target: '_blank', rel: 'noopener' }, image));
   }
   if (message.document) {
     const { file_id, file_name = 'document', file_size } = message.document;

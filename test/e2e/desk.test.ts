@@ -222,9 +222,10 @@ describe('/today on Telegram: the menu, and the cost', () => {
     const many = await calls();
     expect(zone.lastText()).toMatch(/pagina 1 di 4/);
     expect(many).toEqual(few);
-    // The turn's two reads and the check-ins in one batch; the zone's elders; the commit; the settling and the delivery log.
+    // The turn's one read (her chat is known here since /help); the check-ins in one batch; the zone's elders;
+    // the commit; the settling and the delivery log.
     expect(few).toEqual({
-      BatchGetItemCommand: 3,
+      BatchGetItemCommand: 2,
       QueryCommand: 1,
       TransactWriteItemsCommand: 1,
       UpdateItemCommand: 3,

@@ -1,3 +1,4 @@
+import { Api, InputFile } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNetworkFile } from '../../bot/config/network.js';
@@ -89,6 +90,28 @@ describe('simulator API', () => {
     expect(got.zones.find((z) => z.id === 'nord')?.neighbourhoods.map((n) => n.id)).toContain('mompiano');
     expect(got.panes[0]?.commands.map((c) => c.command)).toContain('request');
     expect((await fetch(new URL('/', sim.url))).headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it("gives each pane its chat's own menu, and serves a photo as the image its bytes are, a document as a download", async () => {
+    const got = await state();
+    const menu = (id: string) => got.panes.find((p) => p.id === id)?.commands.map((c) => c.command) ?? [];
+    expect(menu('mediator')).toEqual(expect.arrayContaining(['today', 'volunteers', 'broadcast', 'figures']));
+    expect(menu('mediator')).not.toContain('invite');
+    expect(menu('elder')).toContain('invite');
+    expect(menu('elder')).not.toContain('figures');
+
+    const api = new Api(sim.api.token, { apiRoot: sim.api.apiRoot });
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+    const photo = await api.sendPhoto(mediatorId, new InputFile(jpeg, 'chart.bin'));
+    const served = await fetch(new URL(`/sim/files/${photo.photo.at(-1)?.file_id}`, sim.url));
+    expect(served.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await served.arrayBuffer()).equals(jpeg)).toBe(true);
+    const doc = await api.sendDocument(mediatorId, new InputFile(Buffer.from('a,b\n'), 'figures.csv'));
+    const file = await fetch(new URL(`/sim/files/${doc.document.file_id}`, sim.url));
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="figures.csv"');
+    expect(await file.text()).toBe('a,b\n');
+    await api.deleteMessage(mediatorId, photo.message_id);
+    await api.deleteMessage(mediatorId, doc.message_id);
   });
 
   it('refuses what a page could not mean, and changes nothing', async () => {

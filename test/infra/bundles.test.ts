@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -15,6 +15,7 @@ import { personItem } from '../../bot/adapters/store/dynamo-store.js';
 import { keys } from '../../bot/adapters/store/keys.js';
 import { startFakeAws, type FakeAws, type QueuedMessage } from './support/fake-aws.js';
 import { invokeBundle } from './support/invoke-bundle.js';
+import { langs } from '../../bot/core/i18n.js';
 import { templateDefinitions } from '../../bot/adapters/channels/whatsapp/templates.js';
 import { sign, whatsapp } from '../support/channels.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../support/fake-graph-api.js';
@@ -145,22 +146,29 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
       expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
       expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
       expect(existsSync(join(dir, 'network/brescia.json'))).toBe(true);
+      for (const lang of langs) expect(existsSync(join(dir, `locales/${lang}/translation.json`))).toBe(true);
       expect(existsSync(join(dir, 'node_modules'))).toBe(false);
     }
     // No node_modules on the way up either, so a missing dependency cannot be found by accident.
     expect(existsSync(join(out, 'node_modules')) || existsSync(join(tmpdir(), 'node_modules'))).toBe(false);
   });
 
-  it('leave out what Lambda never runs, and keep the locales in UTF-8', () => {
+  it('leave out what Lambda never runs; the locales are files beside the bundle, not code in it', () => {
     for (const dir of Object.values(dirs)) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       // zod's error messages in its 40-odd other languages (here Dutch): the bot's schemas use English only.
       expect(code).not.toContain('Ongeldige invoer');
       // The SDK's credential chain past the environment (SSO, web identity, credential_process).
       expect(code).not.toMatch(/sso_start_url|AWS_WEB_IDENTITY_TOKEN_FILE|credential_process/);
-      // Ukrainian and Arabic as they are, not escaped to six bytes a letter.
-      expect(code).toContain('Українська');
-      expect(code.length).toBeLessThan(1100 * 1024);
+      // The texts are read from locales/ beside the bundle; the bundle's own code has none of them.
+      expect(code).not.toContain('Українська');
+      expect(code).not.toContain('In che lingua');
+      expect(readFileSync(join(dir, 'locales/uk/translation.json'), 'utf8')).toContain('Українська');
+      // grammY's web build on Node's own fetch: no node-fetch, no debug.
+      expect(code).not.toMatch(/node-fetch|DEBUG_COLORS/);
+      // Minified without keepNames: the error classes name themselves (test/unit/store-errors.test.ts).
+      expect(code).not.toMatch(/__name\(/);
+      expect(code.length).toBeLessThan(800 * 1024);
     }
   });
 
@@ -333,5 +341,18 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('TELEGRAM_BOT_TOKEN must not be set in the environment on AWS');
     expect(run.stdout + run.stderr).not.toContain(api.token.split(':')[1]);
+  });
+
+  it('a locale file missing beside the bundle fails the cold start, naming the file', async () => {
+    const copy = join(out, 'webhook-without-romanian');
+    cpSync(dirs.telegramWebhook, copy, { recursive: true });
+    rmSync(join(copy, 'locales/ro/translation.json'));
+    const update = api.userSends({ id: 7304, first_name: 'Ion', language_code: 'ro' }, '/start');
+    const env = lambdaEnv('telegramWebhook', { TELEGRAM_WEBHOOK_SECRET_ARN: arn('TelegramWebhookSecret') });
+    const run = await invokeBundle(copy, functionUrlEvent(update), env);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('Locale files missing');
+    expect(run.stderr).toContain('locales/ro/translation.json');
+    expect(api.messages(7304)).toEqual([]);
   });
 });

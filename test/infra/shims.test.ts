@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultProvider } from '../../infra/shims/credential-provider-node.js';
-import { AbortController, AbortSignal } from '../../infra/shims/abort-controller.js';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -28,13 +27,5 @@ describe("the bundles' credential chain (infra/shims/credential-provider-node.ts
     delete process.env.AWS_ACCESS_KEY_ID;
     process.env.AWS_SECRET_ACCESS_KEY = 'secret';
     await expect(defaultProvider()()).rejects.toThrow(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
-  });
-});
-
-describe("the bundles' abort-controller (infra/shims/abort-controller.ts)", () => {
-  it("is Node's own, whose signal node-fetch 2 recognises by its class name", () => {
-    const signal = new AbortController().signal;
-    expect(signal).toBeInstanceOf(AbortSignal);
-    expect(Object.getPrototypeOf(signal).constructor.name).toBe('AbortSignal');
   });
 });

@@ -154,6 +154,63 @@ describe('fake Bot API', () => {
     });
   });
 
+  it('replaces a photo with a document by editMessageMedia (multipart), and edits or drops a caption', async () => {
+    const png = new InputFile(Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'chart.png');
+    const sent = await api.sendPhoto(anna.id, png, { caption: '<b>Grafico</b>', parse_mode: 'HTML' });
+    expect(sent.caption_entities).toEqual([{ type: 'bold', offset: 0, length: 7 }]);
+
+    const captioned = await api.editMessageCaption(anna.id, sent.message_id, { caption: 'Nuovo' });
+    expect(captioned).toMatchObject({ caption: 'Nuovo', edit_date: expect.any(Number) });
+    expect(captioned).not.toHaveProperty('caption_entities');
+    const same = await rejection(api.editMessageCaption(anna.id, sent.message_id, { caption: 'Nuovo' }));
+    expect(same.description).toMatch(/message is not modified/);
+
+    const csv = new InputFile(Buffer.from('a,b\n1,2\n'), 'figures.csv');
+    const edited = await api.editMessageMedia(anna.id, sent.message_id, {
+      type: 'document',
+      media: csv,
+      caption: 'In CSV',
+    });
+    expect(edited).toMatchObject({ document: { file_name: 'figures.csv', file_size: 8 }, caption: 'In CSV' });
+    expect(edited).not.toHaveProperty('photo');
+    const fileId = (edited as { document?: { file_id: string } }).document?.file_id ?? '';
+    expect(fake.file(fileId)?.content).toBe('a,b\n1,2\n');
+    expect(fake.messages(anna.id)).toEqual([edited]);
+
+    const uncaptioned = await api.editMessageCaption(anna.id, sent.message_id);
+    expect(uncaptioned).not.toHaveProperty('caption');
+
+    const text = await api.sendMessage(anna.id, 'Solo testo');
+    const noMedia = await rejection(
+      api.editMessageMedia(anna.id, text.message_id, { type: 'photo', media: png }),
+    );
+    expect(noMedia.description).toBe('Bad Request: there is no media in the message to edit');
+  });
+
+  it("picks a private chat's menu as Telegram does: its own scope, all private chats, then the default", async () => {
+    const names = (list: { command: string }[]) => list.map((c) => c.command);
+    await api.setMyCommands([{ command: 'start', description: 'Inizia' }]);
+    await api.setMyCommands([{ command: 'help', description: 'Help' }], { language_code: 'en' });
+    expect(names(fake.menuOf(anna.id, 'it'))).toEqual(['start']);
+    expect(names(fake.menuOf(anna.id, 'en'))).toEqual(['help']);
+
+    await api.setMyCommands([{ command: 'request', description: 'Chiedi' }], {
+      scope: { type: 'all_private_chats' },
+    });
+    expect(names(fake.menuOf(anna.id, 'en'))).toEqual(['request']);
+
+    await api.setMyCommands([{ command: 'alerts', description: 'Avvisi' }], {
+      scope: { type: 'chat', chat_id: anna.id },
+    });
+    expect(names(fake.menuOf(anna.id, 'en'))).toEqual(['alerts']);
+    expect(names(fake.menuOf(anna.id + 1, 'en'))).toEqual(['request']);
+    // The chat's scope is one whether its id came as a number or a string.
+    expect(names(fake.commands('', { type: 'chat', chat_id: String(anna.id) }) ?? [])).toEqual(['alerts']);
+
+    await api.deleteMyCommands({ scope: { type: 'chat', chat_id: anna.id } });
+    expect(names(fake.menuOf(anna.id, 'it'))).toEqual(['request']);
+  });
+
   it('reads params from a query string and from an urlencoded form, typed per the spec', async () => {
     const base = `${fake.apiRoot}/bot${fake.token}`;
     await fetch(`${base}/sendMessage?chat_id=${anna.id}&text=42`);

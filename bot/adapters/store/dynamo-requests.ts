@@ -115,31 +115,25 @@ export class DynamoRequests extends RequestTable implements Requests {
     );
   }
 
+  /** Every cell in one round: the queries go out together (the HTTP agent bounds how many at a time). */
   async volunteersInCells(cells: CellQuery[]): Promise<{ people: Person[]; itemsRead: number }> {
-    let itemsRead = 0;
-    const people: Person[] = [];
-    for (let i = 0; i < cells.length; i += 32) {
-      const pages = await Promise.all(
-        cells.slice(i, i + 32).map((cell) =>
-          queryAll(this.doc, {
-            TableName: this.table,
-            IndexName: index.byCell,
-            KeyConditionExpression: cell.prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-            ExpressionAttributeNames: cell.prefix
-              ? { '#pk': attr.gsi3pk, '#sk': attr.gsi3sk }
-              : { '#pk': attr.gsi3pk },
-            ExpressionAttributeValues: cell.prefix
-              ? { ':pk': byCell.cell(cell.cell), ':prefix': cell.prefix }
-              : { ':pk': byCell.cell(cell.cell) },
-          }),
-        ),
-      );
-      for (const page of pages) {
-        itemsRead += page.length;
-        people.push(...page.map((p) => fromItem<Person>(p)));
-      }
-    }
-    return { people, itemsRead };
+    const pages = await Promise.all(
+      cells.map((cell) =>
+        queryAll(this.doc, {
+          TableName: this.table,
+          IndexName: index.byCell,
+          KeyConditionExpression: cell.prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+          ExpressionAttributeNames: cell.prefix
+            ? { '#pk': attr.gsi3pk, '#sk': attr.gsi3sk }
+            : { '#pk': attr.gsi3pk },
+          ExpressionAttributeValues: cell.prefix
+            ? { ':pk': byCell.cell(cell.cell), ':prefix': cell.prefix }
+            : { ':pk': byCell.cell(cell.cell) },
+        }),
+      ),
+    );
+    const people = pages.flatMap((page) => page.map((p) => fromItem<Person>(p)));
+    return { people, itemsRead: people.length };
   }
 
   async elderDetails(

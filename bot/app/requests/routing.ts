@@ -1,5 +1,12 @@
 import { alertIds } from '../../domain/alert.js';
-import { cellQueriesAround, covered, queryKey, searchRingsKm } from '../../domain/cells.js';
+import {
+  areaKm2,
+  cellQueriesAround,
+  covered,
+  queryKey,
+  ringForDensity,
+  searchRingsKm,
+} from '../../domain/cells.js';
 import { firstName, type Person } from '../../domain/person.js';
 import {
   dayPartOf,
@@ -40,14 +47,19 @@ export interface IndexReads {
   people: Person[];
   /** Read once per pass (undefined until then; null when the elder is gone). */
   elder?: Person | null;
+  /** The pass's first read, the nearest ring: what it found and on how much ground, to gauge the density. */
+  probe?: { ids: Set<string>; areaKm2: number };
 }
 
 /**
- * Candidates for a stage of a request, ranked. Stages 1 and 2 read the geo
- * index ring by ring around the elder and stop as soon as enough eligible
- * volunteers lie within the ring just read; stage 3 lists the whole zone.
- * Within one routing pass a stage reads only cells the stage before it did not
- * (`reads`), and weighs again, with its own radius, the volunteers found there.
+ * Candidates for a stage of a request, ranked. Stages 1 and 2 read the geo index
+ * in at most two rounds: the nearest ring first (precision-7 sub-cells), then,
+ * unless enough eligible volunteers lie within it, at once out to the ring that
+ * the density found there says holds enough (`ringForDensity`); only if that
+ * ring still falls short, a third round reads out to the stage's widest ring.
+ * Stage 3 lists the whole zone. Within one routing pass a stage reads only cells
+ * the stage before it did not (`reads`), and weighs again, with its own radius,
+ * the volunteers found there.
  */
 export async function findCandidates(
   deps: AppDeps,
@@ -56,7 +68,7 @@ export async function findCandidates(
   stage: number,
   now: Date,
   reads: IndexReads = { keys: new Set(), people: [] },
-): Promise<{ ranked: Candidate[]; itemsRead: number; queries: number }> {
+): Promise<{ ranked: Candidate[]; itemsRead: number; queries: number; rounds: number }> {
   const rules = deps.network.requests;
   const slot = neededSlot(deps, r, now);
   const want = stage === 1 ? rules.wave1Size : rules.wave2Size;
@@ -65,6 +77,7 @@ export async function findCandidates(
   const seen = new Set<string>();
   let itemsRead = 0;
   let queries = 0;
+  let rounds = 0;
   const consider = (people: Person[]) => {
     for (const v of people) {
       if (seen.has(v.id)) continue;
@@ -80,6 +93,20 @@ export async function findCandidates(
       });
     }
   };
+  /** One round: every cell of the ring not read yet in this pass, all at once. */
+  const readRing = async (ringKm: number) => {
+    const fresh = cellQueriesAround(r, ringKm).filter((q) => !covered(q, reads.keys));
+    if (!fresh.length) return;
+    fresh.forEach((q) => reads.keys.add(queryKey(q)));
+    queries += fresh.length;
+    rounds++;
+    const got = await deps.requests.volunteersInCells(fresh);
+    itemsRead += got.itemsRead;
+    reads.people.push(...got.people);
+    reads.probe ??= { ids: new Set(got.people.map((p) => p.id)), areaKm2: areaKm2(fresh) };
+    consider(got.people);
+  };
+  const enoughWithin = (km: number) => found.filter((c) => c.km <= km).length >= want;
   if (stage >= 3) {
     const zone = await deps.store.listPeople(r.zoneId, 'volunteer', 'approved');
     itemsRead = zone.length;
@@ -87,18 +114,30 @@ export async function findCandidates(
   } else {
     consider(reads.people);
     const maxKm = 5 * factor;
-    for (const ringKm of searchRingsKm) {
-      const fresh = cellQueriesAround(r, ringKm).filter((q) => !covered(q, reads.keys));
-      fresh.forEach((q) => reads.keys.add(queryKey(q)));
-      queries += fresh.length;
-      const got = await deps.requests.volunteersInCells(fresh);
-      itemsRead += got.itemsRead;
-      reads.people.push(...got.people);
-      consider(got.people);
-      if (found.filter((c) => c.km <= ringKm).length >= want || ringKm >= maxKm) break;
+    const nearest = searchRingsKm[0];
+    await readRing(nearest);
+    if (!enoughWithin(nearest)) {
+      const probe = reads.probe ?? { ids: new Set<string>(), areaKm2: 0 };
+      const ringKm = ringForDensity(
+        {
+          read: probe.ids.size,
+          eligible: found.filter((c) => probe.ids.has(c.volunteer.id)).length,
+          areaKm2: probe.areaKm2,
+        },
+        want,
+        maxKm,
+      );
+      await readRing(ringKm);
+      // Rarely still short: ring by ring beyond it, as far as the stage reaches.
+      let reached = ringKm;
+      for (const km of searchRingsKm.filter((k) => k > ringKm && k <= maxKm)) {
+        if (enoughWithin(reached)) break;
+        await readRing(km);
+        reached = km;
+      }
     }
   }
-  return { ranked: rank(found), itemsRead, queries: stage >= 3 ? 1 : queries };
+  return { ranked: rank(found), itemsRead, queries: stage >= 3 ? 1 : queries, rounds };
 }
 
 /**
