@@ -7,7 +7,7 @@ describe('the store errors (bot/core/errors.ts)', () => {
       (e): e is [string, new (arg: string) => Error] =>
         typeof e[1] === 'function' && (e[1] as { prototype: unknown }).prototype instanceof errors.StoreError,
     );
-    expect(classes.length).toBeGreaterThanOrEqual(13);
+    expect(classes.length).toBeGreaterThanOrEqual(12);
     for (const [exported, ErrorClass] of classes) expect(new ErrorClass('x').name).toBe(exported);
   });
 });
