@@ -239,9 +239,9 @@ describe('DynamoStore', () => {
   });
 
   it('sets and removes one private detail without touching the other', async () => {
-    await store.setPrivate('p1', 'address', 'Via Musei 1');
-    expect(await store.getPrivate('p1')).toEqual({ address: 'Via Musei 1' });
-    await store.savePrivate('p2', { address: 'Via Musei 2', phone: '+393331234567' });
+    await store.setPrivate('p1', 'address', 'Via Trieste 1');
+    expect(await store.getPrivate('p1')).toEqual({ address: 'Via Trieste 1' });
+    await store.savePrivate('p2', { address: 'Via Trieste 2', phone: '+393331234567' });
     await store.setPrivate('p2', 'address', 'Corso Zanardelli 3');
     expect(await store.getPrivate('p2')).toEqual({ address: 'Corso Zanardelli 3', phone: '+393331234567' });
     await store.setPrivate('p2', 'phone', undefined);
