@@ -101,11 +101,9 @@ export async function createHelpRequest(turn: Turn, draft: Draft): Promise<void>
   const { quietHours, timeZone } = deps.network;
   const woken = draft.urgent ? nightRoundBefore(theirs, now, quietHours, timeZone, id) : undefined;
   if (draft.address) {
-    // Given for this request: kept for the next one too, private as always.
-    await deps.store.savePrivate(elder.id, {
-      ...(await deps.store.getPrivate(elder.id)),
-      address: draft.address,
-    });
+    // Given for this request: kept for the next one too, private as always. Only the address is
+    // written: a phone changed meanwhile by someone else stays.
+    await deps.store.setPrivate(elder.id, 'address', draft.address);
   }
   const followers = await relativesOf(deps, elder.id);
   const request: HelpRequest = {
