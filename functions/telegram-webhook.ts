@@ -7,7 +7,6 @@ import { lambdaRuntime } from './aws.js';
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.
 const { env, runtime, count, metrics } = await lambdaRuntime(services.telegramWebhook, {
   env: envParts.webhook,
-  webhookSecret: true,
   // The webhook's Lambda has 30 s: a Bot API call (the callback answer, a drain) gives up after 5.
   apiTimeoutSeconds: 5,
 });

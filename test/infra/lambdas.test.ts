@@ -96,13 +96,17 @@ describe('Lambdas', () => {
     const secretIds = Object.fromEntries(
       Object.entries(stack.secrets).map(([k, v]) => [k, stack.getLogicalId(v.node.defaultChild as never)]),
     );
-    expect(secretRead('telegramWebhook')).toEqual(
-      [secretIds.telegramBotToken, secretIds.telegramWebhookSecret].sort(),
-    );
-    expect(secretRead('tick')).toEqual([secretIds.telegramBotToken]);
+    // One Telegram secret (token and webhook secret) for all: whoever reads the token could set any webhook secret.
+    expect(secretRead('telegramWebhook')).toEqual([secretIds.telegram]);
+    expect(secretRead('tick')).toEqual([secretIds.telegram]);
     // What sends on WhatsApp reads its credentials; the tick only queues.
-    expect(secretRead('outboxSender')).toEqual([secretIds.telegramBotToken, secretIds.whatsapp].sort());
-    expect(secretRead('whatsappWebhook')).toEqual([secretIds.telegramBotToken, secretIds.whatsapp].sort());
+    expect(secretRead('outboxSender')).toEqual([secretIds.telegram, secretIds.whatsapp].sort());
+    expect(secretRead('whatsappWebhook')).toEqual([secretIds.telegram, secretIds.whatsapp].sort());
+    for (const name of Object.keys(ids) as FunctionName[]) {
+      const env = (resources[ids[name]]!.Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.TELEGRAM_SECRETS_ARN).toEqual(refTo(secretIds.telegram!));
+    }
     for (const name of ['whatsappWebhook', 'outboxSender'] as const) {
       const env = (resources[ids[name]]!.Properties.Environment as { Variables: Record<string, unknown> })
         .Variables;
