@@ -1,6 +1,6 @@
 import { handleWebhook } from '../bot/adapters/channels/telegram/webhook.js';
 import { envParts } from '../bot/config/env.js';
-import { services } from '../bot/adapters/metrics.js';
+import { metricNames, services } from '../bot/adapters/metrics.js';
 import { systemClock } from '../bot/adapters/system.js';
 import { lambdaRuntime } from './aws.js';
 
@@ -29,7 +29,7 @@ export async function handler(event: {
       afterUpdate: () => runtime.outbox.drain(),
     },
   );
-  const status = response.statusCode >= 500 ? 'UpdatesFailed' : 'UpdatesRejected';
+  const status = response.statusCode >= 500 ? metricNames.updatesFailed : metricNames.updatesRejected;
   count(outcomes[response.body] ?? status);
   metrics.publishStoredMetrics();
   return response;

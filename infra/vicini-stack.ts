@@ -302,6 +302,7 @@ export class ViciniStack extends Stack {
 
     const alarms = addAlarms(this, {
       functions: Object.values(this.functions),
+      webhooks: [telegramWebhook, whatsappWebhook],
       outboxDlq: this.outboxDlq,
       unacknowledgedAlertMinutes: props.unacknowledgedAlertMinutes ?? 60,
     });
