@@ -20,7 +20,7 @@ const end = '<!-- bench:cost:end -->';
  */
 const price = {
   customMetricMonth: 0.3, // first 10,000 metrics
-  alarmMetricMonth: 0.1, // standard resolution, per metric the alarm reads
+  alarmMetricMonth: 0.1, // standard resolution, per metric the alarm reads (each metric of a math alarm)
   dashboardMonth: 3, // beyond the 3 free
   secretMonth: 0.4,
   lambdaRequest: 0.2 / 1e6,
@@ -49,15 +49,24 @@ const context = {
   'aws:cdk:bundling-stacks': [],
 };
 const template = Template.fromStack(new ViciniStack(new App({ context }), 'Vicini'));
-type Props = { Namespace?: string; MetricName?: string; Metrics?: unknown[]; Dimensions?: unknown };
+type Metric = { Namespace?: string; MetricName?: string; Dimensions?: unknown };
+type Props = Metric & { Metrics?: { Expression?: string; MetricStat?: { Metric: Metric } }[] };
 const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
   (a) => a.Properties as Props,
 );
-const alarmMetrics = alarms.reduce((n, a) => n + (a.Metrics?.length ?? 1), 0);
+/**
+ * The metrics each alarm reads, which is what CloudWatch bills: a plain alarm's one, or the metrics
+ * of a metric-math alarm's queries (its expressions are free).
+ */
+const read = (a: Props): Metric[] =>
+  a.Metrics ? a.Metrics.flatMap((q) => (q.MetricStat ? [q.MetricStat.Metric] : [])) : [a];
+const alarmMetrics = alarms.reduce((n, a) => n + read(a).length, 0);
+const mathAlarms = alarms.filter((a) => a.Metrics?.some((q) => q.Expression)).length;
 const customMetrics = new Set(
   alarms
-    .filter((a) => a.Namespace === metricsNamespace)
-    .map((a) => `${a.MetricName} ${JSON.stringify(a.Dimensions ?? [])}`),
+    .flatMap(read)
+    .filter((m) => m.Namespace === metricsNamespace)
+    .map((m) => `${m.MetricName} ${JSON.stringify(m.Dimensions ?? [])}`),
 );
 if (customMetrics.size !== alarmedMetrics.size) {
   throw new Error(
@@ -86,7 +95,7 @@ const lines: [string, string, number, number][] = [
   ],
   [
     'CloudWatch alarms',
-    `${alarms.length} standard, ${alarmMetrics} metrics read, × ${usd(price.alarmMetricMonth)}`,
+    `${alarms.length} standard (${mathAlarms} of them metric math), ${alarmMetrics} metrics read, × ${usd(price.alarmMetricMonth)}`,
     alarmMetrics * price.alarmMetricMonth,
     Math.max(0, alarmMetrics - free.alarmMetrics) * price.alarmMetricMonth,
   ],
@@ -130,6 +139,8 @@ const section = [
   '',
   'The always-free tier: CloudWatch 10 custom metrics, 10 alarm metrics, 3 dashboards, 5 GB of logs; Lambda 1 million',
   "requests and 400,000 GB-seconds; Scheduler 14 million invocations. The tick's run time is an assumption (an idle run).",
+  "The webhooks' alarms read their Function URLs' `Url5xxCount` and `Url4xxCount` (AWS/Lambda, published by Lambda at no",
+  'charge): those are billed only as the metrics an alarm reads, not as custom metrics.',
   '',
   end,
 ].join('\n');

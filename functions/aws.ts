@@ -30,7 +30,6 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
   service: string,
   options: {
     env?: S;
-    webhookSecret?: boolean;
     sender?: RuntimeOptions['sender'];
     /** Bot API calls give up after this long (grammY's default is 500 s, far past a Lambda's timeout). */
     apiTimeoutSeconds?: number;
@@ -40,11 +39,8 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
 ) {
   // The stack gives WhatsApp's secret to what sends on WhatsApp (the webhook, the outbox sender).
   const whatsapp = options.whatsapp ?? (process.env.WHATSAPP_PHONE_NUMBER_ID ? 'send' : undefined);
-  const secrets = await loadSecrets([
-    secretSources.telegramBotToken,
-    ...(options.webhookSecret ? [secretSources.telegramWebhookSecret] : []),
-    ...(whatsapp ? [secretSources.whatsapp] : []),
-  ]);
+  // The Telegram secret holds the webhook secret too; only the Telegram webhook's `env` asks for it.
+  const secrets = await loadSecrets([secretSources.telegram, ...(whatsapp ? [secretSources.whatsapp] : [])]);
   const whatsappShape = {
     ...(whatsapp ? envParts.whatsapp : {}),
     ...(whatsapp === 'webhook' ? envParts.whatsappWebhook : {}),

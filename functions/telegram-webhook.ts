@@ -1,13 +1,12 @@
 import { handleWebhook } from '../bot/adapters/channels/telegram/webhook.js';
 import { envParts } from '../bot/config/env.js';
-import { services } from '../bot/adapters/metrics.js';
+import { metricNames, services } from '../bot/adapters/metrics.js';
 import { systemClock } from '../bot/adapters/system.js';
 import { lambdaRuntime } from './aws.js';
 
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.
 const { env, runtime, count, metrics } = await lambdaRuntime(services.telegramWebhook, {
   env: envParts.webhook,
-  webhookSecret: true,
   // The webhook's Lambda has 30 s: a Bot API call (the callback answer, a drain) gives up after 5.
   apiTimeoutSeconds: 5,
 });
@@ -30,7 +29,7 @@ export async function handler(event: {
       afterUpdate: () => runtime.outbox.drain(),
     },
   );
-  const status = response.statusCode >= 500 ? 'UpdatesFailed' : 'UpdatesRejected';
+  const status = response.statusCode >= 500 ? metricNames.updatesFailed : metricNames.updatesRejected;
   count(outcomes[response.body] ?? status);
   metrics.publishStoredMetrics();
   return response;

@@ -1,12 +1,17 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { services } from '../bot/adapters/metrics.js';
+import { metricNames, services } from '../bot/adapters/metrics.js';
 import { lambdaRuntime } from './aws.js';
 
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime with the WhatsApp channel.
 const { runtime, count, metrics } = await lambdaRuntime(services.whatsappWebhook, { whatsapp: 'webhook' });
 const whatsapp = runtime.whatsapp!;
 
-const outcomes: Record<string, string> = { ok: 'UpdatesHandled', duplicate: 'UpdatesDuplicate' };
+// 'ignored' (200: only changes for another number) is not a refusal, as the URL's 4xx count agrees.
+const outcomes: Record<string, string> = {
+  ok: 'UpdatesHandled',
+  duplicate: 'UpdatesDuplicate',
+  ignored: 'UpdatesIgnored',
+};
 
 /**
  * Lambda Function URL entry point for the WhatsApp Cloud API webhook: Meta's
@@ -21,7 +26,8 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunc
     isBase64Encoded: event.isBase64Encoded,
   });
   if (event.requestContext.http.method === 'POST') {
-    count(outcomes[response.body] ?? (response.statusCode >= 500 ? 'UpdatesFailed' : 'UpdatesRejected'));
+    const status = response.statusCode >= 500 ? metricNames.updatesFailed : metricNames.updatesRejected;
+    count(outcomes[response.body] ?? status);
     metrics.publishStoredMetrics();
   }
   return response;

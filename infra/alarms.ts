@@ -6,8 +6,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { metricNames, metricsNamespace } from '../bot/adapters/metrics.js';
 
+/** What a Function URL publishes on its own (AWS/Lambda, dimension FunctionName), free of charge. */
+const urlMetrics = { answered5xx: 'Url5xxCount', answered4xx: 'Url4xxCount' } as const;
+
 export interface AlarmInputs {
   functions: NodejsFunction[];
+  /** The functions behind the public Function URLs: the Telegram and the WhatsApp webhook. */
+  webhooks: NodejsFunction[];
   outboxDlq: sqs.IQueue;
   unacknowledgedAlertMinutes: number;
 }
@@ -18,7 +23,7 @@ const period = Duration.minutes(5);
  * Alarms, all notifying one SNS topic (and the `AlarmEmail` address, when
  * given): a message in the outbox DLQ, any Lambda error, the tick falling
  * behind (or not running), an alert nobody acknowledged for too long, and
- * webhook updates that failed or were rejected.
+ * webhook requests answered 5xx or (10 in 5 minutes) 4xx.
  */
 export function addAlarms(
   stack: Stack,
@@ -43,12 +48,32 @@ export function addAlarms(
   const vicini = (metricName: string, statistic: string) =>
     new cloudwatch.Metric({ namespace: metricsNamespace, metricName, statistic, period });
 
-  // A broken secret or database answers every update 401/500: responses, not Lambda errors. Both
-  // webhooks count into the same two metrics; the log line of the update names the channel.
+  // A broken secret or database answers every update 401/500: responses, not Lambda errors. The
+  // Function URLs count their answers themselves, free (no custom metric), and Url5xxCount also
+  // counts the 502 a URL answers when its function crashed or timed out. Each alarm sums both
+  // webhooks' counts, SUM over the array adding whatever points a period has (a URL with no
+  // requests in a period has none): one alarm per condition, with one threshold for the two
+  // channels as before. A math alarm is billed per metric it reads, 2 each here, as much as one
+  // alarm per webhook would cost.
+  const bothWebhooks = (metricName: string, label: string) => {
+    const usingMetrics = Object.fromEntries(
+      inputs.webhooks.map((fn) => [
+        `${fn.node.id[0]!.toLowerCase()}${fn.node.id.slice(1)}`,
+        fn.metric(metricName, { period, statistic: cloudwatch.Stats.SUM }),
+      ]),
+    );
+    return new cloudwatch.MathExpression({
+      expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      period,
+      label,
+    });
+  };
   const webhookAlarms = [
     new cloudwatch.Alarm(stack, 'WebhookUpdatesFailedAlarm', {
-      alarmDescription: 'Webhooks (Telegram or WhatsApp): updates failed (answered 5xx) in 5 minutes',
-      metric: vicini(metricNames.updatesFailed, cloudwatch.Stats.SUM),
+      alarmDescription:
+        'Webhooks (Telegram or WhatsApp): a request answered 5xx in 5 minutes (an update failed, or the function crashed or timed out)',
+      metric: bothWebhooks(urlMetrics.answered5xx, 'Webhook requests answered 5xx'),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -56,8 +81,8 @@ export function addAlarms(
     }),
     new cloudwatch.Alarm(stack, 'WebhookUpdatesRejectedAlarm', {
       alarmDescription:
-        'Webhooks (Telegram or WhatsApp): 10 or more updates rejected (wrong secret or signature, bad body) in 5 minutes',
-      metric: vicini(metricNames.updatesRejected, cloudwatch.Stats.SUM),
+        'Webhooks (Telegram or WhatsApp): 10 or more requests answered 4xx (wrong secret or signature, bad body) in 5 minutes',
+      metric: bothWebhooks(urlMetrics.answered4xx, 'Webhook requests answered 4xx'),
       threshold: 10,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -123,16 +123,21 @@ export class ViciniStack extends Stack {
     });
 
     // Secrets Manager rather than SSM SecureString: CloudFormation can create these (SecureString
-    // parameters it cannot), with generated values where nobody needs to know them. The bot token's
-    // generated value is a placeholder until `npm run set-webhook` stores the real one.
+    // parameters it cannot), with generated values where nobody needs to know them.
     this.secrets = {
-      telegramBotToken: new secretsmanager.Secret(this, 'TelegramBotToken', {
-        description: 'Vicini: the Telegram bot token (stored by npm run set-webhook)',
-        generateSecretString: { excludePunctuation: true, passwordLength: 32 },
-      }),
-      telegramWebhookSecret: new secretsmanager.Secret(this, 'TelegramWebhookSecret', {
-        description: 'Vicini: the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token',
-        generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      // The bot token and the webhook secret in one secret: the token is empty until `npm run
+      // set-webhook` stores it beside the generated webhook secret. Every Lambda reads this secret for
+      // the token, so the tick and the sender can read the webhook secret as well; that gives them
+      // nothing, since whoever holds the token can call setWebhook with any secret of their own.
+      telegram: new secretsmanager.Secret(this, 'TelegramSecrets', {
+        description:
+          'Vicini: the Telegram bot token (stored by npm run set-webhook) and the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token',
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ TELEGRAM_BOT_TOKEN: '' }),
+          generateStringKey: 'TELEGRAM_WEBHOOK_SECRET',
+          excludePunctuation: true,
+          passwordLength: 64,
+        },
       }),
       whatsapp: new secretsmanager.Secret(this, 'WhatsAppCredentials', {
         description: 'Vicini: WhatsApp Cloud API credentials (access token and app secret to be put here)',
@@ -251,10 +256,9 @@ export class ViciniStack extends Stack {
     for (const fn of [telegramWebhook, whatsappWebhook, tick, outboxSender]) {
       this.useTable(fn);
       this.useOutbox(fn);
-      this.useSecret(fn, 'telegramBotToken');
+      this.useSecret(fn, 'telegram');
       fn.addEnvironment('TELEGRAM_BOT_USERNAME', botUsername.valueAsString);
     }
-    this.useSecret(telegramWebhook, 'telegramWebhookSecret');
     // What sends on WhatsApp: the webhook (answers in the conversation) and the outbox sender (everything else).
     for (const fn of [whatsappWebhook, outboxSender]) {
       this.useSecret(fn, 'whatsapp');
@@ -298,6 +302,7 @@ export class ViciniStack extends Stack {
 
     const alarms = addAlarms(this, {
       functions: Object.values(this.functions),
+      webhooks: [telegramWebhook, whatsappWebhook],
       outboxDlq: this.outboxDlq,
       unacknowledgedAlertMinutes: props.unacknowledgedAlertMinutes ?? 60,
     });
@@ -309,10 +314,9 @@ export class ViciniStack extends Stack {
         'The Telegram webhook (npm run set-webhook points Telegram here)',
       ],
       WhatsAppWebhookUrl: [whatsappUrl.url, 'The WhatsApp webhook (the callback URL of the Meta app)'],
-      TelegramBotTokenSecretArn: [this.secrets.telegramBotToken.secretArn, 'Secret holding the bot token'],
-      TelegramWebhookSecretArn: [
-        this.secrets.telegramWebhookSecret.secretArn,
-        'Secret holding the webhook secret',
+      TelegramSecretArn: [
+        this.secrets.telegram.secretArn,
+        'Secret holding the bot token and the webhook secret (JSON)',
       ],
       WhatsAppSecretArn: [this.secrets.whatsapp.secretArn, 'Secret holding the WhatsApp credentials'],
       OutboxQueueUrl: [this.outbox.queueUrl, 'The SQS outbox'],

@@ -5,7 +5,7 @@ import type { Alerts, CheckIns } from '../core/ports.js';
 /** Adds to a named count (CloudWatch metrics on AWS; nothing locally). */
 export type Count = (metric: string, value?: number) => void;
 
-/** The counts the ports below raise; the stack's dashboards and alarms use the same names. */
+/** The counts the ports and handlers raise; the stack's alarms read the ones in `alarmedMetrics`. */
 export const metricNames = {
   checkInsPrompted: 'CheckInsPrompted',
   checkInsAnswered: 'CheckInsAnswered',
@@ -16,7 +16,10 @@ export const metricNames = {
   alertsResolved: 'AlertsResolved',
   tickLagSeconds: 'TickLagSeconds',
   oldestUnacknowledgedAlertMinutes: 'OldestUnacknowledgedAlertMinutes',
-  /** A webhook answered 5xx (the update is retried) or refused it (wrong secret or signature, bad body). */
+  /**
+   * A webhook answered 5xx (the update is retried) or 4xx (wrong secret or signature, bad body): log
+   * properties only; the alarms read the Function URLs' own Url5xxCount and Url4xxCount.
+   */
   updatesFailed: 'UpdatesFailed',
   updatesRejected: 'UpdatesRejected',
 } as const;
@@ -35,13 +38,12 @@ export const metricsNamespace = 'Vicini';
 /**
  * The figures CloudWatch stores as metrics: the ones an alarm reads, and no
  * others. A custom metric costs $0.30 a month for each name × dimension
- * combination, so they carry no dimension: one webhook metric covers both
- * channels (the log line says which). Every other figure a Lambda counts is a
+ * combination, so they carry no dimension. The webhooks' failed and refused
+ * updates are not among them: their alarms read what the Function URLs publish
+ * for free (Url5xxCount, Url4xxCount). Every other figure a Lambda counts is a
  * property of the same log line, free, and summed with Logs Insights.
  */
 export const alarmedMetrics: ReadonlySet<string> = new Set([
-  metricNames.updatesFailed,
-  metricNames.updatesRejected,
   metricNames.tickLagSeconds,
   metricNames.oldestUnacknowledgedAlertMinutes,
 ]);

@@ -115,10 +115,14 @@ export function telegramPacingFromEnv(env: Record<string, string | undefined> = 
  * variables and grants the reads from this table.
  */
 export const secretSources = {
-  telegramBotToken: { arnVariable: 'TELEGRAM_BOT_TOKEN_ARN', variables: ['TELEGRAM_BOT_TOKEN'] },
-  telegramWebhookSecret: {
-    arnVariable: 'TELEGRAM_WEBHOOK_SECRET_ARN',
-    variables: ['TELEGRAM_WEBHOOK_SECRET'],
+  /**
+   * The bot token and the webhook secret, one secret (a second one would cost $0.40 a month). What
+   * reads the token (the tick, the sender) can read the webhook secret too, and gains nothing by it:
+   * whoever holds the token can already call setWebhook with a secret of their own choosing.
+   */
+  telegram: {
+    arnVariable: 'TELEGRAM_SECRETS_ARN',
+    variables: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'],
   },
   whatsapp: {
     arnVariable: 'WHATSAPP_SECRETS_ARN',

@@ -106,7 +106,7 @@ function lambdaEnv(name: FunctionName, extra: Record<string, string> = {}): Reco
     OUTBOX_QUEUE_URL: aws.queueUrl,
     TELEGRAM_API_ROOT: api.apiRoot,
     TELEGRAM_BOT_USERNAME: botUsername,
-    TELEGRAM_BOT_TOKEN_ARN: arn('TelegramBotToken'),
+    TELEGRAM_SECRETS_ARN: arn('TelegramSecrets'),
     POWERTOOLS_SERVICE_NAME: name,
     ...extra,
   };
@@ -126,8 +126,10 @@ beforeAll(async () => {
       WHATSAPP_VERIFY_TOKEN: whatsapp.verifyToken,
     }),
   );
-  aws.secrets.set(arn('TelegramBotToken'), api.token);
-  aws.secrets.set(arn('TelegramWebhookSecret'), webhookSecret);
+  aws.secrets.set(
+    arn('TelegramSecrets'),
+    JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_WEBHOOK_SECRET: webhookSecret }),
+  );
   endpoint = inject('dynamoEndpoint');
   table = uniqueTableName();
   await initTable(createDocumentClient({ region: testRegion, endpoint }), table);
@@ -174,12 +176,13 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
 
   it('webhook: answers /start from a Function URL event, secrets read from Secrets Manager', async () => {
     const update = api.userSends({ id: 7301, first_name: 'Anna', language_code: 'it' }, '/start');
-    const env = lambdaEnv('telegramWebhook', { TELEGRAM_WEBHOOK_SECRET_ARN: arn('TelegramWebhookSecret') });
+    const env = lambdaEnv('telegramWebhook');
     const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
     expect(api.callsTo('getMe')).toEqual([]);
-    expect(aws.calls.filter((c) => c === 'secretsmanager.GetSecretValue')).toHaveLength(2);
+    // One Secrets Manager call: the token and the webhook secret are one secret.
+    expect(aws.calls.filter((c) => c === 'secretsmanager.GetSecretValue')).toHaveLength(1);
     expect(run.stdout).toContain('"UpdatesHandled":1');
     // The turn committed and handed its reply to the SQS outbox; the outbox sender delivers it.
     const queued = aws.take();
@@ -214,7 +217,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
       },
     ]);
     const update = api.userSends({ id: 7303, first_name: 'Giulia', language_code: 'it' }, '/figures');
-    const env = lambdaEnv('telegramWebhook', { TELEGRAM_WEBHOOK_SECRET_ARN: arn('TelegramWebhookSecret') });
+    const env = lambdaEnv('telegramWebhook');
     const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
     expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
     expect(run.stdout + run.stderr).not.toMatch(/charts unavailable/);
@@ -225,7 +228,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
 
   it('webhook: refuses a wrong secret header with 401', async () => {
     const update = api.userSends({ id: 7302, first_name: 'Bo' }, '/start');
-    const env = lambdaEnv('telegramWebhook', { TELEGRAM_WEBHOOK_SECRET_ARN: arn('TelegramWebhookSecret') });
+    const env = lambdaEnv('telegramWebhook');
     const run = await invokeBundle(
       dirs.telegramWebhook,
       functionUrlEvent(update, 'wrong-secret-0000000000'),
@@ -247,7 +250,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const secretsFile = join(out, 'secrets.json');
     writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
     const tickEnv = lambdaEnv('tick', { VICINI_LOCAL_SECRETS: '1', VICINI_SECRETS_FILE: secretsFile });
-    delete tickEnv.TELEGRAM_BOT_TOKEN_ARN;
+    delete tickEnv.TELEGRAM_SECRETS_ARN;
     const tick = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:00:00Z'), tickEnv);
     expect(tick.stderr).not.toMatch(/Error/);
     expect(tick.result).toMatchObject({ fired: 3, waiting: 0, cursor: due });
@@ -348,7 +351,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     cpSync(dirs.telegramWebhook, copy, { recursive: true });
     rmSync(join(copy, 'locales/ro/translation.json'));
     const update = api.userSends({ id: 7304, first_name: 'Ion', language_code: 'ro' }, '/start');
-    const env = lambdaEnv('telegramWebhook', { TELEGRAM_WEBHOOK_SECRET_ARN: arn('TelegramWebhookSecret') });
+    const env = lambdaEnv('telegramWebhook');
     const run = await invokeBundle(copy, functionUrlEvent(update), env);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('Locale files missing');

@@ -96,13 +96,17 @@ describe('Lambdas', () => {
     const secretIds = Object.fromEntries(
       Object.entries(stack.secrets).map(([k, v]) => [k, stack.getLogicalId(v.node.defaultChild as never)]),
     );
-    expect(secretRead('telegramWebhook')).toEqual(
-      [secretIds.telegramBotToken, secretIds.telegramWebhookSecret].sort(),
-    );
-    expect(secretRead('tick')).toEqual([secretIds.telegramBotToken]);
+    // One Telegram secret (token and webhook secret) for all: whoever reads the token could set any webhook secret.
+    expect(secretRead('telegramWebhook')).toEqual([secretIds.telegram]);
+    expect(secretRead('tick')).toEqual([secretIds.telegram]);
     // What sends on WhatsApp reads its credentials; the tick only queues.
-    expect(secretRead('outboxSender')).toEqual([secretIds.telegramBotToken, secretIds.whatsapp].sort());
-    expect(secretRead('whatsappWebhook')).toEqual([secretIds.telegramBotToken, secretIds.whatsapp].sort());
+    expect(secretRead('outboxSender')).toEqual([secretIds.telegram, secretIds.whatsapp].sort());
+    expect(secretRead('whatsappWebhook')).toEqual([secretIds.telegram, secretIds.whatsapp].sort());
+    for (const name of Object.keys(ids) as FunctionName[]) {
+      const env = (resources[ids[name]]!.Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.TELEGRAM_SECRETS_ARN).toEqual(refTo(secretIds.telegram!));
+    }
     for (const name of ['whatsappWebhook', 'outboxSender'] as const) {
       const env = (resources[ids[name]]!.Properties.Environment as { Variables: Record<string, unknown> })
         .Variables;
@@ -294,18 +298,57 @@ describe('alarms', () => {
     }
   });
 
-  it('page on webhook updates that failed (any) or were rejected (10 in 5 minutes), either webhook', () => {
-    for (const [metric, threshold] of [
-      [metricNames.updatesFailed, 1],
-      [metricNames.updatesRejected, 10],
+  it('page on webhook requests answered 5xx (any) or 4xx (10 in 5 minutes), summed over both Function URLs', () => {
+    type Query = {
+      Id: string;
+      Expression?: string;
+      ReturnData?: boolean;
+      MetricStat?: {
+        Metric: { Namespace: string; MetricName: string; Dimensions: unknown };
+        Stat: string;
+        Period: number;
+      };
+    };
+    for (const [metricName, threshold] of [
+      ['Url5xxCount', 1],
+      ['Url4xxCount', 10],
     ] as const) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: metricsNamespace,
-        MetricName: metric,
-        Dimensions: Match.absent(),
-        Statistic: 'Sum',
+      const reading = alarms().filter((a) =>
+        JSON.stringify(a.Properties.Metrics ?? []).includes(`"MetricName":"${metricName}"`),
+      );
+      expect(reading).toHaveLength(1);
+      const alarm = reading[0]!.Properties;
+      expect(alarm).toMatchObject({
         Threshold: threshold,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic()],
       });
+      const queries = alarm.Metrics as Query[];
+      const stats = queries.filter((q) => q.MetricStat);
+      // The Function URLs' own metrics (AWS/Lambda, by FunctionName) of the two webhooks, 5-minute sums.
+      expect(stats.map((q) => q.MetricStat)).toEqual(
+        expect.arrayContaining(
+          (['telegramWebhook', 'whatsappWebhook'] as const).map((name) => ({
+            Metric: {
+              Namespace: 'AWS/Lambda',
+              MetricName: metricName,
+              Dimensions: [{ Name: 'FunctionName', Value: refTo(ids[name]) }],
+            },
+            Stat: 'Sum',
+            Period: 300,
+          })),
+        ),
+      );
+      expect(stats).toHaveLength(2);
+      const [expression] = queries.filter((q) => q.Expression);
+      expect(expression?.ReturnData).not.toBe(false);
+      expect(expression?.Expression?.replace(/\s/g, '')).toBe(`SUM([${stats.map((q) => q.Id).join(',')}])`);
+    }
+    // No custom metric for them any more.
+    for (const alarm of alarms()) {
+      expect(JSON.stringify(alarm.Properties)).not.toMatch(/UpdatesFailed"|UpdatesRejected"/);
     }
   });
 
@@ -332,8 +375,13 @@ describe('alarms', () => {
   });
 
   it('read only metrics the Lambdas publish as metrics, without dimensions, and every one of them is read', () => {
+    type Read = { Namespace?: string; MetricName?: string; Dimensions?: unknown };
+    // A plain alarm names its metric; a metric-math alarm names each in its queries.
     const own = alarms()
-      .map((a) => a.Properties as { Namespace?: string; MetricName?: string; Dimensions?: unknown })
+      .flatMap((a) => {
+        const p = a.Properties as Read & { Metrics?: { MetricStat?: { Metric: Read } }[] };
+        return p.Metrics ? p.Metrics.flatMap((q) => (q.MetricStat ? [q.MetricStat.Metric] : [])) : [p];
+      })
       .filter((p) => p.Namespace === metricsNamespace);
     for (const p of own) {
       expect(alarmedMetrics.has(p.MetricName!)).toBe(true);

@@ -162,25 +162,32 @@ describe('EmfMetrics: one log line per invocation', () => {
     expect(lines).toEqual([]);
     metrics.addMetric('UpdatesHandled', 'Count', 1);
     metrics.publishStoredMetrics();
-    metrics.addMetric(metricNames.updatesFailed, 'Count', 1);
+    metrics.addMetric(metricNames.oldestUnacknowledgedAlertMinutes, 'Count', 1);
     metrics.publishStoredMetrics();
-    const [handled, failed] = parsed();
+    const [handled, oldest] = parsed();
     expect(handled).toEqual({ service: 'tick', UpdatesHandled: 1 });
-    expect(failed).toMatchObject({ [metricNames.updatesFailed]: 1 });
-    expect(failed).not.toHaveProperty('UpdatesHandled');
+    expect(oldest).toMatchObject({ [metricNames.oldestUnacknowledgedAlertMinutes]: 1 });
+    expect(oldest).not.toHaveProperty('UpdatesHandled');
     expect(
-      (failed!._aws as { CloudWatchMetrics: { Metrics: unknown[] }[] }).CloudWatchMetrics[0]!.Metrics,
-    ).toEqual([{ Name: metricNames.updatesFailed, Unit: 'Count' }]);
+      (oldest!._aws as { CloudWatchMetrics: { Metrics: unknown[] }[] }).CloudWatchMetrics[0]!.Metrics,
+    ).toEqual([{ Name: metricNames.oldestUnacknowledgedAlertMinutes, Unit: 'Count' }]);
   });
 
-  it('bills four metrics at most: the webhooks’ failed and rejected updates, the tick’s lag, the oldest open alert', () => {
+  it('bills two metrics at most: the tick’s lag and the oldest open alert', () => {
     expect([...alarmedMetrics].sort()).toEqual(
-      [
-        metricNames.oldestUnacknowledgedAlertMinutes,
-        metricNames.tickLagSeconds,
-        metricNames.updatesFailed,
-        metricNames.updatesRejected,
-      ].sort(),
+      [metricNames.oldestUnacknowledgedAlertMinutes, metricNames.tickLagSeconds].sort(),
     );
+  });
+
+  it('keeps the webhooks’ failed and refused updates as log properties, not metrics: their alarms read the Function URLs’ own counts', () => {
+    expect(alarmedMetrics.has(metricNames.updatesFailed)).toBe(false);
+    expect(alarmedMetrics.has(metricNames.updatesRejected)).toBe(false);
+    const { metrics, parsed } = emf();
+    metrics.addMetric(metricNames.updatesFailed, 'Count', 1);
+    metrics.addMetric(metricNames.updatesRejected, 'Count', 2);
+    metrics.publishStoredMetrics();
+    expect(parsed()).toEqual([
+      { service: 'tick', [metricNames.updatesFailed]: 1, [metricNames.updatesRejected]: 2 },
+    ]);
   });
 });

@@ -11,6 +11,18 @@ const run = promisify(execFile);
 const arn = (name: string) => `arn:aws:secretsmanager:eu-south-1:000000000000:secret:${name}-AbCdEf`;
 const webhookSecret = 'generated-webhook-secret-0123456789abcdefABCDEF';
 const url = 'https://abc123.lambda-url.eu-south-1.on.aws/';
+const secretArn = arn('TelegramSecrets');
+/** What the stack generates: the webhook secret, and an empty token for set-webhook to fill in. */
+const generated = JSON.stringify({ TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: webhookSecret });
+const outputs = (servedBot: string) =>
+  JSON.stringify({
+    Vicini: {
+      TelegramWebhookUrl: url,
+      TelegramSecretArn: secretArn,
+      ServedBotUsername: servedBot,
+      Region: 'eu-south-1',
+    },
+  });
 
 let api: FakeBotApi;
 let aws: FakeAws;
@@ -20,20 +32,9 @@ beforeAll(async () => {
   api = await startFakeBotApi({ botUsername: 'vicini_deploy_bot' });
   aws = await startFakeAws();
   dir = mkdtempSync(join(tmpdir(), 'vicini-set-webhook-'));
-  writeFileSync(
-    join(dir, 'outputs.json'),
-    JSON.stringify({
-      Vicini: {
-        TelegramWebhookUrl: url,
-        TelegramBotTokenSecretArn: arn('TelegramBotToken'),
-        TelegramWebhookSecretArn: arn('TelegramWebhookSecret'),
-        ServedBotUsername: 'vicini_deploy_bot',
-        Region: 'eu-south-1',
-      },
-    }),
-  );
-  aws.secrets.set(arn('TelegramBotToken'), 'generated-placeholder-not-a-token');
-  aws.secrets.set(arn('TelegramWebhookSecret'), webhookSecret);
+  writeFileSync(join(dir, 'outputs.json'), outputs('vicini_deploy_bot'));
+  writeFileSync(join(dir, 'other-bot.json'), outputs('another_bot'));
+  aws.secrets.set(secretArn, generated);
 });
 afterAll(async () => {
   await api.close();
@@ -56,16 +57,28 @@ const setWebhook = (extra: Record<string, string>) =>
   });
 
 describe('npm run set-webhook', () => {
-  it('refuses to run while the token secret still holds the placeholder', async () => {
+  it('refuses to run while the Telegram secret holds no token yet', async () => {
     await expect(setWebhook({})).rejects.toMatchObject({
       stderr: expect.stringContaining('TELEGRAM_BOT_TOKEN='),
     });
     expect(api.callsTo('setWebhook')).toEqual([]);
   });
 
-  it('stores the token, sets the webhook with the secret and update kinds, and the command menus', async () => {
+  it('refuses, and stores nothing, when the token is another bot’s than the stack’s', async () => {
+    await expect(
+      setWebhook({ TELEGRAM_BOT_TOKEN: api.token, STACK_OUTPUTS: join(dir, 'other-bot.json') }),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('BotUsername=another_bot') });
+    expect(aws.secrets.get(secretArn)).toBe(generated);
+    expect(api.callsTo('setWebhook')).toEqual([]);
+  });
+
+  it('stores the token beside the generated webhook secret, sets the webhook with it and the update kinds, and the command menus', async () => {
     const { stdout, stderr } = await setWebhook({ TELEGRAM_BOT_TOKEN: api.token });
-    expect(aws.secrets.get(arn('TelegramBotToken'))).toBe(api.token);
+    // Only the token changed: the webhook secret the stack generated is kept, in the same JSON.
+    expect(JSON.parse(aws.secrets.get(secretArn) ?? '')).toEqual({
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_WEBHOOK_SECRET: webhookSecret,
+    });
     const [call] = api.callsTo('setWebhook');
     expect(call?.ok).toBe(true);
     expect(call?.params).toMatchObject({

@@ -132,6 +132,25 @@ describe('ViciniStack', () => {
     expect(gsis).toEqual(definition.GlobalSecondaryIndexes);
   });
 
+  it('has two Secrets Manager secrets: Telegram (token and generated webhook secret, one JSON) and WhatsApp', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: JSON.stringify({ TELEGRAM_BOT_TOKEN: '' }),
+        GenerateStringKey: 'TELEGRAM_WEBHOOK_SECRET',
+        ExcludePunctuation: true,
+        PasswordLength: 64,
+      },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'WHATSAPP_VERIFY_TOKEN' }),
+    });
+    template.hasOutput('TelegramSecretArn', {
+      Value: { Ref: stack.getLogicalId(stack.secrets.telegram.node.defaultChild as never) },
+    });
+    expect(Object.keys(template.findOutputs('*'))).not.toContain('TelegramBotTokenSecretArn');
+  });
+
   it('synthesizes offline: no context lookups, even with a concrete environment', () => {
     const app = new App({ context });
     new ViciniStack(app, 'Vicini', { env: { account: '123456789012', region: 'eu-south-1' } });

@@ -43,7 +43,7 @@ export async function loadSecrets(
           problems.push(...plain.map((name) => `  - ${name} must not be set in the environment on AWS`));
           return;
         }
-        Object.assign(out, unpack(source, await readSecret(arn, env, options.client)));
+        Object.assign(out, secretVariables(source, await readSecret(arn, env, options.client)));
         return;
       }
       if (inLambda && !local) {
@@ -85,8 +85,11 @@ function readSecret(
   return value;
 }
 
-/** One variable: the string itself. Several: a JSON object with those keys (missing ones stay unset). */
-function unpack(source: SecretSource, secret: string): Record<string, string> {
+/**
+ * The variables of `source` from its secret's value. One variable: the string
+ * itself. Several: a JSON object with those keys (missing or empty ones stay unset).
+ */
+export function secretVariables(source: SecretSource, secret: string): Record<string, string> {
   const [only] = source.variables;
   if (source.variables.length === 1 && only) return { [only]: secret };
   const values = parseObject(secret);
@@ -97,6 +100,22 @@ function unpack(source: SecretSource, secret: string): Record<string, string> {
     if (typeof value === 'string' && value !== '') out[name] = value;
   }
   return out;
+}
+
+/**
+ * The value of a secret holding several variables (a JSON object) with one of
+ * them set to `value` and every other key kept as it was: `npm run set-webhook`
+ * stores the bot token beside the generated webhook secret this way.
+ */
+export function withSecretVariable(
+  source: SecretSource,
+  secret: string,
+  name: string,
+  value: string,
+): string {
+  const values = parseObject(secret);
+  if (!values) throw new SecretFormatError(source.arnVariable, 'is not a JSON object of strings');
+  return JSON.stringify({ ...values, [name]: value });
 }
 
 function readLocalFile(path: string): Record<string, string> {
