@@ -29,6 +29,8 @@ const price = {
   dynamoWriteUnit: 0.625 / 1e6,
   schedulerInvocation: 1 / 1e6, // after 14 million free a month
   logsIngestedGb: 0.5,
+  sqsStandardRequest: 0.4 / 1e6, // after 1 million free a month
+  sqsFifoRequest: 0.5 / 1e6,
 };
 /** The always-free tier that applies here: CloudWatch's 10 custom metrics, 10 alarm metrics, 3 dashboards. */
 const free = { customMetrics: 10, alarmMetrics: 10, dashboards: 3 };
@@ -74,6 +76,26 @@ if (customMetrics.size !== alarmedMetrics.size) {
   );
 }
 const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret')).length;
+
+/**
+ * A queue a Lambda consumes is polled whether or not anything is in it: Lambda's pollers long-poll it
+ * (ReceiveMessage waits up to 20 s), and SQS bills each call. AWS's page on SQS event source scaling says
+ * that at low traffic Lambda keeps five concurrent batches, and may go down to two — but not on a mapping
+ * with maximum concurrency set. Five pollers on every queue is the figure counted here (the upper end).
+ */
+const idlePoll = { pollers: 5, receivesPerPollerMinute: 3 };
+const queues = template.findResources('AWS::SQS::Queue');
+const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) => {
+  const arn = (m.Properties as { EventSourceArn?: { 'Fn::GetAtt'?: [string, string] } }).EventSourceArn;
+  const queue = queues[arn?.['Fn::GetAtt']?.[0] ?? ''];
+  if (!queue) throw new Error('an event source mapping that reads no queue of this stack');
+  return { fifo: !!(queue.Properties as { FifoQueue?: boolean }).FifoQueue };
+});
+const receivesPerQueueMonth = idlePoll.pollers * idlePoll.receivesPerPollerMinute * 60 * 24 * 30.4;
+const pollCost = mappings.reduce(
+  (n, m) => n + receivesPerQueueMonth * (m.fifo ? price.sqsFifoRequest : price.sqsStandardRequest),
+  0,
+);
 const dashboards = Object.keys(template.findResources('AWS::CloudWatch::Dashboard')).length;
 
 const tickCost =
@@ -118,6 +140,14 @@ const lines: [string, string, number, number][] = [
     // Lambda's, Scheduler's and CloudWatch Logs' free tiers cover it; DynamoDB's reads and writes remain.
     tick.runsPerMonth * (tick.reads * price.dynamoReadUnit + tick.writes * price.dynamoWriteUnit),
   ],
+  [
+    'SQS queues polled by Lambda while idle',
+    `${mappings.length} queues (${mappings.filter((m) => m.fifo).length} FIFO) × ${idlePoll.pollers} pollers × ${idlePoll.receivesPerPollerMinute} receives a minute: ${Math.round((mappings.length * receivesPerQueueMonth) / 1e3).toLocaleString('en')}k requests`,
+    pollCost,
+    // SQS's first million requests a month are free; the rest at the queues' mix of prices.
+    Math.max(0, mappings.length * receivesPerQueueMonth - 1e6) *
+      (pollCost / (mappings.length * receivesPerQueueMonth || 1)),
+  ],
 ];
 const total = lines.reduce((n, l) => n + l[2], 0);
 const totalFree = lines.reduce((n, l) => n + l[3], 0);
@@ -130,7 +160,8 @@ const section = [
   'the stack costs a month before anyone writes to the bot, the same for a network of 1,000 elders as of 10.',
   'Prices: us-east-1 list prices (USD) from the AWS pricing pages of CloudWatch, Secrets Manager, Lambda (arm64),',
   'DynamoDB (on demand), EventBridge Scheduler; eu-south-1 lists most of them a few per cent higher. KMS costs',
-  'nothing here (AWS managed keys, SQS-managed encryption); SQS and the webhooks are paid per request only.',
+  'nothing here (AWS managed keys, SQS-managed encryption); the webhooks and SQS are paid per request, and the',
+  'requests of an idle stack are the ones counted here: the tick and the pollers of the queues Lambda consumes.',
   '',
   '| part | count | list price a month | with the always-free tier |',
   '|---|---|---:|---:|',
@@ -138,7 +169,8 @@ const section = [
   `| **total** | | **${usd(total)}** | **${usd(totalFree)}** |`,
   '',
   'The always-free tier: CloudWatch 10 custom metrics, 10 alarm metrics, 3 dashboards, 5 GB of logs; Lambda 1 million',
-  "requests and 400,000 GB-seconds; Scheduler 14 million invocations. The tick's run time is an assumption (an idle run).",
+  "requests and 400,000 GB-seconds; Scheduler 14 million invocations; SQS 1 million requests. The tick's run time is an",
+  "assumption (an idle run), and so is the number of pollers (the upper end of what AWS's SQS scaling page describes).",
   "The webhooks' alarms read their Function URLs' `Url5xxCount` and `Url4xxCount` (AWS/Lambda, published by Lambda at no",
   'charge): those are billed only as the metrics an alarm reads, not as custom metrics.',
   '',
