@@ -25,6 +25,12 @@ export interface TickOptions {
    * default all of them, on the one cursor.
    */
   group?: { name: string; shards: number[] };
+  /**
+   * The scheduled run of the fanned-out tick: it fires the minute itself only while at most this
+   * many timers are due (of every kind; each query reads no more than would take the count over).
+   * More, and it stops before firing them and reports `heavy`: the minute is the workers'.
+   */
+  fanOutAbove?: number;
   /** Groups of ten prompts in flight at once (default 8). */
   promptGroupsInFlight?: number;
   /** Called after each claim (tests use it to kill a tick half way). */
@@ -38,6 +44,8 @@ export interface TickReport {
   /** Timers another live tick holds: the cursor stays behind them. */
   waiting: number;
   cursor: string | null;
+  /** More than `fanOutAbove` were due: this run left them (and its cursor) to the workers. */
+  heavy: boolean;
 }
 
 type OneByOne = Exclude<ClaimedTimer, { kind: 'prompt' }>;
@@ -78,7 +86,10 @@ function handle(deps: AppDeps, timer: OneByOne, now: Date): Promise<void> {
  * conditional write so two ticks at once, or a tick re-run after one died,
  * fire each timer once, and moves the cursor when nothing is left behind.
  * Prompts fire in groups of ten (`firePrompts`). A worker of the fanned-out
- * tick runs this for its group of shards, on the group's own cursor.
+ * tick runs this for its group of shards, on the group's own cursor. With
+ * `fanOutAbove`, an hour's timers fire only once all of them are read and the
+ * run's count is still within it; the first hour that goes over ends the run
+ * (`heavy`), the cursor where it was.
  */
 export async function runTick(deps: AppDeps, now: Date, options: TickOptions): Promise<TickReport> {
   const { timers } = deps;
@@ -90,9 +101,11 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
   const from = cursor ? new Date(Math.min(Date.parse(cursor), now.getTime()) - 2 * 60_000) : maxBack;
   const hours = hoursBetween(from < maxBack ? maxBack : from, now);
 
-  const report: TickReport = { hours: hours.length, fired: 0, waiting: 0, cursor };
+  const report: TickReport = { hours: hours.length, fired: 0, waiting: 0, cursor, heavy: false };
   const shards = options.group?.shards ?? [...Array(timers.shards).keys()];
   const concurrency = options.concurrency ?? shards.length;
+  const cap = options.fanOutAbove;
+  let read = 0;
   const count = (outcomes: FireOutcome[]) => {
     for (const o of outcomes) {
       if (o === 'fired') report.fired++;
@@ -102,17 +115,17 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
   // The prompts of every shard and hour read, fired together in groups of ten (one SQS call each).
   const prompts: Claimed<'prompt'>[] = [];
   for (const hour of hours) {
-    for (let i = 0; i < shards.length; i += concurrency) {
-      // Every shard runs to its end (or its own failure) before the tick reports.
-      await settleAll(
-        shards.slice(i, i + concurrency).map(async (shard) => {
-          for (const timer of await timers.due(hour, shard, now)) {
-            if (timer.kind === 'prompt') prompts.push(timer);
-            else count([await fire(deps, timer, now, options, lease)]);
-          }
-        }),
-      );
-    }
+    // Under a cap, no query reads more than would take the run's count over it.
+    const limit = cap === undefined ? undefined : cap + 1 - read;
+    const due = await eachAtOnce(shards, concurrency, (shard) => timers.due(hour, shard, now, limit));
+    read += due.reduce((n, found) => n + found.length, 0);
+    if (cap !== undefined && read > cap) return { ...report, heavy: true };
+    await eachAtOnce(due, concurrency, async (found) => {
+      for (const timer of found) {
+        if (timer.kind === 'prompt') prompts.push(timer);
+        else count([await fire(deps, timer, now, options, lease)]);
+      }
+    });
   }
   // In due order (each elder's second of the minute), across shards.
   prompts.sort((x, y) => x.due.localeCompare(y.due) || x.id.localeCompare(y.id));
@@ -129,6 +142,14 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
     report.cursor = now.toISOString();
   }
   return report;
+}
+
+/** `run` on each item, `atOnce` at a time; every one runs to its end (or its own failure) first. */
+async function eachAtOnce<I, T>(items: I[], atOnce: number, run: (item: I) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += atOnce)
+    out.push(...(await settleAll(items.slice(i, i + atOnce).map(run))));
+  return out;
 }
 
 async function fire(
