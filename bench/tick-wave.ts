@@ -96,8 +96,9 @@ try {
   const waveMs = performance.now() - t0;
   const fired = reports.reduce((n, r) => n + r.fired, 0);
   if (fired !== wave) throw new Error(`fired ${fired} of ${wave}`);
-  // Per worker: its cursor read and write, a query per shard and hour, the figures' count.
-  const overhead = groups * (3 + (16 / groups) * reports[0]!.hours);
+  // Per worker: its cursor and the default one read, its cursor written, a query per shard and hour,
+  // the figures' count.
+  const overhead = groups * (4 + (16 / groups) * reports[0]!.hours);
   const perPrompt = (commands - commands0 - overhead) / wave;
   const retries = ddb.count() - requests0 - (commands - commands0);
   const sqsPer10 = (sqsCalls / wave) * 10;

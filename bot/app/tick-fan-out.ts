@@ -50,7 +50,8 @@ export async function fanOutTick(now: Date, groups: number, queue: TickWorkQueue
 
 /**
  * A worker's tick options: its group's shards, on its group's cursor (named
- * with the number of groups: a new split starts on cursors of its own).
+ * with the number of groups: a new split starts on cursors of its own, from
+ * the default cursor: see `runTick`).
  */
 export function workerOptions(work: TickWork, groups: number): Pick<TickOptions, 'group'> {
   const all = shardGroups(groups);

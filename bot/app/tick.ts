@@ -95,7 +95,7 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
   const { timers } = deps;
   const lease = options.leaseSeconds ?? 90;
   const cursorName = options.group?.name;
-  const cursor = await timers.getCursor(cursorName);
+  const cursor = await startingCursor(timers, cursorName);
   const maxBack = new Date(now.getTime() - (options.maxHours ?? 48) * 3600_000);
   // A little before the cursor is read again: a timer scheduled late for an instant just passed is not lost.
   const from = cursor ? new Date(Math.min(Date.parse(cursor), now.getTime()) - 2 * 60_000) : maxBack;
@@ -142,6 +142,22 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
     report.cursor = now.toISOString();
   }
   return report;
+}
+
+/**
+ * Where a run starts reading. A worker's group cursor may be hours behind: the scheduled run
+ * handles the light minutes on the default cursor. The default cursor bounds the group's shards
+ * as well: only a run on every shard (no `group`) moves it, and only to its `now` once it has read
+ * every shard's buckets from that cursor (less the 2-minute margin) on and fired every timer it
+ * read, none left waiting (`runTick` above; a heavy run or a failed one returns or throws first;
+ * nothing else writes it). So a worker starts from the later of the two, and after a
+ * day of light minutes reads the last hour or two, not the day since its own cursor.
+ */
+async function startingCursor(timers: AppDeps['timers'], group?: string): Promise<string | null> {
+  if (group === undefined) return timers.getCursor();
+  const [own, all] = await Promise.all([timers.getCursor(group), timers.getCursor()]);
+  if (own === null || all === null) return own ?? all;
+  return Date.parse(own) > Date.parse(all) ? own : all;
 }
 
 /** `run` on each item, `atOnce` at a time; every one runs to its end (or its own failure) first. */

@@ -289,6 +289,31 @@ describe('the scheduled run with a tick queue: it fans out only a heavy minute',
     expect(calls).toHaveLength(1);
   }, 120_000);
 
+  it('after a day of idle minutes run on the default cursor, a worker of the next heavy minute reads the last hours only', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    await seedElders(doc, tableName, 0, 40, T);
+    const scheduler = lambda(doc, tableName, api, at(-2));
+    // Yesterday's wave left the group cursors at 09:01; since then only the scheduled run has ticked.
+    for (let g = 0; g < groups; g++)
+      await scheduler.deps.timers.advanceCursor(at(-1439).toISOString(), `${groups}.${g}`);
+    await scheduler.deps.timers.advanceCursor(at(-1439).toISOString());
+    const { queue, work } = onTickQueue();
+    const fanOut = { queue, groups, above: 5 };
+    for (const minute of [-2, -1])
+      expect(await tickOrFanOut(ticking(scheduler), at(minute), fanOut)).toMatchObject({ heavy: false });
+    expect(await tickOrFanOut(ticking(scheduler), at(0), fanOut)).toMatchObject({ heavy: true });
+
+    const counter = countingClient(doc);
+    const [first] = work();
+    const options = workerOptions(first!, groups);
+    const report = await lambda(doc, tableName, api, at(0)).tick(at(0), options);
+    // From the default cursor (a minute ago) and not its own (a day ago, 26 hour buckets): two buckets.
+    expect(report.hours).toBe(2);
+    expect(counter.counts.QueryCommand).toBe(options.group!.shards.length * 2);
+    expect(await scheduler.deps.timers.getCursor(`${groups}.0`)).toBe(at(0).toISOString());
+  }, 120_000);
+
   it('a heavy minute is known from a bounded read, however many are due', async () => {
     const above = 2;
     const read: number[] = [];
