@@ -106,10 +106,12 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
   const concurrency = options.concurrency ?? shards.length;
   const cap = options.fanOutAbove;
   let read = 0;
+  let lost = 0;
   const count = (outcomes: FireOutcome[]) => {
     for (const o of outcomes) {
       if (o === 'fired') report.fired++;
       if (o === 'waiting') report.waiting++;
+      if (o === 'gone') lost++;
     }
   };
   // The prompts of every shard and hour read, fired together in groups of ten (one SQS call each).
@@ -137,7 +139,10 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
       ...(options.promptGroupsInFlight ? { groupsInFlight: options.promptGroupsInFlight } : {}),
     }),
   );
-  if (report.waiting === 0) {
+  // The default cursor bounds the groups' too (`startingCursor`), so it does not pass a claim this
+  // run lost either: "gone" is judged from the state as read, and another run (a worker) may have
+  // claimed the timer meanwhile and may yet die with it. The next minute looks again.
+  if (report.waiting === 0 && (cursorName !== undefined || lost === 0)) {
     await timers.advanceCursor(now.toISOString(), cursorName);
     report.cursor = now.toISOString();
   }
@@ -149,8 +154,8 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
  * handles the light minutes on the default cursor. The default cursor bounds the group's shards
  * as well: only a run on every shard (no `group`) moves it, and only to its `now` once it has read
  * every shard's buckets from that cursor (less the 2-minute margin) on and fired every timer it
- * read, none left waiting (`runTick` above; a heavy run or a failed one returns or throws first;
- * nothing else writes it). So a worker starts from the later of the two, and after a
+ * read: none left waiting, no claim lost (`runTick` above; a heavy run or a failed one returns or
+ * throws first; nothing else writes it). So a worker starts from the later of the two, and after a
  * day of light minutes reads the last hour or two, not the day since its own cursor.
  */
 async function startingCursor(timers: AppDeps['timers'], group?: string): Promise<string | null> {

@@ -6,13 +6,13 @@ import { createRuntime } from '../../bot/main/runtime.js';
 import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
 import { shardGroups, timerIds } from '../../bot/domain/timer.js';
 import { defaultFanOutAbove, fanOutTick, tickOrFanOut, workerOptions } from '../../bot/app/tick-fan-out.js';
-import type { TickOptions, TickReport } from '../../bot/app/tick.js';
-import type { TickWork } from '../../bot/core/ports.js';
+import { runTick, type TickOptions, type TickReport } from '../../bot/app/tick.js';
+import type { TickWork, Timers } from '../../bot/core/ports.js';
 import { SqsTickQueue, tickWorkBatch } from '../../bot/adapters/aws/tick-queue.js';
 import type { Runtime } from '../../bot/main/runtime.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
-import { lambda, network, okSendsByChat, seedElders } from '../support/seed.js';
+import { chatOf, lambda, network, okSendsByChat, seedElders } from '../support/seed.js';
 import { VirtualTime } from '../support/virtual-time.js';
 
 let api: FakeBotApi;
@@ -336,5 +336,39 @@ describe('the scheduled run with a tick queue: it fans out only a heavy minute',
     // At most above + 1 per shard: the same for 100 due as for 400.
     for (const n of read) expect(n).toBeLessThanOrEqual(16 * (above + 1));
     expect(read[1]).toBe(read[0]);
+  }, 120_000);
+
+  it('a claim the scheduled run loses to a worker that then dies: the default cursor waits, and the timer fires once', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    // Found ten minutes late (a catch-up): once the cursor is past it, no run reads its bucket again.
+    const [late] = await seedElders(doc, tableName, 0, 1, at(-10).toISOString());
+    const scheduler = lambda(doc, tableName, api, at(0));
+    await scheduler.deps.timers.advanceCursor(at(-11).toISOString());
+    // Between the scheduled run's read and its claim, a worker claims the timer (and dies before completing it).
+    const timers = scheduler.deps.timers;
+    const racing: Timers = Object.assign(Object.create(timers) as Timers, {
+      async due(hour: string, shard: number, upTo: Date, limit?: number) {
+        const found = await timers.due(hour, shard, upTo, limit);
+        for (const t of found) expect(await timers.claim(t, 'worker-that-dies', upTo, 90)).toBe(true);
+        return found;
+      },
+    });
+    const lost = await runTick({ ...scheduler.deps, timers: racing }, at(0), {
+      claimer: 'scheduled',
+      fanOutAbove: defaultFanOutAbove,
+    });
+    expect(lost).toMatchObject({ fired: 0, waiting: 0, heavy: false });
+    expect(await timers.getCursor()).toBe(at(-11).toISOString());
+    // The worker's lease runs to 09:01:30: the next minute waits for it, the one after takes the timer over.
+    const fanOut = { ...onTickQueue(), groups, above: defaultFanOutAbove };
+    expect(await tickOrFanOut(ticking(scheduler), at(1), fanOut)).toMatchObject({ fired: 0, waiting: 1 });
+    expect(await tickOrFanOut(ticking(scheduler), at(2), fanOut)).toMatchObject({
+      fired: 1,
+      cursor: at(2).toISOString(),
+    });
+    expect(okSendsByChat(api, /Come stai oggi/)).toEqual(new Map([[chatOf(0), 1]]));
+    // Done: the timer moved on to her next time.
+    expect((await scheduler.deps.timers.get(timerIds.prompt(late!.id)))?.due).not.toBe(at(-10).toISOString());
   }, 120_000);
 });
