@@ -6,7 +6,8 @@
  * worker in this one process (CPU-bound on this machine: an upper bound), and
  * (2) one worker alone the next morning, whose throughput is a worker
  * Lambda's; the 100k figure is modelled from (2) and the number of workers,
- * not measured. Writes the figures into BENCHMARKS.md.
+ * not measured, and so is the scheduled run's own share (the most it fires
+ * before it fans out, `TICK_FAN_OUT_ABOVE`). Writes the figures into BENCHMARKS.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,7 +20,7 @@ import { createDocumentClient, localCredentials } from '../bot/adapters/store/cl
 import { startDynamoLocal } from '../bot/adapters/store/dynamo-local.js';
 import { initTable } from '../bot/adapters/store/init-table.js';
 import { createRuntime } from '../bot/main/runtime.js';
-import { fanOutTick, workerOptions } from '../bot/app/tick-fan-out.js';
+import { defaultFanOutAbove, fanOutTick, workerOptions } from '../bot/app/tick-fan-out.js';
 import type { TickWork } from '../bot/core/ports.js';
 import { seedElders } from './support/elders.js';
 import { latencyProxy } from './support/latency-proxy.js';
@@ -96,8 +97,9 @@ try {
   const waveMs = performance.now() - t0;
   const fired = reports.reduce((n, r) => n + r.fired, 0);
   if (fired !== wave) throw new Error(`fired ${fired} of ${wave}`);
-  // Per worker: its cursor read and write, a query per shard and hour, the figures' count.
-  const overhead = groups * (3 + (16 / groups) * reports[0]!.hours);
+  // Per worker: its cursor and the default one read, its cursor written, a query per shard and hour,
+  // the figures' count.
+  const overhead = groups * (4 + (16 / groups) * reports[0]!.hours);
   const perPrompt = (commands - commands0 - overhead) / wave;
   const retries = ddb.count() - requests0 - (commands - commands0);
   const sqsPer10 = (sqsCalls / wave) * 10;
@@ -134,6 +136,11 @@ try {
   const at1769 = Math.max(cpuSeconds, floorSeconds);
   // Every shard its own worker, each with one vCPU: what the goal would take at this CPU per prompt.
   const at16 = Math.max(cpuSeconds / (16 / groups), floorSeconds / (16 / groups));
+  // The scheduled run fires a minute itself up to this many; its time at 512 MB, by the same model.
+  const scheduledAt512 = Math.max(
+    (defaultFanOutAbove * cpuMsPerPrompt) / 1000 / (512 / 1769),
+    (defaultFanOutAbove / (10 * 8)) * ((3 * latency.dynamoMs + latency.sqsMs) / 1000),
+  );
 
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
@@ -149,8 +156,9 @@ try {
     `| 100,000 prompts, modelled, ${groups} workers at 512 MB (the stack's) | **${at512.toFixed(0)} s** | < 60 s |`,
     `| 100,000 prompts, modelled, ${groups} workers at 1,769 MB (one vCPU) | **${at1769.toFixed(0)} s** | < 60 s |`,
     `| 100,000 prompts, modelled, 16 workers at 1,769 MB (\`tickGroups: 16\` and more memory) | **${at16.toFixed(0)} s** | < 60 s |`,
+    `| ${defaultFanOutAbove} prompts, modelled, the scheduled run alone at 512 MB (the most it fires before it fans out: \`TICK_FAN_OUT_ABOVE\`) | **${scheduledAt512.toFixed(0)} s** | well under 60 s |`,
     '',
-    `The 100k figures are a model, not a run: each of the ${groups} workers is its own Lambda with ${share.toLocaleString('en')} prompts. A worker's time is the larger of its CPU (${cpuMsPerPrompt.toFixed(2)} ms per prompt as measured here, × ${share.toLocaleString('en')} = ${cpuSeconds.toFixed(0)} s of one core, stretched by the Lambda's share of a vCPU) and its latency floor (per group of ten prompts three DynamoDB round trips of ${latency.dynamoMs} ms and one SQS call of ${latency.sqsMs} ms, eight groups in flight: ${floorSeconds.toFixed(1)} s). It leaves out the scheduled run's hand-off (one SendMessageBatch), cold starts and DynamoDB's own service time; the CPU figure comes from a loaded machine shared with other work, so it is likely high. The measured rates above are bound by DynamoDB Local on this machine (each of its calls takes far longer than the 5 ms added), not by the tick. Where the model is over a minute, more workers (\`tickGroups\`, up to 16, one shard each) or more memory for the tick bring it under; both cost money every minute of the day.`,
+    `The 100k figures are a model, not a run: each of the ${groups} workers is its own Lambda with ${share.toLocaleString('en')} prompts. A worker's time is the larger of its CPU (${cpuMsPerPrompt.toFixed(2)} ms per prompt as measured here, × ${share.toLocaleString('en')} = ${cpuSeconds.toFixed(0)} s of one core, stretched by the Lambda's share of a vCPU) and its latency floor (per group of ten prompts three DynamoDB round trips of ${latency.dynamoMs} ms and one SQS call of ${latency.sqsMs} ms, eight groups in flight: ${floorSeconds.toFixed(1)} s). It leaves out the scheduled run's probe and hand-off (one query per shard and hour bucket of at most ${defaultFanOutAbove + 1} items, one SendMessageBatch), cold starts and DynamoDB's own service time; the CPU figure comes from a loaded machine shared with other work, so it is likely high. The measured rates above are bound by DynamoDB Local on this machine (each of its calls takes far longer than the 5 ms added), not by the tick. Where the model is over a minute, more workers (\`tickGroups\`, up to 16, one shard each; they run only in the minutes the scheduled run fans out) or more memory for the tick (paid by every minute's scheduled run too) bring it under.`,
   );
 } finally {
   await ddb.close();

@@ -4,12 +4,17 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { metricNames, oldestUnacknowledgedAlertMinutes, services } from '../bot/adapters/metrics.js';
 import { SqsTickQueue, tickWorkBatch } from '../bot/adapters/aws/tick-queue.js';
-import { fanOutTick, workerOptions } from '../bot/app/tick-fan-out.js';
+import type { TickOptions } from '../bot/app/tick.js';
+import { defaultFanOutAbove, tickOrFanOut, workerOptions } from '../bot/app/tick-fan-out.js';
 import { lambdaRuntime } from './aws.js';
 
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.
 const { runtime, logger, metrics, env } = await lambdaRuntime(services.tick, {
-  env: { TICK_QUEUE_URL: z.url().optional(), TICK_GROUPS: z.coerce.number().int().min(1).max(16).default(8) },
+  env: {
+    TICK_QUEUE_URL: z.url().optional(),
+    TICK_GROUPS: z.coerce.number().int().min(1).max(16).default(8),
+    TICK_FAN_OUT_ABOVE: z.coerce.number().int().min(0).default(defaultFanOutAbove),
+  },
 });
 const queue =
   env.TICK_QUEUE_URL && new SqsTickQueue(new SQSClient({ region: env.AWS_REGION }), env.TICK_QUEUE_URL);
@@ -19,9 +24,10 @@ const queue =
 const scheduledEvent = z.looseObject({ time: z.iso.datetime({ offset: true }) });
 
 /**
- * Every minute, *now* being the event's `time` (a late or repeated run fires the same timers): with
- * a tick queue, one piece of work per group of shards goes to it; each comes back here as an SQS
- * record and fires its group's timers. Without one, this run fires them all.
+ * Every minute, *now* being the event's `time` (a late or repeated run fires the same timers), this
+ * run fires what is due. With a tick queue, a minute with more than `TICK_FAN_OUT_ABOVE` due goes to
+ * it instead, one piece of work per group of shards; each comes back here as an SQS record and
+ * fires its group's timers.
  */
 export async function handler(event: unknown): Promise<unknown> {
   if (queue && isQueueEvent(event)) return work(event);
@@ -29,7 +35,7 @@ export async function handler(event: unknown): Promise<unknown> {
   if (!parsed.success) throw new Error('tick: not a scheduled event with a time');
   const now = new Date(parsed.data.time);
   const report = queue
-    ? { handedOut: (await fanOutTick(now, env.TICK_GROUPS, queue)).length }
+    ? await tickOrFanOut(fire, now, { queue, groups: env.TICK_GROUPS, above: env.TICK_FAN_OUT_ABOVE })
     : await fire(now);
   const oldest = await oldestUnacknowledgedAlertMinutes(runtime.deps.alerts, runtime.deps.network, now);
   metrics.addMetric(metricNames.oldestUnacknowledgedAlertMinutes, MetricUnit.Count, oldest);
@@ -52,11 +58,12 @@ async function work(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-async function fire(now: Date, options = {}) {
+async function fire(now: Date, options: Partial<TickOptions> = {}) {
   const report = await runtime.tick(now, options);
   const lagSeconds = report.cursor ? Math.max(0, (now.getTime() - Date.parse(report.cursor)) / 1000) : 0;
   metrics.addMetric('TickTimersFired', MetricUnit.Count, report.fired);
-  metrics.addMetric(metricNames.tickLagSeconds, MetricUnit.Seconds, lagSeconds);
+  // A heavy minute's lag is the workers' to say (from their cursors); this run's stays behind them.
+  if (!report.heavy) metrics.addMetric(metricNames.tickLagSeconds, MetricUnit.Seconds, lagSeconds);
   logger.info('tick', { ...report, lagSeconds });
   return report;
 }

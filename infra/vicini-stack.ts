@@ -35,9 +35,9 @@ export interface ViciniStackProps extends StackProps {
    */
   reservedConcurrency?: { webhook: number; tick: number };
   /**
-   * Workers the tick fans out to every minute, one per group of the 16 shards (through the TickWork
-   * queue), so the 09:00 wave is fired by that many Lambdas at once; default 8. The tick's reserved
-   * concurrency grows by as many.
+   * Workers the tick fans a heavy minute out to (more than `TICK_FAN_OUT_ABOVE` timers due), one per
+   * group of the 16 shards (through the TickWork queue), so the 09:00 wave is fired by that many
+   * Lambdas at once; default 8. The tick's reserved concurrency grows by as many.
    */
   tickGroups?: number;
 }
@@ -177,8 +177,9 @@ export class ViciniStack extends Stack {
       deadLetterQueue: { queue: this.outboxDlq, maxReceiveCount: 20 },
     });
 
-    // The fanned-out tick's work: one message per group of shards each minute. No DLQ: work that fails
-    // for good is caught up by the group's next minute (its cursor stays behind), so old work expires.
+    // The fanned-out tick's work: one message per group of shards each heavy minute. No DLQ: work that
+    // fails for good is caught up by the next run on those shards (its cursor stays behind), so old
+    // work expires.
     this.tickWork = new sqs.Queue(this, 'TickWork', {
       visibilityTimeout: Duration.seconds(tickTimeout.toSeconds() * 2),
       retentionPeriod: Duration.minutes(10),
@@ -267,7 +268,7 @@ export class ViciniStack extends Stack {
       if (props.whatsappTemplates) fn.addEnvironment('WHATSAPP_TEMPLATES', props.whatsappTemplates);
     }
 
-    // The scheduled tick hands each group of shards to a worker: the same function, on the TickWork queue.
+    // A heavy minute goes to one worker per group of shards: the same function, on the TickWork queue.
     tick.addEnvironment('TICK_QUEUE_URL', this.tickWork.queueUrl);
     tick.addEnvironment('TICK_GROUPS', String(tickGroups));
     this.tickWork.grantSendMessages(tick);
@@ -321,7 +322,7 @@ export class ViciniStack extends Stack {
       WhatsAppSecretArn: [this.secrets.whatsapp.secretArn, 'Secret holding the WhatsApp credentials'],
       OutboxQueueUrl: [this.outbox.queueUrl, 'The SQS outbox'],
       OutboxDlqUrl: [this.outboxDlq.queueUrl, 'Outbound messages that failed 10 receives'],
-      TickWorkQueueUrl: [this.tickWork.queueUrl, "The tick's work, one message per group of shards a minute"],
+      TickWorkQueueUrl: [this.tickWork.queueUrl, "The tick's heavy minutes, one message per group of shards"],
       AlarmTopicArn: [alarms.topic.topicArn, 'SNS topic every alarm notifies'],
       ServedBotUsername: [botUsername.valueAsString, 'The bot this stack serves'],
       Region: [this.region, 'Region of the stack'],

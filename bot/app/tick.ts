@@ -25,6 +25,12 @@ export interface TickOptions {
    * default all of them, on the one cursor.
    */
   group?: { name: string; shards: number[] };
+  /**
+   * The scheduled run of the fanned-out tick: it fires the minute itself only while at most this
+   * many timers are due (of every kind; each query reads no more than would take the count over).
+   * More, and it stops before firing them and reports `heavy`: the minute is the workers'.
+   */
+  fanOutAbove?: number;
   /** Groups of ten prompts in flight at once (default 8). */
   promptGroupsInFlight?: number;
   /** Called after each claim (tests use it to kill a tick half way). */
@@ -38,6 +44,8 @@ export interface TickReport {
   /** Timers another live tick holds: the cursor stays behind them. */
   waiting: number;
   cursor: string | null;
+  /** More than `fanOutAbove` were due: this run left them (and its cursor) to the workers. */
+  heavy: boolean;
 }
 
 type OneByOne = Exclude<ClaimedTimer, { kind: 'prompt' }>;
@@ -78,41 +86,48 @@ function handle(deps: AppDeps, timer: OneByOne, now: Date): Promise<void> {
  * conditional write so two ticks at once, or a tick re-run after one died,
  * fire each timer once, and moves the cursor when nothing is left behind.
  * Prompts fire in groups of ten (`firePrompts`). A worker of the fanned-out
- * tick runs this for its group of shards, on the group's own cursor.
+ * tick runs this for its group of shards, on the group's own cursor. With
+ * `fanOutAbove`, an hour's timers fire only once all of them are read and the
+ * run's count is still within it; the first hour that goes over ends the run
+ * (`heavy`), the cursor where it was.
  */
 export async function runTick(deps: AppDeps, now: Date, options: TickOptions): Promise<TickReport> {
   const { timers } = deps;
   const lease = options.leaseSeconds ?? 90;
   const cursorName = options.group?.name;
-  const cursor = await timers.getCursor(cursorName);
+  const cursor = await startingCursor(timers, cursorName);
   const maxBack = new Date(now.getTime() - (options.maxHours ?? 48) * 3600_000);
   // A little before the cursor is read again: a timer scheduled late for an instant just passed is not lost.
   const from = cursor ? new Date(Math.min(Date.parse(cursor), now.getTime()) - 2 * 60_000) : maxBack;
   const hours = hoursBetween(from < maxBack ? maxBack : from, now);
 
-  const report: TickReport = { hours: hours.length, fired: 0, waiting: 0, cursor };
+  const report: TickReport = { hours: hours.length, fired: 0, waiting: 0, cursor, heavy: false };
   const shards = options.group?.shards ?? [...Array(timers.shards).keys()];
   const concurrency = options.concurrency ?? shards.length;
+  const cap = options.fanOutAbove;
+  let read = 0;
+  let lost = 0;
   const count = (outcomes: FireOutcome[]) => {
     for (const o of outcomes) {
       if (o === 'fired') report.fired++;
       if (o === 'waiting') report.waiting++;
+      if (o === 'gone') lost++;
     }
   };
   // The prompts of every shard and hour read, fired together in groups of ten (one SQS call each).
   const prompts: Claimed<'prompt'>[] = [];
   for (const hour of hours) {
-    for (let i = 0; i < shards.length; i += concurrency) {
-      // Every shard runs to its end (or its own failure) before the tick reports.
-      await settleAll(
-        shards.slice(i, i + concurrency).map(async (shard) => {
-          for (const timer of await timers.due(hour, shard, now)) {
-            if (timer.kind === 'prompt') prompts.push(timer);
-            else count([await fire(deps, timer, now, options, lease)]);
-          }
-        }),
-      );
-    }
+    // Under a cap, no query reads more than would take the run's count over it.
+    const limit = cap === undefined ? undefined : cap + 1 - read;
+    const due = await eachAtOnce(shards, concurrency, (shard) => timers.due(hour, shard, now, limit));
+    read += due.reduce((n, found) => n + found.length, 0);
+    if (cap !== undefined && read > cap) return { ...report, heavy: true };
+    await eachAtOnce(due, concurrency, async (found) => {
+      for (const timer of found) {
+        if (timer.kind === 'prompt') prompts.push(timer);
+        else count([await fire(deps, timer, now, options, lease)]);
+      }
+    });
   }
   // In due order (each elder's second of the minute), across shards.
   prompts.sort((x, y) => x.due.localeCompare(y.due) || x.id.localeCompare(y.id));
@@ -124,11 +139,38 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
       ...(options.promptGroupsInFlight ? { groupsInFlight: options.promptGroupsInFlight } : {}),
     }),
   );
-  if (report.waiting === 0) {
+  // The default cursor bounds the groups' too (`startingCursor`), so it does not pass a claim this
+  // run lost either: "gone" is judged from the state as read, and another run (a worker) may have
+  // claimed the timer meanwhile and may yet die with it. The next minute looks again.
+  if (report.waiting === 0 && (cursorName !== undefined || lost === 0)) {
     await timers.advanceCursor(now.toISOString(), cursorName);
     report.cursor = now.toISOString();
   }
   return report;
+}
+
+/**
+ * Where a run starts reading. A worker's group cursor may be hours behind: the scheduled run
+ * handles the light minutes on the default cursor. The default cursor bounds the group's shards
+ * as well: only a run on every shard (no `group`) moves it, and only to its `now` once it has read
+ * every shard's buckets from that cursor (less the 2-minute margin) on and fired every timer it
+ * read: none left waiting, no claim lost (`runTick` above; a heavy run or a failed one returns or
+ * throws first; nothing else writes it). So a worker starts from the later of the two, and after a
+ * day of light minutes reads the last hour or two, not the day since its own cursor.
+ */
+async function startingCursor(timers: AppDeps['timers'], group?: string): Promise<string | null> {
+  if (group === undefined) return timers.getCursor();
+  const [own, all] = await Promise.all([timers.getCursor(group), timers.getCursor()]);
+  if (own === null || all === null) return own ?? all;
+  return Date.parse(own) > Date.parse(all) ? own : all;
+}
+
+/** `run` on each item, `atOnce` at a time; every one runs to its end (or its own failure) first. */
+async function eachAtOnce<I, T>(items: I[], atOnce: number, run: (item: I) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += atOnce)
+    out.push(...(await settleAll(items.slice(i, i + atOnce).map(run))));
+  return out;
 }
 
 async function fire(

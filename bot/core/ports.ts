@@ -262,8 +262,11 @@ export interface Timers {
   get(id: string): Promise<Timer | null>;
   /** Notices to this person waiting out quiet hours (`held` timers not yet sent). */
   heldFor(personId: string): Promise<Timer[]>;
-  /** Timers of one hour bucket ('YYYYMMDDHH', UTC) and shard, due at or before `upTo`, not yet done. */
-  due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]>;
+  /**
+   * Timers of one hour bucket ('YYYYMMDDHH', UTC) and shard, due at or before `upTo`, not yet done;
+   * with `limit`, only the earliest `limit` of them (no more are read).
+   */
+  due(hour: string, shard: number, upTo: Date, limit?: number): Promise<ClaimedTimer[]>;
   /** Takes a timer for firing; false if another claimer holds it (lease not run out) or it was rescheduled. */
   claim(timer: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean>;
   /**

@@ -249,14 +249,20 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     // The tick reads its one secret from a local file here: the explicit switch the loader requires in Lambda.
     const secretsFile = join(out, 'secrets.json');
     writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
-    const tickEnv = lambdaEnv('tick', { VICINI_LOCAL_SECRETS: '1', VICINI_SECRETS_FILE: secretsFile });
+    // With its TickWork queue, as the stack sets it: three due is a light minute, fired by this run.
+    const tickEnv = lambdaEnv('tick', {
+      VICINI_LOCAL_SECRETS: '1',
+      VICINI_SECRETS_FILE: secretsFile,
+      TICK_QUEUE_URL: `${aws.endpoint}/000000000000/vicini-tick-work`,
+    });
     delete tickEnv.TELEGRAM_SECRETS_ARN;
     const tick = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:00:00Z'), tickEnv);
     expect(tick.stderr).not.toMatch(/Error/);
-    expect(tick.result).toMatchObject({ fired: 3, waiting: 0, cursor: due });
+    expect(tick.result).toMatchObject({ fired: 3, waiting: 0, cursor: due, heavy: false, handedOut: 0 });
     expect(tick.stdout).toMatch(/"TickLagSeconds":0/);
 
-    // Nothing was sent by the tick itself: the prompts wait in the queue, one message group per chat.
+    // Nothing was sent by the tick itself: the prompts wait in the queue, one message group per chat
+    // (and no work went to the TickWork queue: the fake keeps every queue's messages in one list).
     expect(okSendsByChat(api, /Come stai/).size).toBe(0);
     const queued = aws.take();
     expect(queued).toHaveLength(3);

@@ -5,12 +5,14 @@ import type { OutboundMessage } from '../../bot/core/outbound.js';
 import { createRuntime } from '../../bot/main/runtime.js';
 import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
 import { shardGroups, timerIds } from '../../bot/domain/timer.js';
-import { fanOutTick, workerOptions } from '../../bot/app/tick-fan-out.js';
-import type { TickWork } from '../../bot/core/ports.js';
-import { tickWorkBatch } from '../../bot/adapters/aws/tick-queue.js';
+import { defaultFanOutAbove, fanOutTick, tickOrFanOut, workerOptions } from '../../bot/app/tick-fan-out.js';
+import { runTick, type TickOptions, type TickReport } from '../../bot/app/tick.js';
+import type { TickWork, Timers } from '../../bot/core/ports.js';
+import { SqsTickQueue, tickWorkBatch } from '../../bot/adapters/aws/tick-queue.js';
+import type { Runtime } from '../../bot/main/runtime.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
-import { lambda, network, okSendsByChat, seedElders } from '../support/seed.js';
+import { chatOf, lambda, network, okSendsByChat, seedElders } from '../support/seed.js';
 import { VirtualTime } from '../support/virtual-time.js';
 
 let api: FakeBotApi;
@@ -190,4 +192,183 @@ describe('the morning wave', () => {
     expect(result).toEqual({ failures: ['b'], malformed: 1 });
     expect(() => workerOptions({ time: T, group: 4 }, 4)).toThrow();
   });
+});
+
+/** The tick queue as on AWS (`SqsTickQueue`) on a fake SQS client that keeps each call's work. */
+function onTickQueue() {
+  const calls: TickWork[][] = [];
+  const queue = new SqsTickQueue(
+    {
+      async send(command: SendMessageBatchCommand) {
+        calls.push((command.input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? '') as TickWork));
+        return { Failed: [] };
+      },
+    },
+    'https://sqs.eu-south-1.amazonaws.com/1/tick-work',
+  );
+  return { queue, calls, work: () => calls.flat() };
+}
+
+/** A runtime's tick as the scheduled run calls it. */
+const ticking = (runtime: Runtime) => (now: Date, options: Partial<TickOptions>) =>
+  runtime.tick(now, options);
+
+/** Each piece of work as SQS brings it to a worker, each a Lambda of its own. */
+async function runWorkers(work: TickWork[], groups: number, worker: () => Runtime): Promise<TickReport[]> {
+  const reports: TickReport[] = [];
+  const records = work.map((w, i) => ({ messageId: `r${i}`, body: JSON.stringify(w) }));
+  const { failures } = await tickWorkBatch(records, async (w) => {
+    reports.push(await worker().tick(new Date(w.time), workerOptions(w, groups)));
+  });
+  expect(failures).toEqual([]);
+  return reports;
+}
+
+describe('the scheduled run with a tick queue: it fans out only a heavy minute', () => {
+  const groups = 8;
+
+  it('an idle minute: no SQS call, the DynamoDB calls of a tick without a queue, and what is due fired by the run itself', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    await seedElders(doc, tableName, 0, 3, T);
+    const runtime = lambda(doc, tableName, api, at(-3));
+    const { queue, calls } = onTickQueue();
+    const fanOut = { queue, groups, above: defaultFanOutAbove };
+    await runtime.deps.timers.advanceCursor(at(-4).toISOString());
+    const counter = countingClient(doc);
+    // Two minutes with nothing due: one run without a queue, then the next with one.
+    await runtime.tick(at(-3));
+    const withoutQueue = { ...counter.counts };
+    counter.reset();
+    expect(await tickOrFanOut(ticking(runtime), at(-2), fanOut)).toMatchObject({
+      fired: 0,
+      heavy: false,
+      handedOut: 0,
+      cursor: at(-2).toISOString(),
+    });
+    // The cursor read, one query per shard (one hour bucket), the cursor written: 18, as without a queue.
+    expect(counter.counts).toEqual(withoutQueue);
+    expect(counter.counts).toEqual({ GetItemCommand: 1, QueryCommand: 16, PutItemCommand: 1 });
+    // Three due: fired here, nothing handed out.
+    const report = await tickOrFanOut(ticking(runtime), at(0), fanOut);
+    expect(report).toMatchObject({ fired: 3, heavy: false, handedOut: 0, cursor: at(0).toISOString() });
+    expect(calls).toEqual([]);
+    expect(okSendsByChat(api, /Come stai oggi/).size).toBe(3);
+  }, 120_000);
+
+  it('a heavy minute: the run fires none and hands one message per group; the workers fire each once', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    const wave = 40;
+    await seedElders(doc, tableName, 0, wave, T);
+    const scheduler = lambda(doc, tableName, api, at(0));
+    await scheduler.deps.timers.advanceCursor(at(-1).toISOString());
+    const { queue, calls, work } = onTickQueue();
+    const fanOut = { queue, groups, above: 5 };
+    const counter = countingClient(doc);
+    const report = await tickOrFanOut(ticking(scheduler), at(0), fanOut);
+    expect(report).toMatchObject({ fired: 0, heavy: true, handedOut: groups });
+    expect(counter.counts.TransactWriteItemsCommand).toBeUndefined();
+    expect(okSendsByChat(api, /Come stai oggi/).size).toBe(0);
+    // One SendMessageBatch, one message per group; the default cursor stays behind the minute.
+    expect(calls).toHaveLength(1);
+    expect(work().map((w) => w.group)).toEqual([...Array(groups).keys()]);
+    expect(await scheduler.deps.timers.getCursor()).toBe(at(-1).toISOString());
+
+    const reports = await runWorkers(work(), groups, () => lambda(doc, tableName, api, at(0)));
+    expect(reports.reduce((n, r) => n + r.fired, 0)).toBe(wave);
+    const prompts = okSendsByChat(api, /Come stai oggi/);
+    expect(prompts.size).toBe(wave);
+    expect([...prompts.values()].every((n) => n === 1)).toBe(true);
+
+    // The next minute is idle: the run catches the default cursor up, one query per shard and hour.
+    counter.reset();
+    const next = await tickOrFanOut(ticking(scheduler), at(1), fanOut);
+    expect(next).toMatchObject({ fired: 0, heavy: false, handedOut: 0, cursor: at(1).toISOString() });
+    expect(counter.counts.QueryCommand).toBe(16 * next.hours);
+    expect(calls).toHaveLength(1);
+  }, 120_000);
+
+  it('after a day of idle minutes run on the default cursor, a worker of the next heavy minute reads the last hours only', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    await seedElders(doc, tableName, 0, 40, T);
+    const scheduler = lambda(doc, tableName, api, at(-2));
+    // Yesterday's wave left the group cursors at 09:01; since then only the scheduled run has ticked.
+    for (let g = 0; g < groups; g++)
+      await scheduler.deps.timers.advanceCursor(at(-1439).toISOString(), `${groups}.${g}`);
+    await scheduler.deps.timers.advanceCursor(at(-1439).toISOString());
+    const { queue, work } = onTickQueue();
+    const fanOut = { queue, groups, above: 5 };
+    for (const minute of [-2, -1])
+      expect(await tickOrFanOut(ticking(scheduler), at(minute), fanOut)).toMatchObject({ heavy: false });
+    expect(await tickOrFanOut(ticking(scheduler), at(0), fanOut)).toMatchObject({ heavy: true });
+
+    const counter = countingClient(doc);
+    const [first] = work();
+    const options = workerOptions(first!, groups);
+    const report = await lambda(doc, tableName, api, at(0)).tick(at(0), options);
+    // From the default cursor (a minute ago) and not its own (a day ago, 26 hour buckets): two buckets.
+    expect(report.hours).toBe(2);
+    expect(counter.counts.QueryCommand).toBe(options.group!.shards.length * 2);
+    expect(await scheduler.deps.timers.getCursor(`${groups}.0`)).toBe(at(0).toISOString());
+  }, 120_000);
+
+  it('a heavy minute is known from a bounded read, however many are due', async () => {
+    const above = 2;
+    const read: number[] = [];
+    for (const wave of [100, 400]) {
+      api.reset();
+      const { doc, tableName } = await testTable();
+      await seedElders(doc, tableName, 0, wave, T);
+      const scheduler = lambda(doc, tableName, api, at(0));
+      await scheduler.deps.timers.advanceCursor(at(-1).toISOString());
+      const { queue } = onTickQueue();
+      const counter = countingClient(doc);
+      expect(await tickOrFanOut(ticking(scheduler), at(0), { queue, groups, above })).toMatchObject({
+        heavy: true,
+      });
+      // One query per shard and hour bucket (the previous hour's, empty, and this one's).
+      expect(counter.counts.QueryCommand).toBe(16 * 2);
+      read.push(counter.items.QueryCommand ?? 0);
+    }
+    console.log('items read by the probe of a heavy minute, 100 and 400 due:', read);
+    // At most above + 1 per shard: the same for 100 due as for 400.
+    for (const n of read) expect(n).toBeLessThanOrEqual(16 * (above + 1));
+    expect(read[1]).toBe(read[0]);
+  }, 120_000);
+
+  it('a claim the scheduled run loses to a worker that then dies: the default cursor waits, and the timer fires once', async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    // Found ten minutes late (a catch-up): once the cursor is past it, no run reads its bucket again.
+    const [late] = await seedElders(doc, tableName, 0, 1, at(-10).toISOString());
+    const scheduler = lambda(doc, tableName, api, at(0));
+    await scheduler.deps.timers.advanceCursor(at(-11).toISOString());
+    // Between the scheduled run's read and its claim, a worker claims the timer (and dies before completing it).
+    const timers = scheduler.deps.timers;
+    const racing: Timers = Object.assign(Object.create(timers) as Timers, {
+      async due(hour: string, shard: number, upTo: Date, limit?: number) {
+        const found = await timers.due(hour, shard, upTo, limit);
+        for (const t of found) expect(await timers.claim(t, 'worker-that-dies', upTo, 90)).toBe(true);
+        return found;
+      },
+    });
+    const lost = await runTick({ ...scheduler.deps, timers: racing }, at(0), {
+      claimer: 'scheduled',
+      fanOutAbove: defaultFanOutAbove,
+    });
+    expect(lost).toMatchObject({ fired: 0, waiting: 0, heavy: false });
+    expect(await timers.getCursor()).toBe(at(-11).toISOString());
+    // The worker's lease runs to 09:01:30: the next minute waits for it, the one after takes the timer over.
+    const fanOut = { ...onTickQueue(), groups, above: defaultFanOutAbove };
+    expect(await tickOrFanOut(ticking(scheduler), at(1), fanOut)).toMatchObject({ fired: 0, waiting: 1 });
+    expect(await tickOrFanOut(ticking(scheduler), at(2), fanOut)).toMatchObject({
+      fired: 1,
+      cursor: at(2).toISOString(),
+    });
+    expect(okSendsByChat(api, /Come stai oggi/)).toEqual(new Map([[chatOf(0), 1]]));
+    // Done: the timer moved on to her next time.
+    expect((await scheduler.deps.timers.get(timerIds.prompt(late!.id)))?.due).not.toBe(at(-10).toISOString());
+  }, 120_000);
 });

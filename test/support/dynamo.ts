@@ -26,29 +26,37 @@ export function uniqueTableName(): string {
 export interface CallCounter {
   /** Calls per command name, e.g. `{ QueryCommand: 2 }`. */
   counts: Record<string, number>;
+  /** Items the calls answered with (a query's `Items`), per command name, e.g. `{ QueryCommand: 48 }`. */
+  items: Record<string, number>;
   total(): number;
   reset(): void;
 }
 
 /**
  * Counts every command `doc` sends from now on (the middleware goes on the client's own stack,
- * which the document client shares with the low-level client it wraps).
+ * which the document client shares with the low-level client it wraps), and the items they read.
  */
 export function countingClient(doc: DynamoDBDocumentClient): CallCounter {
   const counts: Record<string, number> = {};
+  const items: Record<string, number> = {};
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
       counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
+      const result = await next(args);
+      const read = (result.output as { Items?: unknown[] }).Items;
+      if (read) items[name] = (items[name] ?? 0) + read.length;
+      return result;
     },
     { step: 'initialize' },
   );
   return {
     counts,
+    items,
     total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
     reset: () => {
       for (const name of Object.keys(counts)) delete counts[name];
+      for (const name of Object.keys(items)) delete items[name];
     },
   };
 }

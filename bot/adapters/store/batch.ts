@@ -51,18 +51,23 @@ async function inParallel<T>(
     await Promise.all(batches.slice(i, i + parallel).map(run));
 }
 
-/** Every page of a query (or of an index query), in order. */
+/**
+ * Every page of a query (or of an index query), in order; with `limit`, only its first `limit`
+ * items (each page asks for what is still wanted, so no more than that many are read).
+ */
 export async function queryAll(
   doc: DynamoDBDocumentClient,
-  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit'>,
+  limit?: number,
 ): Promise<NonNullable<QueryCommandOutput['Items']>> {
   const items: NonNullable<QueryCommandOutput['Items']> = [];
   let start: Item | undefined;
   do {
-    const got = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    const wanted = limit === undefined ? {} : { Limit: limit - items.length };
+    const got = await doc.send(new QueryCommand({ ...input, ...wanted, ExclusiveStartKey: start }));
     items.push(...(got.Items ?? []));
     start = got.LastEvaluatedKey;
-  } while (start);
+  } while (start && (limit === undefined || items.length < limit));
   return items;
 }
 

@@ -79,15 +79,19 @@ export class DynamoTimers implements Timers {
       .map((i) => ({ id: i.id, kind: 'held', due: i.due, data: i.data }) as Timer);
   }
 
-  async due(hour: string, shard: number, upTo: Date): Promise<ClaimedTimer[]> {
+  async due(hour: string, shard: number, upTo: Date, limit?: number): Promise<ClaimedTimer[]> {
     const out: ClaimedTimer[] = [];
-    const got = await queryAll(this.doc, {
-      TableName: this.table,
-      IndexName: index.byDue,
-      KeyConditionExpression: '#pk = :pk AND #sk <= :upTo',
-      ExpressionAttributeNames: { '#pk': attr.gsi2pk, '#sk': attr.gsi2sk },
-      ExpressionAttributeValues: { ':pk': byDue.bucket(hour, shard), ':upTo': byDue.upTo(upTo) },
-    });
+    const got = await queryAll(
+      this.doc,
+      {
+        TableName: this.table,
+        IndexName: index.byDue,
+        KeyConditionExpression: '#pk = :pk AND #sk <= :upTo',
+        ExpressionAttributeNames: { '#pk': attr.gsi2pk, '#sk': attr.gsi2sk },
+        ExpressionAttributeValues: { ':pk': byDue.bucket(hour, shard), ':upTo': byDue.upTo(upTo) },
+      },
+      limit,
+    );
     for (const i of got) {
       out.push({
         id: i.id,
