@@ -107,6 +107,15 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
   const cap = options.fanOutAbove;
   let read = 0;
   let lost = 0;
+  // A timer whose use case fails holds back no other: the rest of its shard, the other shards and
+  // the prompts still go; the run then fails with it (the cursor stays, the claim runs out, a later
+  // minute tries it again). A run cut short (`afterClaim` throws, as a dying Lambda) is not this.
+  const failures: unknown[] = [];
+  const failed = (err: unknown): FireOutcome => {
+    if (!(err instanceof UseCaseFailed)) throw err;
+    failures.push(err.cause);
+    return 'waiting';
+  };
   const count = (outcomes: FireOutcome[]) => {
     for (const o of outcomes) {
       if (o === 'fired') report.fired++;
@@ -125,7 +134,7 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
     await eachAtOnce(due, concurrency, async (found) => {
       for (const timer of found) {
         if (timer.kind === 'prompt') prompts.push(timer);
-        else count([await fire(deps, timer, now, options, lease)]);
+        else count([await fire(deps, timer, now, options, lease).catch(failed)]);
       }
     });
   }
@@ -139,6 +148,7 @@ export async function runTick(deps: AppDeps, now: Date, options: TickOptions): P
       ...(options.promptGroupsInFlight ? { groupsInFlight: options.promptGroupsInFlight } : {}),
     }),
   );
+  if (failures.length) throw failures[0];
   // The default cursor bounds the groups' too (`startingCursor`), so it does not pass a claim this
   // run lost either: "gone" is judged from the state as read, and another run (a worker) may have
   // claimed the timer meanwhile and may yet die with it. The next minute looks again.
@@ -182,7 +192,19 @@ async function fire(
 ): Promise<FireOutcome> {
   if (!(await deps.timers.claim(timer, options.claimer, now, lease))) return notClaimed(timer, now);
   options.afterClaim?.(timer);
-  await handle(deps, timer, now);
+  try {
+    await handle(deps, timer, now);
+  } catch (err) {
+    throw new UseCaseFailed(err);
+  }
   await deps.timers.complete(timer, options.claimer);
   return 'fired';
+}
+
+/** A timer's use case threw (not the run itself): `runTick` goes on with the others, then fails. */
+class UseCaseFailed extends Error {
+  override name = 'UseCaseFailed';
+  constructor(cause: unknown) {
+    super("a timer's use case failed", { cause });
+  }
 }

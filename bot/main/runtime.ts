@@ -166,13 +166,16 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
     ...(whatsapp ? { whatsapp } : {}),
     deliveryLog,
     async tick(now, tickOptions = {}) {
-      const report = await runTick(deps, now, {
-        // Unique per run across processes too: Lambda containers often share a pid.
-        claimer: `tick-${process.pid}-${processId}-${++tickRuns}`,
-        ...tickOptions,
-      });
-      await outbox.drain();
-      return report;
+      try {
+        return await runTick(deps, now, {
+          // Unique per run across processes too: Lambda containers often share a pid.
+          claimer: `tick-${process.pid}-${processId}-${++tickRuns}`,
+          ...tickOptions,
+        });
+      } finally {
+        // What the run fired goes out even when one of its timers failed.
+        await outbox.drain();
+      }
     },
   };
 }

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../bot/core/outbound.js';
 import { createRuntime } from '../../bot/main/runtime.js';
 import { botInfoFrom } from '../../bot/adapters/channels/telegram/bot.js';
-import { shardGroups, timerIds } from '../../bot/domain/timer.js';
+import { requestExpiryTimer, shardGroups, timerIds } from '../../bot/domain/timer.js';
 import { defaultFanOutAbove, fanOutTick, tickOrFanOut, workerOptions } from '../../bot/app/tick-fan-out.js';
 import { runTick, type TickOptions, type TickReport } from '../../bot/app/tick.js';
-import type { TickWork, Timers } from '../../bot/core/ports.js';
+import type { Requests, TickWork, Timers } from '../../bot/core/ports.js';
 import { SqsTickQueue, tickWorkBatch } from '../../bot/adapters/aws/tick-queue.js';
 import type { Runtime } from '../../bot/main/runtime.js';
 import { countingClient, testTable } from '../support/dynamo.js';
@@ -336,6 +336,33 @@ describe('the scheduled run with a tick queue: it fans out only a heavy minute',
     // At most above + 1 per shard: the same for 100 due as for 400.
     for (const n of read) expect(n).toBeLessThanOrEqual(16 * (above + 1));
     expect(read[1]).toBe(read[0]);
+  }, 120_000);
+
+  it("a timer whose use case fails holds back none of the minute's prompts; the run fails, and the timer is tried again", async () => {
+    api.reset();
+    const { doc, tableName } = await testTable();
+    await seedElders(doc, tableName, 0, 20, T);
+    const runtime = lambda(doc, tableName, api, at(0));
+    const { timers } = runtime.deps;
+    await timers.advanceCursor(at(-1).toISOString());
+    // A request's retention timer due in the same minute, whose use case fails (a bug, an outage of one item).
+    const poisoned = requestExpiryTimer({ id: 'rq-poisoned', createdAt: at(0).toISOString() }, 0);
+    await timers.schedule([poisoned]);
+    const { requests } = runtime.deps;
+    runtime.deps.requests = Object.assign(Object.create(requests) as Requests, {
+      getRequest: () => Promise.reject(new Error('this request cannot be read')),
+    });
+    await expect(runtime.tick(at(0), { fanOutAbove: defaultFanOutAbove })).rejects.toThrow(
+      'this request cannot be read',
+    );
+    runtime.deps.requests = requests;
+    // Every elder had her question all the same; the cursor stays behind the failed timer.
+    expect(okSendsByChat(api, /Come stai oggi/).size).toBe(20);
+    expect(await timers.getCursor()).toBe(at(-1).toISOString());
+    // Once its claim runs out (90 s), the next run takes it again, and nobody is asked twice.
+    const again = await runtime.tick(at(2));
+    expect(again).toMatchObject({ fired: 1, waiting: 0, cursor: at(2).toISOString() });
+    expect([...okSendsByChat(api, /Come stai oggi/).values()].every((n) => n === 1)).toBe(true);
   }, 120_000);
 
   it('a claim the scheduled run loses to a worker that then dies: the default cursor waits, and the timer fires once', async () => {
