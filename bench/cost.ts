@@ -35,13 +35,19 @@ const price = {
 /** The always-free tier that applies here: CloudWatch's 10 custom metrics, 10 alarm metrics, 3 dashboards. */
 const free = { customMetrics: 10, alarmMetrics: 10, dashboards: 3 };
 
-/** The tick runs every minute whatever the network's size; what one run costs with nothing due. */
+/**
+ * The tick runs every minute whatever the network's size; what one run costs with nothing due. It fans
+ * out to its workers only in a heavy minute (more than TICK_FAN_OUT_ABOVE due), which an idle stack has
+ * none of: one invocation a minute, no SQS message.
+ */
 const tick = {
   runsPerMonth: 60 * 24 * 30.4,
-  seconds: 0.3, // an idle tick at 512 MB: a timers query, the cursor, the open-alerts queries (assumed)
+  seconds: 0.3, // an idle tick at 512 MB (assumed)
   gb: 0.5,
-  reads: 4,
-  writes: 1,
+  // Read requests, each billed as at least one read unit: the cursor and one query per shard (16; counted
+  // in test/integration/morning-wave.test.ts), then the handler's open alerts' ages (2 per zone, 5 zones).
+  reads: 1 + 16 + 10,
+  writes: 1, // the cursor
   logBytes: 1_500, // the EMF line and the tick's log line
 };
 
@@ -135,7 +141,7 @@ const lines: [string, string, number, number][] = [
   ],
   [
     'the tick, every minute (Lambda, Scheduler, DynamoDB, logs)',
-    `${Math.round(tick.runsPerMonth).toLocaleString('en')} runs of ${tick.seconds} s at ${tick.gb * 1024} MB, ${tick.reads} reads, ${tick.writes} write`,
+    `${Math.round(tick.runsPerMonth).toLocaleString('en')} runs of ${tick.seconds} s at ${tick.gb * 1024} MB, ${tick.reads} reads, ${tick.writes} write; no fan-out while idle`,
     tickCost,
     // Lambda's, Scheduler's and CloudWatch Logs' free tiers cover it; DynamoDB's reads and writes remain.
     tick.runsPerMonth * (tick.reads * price.dynamoReadUnit + tick.writes * price.dynamoWriteUnit),
