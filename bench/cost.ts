@@ -42,8 +42,7 @@ const free = { customMetrics: 10, alarmMetrics: 10, dashboards: 3 };
  */
 const tick = {
   runsPerMonth: 60 * 24 * 30.4,
-  seconds: 0.3, // an idle tick at 512 MB (assumed)
-  gb: 0.5,
+  seconds: 0.3, // an idle tick (assumed)
   // Read requests, each billed as at least one read unit: the cursor and one query per shard (16; counted
   // in test/integration/morning-wave.test.ts), then the handler's open alerts' ages (2 per zone, 5 zones).
   reads: 1 + 16 + 10,
@@ -82,6 +81,14 @@ if (customMetrics.size !== alarmedMetrics.size) {
   );
 }
 const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret')).length;
+/** The tick's memory as the stack sets it (the function with `TICK_GROUPS`), in GB. */
+const tickFunction = Object.values(template.findResources('AWS::Lambda::Function')).find(
+  (f) =>
+    (f.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables
+      ?.TICK_GROUPS,
+);
+const tickGb = Number((tickFunction?.Properties as { MemorySize?: number } | undefined)?.MemorySize) / 1024;
+if (!(tickGb > 0)) throw new Error('no tick function with a memory size in the stack');
 
 /**
  * A queue a Lambda consumes is polled whether or not anything is in it: Lambda's pollers long-poll it
@@ -107,7 +114,7 @@ const dashboards = Object.keys(template.findResources('AWS::CloudWatch::Dashboar
 const tickCost =
   tick.runsPerMonth *
   (price.lambdaRequest +
-    tick.seconds * tick.gb * price.lambdaArmGbSecond +
+    tick.seconds * tickGb * price.lambdaArmGbSecond +
     tick.reads * price.dynamoReadUnit +
     tick.writes * price.dynamoWriteUnit +
     price.schedulerInvocation +
@@ -141,7 +148,7 @@ const lines: [string, string, number, number][] = [
   ],
   [
     'the tick, every minute (Lambda, Scheduler, DynamoDB, logs)',
-    `${Math.round(tick.runsPerMonth).toLocaleString('en')} runs of ${tick.seconds} s at ${tick.gb * 1024} MB, ${tick.reads} reads, ${tick.writes} write; no fan-out while idle`,
+    `${Math.round(tick.runsPerMonth).toLocaleString('en')} runs of ${tick.seconds} s at ${tickGb * 1024} MB, ${tick.reads} reads, ${tick.writes} write; no fan-out while idle`,
     tickCost,
     // Lambda's, Scheduler's and CloudWatch Logs' free tiers cover it; DynamoDB's reads and writes remain.
     tick.runsPerMonth * (tick.reads * price.dynamoReadUnit + tick.writes * price.dynamoWriteUnit),

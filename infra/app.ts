@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ViciniStack } from './vicini-stack.js';
 import { deployRegion } from './region.js';
+import { tickScale } from './tick-scale.js';
 
 const app = new App();
 const allowed = (app.node.tryGetContext('vicini:allowedRegions') as string[] | undefined) ?? [];
@@ -13,6 +14,7 @@ new ViciniStack(app, 'Vicini', {
       allowed,
     ),
   },
+  ...tickScale((key) => app.node.tryGetContext(key)),
 });
 // cdk-nag's AwsSolutions pack on every synth and deploy: an unacknowledged finding stops it.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -40,6 +40,12 @@ export interface ViciniStackProps extends StackProps {
    * Lambdas at once; default 8. The tick's reserved concurrency grows by as many.
    */
   tickGroups?: number;
+  /**
+   * The tick's memory, in MB (Lambda gives CPU in proportion: 1,769 MB is one vCPU); default 512.
+   * The scheduled run pays for it every minute, and so do the workers of a heavy minute
+   * (BENCHMARKS.md, "The tick at scale": 100k prompts in a minute want 1,769).
+   */
+  tickMemoryMb?: number;
 }
 
 /** The tick and its workers: seconds per run before Lambda stops it. */
@@ -240,6 +246,7 @@ export class ViciniStack extends Stack {
       // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take, and
       // one for each worker it fans out to.
       tick: make('tick', 'tick', {
+        memorySize: props.tickMemoryMb ?? 512,
         reservedConcurrentExecutions: reserved.tick + tickGroups,
         timeout: tickTimeout,
         retryAttempts: 0,

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { secretSources } from '../../bot/config/env.js';
 import { alarmedMetrics, metricNames, metricsNamespace, services } from '../../bot/adapters/metrics.js';
 import { ViciniStack, type FunctionName } from '../../infra/vicini-stack.js';
+import { TickScaleError, tickScale } from '../../infra/tick-scale.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -206,6 +207,44 @@ describe('the tick', () => {
     );
     expect(tick?.Properties.Environment.Variables.TICK_GROUPS).toBe('4');
     expect(tick?.Properties.ReservedConcurrentExecutions).toBe(2 + 4);
+  });
+
+  it('runs at 512 MB unless the stack is sized for a bigger wave (one vCPU: 1,769 MB)', () => {
+    expect(resources[ids.tick]!.Properties.MemorySize).toBe(512);
+    const big = Template.fromStack(
+      new ViciniStack(new App({ context }), 'Big', { tickGroups: 16, tickMemoryMb: 1769 }),
+    );
+    const tick = Object.values(big.findResources('AWS::Lambda::Function')).find(
+      (f) => (f.Properties.Environment?.Variables as Record<string, unknown> | undefined)?.TICK_GROUPS,
+    );
+    expect(tick?.Properties.MemorySize).toBe(1769);
+    expect(tick?.Properties.Environment.Variables.TICK_GROUPS).toBe('16');
+    expect(tick?.Properties.ReservedConcurrentExecutions).toBe(2 + 16);
+  });
+});
+
+describe('the tick size from the CDK context', () => {
+  const from = (values: Record<string, unknown>) => tickScale((key) => values[key]);
+
+  it('is the defaults when unset, and takes -c strings and cdk.json numbers alike', () => {
+    expect(from({})).toEqual({});
+    expect(from({ 'vicini:tickGroups': '16', 'vicini:tickMemoryMb': 1769 })).toEqual({
+      tickGroups: 16,
+      tickMemoryMb: 1769,
+    });
+  });
+
+  it('refuses what Lambda or the 16 shards cannot take, naming the setting', () => {
+    for (const bad of [
+      { 'vicini:tickGroups': '17' },
+      { 'vicini:tickGroups': '0' },
+      { 'vicini:tickGroups': 'eight' },
+      { 'vicini:tickMemoryMb': '64' },
+      { 'vicini:tickMemoryMb': '1769.5' },
+      { 'vicini:tickMemoryMb': '' },
+    ])
+      expect(() => from(bad)).toThrow(TickScaleError);
+    expect(() => from({ 'vicini:tickGroups': '17' })).toThrow(/vicini:tickGroups/);
   });
 });
 
