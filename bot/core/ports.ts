@@ -1,12 +1,16 @@
 import type { ChannelRef, Person, PrivateDetails, Role, VolunteerStatus } from '../domain/person.js';
 import type { Invite } from '../domain/invite.js';
 import type { Alert, CheckIn, SignOfLife } from '../domain/alert.js';
-import type { Timer, TimerKind } from '../domain/timer.js';
+import type { Timer } from '../domain/timer.js';
 import type { HelpRequest } from '../domain/request.js';
 import type { CellQuery } from '../domain/cells.js';
 import type { FigureAdd, RoleCounts, WeekCounters } from '../domain/figures.js';
 import type { Reply } from '../flows/types.js';
 import type { OutboundMessage } from './outbound.js';
+import type { ClaimedTimer } from './timer-ports.js';
+
+// The tick's ports (timers, its fanned-out work) live in timer-ports.ts; re-exported for the use cases.
+export type * from './timer-ports.js';
 
 /** A conversation in progress: which flow, which step, what was collected. */
 export interface FlowState {
@@ -246,41 +250,6 @@ export interface Ids {
   fromSeed(seed: string): string;
 }
 
-/** A due timer as read from the index. */
-export type ClaimedTimer = Timer & {
-  state: 'pending' | 'firing';
-  leaseUntil?: string;
-};
-
-/** A claimed timer of one kind. */
-export type Claimed<K extends TimerKind> = Extract<ClaimedTimer, { kind: K }>;
-
-export interface Timers {
-  /** Puts timers (an existing id is replaced: rescheduled). */
-  schedule(timers: Timer[]): Promise<void>;
-  cancel(ids: string[]): Promise<void>;
-  get(id: string): Promise<Timer | null>;
-  /** Notices to this person waiting out quiet hours (`held` timers not yet sent). */
-  heldFor(personId: string): Promise<Timer[]>;
-  /**
-   * Timers of one hour bucket ('YYYYMMDDHH', UTC) and shard, due at or before `upTo`, not yet done;
-   * with `limit`, only the earliest `limit` of them (no more are read).
-   */
-  due(hour: string, shard: number, upTo: Date, limit?: number): Promise<ClaimedTimer[]>;
-  /** Takes a timer for firing; false if another claimer holds it (lease not run out) or it was rescheduled. */
-  claim(timer: ClaimedTimer, claimer: string, now: Date, leaseSeconds: number): Promise<boolean>;
-  /**
-   * Done: out of the index, or replaced by `next` (its next occurrence, same id) in the same write;
-   * unless it was rescheduled meanwhile, which stays.
-   */
-  complete(timer: ClaimedTimer, claimer: string, next?: Timer): Promise<void>;
-  /** The tick's cursor; a worker of the fanned-out tick has one per group of shards (`group`). */
-  getCursor(group?: string): Promise<string | null>;
-  /** Moves the tick cursor (an ISO instant: everything due up to it is done) forward, never back. */
-  advanceCursor(upTo: string, group?: string): Promise<void>;
-  readonly shards: number;
-}
-
 /** What `CheckIns.openWithPrompt` writes at once. */
 export interface PromptWrite {
   timer: ClaimedTimer;
@@ -289,17 +258,6 @@ export interface PromptWrite {
   leaseSeconds: number;
   checkIn: CheckIn;
   rungs: Timer[];
-}
-
-/** One worker's share of a minute of the fanned-out tick: the scheduled time and its group of shards. */
-export interface TickWork {
-  time: string;
-  group: number;
-}
-
-/** Where the scheduled tick hands the minute's work (a queue whose every message one worker reads). */
-export interface TickWorkQueue {
-  hand(work: TickWork[]): Promise<void>;
 }
 
 export interface CheckIns {
