@@ -98,6 +98,11 @@ export interface SendOptions {
    * are handed back as `later` (an outbox offers them again); default: wait, however long.
    */
   holdMs?: number;
+  /**
+   * Told of each message as soon as its channel has taken all its replies, before the delivery
+   * log records it (which may still fail: the message then comes back in `retry`, as ever).
+   */
+  accepted?: (id: string) => void;
 }
 
 /** What the sender reports back to the use cases. */

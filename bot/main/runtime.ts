@@ -8,7 +8,11 @@ import { runTick, type TickOptions, type TickReport } from '../app/tick.js';
 import { handleUpdates, telegramBot, type BotContext } from '../adapters/channels/telegram/bot.js';
 import { TelegramMessenger } from '../adapters/channels/telegram/messenger.js';
 import { systemTime, type TimeSource } from '../adapters/channels/time-source.js';
-import { TelegramSender, type TelegramSenderDeps } from '../adapters/channels/telegram/sender.js';
+import {
+  TelegramSender,
+  telegramPacing,
+  type TelegramSenderDeps,
+} from '../adapters/channels/telegram/sender.js';
 import {
   createWhatsApp,
   whatsappMessenger,
@@ -16,6 +20,8 @@ import {
   type WhatsAppOptions,
 } from '../adapters/channels/whatsapp/channel.js';
 import { InProcessOutbox } from '../adapters/outbox/in-process.js';
+import { AnswerFirstOutbox } from '../adapters/outbox/answer-first.js';
+import { RateLimiter } from '../adapters/channels/rate-limiter.js';
 import { countingAlerts, countingCheckIns, type Count } from '../adapters/metrics.js';
 import type { Network } from '../domain/network.js';
 import {
@@ -57,8 +63,9 @@ export interface RuntimeOptions {
   autoDrain?: boolean;
   sender?: Partial<Omit<TelegramSenderDeps, 'api' | 'log' | 'events' | 'botUsername' | 'time'>>;
   /**
-   * Queue outbound messages on SQS (AWS: `OUTBOX_QUEUE_URL`), for the outbox
-   * sender Lambda to send. Without it they wait in this process until drained.
+   * Queue outbound messages on SQS (AWS: `OUTBOX_QUEUE_URL`), for the outbox sender Lambda to
+   * send; the answers to whoever just wrote are still sent from this process first (what that
+   * does not finish goes to the queue). Without it they wait in this process until drained.
    */
   outbox?: { queueUrl: string; client: SqsSender };
   /** Counts check-ins and alerts as they happen (CloudWatch metrics on AWS). */
@@ -122,19 +129,27 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
       clock,
       afterUpdate: () => outbox.drain(),
     });
-  const sender = new TelegramSender({
+  // One limiter for whatever this process sends on Telegram.
+  const limiter = new RateLimiter(time, { ...telegramPacing, ...options.sender?.pacing });
+  const senderDeps = {
     api: bot.api,
     log: deliveryLog,
     events,
     botUsername: () => bot.botInfo.username,
     time,
     clock,
+    limiter,
     ...options.sender,
-  });
+  };
+  const sender = new TelegramSender(senderDeps);
   const send = (messages: OutboundMessage[], sendOptions?: SendOptions) =>
     sendByChannel(messages, sender, whatsapp, sendOptions);
   const outbox: DrainableOutbox = options.outbox
-    ? new SqsOutbox(options.outbox.client, options.outbox.queueUrl)
+    ? new AnswerFirstOutbox(
+        // A person's answer is tried twice here, then left to the queue: the webhook must answer in time.
+        answerSender(senderDeps, whatsapp),
+        new SqsOutbox(options.outbox.client, options.outbox.queueUrl),
+      )
     : new InProcessOutbox(send, { autoDrain: options.autoDrain, time });
   const quiet = quietOutbox(outbox, { store, timers, network: options.network, clock: appClock });
   const figures = new DynamoFigures(doc, table, clock);
@@ -178,6 +193,21 @@ export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>
       }
     },
   };
+}
+
+/**
+ * Sends a webhook's answers: on Telegram two attempts at most, then the message is handed back (to
+ * the queue, for the outbox sender to go on with), never kept as undeliverable from here.
+ */
+function answerSender(deps: TelegramSenderDeps, whatsapp: WhatsAppChannel | undefined) {
+  const telegram = new TelegramSender({
+    ...deps,
+    maxAttempts: Math.min(deps.maxAttempts ?? 2, 2),
+    handBack: true,
+  });
+  const answers = whatsapp && { sender: whatsapp.answerSender };
+  return (messages: OutboundMessage[], options?: SendOptions) =>
+    sendByChannel(messages, telegram, answers, options);
 }
 
 /**

@@ -8,6 +8,7 @@ import { handleWebhook, type HttpResponse } from '../../bot/adapters/channels/te
 import { type Network } from '../../bot/domain/network.js';
 import { loadNetworkFile } from '../../bot/config/network.js';
 import { createRuntime, type Runtime } from '../../bot/main/runtime.js';
+import type { SqsSender } from '../../bot/adapters/outbox/sqs.js';
 import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
 import { randomIds } from '../../bot/adapters/system.js';
 import { countingClient, failingClient, testTable, type FaultInjector } from './dynamo.js';
@@ -48,11 +49,14 @@ export class World implements ChatWorld {
       at?: string;
       /** The outbox sends as soon as a turn hands it messages (as `npm start` and the bench do). */
       autoDrain?: boolean;
+      /** Everything but the answers to whoever wrote goes to this queue, as on AWS (the outbox sender's SQS). */
+      queue?: SqsSender;
     } = {},
   ): Promise<World> {
     const api = await startFakeBotApi({ botUsername });
     const { doc, tableName } = await testTable();
     const clock = new TestClock(options.at ? new Date(options.at) : undefined);
+    // With a queue the outbox is AWS's (answers sent here, the rest queued): `pending` is not there to read.
     const runtime = createRuntime({
       doc,
       table: tableName,
@@ -63,7 +67,12 @@ export class World implements ChatWorld {
       clock,
       time: clock.time,
       autoDrain: options.autoDrain,
-    });
+      ...(options.queue
+        ? {
+            outbox: { queueUrl: 'https://sqs.eu-south-1.amazonaws.com/1/outbox.fifo', client: options.queue },
+          }
+        : {}),
+    }) as Runtime;
     const store = runtime.deps.store as DynamoStore;
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
     const world = new World(api, runtime, store, clock, countingClient(doc), scan);

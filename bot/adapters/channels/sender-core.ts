@@ -38,7 +38,16 @@ export interface SenderOptions {
   concurrency?: number;
   /** Structured log lines: ids and error codes only, never message text or numbers. */
   logLine?: (entry: Record<string, unknown>) => void;
+  /**
+   * A webhook's sender, which must answer in time: once its attempts are spent (or a rate limit
+   * asks for a longer wait than `handBackWaitMs`), a message is handed back (`retry`, its claim
+   * let go) for the queue's sender to go on with, instead of being kept as undeliverable.
+   */
+  handBack?: boolean;
 }
+
+/** With `handBack`, the longest wait a rate limit may impose before the message is handed back. */
+export const handBackWaitMs = 3000;
 
 /** A channel's own limits, for what the options leave unset. */
 export interface ChannelDefaults {
@@ -94,6 +103,17 @@ export interface Delivery {
   reply(index: number): Promise<ReplyEnd>;
 }
 
+/** A webhook's sender gave up on a call for now (`handBack`): the message goes on from the queue. */
+export class HandedBackError extends Error {
+  override name = 'HandedBackError';
+  constructor(
+    channel: Channel,
+    readonly code: ErrorCode,
+  ) {
+    super(`${channel}: handed back after ${code}`);
+  }
+}
+
 /** The channel refused the bot's credentials or setup: retried later, no message is blamed. */
 export class SenderSetupError extends Error {
   override name = 'SenderSetupError';
@@ -128,6 +148,7 @@ export abstract class SenderCore {
   private readonly leaseSeconds: number;
   private readonly concurrency: number;
   private readonly digests: boolean;
+  private readonly handBack: boolean;
   protected readonly logLine: (entry: Record<string, unknown>) => void;
 
   constructor(
@@ -138,6 +159,7 @@ export abstract class SenderCore {
     this.limiter =
       options.limiter ?? new RateLimiter(options.time, { ...defaults.pacing, ...options.pacing });
     this.digests = defaults.digests ?? false;
+    this.handBack = options.handBack ?? false;
     this.clock = options.clock ?? (() => new Date(options.time.now()));
     this.maxAttempts = options.maxAttempts ?? 6;
     this.maxThrottles = this.maxAttempts * 5;
@@ -155,7 +177,7 @@ export abstract class SenderCore {
    * longer than that hands the rest back as `later`, so one chat's backlog never holds the batch.
    */
   send(messages: OutboundMessage[], options: SendOptions = {}): Promise<SendResult> {
-    return this.sendAll(messages, options.holdMs ?? Infinity);
+    return this.sendAll(messages, options.holdMs ?? Infinity, options.accepted ?? (() => undefined));
   }
 
   /** How the channel sends one message, reply by reply, or why it cannot take it (a string). */
@@ -167,7 +189,11 @@ export abstract class SenderCore {
   }
 
   /** One lane per recipient, lanes served by a pool of workers. */
-  private async sendAll(messages: OutboundMessage[], holdMs: number): Promise<SendResult> {
+  private async sendAll(
+    messages: OutboundMessage[],
+    holdMs: number,
+    accepted: (id: string) => void,
+  ): Promise<SendResult> {
     const result: SendResult = emptySendResult();
     const lanes = new Map<string, OutboundMessage[]>();
     for (const m of messages) {
@@ -178,14 +204,20 @@ export abstract class SenderCore {
     }
     const queue = [...lanes.values()];
     const worker = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) await this.sendLane(lane, holdMs, result);
+      for (let lane = queue.shift(); lane; lane = queue.shift())
+        await this.sendLane(lane, holdMs, result, accepted);
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
     return result;
   }
 
   /** One chat's messages, in order: each unit (a message, or a digest of notices) as its pacing lets it. */
-  private async sendLane(lane: OutboundMessage[], holdMs: number, result: SendResult): Promise<void> {
+  private async sendLane(
+    lane: OutboundMessage[],
+    holdMs: number,
+    result: SendResult,
+    accepted: (id: string) => void,
+  ): Promise<void> {
     const chat = (lane[0] as OutboundMessage).to.id;
     const backlog = lane.length > this.limiter.freeSends(chat);
     const units = this.digests && backlog ? digestUnits(lane) : lane.map((m) => [m]);
@@ -206,7 +238,9 @@ export abstract class SenderCore {
         return;
       }
       const outcomes: Outcome[] =
-        unit.length === 1 ? [await this.deliver(unit[0] as OutboundMessage)] : await this.deliverDigest(unit);
+        unit.length === 1
+          ? [await this.deliver(unit[0] as OutboundMessage, accepted)]
+          : await this.deliverDigest(unit, accepted);
       unit.forEach((m, i) => {
         const outcome = outcomes[i] ?? 'retry';
         if (outcome === 'busy') result.skipped.push(m.id);
@@ -251,6 +285,8 @@ export abstract class SenderCore {
           throttles++;
           const wait = failure.retryAfterMs ?? Math.max(this.backoffMs(throttles), failure.atLeastMs ?? 0);
           if (failure.everyone) this.limiter.pauseUntil(time.now() + wait);
+          if (this.handBack && (wait > handBackWaitMs || throttles >= this.maxAttempts))
+            throw new HandedBackError(this.channel, failure.code);
           if (throttles > this.maxThrottles) {
             const reason = `${failure.code} after ${throttles} throttled attempts`;
             return { ok: false, kind: 'exhausted', code: failure.code, reason };
@@ -262,6 +298,7 @@ export abstract class SenderCore {
         case 'transient': {
           const { code } = failure;
           if (++failures >= this.maxAttempts) {
+            if (this.handBack) throw new HandedBackError(this.channel, code);
             const reason = `${code === 'network' ? 'network error or timeout' : code} after ${failures} attempts`;
             return { ok: false, kind: 'exhausted', code, reason };
           }
@@ -274,20 +311,24 @@ export abstract class SenderCore {
     }
   }
 
-  private async deliver(message: OutboundMessage): Promise<Outcome> {
+  private async deliver(message: OutboundMessage, accepted: (id: string) => void): Promise<Outcome> {
     let claimed = false;
     try {
       const claim = await this.options.log.claim(message.id, this.clock(), this.leaseSeconds);
       if (claim.status !== 'claimed') return claim.status === 'sent' ? 'skipped' : 'busy';
       claimed = true;
-      return await this.transmit(message, claim.sentReplies);
+      return await this.transmit(message, claim.sentReplies, accepted);
     } catch (err) {
       return await this.interrupted(message, err, claimed ? [message] : []);
     }
   }
 
   /** A claimed message, from its reply `from` on (the ones before went out on an earlier try). */
-  private async transmit(message: OutboundMessage, from: number): Promise<Outcome> {
+  private async transmit(
+    message: OutboundMessage,
+    from: number,
+    accepted: (id: string) => void = () => undefined,
+  ): Promise<Outcome> {
     const { log, events } = this.options;
     const delivery = await this.open(message);
     if (typeof delivery === 'string') return await this.giveUp(message, delivery, 'channel');
@@ -314,6 +355,7 @@ export abstract class SenderCore {
         await log.markProgress(message.id, done, this.clock(), this.leaseSeconds);
       }
     }
+    accepted(message.id);
     await log.markSent(message.id, this.clock());
     return 'sent';
   }
@@ -323,7 +365,7 @@ export abstract class SenderCore {
    * each goes once; the digest holds the ones claimed in order up to the first that another
    * sender has (that one and the rest wait for the retry). One notice left goes as itself.
    */
-  private async deliverDigest(parts: OutboundMessage[]): Promise<Outcome[]> {
+  private async deliverDigest(parts: OutboundMessage[], accepted: (id: string) => void): Promise<Outcome[]> {
     const { log, events } = this.options;
     const outcomes: Outcome[] = parts.map(() => 'retry');
     const claimed: OutboundMessage[] = [];
@@ -341,7 +383,7 @@ export abstract class SenderCore {
       const digest = digestMessage(claimed);
       if (claimed.length < 2 || !this.fitsOneMessage(digest)) {
         // Too long for one message (or one notice left): each goes as itself, in order.
-        for (const part of claimed) set(part, await this.transmit(part, 0));
+        for (const part of claimed) set(part, await this.transmit(part, 0, accepted));
         return outcomes;
       }
       const delivery = await this.open(digest);
@@ -349,6 +391,7 @@ export abstract class SenderCore {
         typeof delivery === 'string'
           ? { ok: false, end: 'failed', reason: delivery, code: 'channel' }
           : await delivery.reply(0);
+      if (r.ok) for (const part of claimed) accepted(part.id);
       for (const part of claimed) {
         if (r.ok) await log.markSent(part.id, this.clock());
         else if (r.end === 'unreachable') {
@@ -379,7 +422,7 @@ export abstract class SenderCore {
     err: unknown,
     claimed: OutboundMessage[],
   ): Promise<Outcome> {
-    const code = err instanceof SenderSetupError ? err.code : undefined;
+    const code = err instanceof SenderSetupError || err instanceof HandedBackError ? err.code : undefined;
     const error = err instanceof Error ? err.name : typeof err;
     this.logLine({ msg: `${this.channel} delivery interrupted`, id: message.id, error, code });
     for (const m of claimed) await this.options.log.release(m.id).catch(() => undefined);

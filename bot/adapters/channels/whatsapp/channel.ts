@@ -31,6 +31,8 @@ export interface WhatsAppOptions {
 
 export interface WhatsAppChannel {
   sender: WhatsAppSender;
+  /** For a webhook's answers: two attempts, then the message is handed back for the queue (`handBack`). */
+  answerSender: WhatsAppSender;
   state: WhatsAppState;
   /** One call of the webhook (throws if the webhook secrets were not given). */
   webhook(request: WebhookRequest): Promise<WebhookResponse>;
@@ -80,7 +82,7 @@ export function createWhatsApp(
     accessToken: options.accessToken,
     fetch: options.fetch,
   });
-  const sender = new WhatsAppSender({
+  const senderDeps = {
     time: parts.time,
     clock: parts.clock,
     ...options.sender,
@@ -90,9 +92,15 @@ export function createWhatsApp(
     state: parts.state,
     templates: options.templates ?? defaultTemplateConfig,
     businessNumber: options.businessNumber,
-  });
+  };
+  const sender = new WhatsAppSender(senderDeps);
   return {
     sender,
+    answerSender: new WhatsAppSender({
+      ...senderDeps,
+      maxAttempts: Math.min(senderDeps.maxAttempts ?? 2, 2),
+      handBack: true,
+    }),
     state: parts.state,
     webhook(request) {
       if (!options.appSecret || !options.verifyToken)

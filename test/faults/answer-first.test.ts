@@ -1,0 +1,136 @@
+/**
+ * The outbox as deployed: an SQS queue for the outbox sender Lambda. A person's answers still
+ * leave from the webhook that took their update (nobody waits behind the 09:00 wave in the queue
+ * for the reply to their own tap); notices to anyone else go to the queue. When Telegram fails
+ * the answer, it goes to the queue and arrives from there once; when the queue fails too, the
+ * webhook answers 500 and Telegram's redelivery sends it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FaultKind } from '../support/fake-bot-api.js';
+import { onboardElder, onboardMediator } from '../support/cast.js';
+import { FakeQueue } from '../support/fake-sqs.js';
+import { World } from '../support/world.js';
+
+let world: World;
+let queue: FakeQueue;
+
+afterEach(async () => {
+  world.api.setFaults(undefined);
+  await world.close();
+});
+
+async function start(at = '2026-11-21T07:00:00Z') {
+  queue = new FakeQueue();
+  world = await World.start({ at, queue });
+  return world;
+}
+
+/** What the outbox sender Lambda does: receive, send; what a chat's pacing hands back shows again later. */
+async function consumeQueue() {
+  for (let i = 0; i < 5 && queue.waiting.length > 0; i++) {
+    await queue.consume(world.runtime.sender.send);
+    world.clock.advance(2000);
+  }
+}
+
+/** Texts sent to a chat by successful sendMessage calls since `from`. */
+const sentTo = (chatId: number, from: number) =>
+  world.api.calls
+    .slice(from)
+    .filter((c) => c.ok && c.method === 'sendMessage' && c.params.chat_id === chatId)
+    .map((c) => String(c.params.text));
+
+describe('answers on AWS', () => {
+  it('a person is answered from the webhook; the queue gets only what is for others', async () => {
+    await start();
+    const giulia = await onboardMediator(world, 'Giulia', 'nord');
+    const maria = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
+    // Every question of her onboarding reached her without the queue.
+    expect(maria.lastText()).toMatch(/persona di famiglia/);
+    expect(queue.messages().every((m) => m.answers === undefined)).toBe(true);
+    const queuedBefore = queue.waiting.length;
+
+    // The 09:00 question is a notice: it goes to the queue, and reaches her from there.
+    const beforeTick = maria.texts().length;
+    await world.tickAt('2026-11-21T08:00:00Z');
+    expect(maria.texts().length).toBe(beforeTick);
+    expect(queue.waiting.length).toBeGreaterThan(queuedBefore);
+    await consumeQueue();
+    expect(maria.lastText()).toMatch(/Buongiorno/);
+
+    // Her "I'm fine": the press answered and the question edited from the webhook, nothing queued.
+    const calls = queue.calls;
+    const from = world.api.calls.length;
+    await maria.press('😊 Sto bene');
+    expect(queue.calls).toBe(calls);
+    expect(world.api.calls.slice(from).map((c) => c.method)).toEqual([
+      'answerCallbackQuery',
+      'editMessageText',
+    ]);
+    expect(world.unansweredCallbacks()).toBe(0);
+    expect(giulia.texts().length).toBeGreaterThan(0);
+  }, 120_000);
+
+  for (const kind of ['500', '429'] as FaultKind[]) {
+    it(`Telegram answers ${kind} to every try of her greeting: it goes to the queue, and arrives once from there`, async () => {
+      await start('2026-11-21T09:00:00Z');
+      const maria = await onboardElder(world, { phone: 'skip' });
+      const from = world.api.calls.length;
+      world.api.setFaults({ rate: 1, kinds: [kind], methods: ['sendMessage'] });
+      const update = world.api.userSends(maria.tg, '/start');
+      expect((await world.deliver(update)).statusCode).toBe(200);
+      expect(sentTo(maria.chatId, from)).toEqual([]);
+      // Handed to the queue as it was, with its claim let go, not kept as undeliverable.
+      const [greeting] = queue.messages();
+      expect(queue.messages()).toHaveLength(1);
+      expect(greeting?.answers).toBeDefined();
+      expect(await world.runtime.deliveryLog.get(greeting!.id)).toMatchObject({
+        state: 'sending',
+        leaseUntil: 0,
+      });
+
+      world.api.setFaults(undefined);
+      await consumeQueue();
+      const greeted = sentTo(maria.chatId, from);
+      expect(greeted).toHaveLength(2);
+      expect(queue.waiting).toHaveLength(0);
+      // Telegram delivers the update again: nothing more.
+      expect((await world.deliver(update)).statusCode).toBe(200);
+      await consumeQueue();
+      expect(sentTo(maria.chatId, from)).toEqual(greeted);
+      expect(world.refusedAfterFaults()).toEqual([]);
+    }, 120_000);
+  }
+
+  it('Telegram and the queue both fail: 500, the record kept, and the redelivery greets her once', async () => {
+    await start('2026-11-21T09:00:00Z');
+    const maria = await onboardElder(world, { phone: 'skip' });
+    const from = world.api.calls.length;
+    world.api.setFaults({ rate: 1, kinds: ['500'], methods: ['sendMessage'] });
+    queue.refusing = true;
+    const update = world.api.userSends(maria.tg, '/start');
+    expect((await world.deliver(update)).statusCode).toBe(500);
+    expect(sentTo(maria.chatId, from)).toEqual([]);
+
+    world.api.setFaults(undefined);
+    queue.refusing = false;
+    expect((await world.deliver(update)).statusCode).toBe(200);
+    expect(sentTo(maria.chatId, from)).toHaveLength(2);
+    expect(queue.waiting).toHaveLength(0);
+    expect((await world.deliver(update)).statusCode).toBe(200);
+    expect(sentTo(maria.chatId, from)).toHaveLength(2);
+  }, 120_000);
+
+  it('her greeting is being sent by another sender: the webhook leaves it to the queue', async () => {
+    await start('2026-11-21T09:00:00Z');
+    const maria = await onboardElder(world, { phone: 'skip' });
+    const update = world.api.userSends(maria.tg, '/start');
+    // The queue's sender holds the first message of this update (as after a redelivery).
+    const id = `turn.telegram.${update.update_id}.0`;
+    await world.runtime.deliveryLog.claim(id, world.clock.now(), 600);
+    const from = world.api.calls.length;
+    expect((await world.deliver(update)).statusCode).toBe(200);
+    expect(sentTo(maria.chatId, from)).toEqual([]);
+    expect(queue.messages().map((m) => m.id)).toEqual([id]);
+  }, 120_000);
+});
