@@ -6,14 +6,17 @@
  * write and one sendMessage. It prints p50/p99, the ratio to the bare bot and
  * the calls each update makes, and writes them into BENCHMARKS.md.
  *
- * The replies are sent by the in-process outbox, which starts sending as soon
- * as the turn hands them over and is drained before the webhook answers (as
- * `npm start` and a Lambda without OUTBOX_QUEUE_URL do), so the time measured
+ * The runtime is wired as the deployed webhook is: an SQS outbox (here a fake
+ * queue that keeps what it is given) for notices to others, and the person's
+ * answers sent from the webhook itself as soon as the turn is committed, on
+ * the claims the commit made, before it answers Telegram; so the time measured
  * is the time until the person has the answer.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { OutboundMessage } from '../bot/core/outbound.js';
 import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { loadNetworkFile } from '../bot/config/network.js';
@@ -52,6 +55,8 @@ const api = await new FakeBotApi({ botUsername: 'vicini_bench_bot' }).listen();
 const ddb = await latencyProxy(dynamo.endpoint, latency.dynamoMs);
 const tg = await latencyProxy(api.apiRoot, latency.botApiMs);
 const rows: string[] = [];
+/** SQS calls the measured updates made (the deployed webhook queues only what is for others). */
+let sqsCalls = 0;
 try {
   const direct = createDocumentClient({ region, endpoint: dynamo.endpoint });
   const table = 'bench_webhook';
@@ -64,6 +69,17 @@ try {
   const elders = await seedElders(direct, table, 0, runs, now.toISOString());
   const doc = createDocumentClient({ region, endpoint: ddb.url });
   const network = loadNetworkFile('network/brescia.json');
+  // The outbox's queue: what the tick queues (and anything a turn leaves for others) waits here.
+  const queued: OutboundMessage[] = [];
+  let queueCalls = 0;
+  const queue = {
+    async send(command: SendMessageBatchCommand) {
+      queueCalls++;
+      for (const e of command.input.Entries ?? [])
+        queued.push(JSON.parse(e.MessageBody ?? '') as OutboundMessage);
+      return { Failed: [] };
+    },
+  };
   const runtime = createRuntime({
     doc,
     table,
@@ -72,11 +88,14 @@ try {
     apiRoot: tg.url,
     botInfo: botInfoFrom(api.token, 'vicini_bench_bot'),
     clock,
-    autoDrain: true,
+    outbox: { queueUrl: 'https://sqs.eu-south-1.amazonaws.com/1/outbox.fifo', client: queue },
   });
-  // The previous minute's tick sets the cursor; this minute's sends every prompt.
+  // The previous minute's tick sets the cursor; this minute's queues every prompt.
   await runtime.tick(new Date(now.getTime() - 60_000));
   await runtime.tick(new Date(now.getTime() + 1000));
+  // The outbox sender Lambda's part: the prompts reach the elders.
+  await runtime.sender.send(queued.splice(0));
+  const queueCallsBefore = queueCalls;
 
   const deliver = (update: Update) =>
     handleWebhook(
@@ -198,6 +217,8 @@ try {
       `| ${kind} | ${p(ours, 50).toFixed(0)} ms | ${p(ours, 99).toFixed(0)} ms | ${p(base, 50).toFixed(0)} ms | ${p(base, 99).toFixed(0)} ms | ${median.toFixed(2)}× | **${ratio.toFixed(2)}×** | ${calls(ours, 'dynamo')} / ${calls(ours, 'botApi')} | ${ratio <= 1.5 ? 'met' : 'not met'} |`,
     );
   }
+  // None of the three leaves anything for the queue: the answers went from the webhook.
+  sqsCalls = queueCalls - queueCallsBefore;
 } finally {
   await ddb.close();
   await tg.close();
@@ -208,7 +229,7 @@ try {
 const section = [
   start,
   '',
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end${loadavg()[0]! > cpus().length ? ' (above the core count, p99s are noisy)' : ''}; ${runs} updates of each kind, each kind over every elder in turn (a chat quiet for a few seconds, as a person's next message finds it), DynamoDB Local behind a proxy adding ${latency.dynamoMs} ms to every request, the loopback Bot API behind one adding ${latency.botApiMs} ms to every call. Time from the webhook request until it answers, the replies sent (the in-process outbox, sending as soon as the turn hands them over). The calls counted are all the update makes, side by side ones included. The bare bot makes one conditional put and one sendMessage.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end${loadavg()[0]! > cpus().length ? ' (above the core count, p99s are noisy)' : ''}; ${runs} updates of each kind, each kind over every elder in turn (a chat quiet for a few seconds, as a person's next message finds it), DynamoDB Local behind a proxy adding ${latency.dynamoMs} ms to every request, the loopback Bot API behind one adding ${latency.botApiMs} ms to every call. Time from the webhook request until it answers, the replies sent: wired as deployed, the answers leave from the webhook on the claims made in the commit, and anything for others goes to an SQS outbox (a fake queue here: the three updates made ${sqsCalls} SQS calls in all). The calls counted are all the update makes, side by side ones included. The bare bot makes one conditional put and one sendMessage.`,
   '',
   '| update | ours p50 | ours p99 | bare p50 | bare p99 | p50 ratio | p99 ratio | DynamoDB / Bot API calls (median; some side by side, see below) | goal ≤ 1.5× (p99) |',
   '|---|---|---|---|---|---|---|---|---|',

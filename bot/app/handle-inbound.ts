@@ -68,6 +68,13 @@ const turnTtlSeconds: Record<string, number> = { telegram: 24 * 3600, whatsapp: 
 /** A conflicting turn (the same press twice, or two of one person's messages at once) runs again. */
 const maxTries = 3;
 
+/**
+ * How long the commit's claim on the presser's answers holds: well past a webhook's send of them
+ * (two tries of a few seconds), short enough that, if its process dies first, Telegram's
+ * redelivery or the queue's sender takes them over within a minute.
+ */
+const answerLeaseSeconds = 60;
+
 export interface TurnOptions {
   /** The update this turn answers: the turn record's key and the root of its message ids. */
   key: TurnKey;
@@ -156,6 +163,7 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
         writes: turn.erased ? [] : turn.writes,
         now,
         ttlSeconds: turnTtlSeconds[key.channel] ?? 24 * 3600,
+        claims: { ids: toPresser.map((m) => m.id), leaseSeconds: answerLeaseSeconds },
       });
     } catch (err) {
       if ((err instanceof FlowConflictError || err instanceof TurnWriteConflictError) && attempt < maxTries)
@@ -167,7 +175,8 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       throw err;
     }
     await afterCommit(options, { lang, replies: turn.replies }, async () => {
-      await deps.outbox.enqueue(outbound);
+      // The presser's answers go out on the claims the commit made for them.
+      await deps.outbox.enqueue([...toPresser.map((m) => ({ ...m, claimed: true })), ...turn.outbound]);
       // The outbox holds them now: the record stays as the update's marker, without content.
       if (outbound.length && !turn.erased)
         await deps.store.settleTurn(turn.person.id, key, { lang, outbound: [] });

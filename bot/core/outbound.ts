@@ -22,6 +22,12 @@ export interface OutboundMessage {
    * whatever is stored (after an erasure nothing is, yet the goodbye still goes out).
    */
   answers?: string;
+  /**
+   * Its delivery-log record was written claimed by the turn's commit, for this process to send at
+   * once without a claim of its own (only the first try: after that it is claimed as any other).
+   * Never stored or queued.
+   */
+  claimed?: boolean;
   /** Edit this earlier message (its id in the chat) instead of sending a new one. */
   edit?: number;
   /**
@@ -57,7 +63,9 @@ export type LiveContent =
 
 /** A message as it may be parked (held or kept): personal data is never parked, only where to fetch it. */
 export function parked(message: OutboundMessage): OutboundMessage {
-  return message.live ? { ...message, replies: [] } : message;
+  // A claim made for one process's first try never outlives it.
+  const { claimed: _claimed, ...kept } = message;
+  return kept.live ? { ...kept, replies: [] } : kept;
 }
 
 /** Hands messages to the sender: an in-process queue locally, SQS on AWS. */

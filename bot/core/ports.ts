@@ -98,6 +98,12 @@ export interface TurnCommit {
   writes?: TurnWrite[];
   now: Date;
   ttlSeconds: number;
+  /**
+   * Messages this process sends as soon as the turn is committed (the presser's answers): their
+   * delivery-log records are written in the commit, claimed for this long, so the send needs no
+   * claim of its own.
+   */
+  claims?: { ids: string[]; leaseSeconds: number };
 }
 
 /** Who a mediator's broadcast goes to: the zone's elders, their relatives, its approved volunteers, or all three. */

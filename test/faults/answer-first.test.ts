@@ -10,13 +10,17 @@ import type { FaultKind } from '../support/fake-bot-api.js';
 import { onboardElder, onboardMediator } from '../support/cast.js';
 import { FakeQueue } from '../support/fake-sqs.js';
 import { World } from '../support/world.js';
+import { WhatsAppWorld } from '../support/channels.js';
 
 let world: World;
 let queue: FakeQueue;
 
 afterEach(async () => {
+  // The WhatsApp case closes its own world.
+  if (!world) return;
   world.api.setFaults(undefined);
   await world.close();
+  world = undefined as unknown as World;
 });
 
 async function start(at = '2026-11-21T07:00:00Z') {
@@ -121,16 +125,57 @@ describe('answers on AWS', () => {
     expect(sentTo(maria.chatId, from)).toHaveLength(2);
   }, 120_000);
 
-  it('her greeting is being sent by another sender: the webhook leaves it to the queue', async () => {
+  it('a redelivery while another sender holds her greeting: the webhook leaves it to the queue', async () => {
     await start('2026-11-21T09:00:00Z');
     const maria = await onboardElder(world, { phone: 'skip' });
     const update = world.api.userSends(maria.tg, '/start');
-    // The queue's sender holds the first message of this update (as after a redelivery).
     const id = `turn.telegram.${update.update_id}.0`;
-    await world.runtime.deliveryLog.claim(id, world.clock.now(), 600);
+    // The first delivery commits, and can neither send nor queue her greeting: 500.
+    world.api.setFaults({ rate: 1, kinds: ['500'], methods: ['sendMessage'] });
+    queue.refusing = true;
+    expect((await world.deliver(update)).statusCode).toBe(500);
+    world.api.setFaults(undefined);
+    queue.refusing = false;
+    // Someone else holds the greeting now (a process still sending it) when Telegram delivers again.
+    await world.runtime.deliveryLog.claim(id, world.clock.now(), 60);
     const from = world.api.calls.length;
     expect((await world.deliver(update)).statusCode).toBe(200);
     expect(sentTo(maria.chatId, from)).toEqual([]);
     expect(queue.messages().map((m) => m.id)).toEqual([id]);
+    // That sender died: once its claim runs out, the queue's sender greets her, once.
+    world.clock.advance(61_000);
+    await consumeQueue();
+    expect(sentTo(maria.chatId, from)).toHaveLength(2);
+  }, 120_000);
+
+  it('on WhatsApp too: her answers leave from the webhook; when the Cloud API fails them, from the queue, once', async () => {
+    queue = new FakeQueue();
+    const wa = await WhatsAppWorld.start({ at: '2026-11-21T09:00:00Z', queue });
+    try {
+      const maria = await onboardElder(wa, { phone: 'this number' });
+      expect(maria.lastText()).toMatch(/persona di famiglia/);
+      expect(queue.messages().every((m) => m.answers === undefined)).toBe(true);
+
+      const number = maria.ref().id;
+      const before = maria.texts().length;
+      // Both tries of the webhook fail ("something went wrong", a transient error), then the API is well again.
+      wa.api.fail(number, { code: 131000, times: 2 });
+      await maria.send('/start');
+      expect(maria.texts().length).toBe(before);
+      const queued = queue.messages().filter((m) => m.answers !== undefined);
+      expect(queued.length).toBeGreaterThan(0);
+      expect(queued.every((m) => m.to.id === number)).toBe(true);
+
+      for (let i = 0; i < 5 && queue.waiting.length > 0; i++) {
+        await queue.consume(wa.runtime.sender.send);
+        wa.clock.advance(2000);
+      }
+      expect(queue.waiting).toHaveLength(0);
+      const greeting = maria.texts().slice(before);
+      expect(greeting.length).toBeGreaterThan(0);
+      expect(new Set(greeting).size).toBe(greeting.length);
+    } finally {
+      await wa.close();
+    }
   }, 120_000);
 });

@@ -30,22 +30,22 @@ const botApiCalls = (from: number) =>
     .filter((m) => m !== 'getUpdates');
 
 describe('the calls of a turn', () => {
-  it('/start of a known elder: one read, the commit, the settle, and the delivery log around her greeting', async () => {
+  it('/start of a known elder: one read, the commit (her greeting claimed in it), the settle, the log after each part', async () => {
     world = await World.start({ at: '2026-11-21T09:00:00Z' });
     const maria = await onboardElder(world, { phone: 'skip' });
     const from = world.api.calls.length;
     world.faults.failAt(0);
     await maria.send('/start');
     expect(botApiCalls(from)).toEqual(['sendMessage', 'sendMessage']);
-    // The record settled; the greeting claimed, its first part recorded, then marked sent.
+    // The record settled; the greeting, claimed in the commit, has its first part recorded, then is marked sent.
     expect(dynamoCalls()).toEqual({
       BatchGetItemCommand: 1,
       TransactWriteItemsCommand: 1,
-      UpdateItemCommand: 4,
+      UpdateItemCommand: 3,
     });
   }, 120_000);
 
-  it('"I\'m fine": one read, the commit, the settle, the claim and the mark around the edit', async () => {
+  it('"I\'m fine": one read, the commit (the edit claimed in it), the settle and the mark after the edit', async () => {
     world = await World.start({ at: '2026-11-21T07:00:00Z' });
     const maria = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
     await world.tickAt('2026-11-21T08:00:00Z');
@@ -56,7 +56,7 @@ describe('the calls of a turn', () => {
     expect(dynamoCalls()).toEqual({
       BatchGetItemCommand: 1,
       TransactWriteItemsCommand: 1,
-      UpdateItemCommand: 3,
+      UpdateItemCommand: 2,
     });
   }, 120_000);
 
@@ -82,11 +82,11 @@ describe('the calls of a turn', () => {
     await maria.send('Via Roma 1');
     expect(maria.lastText()).toBe('Fatto, ho salvato. ✅');
     expect(botApiCalls(from)).toEqual(['sendMessage']);
-    // Read, the address (no read of the private details first), the commit, the settle, claim, mark.
+    // Read, the address (no read of the private details first), the commit (the reply claimed in it), the settle, the mark.
     expect(dynamoCalls()).toEqual({
       BatchGetItemCommand: 1,
       TransactWriteItemsCommand: 1,
-      UpdateItemCommand: 4,
+      UpdateItemCommand: 3,
     });
     expect(await world.store.getPrivate(id)).toEqual({ address: 'Via Roma 1', phone: '+393337654321' });
     expect(await timer()).toEqual(prompt);

@@ -105,7 +105,12 @@ export class WhatsAppWorld implements ChatWorld {
         apiRoot: api.apiRoot,
         sender: { callTimeoutMs: 5000, logLine: options.logLine ?? (() => undefined) },
       },
-    });
+      ...(options.queue
+        ? {
+            outbox: { queueUrl: 'https://sqs.eu-south-1.amazonaws.com/1/outbox.fifo', client: options.queue },
+          }
+        : {}),
+    }) as Runtime;
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
     const world = new WhatsAppWorld(api, telegram, runtime, runtime.deps.store as DynamoStore, clock, scan, {
       doc,

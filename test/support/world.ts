@@ -333,4 +333,6 @@ export interface WorldOptions {
   whatsappTemplates?: Record<string, string>;
   /** Where the WhatsApp webhook and sender write their log lines (dropped unless given). */
   logLine?: (entry: Record<string, unknown>) => void;
+  /** Everything but the answers to whoever wrote goes to this queue, as on AWS (the outbox sender's SQS). */
+  queue?: SqsSender;
 }

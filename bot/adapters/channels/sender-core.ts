@@ -7,7 +7,7 @@ import {
   type SendResult,
 } from '../../core/outbound.js';
 import type { Channel } from '../../domain/person.js';
-import type { DynamoDeliveryLog } from '../store/delivery-log.js';
+import type { Claim, DynamoDeliveryLog } from '../store/delivery-log.js';
 import { digestMessage, digestUnits } from './digest.js';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import type { TimeSource } from './time-source.js';
@@ -311,10 +311,22 @@ export abstract class SenderCore {
     }
   }
 
+  /** Messages whose commit-time claim was used: a second try of the same message claims again. */
+  private readonly firstTries = new WeakSet<OutboundMessage>();
+
+  /** The claim a turn's commit made for this process, on the message's first try here. */
+  private claimMadeInCommit(message: OutboundMessage): Claim | undefined {
+    if (!message.claimed || this.firstTries.has(message)) return undefined;
+    this.firstTries.add(message);
+    return { status: 'claimed', sentReplies: 0 };
+  }
+
   private async deliver(message: OutboundMessage, accepted: (id: string) => void): Promise<Outcome> {
     let claimed = false;
     try {
-      const claim = await this.options.log.claim(message.id, this.clock(), this.leaseSeconds);
+      const claim =
+        this.claimMadeInCommit(message) ??
+        (await this.options.log.claim(message.id, this.clock(), this.leaseSeconds));
       if (claim.status !== 'claimed') return claim.status === 'sent' ? 'skipped' : 'busy';
       claimed = true;
       return await this.transmit(message, claim.sentReplies, accepted);
@@ -373,7 +385,8 @@ export abstract class SenderCore {
     const set = (m: OutboundMessage, o: Outcome) => (outcomes[index.get(m) as number] = o);
     try {
       for (const part of parts) {
-        const claim = await log.claim(part.id, this.clock(), this.leaseSeconds);
+        const claim =
+          this.claimMadeInCommit(part) ?? (await log.claim(part.id, this.clock(), this.leaseSeconds));
         if (claim.status === 'sent') set(part, 'skipped');
         else if (claim.status === 'busy') {
           set(part, 'busy');

@@ -83,7 +83,9 @@ export class SqsOutbox implements Outbox {
     id: string;
     bytes: number;
   } {
-    const body = JSON.stringify(message);
+    // A claim made for this process's first try is not the queue's consumer's.
+    const { claimed: _claimed, ...queued } = message;
+    const body = JSON.stringify(queued);
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > sqsLimits.messageBytes) throw new OutboundTooLargeError(message.id, bytes);
     const entry: SendMessageBatchRequestEntry = { Id: 'm', MessageBody: body };

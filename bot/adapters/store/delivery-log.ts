@@ -62,6 +62,22 @@ export interface DeliveryRecord {
 }
 
 const names = { '#state': 'state', '#entity': attr.entity, '#ttl': attr.ttl };
+
+/**
+ * A record claimed from the start, as a turn's commit writes it for the answers its process is
+ * about to send (`claim` would write the same on a message never seen before).
+ */
+export function claimedItem(id: string, now: Date, leaseSeconds: number): Record<string, unknown> {
+  return {
+    ...deliveryKey(id),
+    [attr.entity]: deliveryEntity,
+    state: 'sending',
+    leaseUntil: now.getTime() + leaseSeconds * 1000,
+    sentReplies: 0,
+    updatedAt: now.toISOString(),
+    [attr.ttl]: epochSeconds(now) + ttlSeconds,
+  };
+}
 const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 
 export class DynamoDeliveryLog {

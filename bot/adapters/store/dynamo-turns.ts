@@ -14,6 +14,7 @@ import { batchGetAll } from './batch.js';
 import { attr } from './table.js';
 import { epoch, expired, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
+import { claimedItem } from './delivery-log.js';
 
 const flowTtlSeconds = 7 * 24 * 3600;
 /** Chats whose person this process remembers, to read a turn in one call (a few hundred KB at most). */
@@ -173,6 +174,9 @@ export class DynamoTurns extends TableAdapter {
     if (c.flow && c.personId)
       items.push({ Put: this.flowPut(c.personId, c.flow.state, c.flow.readVersion, c.now) });
     for (const write of c.writes ?? []) items.push(...this.writeItems(write, c.now));
+    // Nothing else writes a message of this update before its commit: no condition to hold.
+    for (const id of c.claims?.ids ?? [])
+      items.push({ Put: { TableName: this.table, Item: claimedItem(id, c.now, c.claims!.leaseSeconds) } });
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (err) {
