@@ -88,6 +88,8 @@ describe('answers on AWS', () => {
       const [greeting] = queue.messages();
       expect(queue.messages()).toHaveLength(1);
       expect(greeting?.answers).toBeDefined();
+      // The commit's claim was this process's: the queue's sender claims for itself.
+      expect(greeting).not.toHaveProperty('claimed');
       expect(await world.runtime.deliveryLog.get(greeting!.id)).toMatchObject({
         state: 'sending',
         leaseUntil: 0,
