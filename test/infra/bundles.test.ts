@@ -184,12 +184,9 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     // One Secrets Manager call: the token and the webhook secret are one secret.
     expect(aws.calls.filter((c) => c === 'secretsmanager.GetSecretValue')).toHaveLength(1);
     expect(run.stdout).toContain('"UpdatesHandled":1');
-    // The turn committed and handed its reply to the SQS outbox; the outbox sender delivers it.
-    const queued = aws.take();
-    expect(queued.map((m) => m.attributes.MessageGroupId)).toEqual(['telegram:7301']);
-    const send = await invokeBundle(dirs.outboxSender, sqsEvent(queued), lambdaEnv('outboxSender'));
-    expect(send.result).toEqual({ batchItemFailures: [] });
+    // The turn committed and the webhook answered her itself: nothing for the SQS outbox.
     expect(api.messages(7301).at(-1)?.text).toMatch(/In che lingua/);
+    expect(aws.take()).toEqual([]);
   });
 
   it('webhook: /figures draws the chart inside the bundle (WebAssembly and font copied beside it)', async () => {
@@ -221,8 +218,8 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
     expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
     expect(run.stdout + run.stderr).not.toMatch(/charts unavailable/);
-    const send = await invokeBundle(dirs.outboxSender, sqsEvent(aws.take()), lambdaEnv('outboxSender'));
-    expect(send.result).toEqual({ batchItemFailures: [] });
+    // Her answer: the webhook sends the chart itself.
+    expect(aws.take()).toEqual([]);
     expect(api.callsTo('sendPhoto').filter((c) => String(c.params.chat_id) === '7303')).toHaveLength(1);
   });
 
@@ -307,12 +304,9 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const run = await invokeBundle(dirs.whatsappWebhook, post(sign(body)), waEnv('whatsappWebhook'));
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
-    // As on Telegram: the turn committed and handed its reply to the SQS outbox; the sender delivers it.
-    const queued = aws.take();
-    expect(queued.map((m) => m.attributes.MessageGroupId)).toEqual([`whatsapp:${user.number}`]);
-    const reply = await invokeBundle(dirs.outboxSender, sqsEvent(queued), waEnv('outboxSender'));
-    expect(reply.result).toEqual({ batchItemFailures: [] });
+    // As on Telegram: the turn committed and the webhook answered her itself, nothing queued.
     expect(graph.messages(user.number).at(-1)?.text).toMatch(/In che lingua/);
+    expect(aws.take()).toEqual([]);
 
     // A message for her through the queue: the sender Lambda sends it on WhatsApp, inside her window.
     const message = {
