@@ -14,6 +14,8 @@ export interface AlarmInputs {
   /** The functions behind the public Function URLs: the Telegram and the WhatsApp webhook. */
   webhooks: NodejsFunction[];
   outboxDlq: sqs.IQueue;
+  /** The tick worker's on-failure destination. */
+  tickWorkFailed: sqs.IQueue;
   unacknowledgedAlertMinutes: number;
 }
 
@@ -21,9 +23,10 @@ const period = Duration.minutes(5);
 
 /**
  * Alarms, all notifying one SNS topic (and the `AlarmEmail` address, when
- * given): a message in the outbox DLQ, any Lambda error, the tick falling
- * behind (or not running), an alert nobody acknowledged for too long, and
- * webhook requests answered 5xx or (10 in 5 minutes) 4xx.
+ * given): a message in the outbox DLQ, work the tick worker gave up on, any
+ * Lambda error, the tick falling behind (or not running), an alert nobody
+ * acknowledged for too long, and webhook requests answered 5xx or (10 in 5
+ * minutes) 4xx.
  */
 export function addAlarms(
   stack: Stack,
@@ -95,6 +98,19 @@ export function addAlarms(
     new cloudwatch.Alarm(stack, 'OutboxDlqNotEmptyAlarm', {
       alarmDescription: 'Outbound messages failed 10 receives and wait in the outbox DLQ',
       metric: inputs.outboxDlq.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+    // Work the tick worker gave up on: failed three times, or throttled past its age (a throttle is
+    // no error: only this says so). Every group's timers are caught up by the next minutes anyway.
+    new cloudwatch.Alarm(stack, 'TickWorkFailedAlarm', {
+      alarmDescription: 'The tick worker gave up on a group of a heavy minute (see the TickWorkFailed queue)',
+      metric: inputs.tickWorkFailed.metricApproximateNumberOfMessagesVisible({
         period,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),

@@ -3,6 +3,7 @@ import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProp
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,25 +31,32 @@ export interface ViciniStackProps extends StackProps {
   /** `WHATSAPP_TEMPLATES` (JSON) when the approved templates' names or languages differ from the defaults. */
   whatsappTemplates?: string;
   /**
-   * Concurrency reserved for each webhook and for the tick, so a flood on a public Function URL
-   * cannot take the account's concurrency and starve the ladder; default 10 per webhook, 2 for the tick.
+   * Concurrency reserved for each webhook and for the scheduled tick, so a flood on a public
+   * Function URL cannot take the account's concurrency and starve the ladder; default 10 per
+   * webhook, 2 for the tick. The tick worker has its own: one per group (`tickGroups`).
    */
   reservedConcurrency?: { webhook: number; tick: number };
   /**
    * Workers the tick fans a heavy minute out to (more than `TICK_FAN_OUT_ABOVE` timers due), one per
-   * group of the 16 shards (through the TickWork queue), so the 09:00 wave is fired by that many
-   * Lambdas at once; default 8. The tick's reserved concurrency grows by as many.
+   * group of the 16 shards (an asynchronous invocation of the tick worker each), so the 09:00 wave
+   * is fired by that many Lambdas at once; default 8, and as much concurrency reserved for the worker.
    */
   tickGroups?: number;
   /**
-   * The tick's memory, in MB (Lambda gives CPU in proportion: 1,769 MB is one vCPU); default 512.
-   * The scheduled run pays for it every minute, and so do the workers of a heavy minute
-   * (BENCHMARKS.md, "The tick at scale": 100k prompts in a minute want 1,769).
+   * The tick worker's memory, in MB (Lambda gives CPU in proportion: 1,769 MB is one vCPU); default
+   * 1,769. Only the workers of a heavy minute pay for it; the scheduled tick, every minute, stays at
+   * 512 MB (BENCHMARKS.md, "The tick at scale": 100k prompts in a minute want one vCPU per worker).
    */
   tickMemoryMb?: number;
 }
 
-/** The tick and its workers: seconds per run before Lambda stops it. */
+/** The tick worker's memory unless the stack says otherwise: one vCPU. */
+export const defaultTickWorkerMemoryMb = 1769;
+
+/** How many groups of shards a heavy minute is fanned out to unless the stack says otherwise. */
+export const defaultTickGroups = 8;
+
+/** The tick and its worker: seconds per run before Lambda stops it. */
 const tickTimeout = Duration.seconds(120);
 
 /** Outbox sender: seconds per batch before Lambda stops it; SQS hides a received batch for 6 times that. */
@@ -70,7 +78,8 @@ export type FunctionName = keyof typeof services;
 
 /**
  * The whole backend: the table, the Telegram and WhatsApp webhooks behind
- * Function URLs, the per-minute tick on EventBridge Scheduler, the SQS outbox
+ * Function URLs, the per-minute tick on EventBridge Scheduler and the worker it
+ * invokes asynchronously for a heavy minute, the SQS outbox
  * with its one sender and a DLQ, the secrets, and the alarms. Each function
  * gets an environment variable and the access behind it in the same place.
  */
@@ -78,7 +87,7 @@ export class ViciniStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly outbox: sqs.Queue;
   readonly outboxDlq: sqs.Queue;
-  readonly tickWork: sqs.Queue;
+  readonly tickWorkFailed: sqs.Queue;
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly secrets: Record<keyof typeof secretSources, secretsmanager.Secret>;
 
@@ -183,16 +192,16 @@ export class ViciniStack extends Stack {
       deadLetterQueue: { queue: this.outboxDlq, maxReceiveCount: 20 },
     });
 
-    // The fanned-out tick's work: one message per group of shards each heavy minute. No DLQ: work that
-    // fails for good is caught up by the next run on those shards (its cursor stays behind), so old
-    // work expires.
-    this.tickWork = new sqs.Queue(this, 'TickWork', {
-      visibilityTimeout: Duration.seconds(tickTimeout.toSeconds() * 2),
-      retentionPeriod: Duration.minutes(10),
+    // A heavy minute's work that the tick worker failed three times (or that waited in Lambda's own
+    // queue past its maximum age: throttled), kept as Lambda's invocation record. Nothing consumes it
+    // (no pollers, nothing to pay while empty): its alarm says a group gave up; the next minutes'
+    // runs catch the group's timers up from the cursors anyway.
+    this.tickWorkFailed = new sqs.Queue(this, 'TickWorkFailed', {
+      retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    const tickGroups = props.tickGroups ?? 8;
+    const tickGroups = props.tickGroups ?? defaultTickGroups;
 
     const make = (name: FunctionName, file: string, extra: Partial<lambda.FunctionProps>) => {
       const id = `${name[0]!.toUpperCase()}${name.slice(1)}`;
@@ -243,14 +252,26 @@ export class ViciniStack extends Stack {
         reservedConcurrentExecutions: reserved.webhook,
       }),
       // A failed or late tick is not retried: the next minute's catches up from the cursor. Its own
-      // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take, and
-      // one for each worker it fans out to.
+      // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take. It
+      // runs every minute, so it stays small; a heavy minute goes to the worker.
       tick: make('tick', 'tick', {
-        memorySize: props.tickMemoryMb ?? 512,
-        reservedConcurrentExecutions: reserved.tick + tickGroups,
+        memorySize: 512,
+        reservedConcurrentExecutions: reserved.tick,
         timeout: tickTimeout,
         retryAttempts: 0,
         maxEventAge: Duration.minutes(1),
+      }),
+      // One group of shards of a heavy minute, invoked asynchronously by the tick: one vCPU each, one
+      // at a time per group. A failure is run again twice (Lambda waits 1, then 2 minutes), an event
+      // throttled waits in Lambda's queue for up to 10 minutes (by then later minutes have handed the
+      // group out again), then it goes to the TickWorkFailed queue.
+      tickWorker: make('tickWorker', 'tick-worker', {
+        memorySize: props.tickMemoryMb ?? defaultTickWorkerMemoryMb,
+        reservedConcurrentExecutions: tickGroups,
+        timeout: tickTimeout,
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(10),
+        onFailure: new SqsDestination(this.tickWorkFailed),
       }),
       // One sender, so one rate limiter speaks for the bot: Telegram's limits (about 30 messages a
       // second, one a second per chat) hold for the whole bot, not per Lambda instance.
@@ -259,9 +280,9 @@ export class ViciniStack extends Stack {
         reservedConcurrentExecutions: 1,
       }),
     };
-    const { telegramWebhook, whatsappWebhook, tick, outboxSender } = this.functions;
+    const { telegramWebhook, whatsappWebhook, tick, tickWorker, outboxSender } = this.functions;
 
-    for (const fn of [telegramWebhook, whatsappWebhook, tick, outboxSender]) {
+    for (const fn of [telegramWebhook, whatsappWebhook, tick, tickWorker, outboxSender]) {
       this.useTable(fn);
       this.useOutbox(fn);
       this.useSecret(fn, 'telegram');
@@ -275,16 +296,13 @@ export class ViciniStack extends Stack {
       if (props.whatsappTemplates) fn.addEnvironment('WHATSAPP_TEMPLATES', props.whatsappTemplates);
     }
 
-    // A heavy minute goes to one worker per group of shards: the same function, on the TickWork queue.
-    tick.addEnvironment('TICK_QUEUE_URL', this.tickWork.queueUrl);
-    tick.addEnvironment('TICK_GROUPS', String(tickGroups));
-    this.tickWork.grantSendMessages(tick);
-    tick.addEventSource(
-      new SqsEventSource(this.tickWork, {
-        batchSize: 1,
-        reportBatchItemFailures: true,
-        maxConcurrency: Math.max(2, tickGroups),
-      }),
+    // A heavy minute goes to one worker per group of shards: an asynchronous invocation each. Both
+    // read the number of groups from here, so a group names the same shards in the two.
+    tick.addEnvironment('TICK_WORKER_FUNCTION', tickWorker.functionName);
+    for (const fn of [tick, tickWorker]) fn.addEnvironment('TICK_GROUPS', String(tickGroups));
+    // The function itself, not `grantInvoke`'s `<arn>:*` too: the tick invokes no version or alias.
+    tick.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [tickWorker.functionArn] }),
     );
 
     outboxSender.addEventSource(
@@ -312,6 +330,7 @@ export class ViciniStack extends Stack {
       functions: Object.values(this.functions),
       webhooks: [telegramWebhook, whatsappWebhook],
       outboxDlq: this.outboxDlq,
+      tickWorkFailed: this.tickWorkFailed,
       unacknowledgedAlertMinutes: props.unacknowledgedAlertMinutes ?? 60,
     });
 
@@ -329,7 +348,10 @@ export class ViciniStack extends Stack {
       WhatsAppSecretArn: [this.secrets.whatsapp.secretArn, 'Secret holding the WhatsApp credentials'],
       OutboxQueueUrl: [this.outbox.queueUrl, 'The SQS outbox'],
       OutboxDlqUrl: [this.outboxDlq.queueUrl, 'Outbound messages that failed 10 receives'],
-      TickWorkQueueUrl: [this.tickWork.queueUrl, "The tick's heavy minutes, one message per group of shards"],
+      TickWorkFailedQueueUrl: [
+        this.tickWorkFailed.queueUrl,
+        "A heavy minute's work the tick worker failed for good (Lambda's invocation records)",
+      ],
       AlarmTopicArn: [alarms.topic.topicArn, 'SNS topic every alarm notifies'],
       ServedBotUsername: [botUsername.valueAsString, 'The bot this stack serves'],
       Region: [this.region, 'Region of the stack'],
@@ -343,7 +365,7 @@ export class ViciniStack extends Stack {
       functions: Object.values(this.functions),
       schedulerRole: this.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget')),
       tick: tick.node.defaultChild as lambda.CfnFunction,
-      tickWork: this.tickWork,
+      tickWorkFailed: this.tickWorkFailed,
     });
   }
 
