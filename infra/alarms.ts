@@ -11,7 +11,7 @@ const urlMetrics = { answered5xx: 'Url5xxCount', answered4xx: 'Url4xxCount' } as
 
 export interface AlarmInputs {
   functions: NodejsFunction[];
-  /** The functions behind the public Function URLs: the Telegram and the WhatsApp webhook. */
+  /** The functions behind the public Function URLs: the Telegram webhook, and the WhatsApp one if there is one. */
   webhooks: NodejsFunction[];
   outboxDlq: sqs.IQueue;
   /** The tick worker's on-failure destination. */
@@ -72,10 +72,12 @@ export function addAlarms(
       label,
     });
   };
+  // The channels whose webhooks there are, as the alarms name them: "Telegram or WhatsApp", or "Telegram".
+  const channelNames: Record<string, string> = { TelegramWebhook: 'Telegram', WhatsappWebhook: 'WhatsApp' };
+  const channels = inputs.webhooks.map((fn) => channelNames[fn.node.id] ?? fn.node.id).join(' or ');
   const webhookAlarms = [
     new cloudwatch.Alarm(stack, 'WebhookUpdatesFailedAlarm', {
-      alarmDescription:
-        'Webhooks (Telegram or WhatsApp): a request answered 5xx in 5 minutes (an update failed, or the function crashed or timed out)',
+      alarmDescription: `Webhooks (${channels}): a request answered 5xx in 5 minutes (an update failed, or the function crashed or timed out)`,
       metric: bothWebhooks(urlMetrics.answered5xx, 'Webhook requests answered 5xx'),
       threshold: 1,
       evaluationPeriods: 1,
@@ -83,8 +85,7 @@ export function addAlarms(
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
     new cloudwatch.Alarm(stack, 'WebhookUpdatesRejectedAlarm', {
-      alarmDescription:
-        'Webhooks (Telegram or WhatsApp): 10 or more requests answered 4xx (wrong secret or signature, bad body) in 5 minutes',
+      alarmDescription: `Webhooks (${channels}): 10 or more requests answered 4xx (wrong secret or signature, bad body) in 5 minutes`,
       metric: bothWebhooks(urlMetrics.answered4xx, 'Webhook requests answered 4xx'),
       threshold: 10,
       evaluationPeriods: 1,

@@ -28,6 +28,12 @@ export interface ViciniStackProps extends StackProps {
   logRetention?: logs.RetentionDays;
   /** Write esbuild's metafile next to each bundle (`npm run bench`). */
   bundleMetafile?: boolean;
+  /**
+   * Whether the network speaks WhatsApp as well as Telegram; default no (`-c vicini:whatsapp=true`,
+   * infra/channels.ts). Without it the stack has no WhatsApp secret, webhook, URL, parameters or
+   * alarms on them, and nothing reads WhatsApp's credentials.
+   */
+  whatsapp?: boolean;
   /** `WHATSAPP_TEMPLATES` (JSON) when the approved templates' names or languages differ from the defaults. */
   whatsappTemplates?: string;
   /**
@@ -76,9 +82,14 @@ const tableActions = [
 
 export type FunctionName = keyof typeof services;
 
+/** The stack's functions: the WhatsApp webhook only where the network speaks WhatsApp. */
+export type StackFunctions = Record<Exclude<FunctionName, 'whatsappWebhook'>, NodejsFunction> & {
+  whatsappWebhook?: NodejsFunction;
+};
+
 /**
- * The whole backend: the table, the Telegram and WhatsApp webhooks behind
- * Function URLs, the per-minute tick on EventBridge Scheduler and the worker it
+ * The whole backend: the table, the Telegram webhook (and the WhatsApp one,
+ * where the network speaks WhatsApp) behind Function URLs, the per-minute tick on EventBridge Scheduler and the worker it
  * invokes asynchronously for a heavy minute, the SQS outbox
  * with its one sender and a DLQ, the secrets, and the alarms. Each function
  * gets an environment variable and the access behind it in the same place.
@@ -88,8 +99,8 @@ export class ViciniStack extends Stack {
   readonly outbox: sqs.Queue;
   readonly outboxDlq: sqs.Queue;
   readonly tickWorkFailed: sqs.Queue;
-  readonly functions: Record<FunctionName, NodejsFunction>;
-  readonly secrets: Record<keyof typeof secretSources, secretsmanager.Secret>;
+  readonly functions: StackFunctions;
+  readonly secrets: { telegram: secretsmanager.Secret; whatsapp?: secretsmanager.Secret };
 
   constructor(scope: Construct, id: string, props: ViciniStackProps = {}) {
     super(scope, id, props);
@@ -123,19 +134,23 @@ export class ViciniStack extends Stack {
       description: "The Telegram bot's username, without @ (deep links; the webhook never calls getMe)",
     });
 
-    const whatsappPhoneNumberId = new CfnParameter(this, 'WhatsAppPhoneNumberId', {
-      type: 'String',
-      default: '',
-      allowedPattern: '^(\\d{5,20})?$',
-      description: "WhatsApp Cloud API: the business phone number's id (empty: no WhatsApp)",
-    });
-    const whatsappBusinessNumber = new CfnParameter(this, 'WhatsAppBusinessNumber', {
-      type: 'String',
-      default: '',
-      allowedPattern: '^(\\d{6,15})?$',
-      description:
-        "WhatsApp: the bot's number, digits with country code, for invite links (empty: no WhatsApp)",
-    });
+    // WhatsApp is the deployment's choice (the CDK context), so a Telegram-only network pays for no
+    // WhatsApp secret and no alarm on a webhook nobody calls. Where it is on, its two numbers are
+    // parameters every deployment gives.
+    const whatsapp = props.whatsapp
+      ? {
+          phoneNumberId: new CfnParameter(this, 'WhatsAppPhoneNumberId', {
+            type: 'String',
+            allowedPattern: '^\\d{5,20}$',
+            description: "WhatsApp Cloud API: the business phone number's id",
+          }),
+          businessNumber: new CfnParameter(this, 'WhatsAppBusinessNumber', {
+            type: 'String',
+            allowedPattern: '^\\d{6,15}$',
+            description: "WhatsApp: the bot's number, digits with country code, for invite links",
+          }),
+        }
+      : undefined;
 
     // Secrets Manager rather than SSM SecureString: CloudFormation can create these (SecureString
     // parameters it cannot), with generated values where nobody needs to know them.
@@ -154,14 +169,16 @@ export class ViciniStack extends Stack {
           passwordLength: 64,
         },
       }),
-      whatsapp: new secretsmanager.Secret(this, 'WhatsAppCredentials', {
-        description: 'Vicini: WhatsApp Cloud API credentials (access token and app secret to be put here)',
-        generateSecretString: {
-          secretStringTemplate: JSON.stringify({ WHATSAPP_ACCESS_TOKEN: '', WHATSAPP_APP_SECRET: '' }),
-          generateStringKey: 'WHATSAPP_VERIFY_TOKEN',
-          excludePunctuation: true,
-          passwordLength: 48,
-        },
+      ...(whatsapp && {
+        whatsapp: new secretsmanager.Secret(this, 'WhatsAppCredentials', {
+          description: 'Vicini: WhatsApp Cloud API credentials (access token and app secret to be put here)',
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify({ WHATSAPP_ACCESS_TOKEN: '', WHATSAPP_APP_SECRET: '' }),
+            generateStringKey: 'WHATSAPP_VERIFY_TOKEN',
+            excludePunctuation: true,
+            passwordLength: 48,
+          },
+        }),
       }),
     };
 
@@ -247,9 +264,11 @@ export class ViciniStack extends Stack {
         reservedConcurrentExecutions: reserved.webhook,
       }),
       // A person waits on this one too; Meta retries a webhook that takes too long.
-      whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', {
-        memorySize: 1024,
-        reservedConcurrentExecutions: reserved.webhook,
+      ...(whatsapp && {
+        whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', {
+          memorySize: 1024,
+          reservedConcurrentExecutions: reserved.webhook,
+        }),
       }),
       // A failed or late tick is not retried: the next minute's catches up from the cursor. Its own
       // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take. It
@@ -282,18 +301,20 @@ export class ViciniStack extends Stack {
     };
     const { telegramWebhook, whatsappWebhook, tick, tickWorker, outboxSender } = this.functions;
 
-    for (const fn of [telegramWebhook, whatsappWebhook, tick, tickWorker, outboxSender]) {
+    for (const fn of Object.values(this.functions)) {
       this.useTable(fn);
       this.useOutbox(fn);
       this.useSecret(fn, 'telegram');
       fn.addEnvironment('TELEGRAM_BOT_USERNAME', botUsername.valueAsString);
     }
     // What sends on WhatsApp: the webhook (answers in the conversation) and the outbox sender (everything else).
-    for (const fn of [whatsappWebhook, outboxSender]) {
-      this.useSecret(fn, 'whatsapp');
-      fn.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', whatsappPhoneNumberId.valueAsString);
-      fn.addEnvironment('WHATSAPP_BUSINESS_NUMBER', whatsappBusinessNumber.valueAsString);
-      if (props.whatsappTemplates) fn.addEnvironment('WHATSAPP_TEMPLATES', props.whatsappTemplates);
+    if (whatsapp && whatsappWebhook) {
+      for (const fn of [whatsappWebhook, outboxSender]) {
+        this.useSecret(fn, 'whatsapp');
+        fn.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', whatsapp.phoneNumberId.valueAsString);
+        fn.addEnvironment('WHATSAPP_BUSINESS_NUMBER', whatsapp.businessNumber.valueAsString);
+        if (props.whatsappTemplates) fn.addEnvironment('WHATSAPP_TEMPLATES', props.whatsappTemplates);
+      }
     }
 
     // A heavy minute goes to one worker per group of shards: an asynchronous invocation each. Both
@@ -311,7 +332,7 @@ export class ViciniStack extends Stack {
 
     // The secret header (Telegram) and the body's signature (WhatsApp) are the checks, made before anything is read.
     const telegramUrl = telegramWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-    const whatsappUrl = whatsappWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    const whatsappUrl = whatsappWebhook?.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
     // EventBridge Scheduler passes the target the input it is given, not an event: the input carries
     // the scheduled minute, which the tick takes as *now*.
@@ -328,24 +349,30 @@ export class ViciniStack extends Stack {
 
     const alarms = addAlarms(this, {
       functions: Object.values(this.functions),
-      webhooks: [telegramWebhook, whatsappWebhook],
+      webhooks: whatsappWebhook ? [telegramWebhook, whatsappWebhook] : [telegramWebhook],
       outboxDlq: this.outboxDlq,
       tickWorkFailed: this.tickWorkFailed,
       unacknowledgedAlertMinutes: props.unacknowledgedAlertMinutes ?? 60,
     });
 
-    const outputs: Record<string, [string, string]> = {
+    const outputs: Record<string, [string, string] | undefined> = {
       TableName: [this.table.tableName, 'Name of the DynamoDB table (TABLE_NAME for the bot)'],
       TelegramWebhookUrl: [
         telegramUrl.url,
         'The Telegram webhook (npm run set-webhook points Telegram here)',
       ],
-      WhatsAppWebhookUrl: [whatsappUrl.url, 'The WhatsApp webhook (the callback URL of the Meta app)'],
+      WhatsAppWebhookUrl: whatsappUrl && [
+        whatsappUrl.url,
+        'The WhatsApp webhook (the callback URL of the Meta app)',
+      ],
       TelegramSecretArn: [
         this.secrets.telegram.secretArn,
         'Secret holding the bot token and the webhook secret (JSON)',
       ],
-      WhatsAppSecretArn: [this.secrets.whatsapp.secretArn, 'Secret holding the WhatsApp credentials'],
+      WhatsAppSecretArn: this.secrets.whatsapp && [
+        this.secrets.whatsapp.secretArn,
+        'Secret holding the WhatsApp credentials',
+      ],
       OutboxQueueUrl: [this.outbox.queueUrl, 'The SQS outbox'],
       OutboxDlqUrl: [this.outboxDlq.queueUrl, 'Outbound messages that failed 10 receives'],
       TickWorkFailedQueueUrl: [
@@ -356,8 +383,8 @@ export class ViciniStack extends Stack {
       ServedBotUsername: [botUsername.valueAsString, 'The bot this stack serves'],
       Region: [this.region, 'Region of the stack'],
     };
-    for (const [name, [value, description]] of Object.entries(outputs)) {
-      new CfnOutput(this, name, { value, description });
+    for (const [name, output] of Object.entries(outputs)) {
+      if (output) new CfnOutput(this, name, { value: output[0], description: output[1] });
     }
 
     acknowledgeNagFindings(this, {
@@ -387,8 +414,10 @@ export class ViciniStack extends Stack {
 
   private useSecret(fn: NodejsFunction, name: keyof typeof secretSources): void {
     const source: SecretSource = secretSources[name];
-    fn.addEnvironment(source.arnVariable, this.secrets[name].secretArn);
-    this.secrets[name].grantRead(fn);
+    const secret = this.secrets[name];
+    if (!secret) throw new Error(`No ${name} secret in this stack`);
+    fn.addEnvironment(source.arnVariable, secret.secretArn);
+    secret.grantRead(fn);
   }
 }
 

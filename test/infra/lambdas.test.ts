@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { secretSources } from '../../bot/config/env.js';
 import { alarmedMetrics, metricNames, metricsNamespace, services } from '../../bot/adapters/metrics.js';
 import { ViciniStack, type FunctionName } from '../../infra/vicini-stack.js';
 import { TickScaleError, tickScale } from '../../infra/tick-scale.js';
+import { ChannelsError, channels } from '../../infra/channels.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -48,12 +50,13 @@ const logicalId = (type: string, pattern: RegExp) => {
   return found[0]!;
 };
 
+// The whole shape, WhatsApp on; 'a Telegram-only network' below has the default one.
 beforeAll(() => {
-  stack = new ViciniStack(new App({ context }), 'Test');
+  stack = new ViciniStack(new App({ context }), 'Test', { whatsapp: true });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Record<string, Resource>;
-  for (const name of Object.keys(stack.functions) as FunctionName[]) {
-    ids[name] = stack.getLogicalId(stack.functions[name].node.defaultChild as never);
+  for (const [name, fn] of Object.entries(stack.functions) as [FunctionName, NodejsFunction][]) {
+    ids[name] = stack.getLogicalId(fn.node.defaultChild as never);
   }
 });
 
@@ -108,7 +111,7 @@ describe('Lambdas', () => {
         .map((r) => r.Ref)
         .sort();
     const secretIds = Object.fromEntries(
-      Object.entries(stack.secrets).map(([k, v]) => [k, stack.getLogicalId(v.node.defaultChild as never)]),
+      Object.entries(stack.secrets).map(([k, v]) => [k, stack.getLogicalId(v!.node.defaultChild as never)]),
     );
     // One Telegram secret (token and webhook secret) for all: whoever reads the token could set any webhook secret.
     expect(secretRead('telegramWebhook')).toEqual([secretIds.telegram]);
@@ -502,14 +505,17 @@ describe('alarms', () => {
 describe('cdk-nag AwsSolutions', () => {
   it('has no finding left that is not acknowledged, and every acknowledgement gives its reason', () => {
     const app = new App({ context });
-    const nagged = new ViciniStack(app, 'Nagged');
-    const report = new AwsSolutionsChecks(app).validateScope(nagged);
-    expect(
-      report.violations.map(
-        (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
-      ),
-    ).toEqual([]);
-    expect(report.success).toBe(true);
+    const nagged = new ViciniStack(app, 'Nagged', { whatsapp: true });
+    const telegramOnly = new ViciniStack(app, 'NaggedTelegramOnly');
+    for (const scope of [nagged, telegramOnly]) {
+      const report = new AwsSolutionsChecks(app).validateScope(scope);
+      expect(
+        report.violations.map(
+          (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+        ),
+      ).toEqual([]);
+      expect(report.success).toBe(true);
+    }
 
     const acknowledged = nagged.node
       .findAll()
@@ -518,5 +524,69 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const entry of acknowledged)
       expect(JSON.stringify(entry.data)).toMatch(/AwsSolutions-[^"]+":"[^"]{40,}"/);
+  });
+});
+
+describe('a Telegram-only network (the default: no vicini:whatsapp)', () => {
+  let only: Template;
+  let onlyStack: ViciniStack;
+  beforeAll(() => {
+    onlyStack = new ViciniStack(new App({ context }), 'TelegramOnly');
+    only = Template.fromStack(onlyStack);
+  });
+  const variables = (fn: ReturnType<typeof functionOf>) =>
+    (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('has no WhatsApp secret, webhook, Function URL, parameters or outputs', () => {
+    expect(Object.keys(onlyStack.functions).sort()).toEqual([
+      'outboxSender',
+      'telegramWebhook',
+      'tick',
+      'tickWorker',
+    ]);
+    only.resourceCountIs('AWS::Lambda::Function', 4);
+    only.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(onlyStack.secrets.whatsapp).toBeUndefined();
+    only.resourceCountIs('AWS::Lambda::Url', 1);
+    const json = only.toJSON() as { Parameters: object; Outputs: object };
+    expect(Object.keys(json.Parameters)).not.toContain('WhatsAppPhoneNumberId');
+    expect(Object.keys(json.Parameters)).not.toContain('WhatsAppBusinessNumber');
+    expect(Object.keys(json.Outputs)).not.toContain('WhatsAppWebhookUrl');
+    expect(Object.keys(json.Outputs)).not.toContain('WhatsAppSecretArn');
+    expect(JSON.stringify(json).match(/WhatsApp|WHATSAPP/gi)).toBeNull();
+  });
+
+  it('the outbox sender sends on Telegram only: no WhatsApp variables, no WhatsApp secret to read', () => {
+    const sender = variables(functionOf(only, 'outboxSender'));
+    expect(Object.keys(sender).filter((k) => k.startsWith('WHATSAPP'))).toEqual([]);
+    expect(sender.TELEGRAM_SECRETS_ARN).toBeDefined();
+  });
+
+  it('alarms on what there is: the Telegram webhook alone, and no WhatsApp function', () => {
+    const alarms = Object.values(only.findResources('AWS::CloudWatch::Alarm'));
+    // The two webhook alarms and the outbox DLQ's, one per function (4), the tick's lag and alerts, failed tick work.
+    expect(alarms).toHaveLength(3 + 4 + 2 + 1);
+    for (const metricName of ['Url5xxCount', 'Url4xxCount']) {
+      const [alarm] = alarms.filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(metricName));
+      const reads = (alarm!.Properties.Metrics as { MetricStat?: unknown }[]).filter((q) => q.MetricStat);
+      expect(reads).toHaveLength(1);
+    }
+  });
+
+  it('is what the CDK context gives unless it says vicini:whatsapp=true', () => {
+    const from = (values: Record<string, unknown>) => channels((key) => values[key]);
+    expect(from({})).toEqual({});
+    expect(from({ 'vicini:whatsapp': 'true' })).toEqual({ whatsapp: true });
+    expect(from({ 'vicini:whatsapp': false })).toEqual({ whatsapp: false });
+    for (const bad of ['yes', '1', 1, ''])
+      expect(() => from({ 'vicini:whatsapp': bad })).toThrow(ChannelsError);
+    expect(() => from({ 'vicini:whatsapp': 'yes' })).toThrow(/vicini:whatsapp/);
+    const app = new App({ context: { ...context, 'vicini:whatsapp': 'true' } });
+    const withWhatsApp = new ViciniStack(
+      app,
+      'FromContext',
+      channels((key) => app.node.tryGetContext(key)),
+    );
+    Template.fromStack(withWhatsApp).resourceCountIs('AWS::SecretsManager::Secret', 2);
   });
 });
