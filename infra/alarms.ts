@@ -11,9 +11,11 @@ const urlMetrics = { answered5xx: 'Url5xxCount', answered4xx: 'Url4xxCount' } as
 
 export interface AlarmInputs {
   functions: NodejsFunction[];
-  /** The functions behind the public Function URLs: the Telegram and the WhatsApp webhook. */
+  /** The functions behind the public Function URLs: the Telegram webhook, and the WhatsApp one if there is one. */
   webhooks: NodejsFunction[];
   outboxDlq: sqs.IQueue;
+  /** The tick worker's on-failure destination. */
+  tickWorkFailed: sqs.IQueue;
   unacknowledgedAlertMinutes: number;
 }
 
@@ -21,9 +23,10 @@ const period = Duration.minutes(5);
 
 /**
  * Alarms, all notifying one SNS topic (and the `AlarmEmail` address, when
- * given): a message in the outbox DLQ, any Lambda error, the tick falling
- * behind (or not running), an alert nobody acknowledged for too long, and
- * webhook requests answered 5xx or (10 in 5 minutes) 4xx.
+ * given): a message in the outbox DLQ, work the tick worker gave up on, any
+ * Lambda error, the tick falling behind (or not running), an alert nobody
+ * acknowledged for too long, and webhook requests answered 5xx or (10 in 5
+ * minutes) 4xx.
  */
 export function addAlarms(
   stack: Stack,
@@ -69,10 +72,12 @@ export function addAlarms(
       label,
     });
   };
+  // The channels whose webhooks there are, as the alarms name them: "Telegram or WhatsApp", or "Telegram".
+  const channelNames: Record<string, string> = { TelegramWebhook: 'Telegram', WhatsappWebhook: 'WhatsApp' };
+  const channels = inputs.webhooks.map((fn) => channelNames[fn.node.id] ?? fn.node.id).join(' or ');
   const webhookAlarms = [
     new cloudwatch.Alarm(stack, 'WebhookUpdatesFailedAlarm', {
-      alarmDescription:
-        'Webhooks (Telegram or WhatsApp): a request answered 5xx in 5 minutes (an update failed, or the function crashed or timed out)',
+      alarmDescription: `Webhooks (${channels}): a request answered 5xx in 5 minutes (an update failed, or the function crashed or timed out)`,
       metric: bothWebhooks(urlMetrics.answered5xx, 'Webhook requests answered 5xx'),
       threshold: 1,
       evaluationPeriods: 1,
@@ -80,8 +85,7 @@ export function addAlarms(
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
     new cloudwatch.Alarm(stack, 'WebhookUpdatesRejectedAlarm', {
-      alarmDescription:
-        'Webhooks (Telegram or WhatsApp): 10 or more requests answered 4xx (wrong secret or signature, bad body) in 5 minutes',
+      alarmDescription: `Webhooks (${channels}): 10 or more requests answered 4xx (wrong secret or signature, bad body) in 5 minutes`,
       metric: bothWebhooks(urlMetrics.answered4xx, 'Webhook requests answered 4xx'),
       threshold: 10,
       evaluationPeriods: 1,
@@ -95,6 +99,19 @@ export function addAlarms(
     new cloudwatch.Alarm(stack, 'OutboxDlqNotEmptyAlarm', {
       alarmDescription: 'Outbound messages failed 10 receives and wait in the outbox DLQ',
       metric: inputs.outboxDlq.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+    // Work the tick worker gave up on: failed three times, or throttled past its age (a throttle is
+    // no error: only this says so). Every group's timers are caught up by the next minutes anyway.
+    new cloudwatch.Alarm(stack, 'TickWorkFailedAlarm', {
+      alarmDescription: 'The tick worker gave up on a group of a heavy minute (see the TickWorkFailed queue)',
+      metric: inputs.tickWorkFailed.metricApproximateNumberOfMessagesVisible({
         period,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),

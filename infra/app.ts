@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ViciniStack } from './vicini-stack.js';
 import { deployRegion } from './region.js';
 import { tickScale } from './tick-scale.js';
+import { channels } from './channels.js';
 
 const app = new App();
 const allowed = (app.node.tryGetContext('vicini:allowedRegions') as string[] | undefined) ?? [];
@@ -15,6 +16,7 @@ new ViciniStack(app, 'Vicini', {
     ),
   },
   ...tickScale((key) => app.node.tryGetContext(key)),
+  ...channels((key) => app.node.tryGetContext(key)),
 });
 // cdk-nag's AwsSolutions pack on every synth and deploy: an unacknowledged finding stops it.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

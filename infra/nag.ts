@@ -12,7 +12,7 @@ export function acknowledgeNagFindings(
     functions: Construct[];
     schedulerRole: Construct | undefined;
     tick: CfnElement;
-    tickWork: Construct;
+    tickWorkFailed: Construct;
   },
 ): void {
   for (const secret of parts.secrets) {
@@ -32,11 +32,12 @@ export function acknowledgeNagFindings(
         'runtime is a deliberate change with its own test run, not a silent default.',
     });
   }
-  Validations.of(parts.tickWork).acknowledge({
+  Validations.of(parts.tickWorkFailed).acknowledge({
     id: 'AwsSolutions-SQS3',
     reason:
-      "No dead-letter queue for the tick's work: a group whose worker fails for good is caught up by its " +
-      "next minute's worker from the group's cursor, so a minute's work is not worth keeping (it expires in 10 minutes).",
+      "This queue is the tick worker's on-failure destination, a dead-letter queue in all but name " +
+      '(Lambda writes the invocation record of work it gave up on; nothing reads from it but a person, ' +
+      'and its alarm): it needs no dead-letter queue of its own.',
   });
   if (parts.schedulerRole) {
     Validations.of(parts.schedulerRole).acknowledge({

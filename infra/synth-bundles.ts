@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ViciniStack, type FunctionName } from './vicini-stack.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
@@ -8,7 +9,7 @@ const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url),
 };
 
 /**
- * Synthesizes the stack into `outdir`, bundling every Lambda as `cdk deploy`
+ * Synthesizes the stack (WhatsApp on) into `outdir`, bundling every Lambda as `cdk deploy`
  * would, and returns each function's asset folder (index.mjs, its source map,
  * the network file; with `metafile`, esbuild's index.meta.json too).
  */
@@ -17,15 +18,13 @@ export function synthBundles(
   options: { metafile?: boolean } = {},
 ): Record<FunctionName, string> {
   const app = new App({ outdir, context: cdkJson.context });
-  const stack = new ViciniStack(app, 'Vicini', { bundleMetafile: options.metafile });
+  // WhatsApp on, so every function there is has its bundle.
+  const stack = new ViciniStack(app, 'Vicini', { bundleMetafile: options.metafile, whatsapp: true });
   const template = app.synth().getStackArtifact(stack.artifactId).template as {
     Resources: Record<string, { Properties: { Code?: { S3Key?: string } } }>;
   };
   const dirs = {} as Record<FunctionName, string>;
-  for (const [name, fn] of Object.entries(stack.functions) as [
-    FunctionName,
-    (typeof stack.functions)[FunctionName],
-  ][]) {
+  for (const [name, fn] of Object.entries(stack.functions) as [FunctionName, NodejsFunction][]) {
     const key = template.Resources[stack.getLogicalId(fn.node.defaultChild as never)]?.Properties.Code?.S3Key;
     if (!key) throw new Error(`No asset for ${name}`);
     dirs[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);

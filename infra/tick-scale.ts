@@ -2,9 +2,10 @@ import * as z from 'zod';
 
 /**
  * How big a morning wave the deployed tick is sized for, from the CDK context (cdk.json's
- * `context`, or `npm run deploy -- -c vicini:tickGroups=16 -c vicini:tickMemoryMb=1769`): the
- * number of workers a heavy minute fans out to and the tick's memory. Unset, the stack's defaults
- * (8 workers, 512 MB: a few thousand elders asked in the same minute; BENCHMARKS.md has the model).
+ * `context`, or `npm run deploy -- -c vicini:tickGroups=16 -c vicini:tickMemoryMb=3008`): the
+ * number of groups a heavy minute fans out to (one tick worker each) and the tick worker's memory.
+ * Unset, the stack's defaults (8 groups, 1,769 MB: 100k prompts due in one minute in about 52 s by
+ * BENCHMARKS.md's model). The scheduled tick itself stays at 512 MB whatever these say.
  */
 export interface TickScale {
   tickGroups?: number;

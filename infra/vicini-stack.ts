@@ -3,6 +3,7 @@ import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProp
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -27,28 +28,41 @@ export interface ViciniStackProps extends StackProps {
   logRetention?: logs.RetentionDays;
   /** Write esbuild's metafile next to each bundle (`npm run bench`). */
   bundleMetafile?: boolean;
+  /**
+   * Whether the network speaks WhatsApp as well as Telegram; default no (`-c vicini:whatsapp=true`,
+   * infra/channels.ts). Without it the stack has no WhatsApp secret, webhook, URL, parameters or
+   * alarms on them, and nothing reads WhatsApp's credentials.
+   */
+  whatsapp?: boolean;
   /** `WHATSAPP_TEMPLATES` (JSON) when the approved templates' names or languages differ from the defaults. */
   whatsappTemplates?: string;
   /**
-   * Concurrency reserved for each webhook and for the tick, so a flood on a public Function URL
-   * cannot take the account's concurrency and starve the ladder; default 10 per webhook, 2 for the tick.
+   * Concurrency reserved for each webhook and for the scheduled tick, so a flood on a public
+   * Function URL cannot take the account's concurrency and starve the ladder; default 10 per
+   * webhook, 2 for the tick. The tick worker has its own: one per group (`tickGroups`).
    */
   reservedConcurrency?: { webhook: number; tick: number };
   /**
    * Workers the tick fans a heavy minute out to (more than `TICK_FAN_OUT_ABOVE` timers due), one per
-   * group of the 16 shards (through the TickWork queue), so the 09:00 wave is fired by that many
-   * Lambdas at once; default 8. The tick's reserved concurrency grows by as many.
+   * group of the 16 shards (an asynchronous invocation of the tick worker each), so the 09:00 wave
+   * is fired by that many Lambdas at once; default 8, and as much concurrency reserved for the worker.
    */
   tickGroups?: number;
   /**
-   * The tick's memory, in MB (Lambda gives CPU in proportion: 1,769 MB is one vCPU); default 512.
-   * The scheduled run pays for it every minute, and so do the workers of a heavy minute
-   * (BENCHMARKS.md, "The tick at scale": 100k prompts in a minute want 1,769).
+   * The tick worker's memory, in MB (Lambda gives CPU in proportion: 1,769 MB is one vCPU); default
+   * 1,769. Only the workers of a heavy minute pay for it; the scheduled tick, every minute, stays at
+   * 512 MB (BENCHMARKS.md, "The tick at scale": 100k prompts in a minute want one vCPU per worker).
    */
   tickMemoryMb?: number;
 }
 
-/** The tick and its workers: seconds per run before Lambda stops it. */
+/** The tick worker's memory unless the stack says otherwise: one vCPU. */
+export const defaultTickWorkerMemoryMb = 1769;
+
+/** How many groups of shards a heavy minute is fanned out to unless the stack says otherwise. */
+export const defaultTickGroups = 8;
+
+/** The tick and its worker: seconds per run before Lambda stops it. */
 const tickTimeout = Duration.seconds(120);
 
 /** Outbox sender: seconds per batch before Lambda stops it; SQS hides a received batch for 6 times that. */
@@ -68,9 +82,15 @@ const tableActions = [
 
 export type FunctionName = keyof typeof services;
 
+/** The stack's functions: the WhatsApp webhook only where the network speaks WhatsApp. */
+export type StackFunctions = Record<Exclude<FunctionName, 'whatsappWebhook'>, NodejsFunction> & {
+  whatsappWebhook?: NodejsFunction;
+};
+
 /**
- * The whole backend: the table, the Telegram and WhatsApp webhooks behind
- * Function URLs, the per-minute tick on EventBridge Scheduler, the SQS outbox
+ * The whole backend: the table, the Telegram webhook (and the WhatsApp one,
+ * where the network speaks WhatsApp) behind Function URLs, the per-minute tick on EventBridge Scheduler and the worker it
+ * invokes asynchronously for a heavy minute, the SQS outbox
  * with its one sender and a DLQ, the secrets, and the alarms. Each function
  * gets an environment variable and the access behind it in the same place.
  */
@@ -78,9 +98,9 @@ export class ViciniStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly outbox: sqs.Queue;
   readonly outboxDlq: sqs.Queue;
-  readonly tickWork: sqs.Queue;
-  readonly functions: Record<FunctionName, NodejsFunction>;
-  readonly secrets: Record<keyof typeof secretSources, secretsmanager.Secret>;
+  readonly tickWorkFailed: sqs.Queue;
+  readonly functions: StackFunctions;
+  readonly secrets: { telegram: secretsmanager.Secret; whatsapp?: secretsmanager.Secret };
 
   constructor(scope: Construct, id: string, props: ViciniStackProps = {}) {
     super(scope, id, props);
@@ -114,19 +134,23 @@ export class ViciniStack extends Stack {
       description: "The Telegram bot's username, without @ (deep links; the webhook never calls getMe)",
     });
 
-    const whatsappPhoneNumberId = new CfnParameter(this, 'WhatsAppPhoneNumberId', {
-      type: 'String',
-      default: '',
-      allowedPattern: '^(\\d{5,20})?$',
-      description: "WhatsApp Cloud API: the business phone number's id (empty: no WhatsApp)",
-    });
-    const whatsappBusinessNumber = new CfnParameter(this, 'WhatsAppBusinessNumber', {
-      type: 'String',
-      default: '',
-      allowedPattern: '^(\\d{6,15})?$',
-      description:
-        "WhatsApp: the bot's number, digits with country code, for invite links (empty: no WhatsApp)",
-    });
+    // WhatsApp is the deployment's choice (the CDK context), so a Telegram-only network pays for no
+    // WhatsApp secret and no alarm on a webhook nobody calls. Where it is on, its two numbers are
+    // parameters every deployment gives.
+    const whatsapp = props.whatsapp
+      ? {
+          phoneNumberId: new CfnParameter(this, 'WhatsAppPhoneNumberId', {
+            type: 'String',
+            allowedPattern: '^\\d{5,20}$',
+            description: "WhatsApp Cloud API: the business phone number's id",
+          }),
+          businessNumber: new CfnParameter(this, 'WhatsAppBusinessNumber', {
+            type: 'String',
+            allowedPattern: '^\\d{6,15}$',
+            description: "WhatsApp: the bot's number, digits with country code, for invite links",
+          }),
+        }
+      : undefined;
 
     // Secrets Manager rather than SSM SecureString: CloudFormation can create these (SecureString
     // parameters it cannot), with generated values where nobody needs to know them.
@@ -145,14 +169,16 @@ export class ViciniStack extends Stack {
           passwordLength: 64,
         },
       }),
-      whatsapp: new secretsmanager.Secret(this, 'WhatsAppCredentials', {
-        description: 'Vicini: WhatsApp Cloud API credentials (access token and app secret to be put here)',
-        generateSecretString: {
-          secretStringTemplate: JSON.stringify({ WHATSAPP_ACCESS_TOKEN: '', WHATSAPP_APP_SECRET: '' }),
-          generateStringKey: 'WHATSAPP_VERIFY_TOKEN',
-          excludePunctuation: true,
-          passwordLength: 48,
-        },
+      ...(whatsapp && {
+        whatsapp: new secretsmanager.Secret(this, 'WhatsAppCredentials', {
+          description: 'Vicini: WhatsApp Cloud API credentials (access token and app secret to be put here)',
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify({ WHATSAPP_ACCESS_TOKEN: '', WHATSAPP_APP_SECRET: '' }),
+            generateStringKey: 'WHATSAPP_VERIFY_TOKEN',
+            excludePunctuation: true,
+            passwordLength: 48,
+          },
+        }),
       }),
     };
 
@@ -183,16 +209,16 @@ export class ViciniStack extends Stack {
       deadLetterQueue: { queue: this.outboxDlq, maxReceiveCount: 20 },
     });
 
-    // The fanned-out tick's work: one message per group of shards each heavy minute. No DLQ: work that
-    // fails for good is caught up by the next run on those shards (its cursor stays behind), so old
-    // work expires.
-    this.tickWork = new sqs.Queue(this, 'TickWork', {
-      visibilityTimeout: Duration.seconds(tickTimeout.toSeconds() * 2),
-      retentionPeriod: Duration.minutes(10),
+    // A heavy minute's work that the tick worker failed three times (or that waited in Lambda's own
+    // queue past its maximum age: throttled), kept as Lambda's invocation record. Nothing consumes it
+    // (no pollers, nothing to pay while empty): its alarm says a group gave up; the next minutes'
+    // runs catch the group's timers up from the cursors anyway.
+    this.tickWorkFailed = new sqs.Queue(this, 'TickWorkFailed', {
+      retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    const tickGroups = props.tickGroups ?? 8;
+    const tickGroups = props.tickGroups ?? defaultTickGroups;
 
     const make = (name: FunctionName, file: string, extra: Partial<lambda.FunctionProps>) => {
       const id = `${name[0]!.toUpperCase()}${name.slice(1)}`;
@@ -238,19 +264,33 @@ export class ViciniStack extends Stack {
         reservedConcurrentExecutions: reserved.webhook,
       }),
       // A person waits on this one too; Meta retries a webhook that takes too long.
-      whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', {
-        memorySize: 1024,
-        reservedConcurrentExecutions: reserved.webhook,
+      ...(whatsapp && {
+        whatsappWebhook: make('whatsappWebhook', 'whatsapp-webhook', {
+          memorySize: 1024,
+          reservedConcurrentExecutions: reserved.webhook,
+        }),
       }),
       // A failed or late tick is not retried: the next minute's catches up from the cursor. Its own
-      // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take, and
-      // one for each worker it fans out to.
+      // reserved concurrency: two at once (a slow tick and the next), whatever the webhooks take. It
+      // runs every minute, so it stays small; a heavy minute goes to the worker.
       tick: make('tick', 'tick', {
-        memorySize: props.tickMemoryMb ?? 512,
-        reservedConcurrentExecutions: reserved.tick + tickGroups,
+        memorySize: 512,
+        reservedConcurrentExecutions: reserved.tick,
         timeout: tickTimeout,
         retryAttempts: 0,
         maxEventAge: Duration.minutes(1),
+      }),
+      // One group of shards of a heavy minute, invoked asynchronously by the tick: one vCPU each, one
+      // at a time per group. A failure is run again twice (Lambda waits 1, then 2 minutes), an event
+      // throttled waits in Lambda's queue for up to 10 minutes (by then later minutes have handed the
+      // group out again), then it goes to the TickWorkFailed queue.
+      tickWorker: make('tickWorker', 'tick-worker', {
+        memorySize: props.tickMemoryMb ?? defaultTickWorkerMemoryMb,
+        reservedConcurrentExecutions: tickGroups,
+        timeout: tickTimeout,
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(10),
+        onFailure: new SqsDestination(this.tickWorkFailed),
       }),
       // One sender, so one rate limiter speaks for the bot: Telegram's limits (about 30 messages a
       // second, one a second per chat) hold for the whole bot, not per Lambda instance.
@@ -259,32 +299,31 @@ export class ViciniStack extends Stack {
         reservedConcurrentExecutions: 1,
       }),
     };
-    const { telegramWebhook, whatsappWebhook, tick, outboxSender } = this.functions;
+    const { telegramWebhook, whatsappWebhook, tick, tickWorker, outboxSender } = this.functions;
 
-    for (const fn of [telegramWebhook, whatsappWebhook, tick, outboxSender]) {
+    for (const fn of Object.values(this.functions)) {
       this.useTable(fn);
       this.useOutbox(fn);
       this.useSecret(fn, 'telegram');
       fn.addEnvironment('TELEGRAM_BOT_USERNAME', botUsername.valueAsString);
     }
     // What sends on WhatsApp: the webhook (answers in the conversation) and the outbox sender (everything else).
-    for (const fn of [whatsappWebhook, outboxSender]) {
-      this.useSecret(fn, 'whatsapp');
-      fn.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', whatsappPhoneNumberId.valueAsString);
-      fn.addEnvironment('WHATSAPP_BUSINESS_NUMBER', whatsappBusinessNumber.valueAsString);
-      if (props.whatsappTemplates) fn.addEnvironment('WHATSAPP_TEMPLATES', props.whatsappTemplates);
+    if (whatsapp && whatsappWebhook) {
+      for (const fn of [whatsappWebhook, outboxSender]) {
+        this.useSecret(fn, 'whatsapp');
+        fn.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', whatsapp.phoneNumberId.valueAsString);
+        fn.addEnvironment('WHATSAPP_BUSINESS_NUMBER', whatsapp.businessNumber.valueAsString);
+        if (props.whatsappTemplates) fn.addEnvironment('WHATSAPP_TEMPLATES', props.whatsappTemplates);
+      }
     }
 
-    // A heavy minute goes to one worker per group of shards: the same function, on the TickWork queue.
-    tick.addEnvironment('TICK_QUEUE_URL', this.tickWork.queueUrl);
-    tick.addEnvironment('TICK_GROUPS', String(tickGroups));
-    this.tickWork.grantSendMessages(tick);
-    tick.addEventSource(
-      new SqsEventSource(this.tickWork, {
-        batchSize: 1,
-        reportBatchItemFailures: true,
-        maxConcurrency: Math.max(2, tickGroups),
-      }),
+    // A heavy minute goes to one worker per group of shards: an asynchronous invocation each. Both
+    // read the number of groups from here, so a group names the same shards in the two.
+    tick.addEnvironment('TICK_WORKER_FUNCTION', tickWorker.functionName);
+    for (const fn of [tick, tickWorker]) fn.addEnvironment('TICK_GROUPS', String(tickGroups));
+    // The function itself, not `grantInvoke`'s `<arn>:*` too: the tick invokes no version or alias.
+    tick.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [tickWorker.functionArn] }),
     );
 
     outboxSender.addEventSource(
@@ -293,7 +332,7 @@ export class ViciniStack extends Stack {
 
     // The secret header (Telegram) and the body's signature (WhatsApp) are the checks, made before anything is read.
     const telegramUrl = telegramWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-    const whatsappUrl = whatsappWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    const whatsappUrl = whatsappWebhook?.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
     // EventBridge Scheduler passes the target the input it is given, not an event: the input carries
     // the scheduled minute, which the tick takes as *now*.
@@ -310,32 +349,42 @@ export class ViciniStack extends Stack {
 
     const alarms = addAlarms(this, {
       functions: Object.values(this.functions),
-      webhooks: [telegramWebhook, whatsappWebhook],
+      webhooks: whatsappWebhook ? [telegramWebhook, whatsappWebhook] : [telegramWebhook],
       outboxDlq: this.outboxDlq,
+      tickWorkFailed: this.tickWorkFailed,
       unacknowledgedAlertMinutes: props.unacknowledgedAlertMinutes ?? 60,
     });
 
-    const outputs: Record<string, [string, string]> = {
+    const outputs: Record<string, [string, string] | undefined> = {
       TableName: [this.table.tableName, 'Name of the DynamoDB table (TABLE_NAME for the bot)'],
       TelegramWebhookUrl: [
         telegramUrl.url,
         'The Telegram webhook (npm run set-webhook points Telegram here)',
       ],
-      WhatsAppWebhookUrl: [whatsappUrl.url, 'The WhatsApp webhook (the callback URL of the Meta app)'],
+      WhatsAppWebhookUrl: whatsappUrl && [
+        whatsappUrl.url,
+        'The WhatsApp webhook (the callback URL of the Meta app)',
+      ],
       TelegramSecretArn: [
         this.secrets.telegram.secretArn,
         'Secret holding the bot token and the webhook secret (JSON)',
       ],
-      WhatsAppSecretArn: [this.secrets.whatsapp.secretArn, 'Secret holding the WhatsApp credentials'],
+      WhatsAppSecretArn: this.secrets.whatsapp && [
+        this.secrets.whatsapp.secretArn,
+        'Secret holding the WhatsApp credentials',
+      ],
       OutboxQueueUrl: [this.outbox.queueUrl, 'The SQS outbox'],
       OutboxDlqUrl: [this.outboxDlq.queueUrl, 'Outbound messages that failed 10 receives'],
-      TickWorkQueueUrl: [this.tickWork.queueUrl, "The tick's heavy minutes, one message per group of shards"],
+      TickWorkFailedQueueUrl: [
+        this.tickWorkFailed.queueUrl,
+        "A heavy minute's work the tick worker failed for good (Lambda's invocation records)",
+      ],
       AlarmTopicArn: [alarms.topic.topicArn, 'SNS topic every alarm notifies'],
       ServedBotUsername: [botUsername.valueAsString, 'The bot this stack serves'],
       Region: [this.region, 'Region of the stack'],
     };
-    for (const [name, [value, description]] of Object.entries(outputs)) {
-      new CfnOutput(this, name, { value, description });
+    for (const [name, output] of Object.entries(outputs)) {
+      if (output) new CfnOutput(this, name, { value: output[0], description: output[1] });
     }
 
     acknowledgeNagFindings(this, {
@@ -343,7 +392,7 @@ export class ViciniStack extends Stack {
       functions: Object.values(this.functions),
       schedulerRole: this.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget')),
       tick: tick.node.defaultChild as lambda.CfnFunction,
-      tickWork: this.tickWork,
+      tickWorkFailed: this.tickWorkFailed,
     });
   }
 
@@ -365,8 +414,10 @@ export class ViciniStack extends Stack {
 
   private useSecret(fn: NodejsFunction, name: keyof typeof secretSources): void {
     const source: SecretSource = secretSources[name];
-    fn.addEnvironment(source.arnVariable, this.secrets[name].secretArn);
-    this.secrets[name].grantRead(fn);
+    const secret = this.secrets[name];
+    if (!secret) throw new Error(`No ${name} secret in this stack`);
+    fn.addEnvironment(source.arnVariable, secret.secretArn);
+    secret.grantRead(fn);
   }
 }
 

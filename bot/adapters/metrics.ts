@@ -29,6 +29,7 @@ export const services = {
   telegramWebhook: 'telegram-webhook',
   whatsappWebhook: 'whatsapp-webhook',
   tick: 'tick',
+  tickWorker: 'tick-worker',
   outboxSender: 'outbox-sender',
 } as const;
 

@@ -15,6 +15,7 @@ import { personItem } from '../../bot/adapters/store/dynamo-store.js';
 import { keys } from '../../bot/adapters/store/keys.js';
 import { startFakeAws, type FakeAws, type QueuedMessage } from './support/fake-aws.js';
 import { invokeBundle } from './support/invoke-bundle.js';
+import { startFakeLambda, type FakeLambda } from './support/fake-lambda.js';
 import { langs } from '../../bot/core/i18n.js';
 import { templateDefinitions } from '../../bot/adapters/channels/whatsapp/templates.js';
 import { sign, whatsapp } from '../support/channels.js';
@@ -29,6 +30,7 @@ let dirs: Record<FunctionName, string>;
 let api: FakeBotApi;
 let graph: FakeGraphApi & { close(): Promise<void> };
 let aws: FakeAws;
+let lambdaApi: FakeLambda;
 let table: string;
 let endpoint: string;
 
@@ -99,6 +101,7 @@ function lambdaEnv(name: FunctionName, extra: Record<string, string> = {}): Reco
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_SQS: aws.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaApi.endpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TABLE_NAME: table,
     DYNAMODB_ENDPOINT: endpoint,
@@ -118,6 +121,7 @@ beforeAll(async () => {
   api = await startFakeBotApi({ botUsername });
   graph = await startFakeGraphApi({ ...whatsapp, templates: templateDefinitions(), now: () => Date.now() });
   aws = await startFakeAws();
+  lambdaApi = await startFakeLambda();
   aws.secrets.set(
     arn('WhatsAppCredentials'),
     JSON.stringify({
@@ -139,6 +143,7 @@ afterAll(async () => {
   await api?.close();
   await graph?.close();
   await aws?.close();
+  await lambdaApi?.close();
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
@@ -156,7 +161,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
   });
 
   it('leave out what Lambda never runs; the locales are files beside the bundle, not code in it', () => {
-    for (const dir of Object.values(dirs)) {
+    for (const [name, dir] of Object.entries(dirs)) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       // zod's error messages in its 40-odd other languages (here Dutch): the bot's schemas use English only.
       expect(code).not.toContain('Ongeldige invoer');
@@ -170,7 +175,9 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
       expect(code).not.toMatch(/node-fetch|DEBUG_COLORS/);
       // Minified without keepNames: the error classes name themselves (test/unit/store-errors.test.ts).
       expect(code).not.toMatch(/__name\(/);
-      expect(code.length).toBeLessThan(800 * 1024);
+      // The tick carries the Lambda client besides (about 90 KB: its schemas and error classes) to
+      // invoke its worker; it runs on a schedule, and stays warm, so nobody waits on its cold start.
+      expect(code.length).toBeLessThan((name === 'tick' ? 900 : 800) * 1024);
     }
   });
 
@@ -190,7 +197,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
   });
 
   it('webhook: /figures draws the chart inside the bundle (WebAssembly and font copied beside it)', async () => {
-    for (const dir of [dirs.telegramWebhook, dirs.whatsappWebhook, dirs.tick]) {
+    for (const dir of [dirs.telegramWebhook, dirs.whatsappWebhook, dirs.tick, dirs.tickWorker]) {
       expect(existsSync(join(dir, 'resvg.wasm'))).toBe(true);
       expect(existsSync(join(dir, 'DejaVuSans.ttf'))).toBe(true);
     }
@@ -246,11 +253,12 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     // The tick reads its one secret from a local file here: the explicit switch the loader requires in Lambda.
     const secretsFile = join(out, 'secrets.json');
     writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
-    // With its TickWork queue, as the stack sets it: three due is a light minute, fired by this run.
+    // With its worker function, as the stack sets it: three due is a light minute, fired by this run.
+    lambdaApi.calls.length = 0;
     const tickEnv = lambdaEnv('tick', {
       VICINI_LOCAL_SECRETS: '1',
       VICINI_SECRETS_FILE: secretsFile,
-      TICK_QUEUE_URL: `${aws.endpoint}/000000000000/vicini-tick-work`,
+      TICK_WORKER_FUNCTION: 'Vicini-TickWorker',
     });
     delete tickEnv.TELEGRAM_SECRETS_ARN;
     const tick = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:00:00Z'), tickEnv);
@@ -258,9 +266,10 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     expect(tick.result).toMatchObject({ fired: 3, waiting: 0, cursor: due, heavy: false, handedOut: 0 });
     expect(tick.stdout).toMatch(/"TickLagSeconds":0/);
 
-    // Nothing was sent by the tick itself: the prompts wait in the queue, one message group per chat
-    // (and no work went to the TickWork queue: the fake keeps every queue's messages in one list).
+    // Nothing was sent by the tick itself: the prompts wait in the queue, one message group per chat;
+    // and no worker was invoked.
     expect(okSendsByChat(api, /Come stai/).size).toBe(0);
+    expect(lambdaApi.calls).toEqual([]);
     const queued = aws.take();
     expect(queued).toHaveLength(3);
     expect(queued.map((m) => m.attributes.MessageGroupId).sort()).toEqual(
@@ -279,6 +288,61 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const again = await invokeBundle(dirs.outboxSender, sqsEvent(queued), lambdaEnv('outboxSender'));
     expect(again.result).toEqual({ batchItemFailures: [] });
     expect([...okSendsByChat(api, /Come stai/).values()]).toEqual([1, 1, 1]);
+  });
+
+  it('tick → worker: a heavy minute is one asynchronous Invoke per group, each fired by the worker bundle once', async () => {
+    const doc = createDocumentClient({ region: testRegion, endpoint });
+    const due = '2026-11-30T08:00:00.000Z'; // the next Monday, 09:00 in Rome
+    const elders = await seedElders(doc, table, 100, 6, due, 'w');
+    await new DynamoTimers(doc, table).advanceCursor('2026-11-30T07:59:00.000Z');
+    aws.take();
+    lambdaApi.calls.length = 0;
+    const secretsFile = join(out, 'secrets.json');
+    writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
+    const local = { VICINI_LOCAL_SECRETS: '1', VICINI_SECRETS_FILE: secretsFile, TICK_GROUPS: '4' };
+    const tickEnv = lambdaEnv('tick', {
+      ...local,
+      TICK_WORKER_FUNCTION: 'Vicini-TickWorker',
+      TICK_FAN_OUT_ABOVE: '2',
+    });
+    delete tickEnv.TELEGRAM_SECRETS_ARN;
+    const tick = await invokeBundle(dirs.tick, schedulerEvent('2026-11-30T08:00:00Z'), tickEnv);
+    expect(tick.stderr).not.toMatch(/Error/);
+    expect(tick.result).toMatchObject({ fired: 0, heavy: true, handedOut: 4 });
+    expect(aws.take()).toEqual([]);
+    // Signed Invoke requests of type Event to the worker function, one per group.
+    expect(lambdaApi.calls.map((c) => [c.functionName, c.invocationType, c.signed])).toEqual(
+      Array(4).fill(['Vicini-TickWorker', 'Event', true]),
+    );
+    expect(lambdaApi.calls.map((c) => c.payload)).toEqual(
+      expect.arrayContaining([0, 1, 2, 3].map((group) => ({ time: '2026-11-30T08:00:00.000Z', group }))),
+    );
+
+    // Each as Lambda hands it to the worker, in a process of its own; a repeat (Lambda may run an
+    // event twice) fires nothing more.
+    const workerEnv = lambdaEnv('tickWorker', local);
+    delete workerEnv.TELEGRAM_SECRETS_ARN;
+    const events = lambdaApi.calls.map((c) => c.payload);
+    for (const event of [...events, events[0]]) {
+      const run = await invokeBundle(dirs.tickWorker, event, workerEnv);
+      expect(run.stderr).not.toMatch(/Error/);
+      expect(run.code).toBe(0);
+    }
+    const queued = aws.take();
+    expect(queued.map((m) => m.attributes.MessageGroupId).sort()).toEqual(
+      elders.map((_, i) => `telegram:${chatOf(100 + i)}`).sort(),
+    );
+    // An event that is not tick work fails the worker (Lambda then runs it again, and keeps it).
+    const bad = await invokeBundle(dirs.tickWorker, { group: 'x' }, workerEnv);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('NotTickWorkError');
+  });
+
+  it('only the tick carries the Lambda client; the worker, invoked, never invokes', () => {
+    const code = (name: FunctionName) => readFileSync(join(dirs[name], 'index.mjs'), 'utf8');
+    expect(code('tick')).toContain('/2015-03-31/functions/');
+    for (const name of ['telegramWebhook', 'whatsappWebhook', 'tickWorker', 'outboxSender'] as const)
+      expect(code(name)).not.toContain('/2015-03-31/functions/');
   });
 
   it('WhatsApp webhook → Graph API, and SQS outbox → sender → Graph API, credentials from Secrets Manager', async () => {

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { secretSources } from '../../bot/config/env.js';
 import { alarmedMetrics, metricNames, metricsNamespace, services } from '../../bot/adapters/metrics.js';
 import { ViciniStack, type FunctionName } from '../../infra/vicini-stack.js';
 import { TickScaleError, tickScale } from '../../infra/tick-scale.js';
+import { ChannelsError, channels } from '../../infra/channels.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -33,6 +35,13 @@ function statementsOf(name: FunctionName): Statement[] {
     .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
+/** The function of a template whose service (POWERTOOLS_SERVICE_NAME) is `name`'s. */
+const functionOf = (t: Template, name: string) =>
+  Object.values(t.findResources('AWS::Lambda::Function')).find(
+    (f) =>
+      (f.Properties.Environment?.Variables as Record<string, unknown> | undefined)
+        ?.POWERTOOLS_SERVICE_NAME === services[name as FunctionName],
+  );
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
 const refTo = (logicalId: string) => ({ Ref: logicalId });
 const logicalId = (type: string, pattern: RegExp) => {
@@ -41,19 +50,26 @@ const logicalId = (type: string, pattern: RegExp) => {
   return found[0]!;
 };
 
+// The whole shape, WhatsApp on; 'a Telegram-only network' below has the default one.
 beforeAll(() => {
-  stack = new ViciniStack(new App({ context }), 'Test');
+  stack = new ViciniStack(new App({ context }), 'Test', { whatsapp: true });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Record<string, Resource>;
-  for (const name of Object.keys(stack.functions) as FunctionName[]) {
-    ids[name] = stack.getLogicalId(stack.functions[name].node.defaultChild as never);
+  for (const [name, fn] of Object.entries(stack.functions) as [FunctionName, NodejsFunction][]) {
+    ids[name] = stack.getLogicalId(fn.node.defaultChild as never);
   }
 });
 
 describe('Lambdas', () => {
-  it('are four: the Telegram and WhatsApp webhooks, the tick and the outbox sender', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
-    expect(Object.keys(ids).sort()).toEqual(['outboxSender', 'telegramWebhook', 'tick', 'whatsappWebhook']);
+  it('are five: the Telegram and WhatsApp webhooks, the tick, its worker and the outbox sender', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    expect(Object.keys(ids).sort()).toEqual([
+      'outboxSender',
+      'telegramWebhook',
+      'tick',
+      'tickWorker',
+      'whatsappWebhook',
+    ]);
   });
 
   it('run Node.js 22 on arm64, from ESM bundles with source maps on, each logging to its own group', () => {
@@ -95,12 +111,13 @@ describe('Lambdas', () => {
         .map((r) => r.Ref)
         .sort();
     const secretIds = Object.fromEntries(
-      Object.entries(stack.secrets).map(([k, v]) => [k, stack.getLogicalId(v.node.defaultChild as never)]),
+      Object.entries(stack.secrets).map(([k, v]) => [k, stack.getLogicalId(v!.node.defaultChild as never)]),
     );
     // One Telegram secret (token and webhook secret) for all: whoever reads the token could set any webhook secret.
     expect(secretRead('telegramWebhook')).toEqual([secretIds.telegram]);
     expect(secretRead('tick')).toEqual([secretIds.telegram]);
-    // What sends on WhatsApp reads its credentials; the tick only queues.
+    expect(secretRead('tickWorker')).toEqual([secretIds.telegram]);
+    // What sends on WhatsApp reads its credentials; the tick and its worker only queue.
     expect(secretRead('outboxSender')).toEqual([secretIds.telegram, secretIds.whatsapp].sort());
     expect(secretRead('whatsappWebhook')).toEqual([secretIds.telegram, secretIds.whatsapp].sort());
     for (const name of Object.keys(ids) as FunctionName[]) {
@@ -119,7 +136,13 @@ describe('Lambdas', () => {
     expect(tickEnv).not.toHaveProperty('WHATSAPP_PHONE_NUMBER_ID');
 
     const table = logicalId('AWS::DynamoDB::GlobalTable', /^Table/);
-    for (const name of ['telegramWebhook', 'whatsappWebhook', 'tick', 'outboxSender'] as const) {
+    for (const name of [
+      'telegramWebhook',
+      'whatsappWebhook',
+      'tick',
+      'tickWorker',
+      'outboxSender',
+    ] as const) {
       const actions = actionsOf(statementsOf(name));
       expect(actions).toEqual(
         expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']),
@@ -172,59 +195,102 @@ describe('the tick', () => {
     });
   });
 
-  it('fans out: it hands one message per group of shards to the TickWork queue, and runs each as a worker', () => {
-    const queue = logicalId('AWS::SQS::Queue', /^TickWork/);
-    const env = (resources[ids.tick]!.Properties.Environment as { Variables: Record<string, unknown> })
-      .Variables;
-    expect(env.TICK_QUEUE_URL).toEqual(refTo(queue));
-    expect(env.TICK_GROUPS).toBe('8');
-    // It may send to its own queue: SendMessageBatch is authorised as sqs:SendMessage.
-    const sends = statementsOf('tick').filter(
-      (s) => actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(queue),
+  it('fans a heavy minute out to its worker function by asynchronous invocation, allowed to invoke that one only', () => {
+    const env = (name: FunctionName) =>
+      (resources[ids[name]]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env('tick').TICK_WORKER_FUNCTION).toEqual(refTo(ids.tickWorker));
+    // Both read the number of groups from the stack: a group is the same shards in the two.
+    expect(env('tick').TICK_GROUPS).toBe('8');
+    expect(env('tickWorker').TICK_GROUPS).toBe('8');
+    expect(env('tickWorker')).not.toHaveProperty('TICK_WORKER_FUNCTION');
+    const invoking = (name: FunctionName) =>
+      statementsOf(name).filter((s) => actionsOf([s]).some((a) => a.startsWith('lambda:')));
+    // The function itself, not its versions (`<arn>:*`): no wildcard.
+    expect(invoking('tick')).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [ids.tickWorker, 'Arn'] },
+      },
+    ]);
+    for (const name of ['telegramWebhook', 'whatsappWebhook', 'tickWorker', 'outboxSender'] as const)
+      expect(invoking(name)).toEqual([]);
+    // No queue between them, so no pollers: the only event source mapping is the outbox's.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: refTo(ids.outboxSender),
+    });
+    expect(
+      Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => /^TickWork(?!Failed)/.test(id)),
+    ).toEqual([]);
+    expect(resources[ids.tick]!.Properties.Timeout).toBe(120);
+    expect(resources[ids.tickWorker]!.Properties.Timeout).toBe(120);
+  });
+
+  it('retries a failed worker twice, keeps throttled work 10 minutes, then keeps it in the TickWorkFailed queue', () => {
+    const failed = logicalId('AWS::SQS::Queue', /^TickWorkFailed/);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: refTo(ids.tickWorker),
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failed, 'Arn'] } } },
+    });
+    // Encrypted, TLS only, kept two weeks; nothing consumes it (no pollers to pay).
+    expect(resources[failed]!.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    // Lambda writes the record with the worker's role.
+    const sends = statementsOf('tickWorker').filter(
+      (s) => actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(failed),
     );
     expect(sends).toHaveLength(1);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: refTo(ids.tick),
-      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
-      BatchSize: 1,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 8 },
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failed, 'QueueName'] } }],
+      Threshold: 1,
     });
-    // Encrypted, TLS only, hidden longer than a worker runs; old work expires (the cursors catch up).
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      SqsManagedSseEnabled: true,
-      VisibilityTimeout: 240,
-      MessageRetentionPeriod: 600,
-      RedrivePolicy: Match.absent(),
-    });
-    expect(resources[ids.tick]!.Properties.Timeout).toBe(120);
   });
 
   it('fans out to as many workers as the stack says, with concurrency reserved for each', () => {
     const four = Template.fromStack(new ViciniStack(new App({ context }), 'Four', { tickGroups: 4 }));
-    const tick = Object.values(four.findResources('AWS::Lambda::Function')).find(
-      (f) => (f.Properties.Environment?.Variables as Record<string, unknown> | undefined)?.TICK_GROUPS,
-    );
+    const [tick, worker] = ['tick', 'tickWorker'].map((name) => functionOf(four, name));
     expect(tick?.Properties.Environment.Variables.TICK_GROUPS).toBe('4');
-    expect(tick?.Properties.ReservedConcurrentExecutions).toBe(2 + 4);
+    expect(worker?.Properties.Environment.Variables.TICK_GROUPS).toBe('4');
+    expect(tick?.Properties.ReservedConcurrentExecutions).toBe(2);
+    expect(worker?.Properties.ReservedConcurrentExecutions).toBe(4);
   });
 
-  it('runs at 512 MB unless the stack is sized for a bigger wave (one vCPU: 1,769 MB)', () => {
+  it('runs every minute at 512 MB; its worker at one vCPU (1,769 MB) unless the stack says otherwise', () => {
     expect(resources[ids.tick]!.Properties.MemorySize).toBe(512);
+    expect(resources[ids.tickWorker]!.Properties.MemorySize).toBe(1769);
     const big = Template.fromStack(
-      new ViciniStack(new App({ context }), 'Big', { tickGroups: 16, tickMemoryMb: 1769 }),
+      new ViciniStack(new App({ context }), 'Big', { tickGroups: 16, tickMemoryMb: 3008 }),
     );
-    const tick = Object.values(big.findResources('AWS::Lambda::Function')).find(
-      (f) => (f.Properties.Environment?.Variables as Record<string, unknown> | undefined)?.TICK_GROUPS,
-    );
-    expect(tick?.Properties.MemorySize).toBe(1769);
-    expect(tick?.Properties.Environment.Variables.TICK_GROUPS).toBe('16');
-    expect(tick?.Properties.ReservedConcurrentExecutions).toBe(2 + 16);
+    const [tick, worker] = ['tick', 'tickWorker'].map((name) => functionOf(big, name));
+    expect(tick?.Properties.MemorySize).toBe(512);
+    expect(tick?.Properties.ReservedConcurrentExecutions).toBe(2);
+    expect(worker?.Properties.MemorySize).toBe(3008);
+    expect(worker?.Properties.Environment.Variables.TICK_GROUPS).toBe('16');
+    expect(worker?.Properties.ReservedConcurrentExecutions).toBe(16);
   });
 });
 
 describe('the tick size from the CDK context', () => {
   const from = (values: Record<string, unknown>) => tickScale((key) => values[key]);
+
+  it("sizes the worker function from the app's context, as `cdk deploy -c` gives it", () => {
+    const app = new App({ context: { ...context, 'vicini:tickGroups': '4', 'vicini:tickMemoryMb': '2048' } });
+    const sized = new ViciniStack(
+      app,
+      'Sized',
+      tickScale((key) => app.node.tryGetContext(key)),
+    );
+    const worker = functionOf(Template.fromStack(sized), 'tickWorker');
+    expect(worker?.Properties).toMatchObject({ MemorySize: 2048, ReservedConcurrentExecutions: 4 });
+    expect(functionOf(Template.fromStack(sized), 'tick')?.Properties.MemorySize).toBe(512);
+  });
 
   it('is the defaults when unset, and takes -c strings and cdk.json numbers alike', () => {
     expect(from({})).toEqual({});
@@ -273,7 +339,7 @@ describe('the outbox', () => {
           ]),
         },
       },
-      // The outbox, its DLQ and the tick's work queue.
+      // The outbox, its DLQ and the tick worker's on-failure queue.
       3,
     );
   });
@@ -288,16 +354,13 @@ describe('the outbox', () => {
     });
     const visibility = 720;
     expect(resources[ids.outboxSender]!.Properties.Timeout).toBe(visibility / 6);
-    // It shows a chat's paced records again when due, on the outbox only; no other function on the
-    // outbox (the tick does on its own TickWork queue, as its consumer).
+    // It shows a chat's paced records again when due, on the outbox only; no other function does.
     const outbox = { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /^Outbox(?!Dlq)/), 'Arn'] };
     const changing = (name: FunctionName) =>
       statementsOf(name).filter((s) => [s.Action].flat().includes('sqs:ChangeMessageVisibility'));
     expect(changing('outboxSender').map((s) => s.Resource)).toEqual([outbox]);
-    for (const name of ['telegramWebhook', 'whatsappWebhook'] as const) expect(changing(name)).toEqual([]);
-    expect(changing('tick').map((s) => s.Resource)).toEqual([
-      { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /^TickWork/), 'Arn'] },
-    ]);
+    for (const name of ['telegramWebhook', 'whatsappWebhook', 'tick', 'tickWorker'] as const)
+      expect(changing(name)).toEqual([]);
   });
 });
 
@@ -305,8 +368,9 @@ describe('reserved concurrency', () => {
   it('holds for each webhook and for the tick, so a flood on a public URL cannot starve the ladder', () => {
     expect(resources[ids.telegramWebhook]!.Properties.ReservedConcurrentExecutions).toBe(10);
     expect(resources[ids.whatsappWebhook]!.Properties.ReservedConcurrentExecutions).toBe(10);
-    // Two ticks at once, and one for each of its 8 workers.
-    expect(resources[ids.tick]!.Properties.ReservedConcurrentExecutions).toBe(2 + 8);
+    // Two ticks at once; one worker for each of the 8 groups.
+    expect(resources[ids.tick]!.Properties.ReservedConcurrentExecutions).toBe(2);
+    expect(resources[ids.tickWorker]!.Properties.ReservedConcurrentExecutions).toBe(8);
   });
 });
 
@@ -315,7 +379,8 @@ describe('alarms', () => {
   const topic = () => refTo(logicalId('AWS::SNS::Topic', /^AlarmTopic/));
 
   it('watch the DLQ, every Lambda’s errors, the tick’s lag and unacknowledged alerts, all notifying one topic', () => {
-    expect(alarms()).toHaveLength(3 + 4 + 2);
+    // The two webhook alarms and the outbox DLQ's, one per function, the tick's lag and alerts, failed tick work.
+    expect(alarms()).toHaveLength(3 + 5 + 2 + 1);
     for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([topic()]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -440,14 +505,17 @@ describe('alarms', () => {
 describe('cdk-nag AwsSolutions', () => {
   it('has no finding left that is not acknowledged, and every acknowledgement gives its reason', () => {
     const app = new App({ context });
-    const nagged = new ViciniStack(app, 'Nagged');
-    const report = new AwsSolutionsChecks(app).validateScope(nagged);
-    expect(
-      report.violations.map(
-        (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
-      ),
-    ).toEqual([]);
-    expect(report.success).toBe(true);
+    const nagged = new ViciniStack(app, 'Nagged', { whatsapp: true });
+    const telegramOnly = new ViciniStack(app, 'NaggedTelegramOnly');
+    for (const scope of [nagged, telegramOnly]) {
+      const report = new AwsSolutionsChecks(app).validateScope(scope);
+      expect(
+        report.violations.map(
+          (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+        ),
+      ).toEqual([]);
+      expect(report.success).toBe(true);
+    }
 
     const acknowledged = nagged.node
       .findAll()
@@ -456,5 +524,69 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const entry of acknowledged)
       expect(JSON.stringify(entry.data)).toMatch(/AwsSolutions-[^"]+":"[^"]{40,}"/);
+  });
+});
+
+describe('a Telegram-only network (the default: no vicini:whatsapp)', () => {
+  let only: Template;
+  let onlyStack: ViciniStack;
+  beforeAll(() => {
+    onlyStack = new ViciniStack(new App({ context }), 'TelegramOnly');
+    only = Template.fromStack(onlyStack);
+  });
+  const variables = (fn: ReturnType<typeof functionOf>) =>
+    (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('has no WhatsApp secret, webhook, Function URL, parameters or outputs', () => {
+    expect(Object.keys(onlyStack.functions).sort()).toEqual([
+      'outboxSender',
+      'telegramWebhook',
+      'tick',
+      'tickWorker',
+    ]);
+    only.resourceCountIs('AWS::Lambda::Function', 4);
+    only.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(onlyStack.secrets.whatsapp).toBeUndefined();
+    only.resourceCountIs('AWS::Lambda::Url', 1);
+    const json = only.toJSON() as { Parameters: object; Outputs: object };
+    expect(Object.keys(json.Parameters)).not.toContain('WhatsAppPhoneNumberId');
+    expect(Object.keys(json.Parameters)).not.toContain('WhatsAppBusinessNumber');
+    expect(Object.keys(json.Outputs)).not.toContain('WhatsAppWebhookUrl');
+    expect(Object.keys(json.Outputs)).not.toContain('WhatsAppSecretArn');
+    expect(JSON.stringify(json).match(/WhatsApp|WHATSAPP/gi)).toBeNull();
+  });
+
+  it('the outbox sender sends on Telegram only: no WhatsApp variables, no WhatsApp secret to read', () => {
+    const sender = variables(functionOf(only, 'outboxSender'));
+    expect(Object.keys(sender).filter((k) => k.startsWith('WHATSAPP'))).toEqual([]);
+    expect(sender.TELEGRAM_SECRETS_ARN).toBeDefined();
+  });
+
+  it('alarms on what there is: the Telegram webhook alone, and no WhatsApp function', () => {
+    const alarms = Object.values(only.findResources('AWS::CloudWatch::Alarm'));
+    // The two webhook alarms and the outbox DLQ's, one per function (4), the tick's lag and alerts, failed tick work.
+    expect(alarms).toHaveLength(3 + 4 + 2 + 1);
+    for (const metricName of ['Url5xxCount', 'Url4xxCount']) {
+      const [alarm] = alarms.filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(metricName));
+      const reads = (alarm!.Properties.Metrics as { MetricStat?: unknown }[]).filter((q) => q.MetricStat);
+      expect(reads).toHaveLength(1);
+    }
+  });
+
+  it('is what the CDK context gives unless it says vicini:whatsapp=true', () => {
+    const from = (values: Record<string, unknown>) => channels((key) => values[key]);
+    expect(from({})).toEqual({});
+    expect(from({ 'vicini:whatsapp': 'true' })).toEqual({ whatsapp: true });
+    expect(from({ 'vicini:whatsapp': false })).toEqual({ whatsapp: false });
+    for (const bad of ['yes', '1', 1, ''])
+      expect(() => from({ 'vicini:whatsapp': bad })).toThrow(ChannelsError);
+    expect(() => from({ 'vicini:whatsapp': 'yes' })).toThrow(/vicini:whatsapp/);
+    const app = new App({ context: { ...context, 'vicini:whatsapp': 'true' } });
+    const withWhatsApp = new ViciniStack(
+      app,
+      'FromContext',
+      channels((key) => app.node.tryGetContext(key)),
+    );
+    Template.fromStack(withWhatsApp).resourceCountIs('AWS::SecretsManager::Secret', 2);
   });
 });

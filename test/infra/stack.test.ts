@@ -132,8 +132,8 @@ describe('ViciniStack', () => {
     expect(gsis).toEqual(definition.GlobalSecondaryIndexes);
   });
 
-  it('has two Secrets Manager secrets: Telegram (token and generated webhook secret, one JSON) and WhatsApp', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+  it('has one Secrets Manager secret on Telegram alone (token and generated webhook secret, one JSON); WhatsApp adds its own', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: {
         SecretStringTemplate: JSON.stringify({ TELEGRAM_BOT_TOKEN: '' }),
@@ -142,7 +142,11 @@ describe('ViciniStack', () => {
         PasswordLength: 64,
       },
     });
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+    const withWhatsApp = Template.fromStack(
+      new ViciniStack(new App({ context }), 'WithWhatsApp', { whatsapp: true }),
+    );
+    withWhatsApp.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    withWhatsApp.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'WHATSAPP_VERIFY_TOKEN' }),
     });
     template.hasOutput('TelegramSecretArn', {

@@ -8,7 +8,9 @@ import { requestExpiryTimer, shardGroups, timerIds } from '../../bot/domain/time
 import { defaultFanOutAbove, fanOutTick, tickOrFanOut, workerOptions } from '../../bot/app/tick-fan-out.js';
 import { runTick, type TickOptions, type TickReport } from '../../bot/app/tick.js';
 import type { Requests, TickWork, Timers } from '../../bot/core/ports.js';
-import { SqsTickQueue, tickWorkBatch } from '../../bot/adapters/aws/tick-queue.js';
+import type { InvokeCommand } from '@aws-sdk/client-lambda';
+import { LambdaTickQueue } from '../../bot/adapters/aws/tick-invoke.js';
+import { parseTickWork } from '../../bot/adapters/aws/tick-work.js';
 import type { Runtime } from '../../bot/main/runtime.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
@@ -159,75 +161,62 @@ describe('the morning wave', () => {
         .flat()
         .sort((a, b) => a - b),
     ).toEqual([...Array(16).keys()]);
-    // Each piece of work as SQS brings it to a worker (a Lambda of its own).
-    const records = handed.map((w, i) => ({ messageId: `r${i}`, body: JSON.stringify(w) }));
+    // Each piece of work as the worker function gets it (a Lambda of its own each).
     const workers = handed.map(() => lambda(doc, tableName, api, at(0)));
-    let next = 0;
-    const { failures } = await tickWorkBatch(records, (w) =>
-      workers[next++]!.tick(new Date(w.time), workerOptions(w, groups)),
-    );
-    expect(failures).toEqual([]);
+    for (const [i, w] of handed.entries()) await workers[i]!.tick(new Date(w.time), workerOptions(w, groups));
     const prompts = okSendsByChat(api, /Come stai oggi/);
     expect(prompts.size).toBe(wave);
     expect([...prompts.values()].every((n) => n === 1)).toBe(true);
     for (let g = 0; g < groups; g++)
       expect(await workers[0]!.deps.timers.getCursor(`${groups}.${g}`)).toBe(at(0).toISOString());
     expect(await workers[0]!.deps.timers.getCursor()).toBeNull();
-  }, 120_000);
 
-  it('a worker that fails has its record received again; a body that is not tick work is dropped', async () => {
-    const ran: number[] = [];
-    const result = await tickWorkBatch(
-      [
-        { messageId: 'a', body: JSON.stringify({ time: T, group: 0 }) },
-        { messageId: 'b', body: JSON.stringify({ time: T, group: 1 }) },
-        { messageId: 'c', body: '{"group":"x"}' },
-      ],
-      async (w) => {
-        ran.push(w.group);
-        if (w.group === 1) throw new Error('worker died');
-      },
-    );
-    expect(ran).toEqual([0, 1]);
-    expect(result).toEqual({ failures: ['b'], malformed: 1 });
+    // Lambda may run an asynchronous event more than once (and runs a failed one again): the same
+    // work again fires nothing, its timers being done.
+    for (const w of handed)
+      expect(
+        await lambda(doc, tableName, api, at(0)).tick(new Date(w.time), workerOptions(w, groups)),
+      ).toMatchObject({ fired: 0, waiting: 0 });
+    expect([...okSendsByChat(api, /Come stai oggi/).values()].every((n) => n === 1)).toBe(true);
     expect(() => workerOptions({ time: T, group: 4 }, 4)).toThrow();
-  });
+  }, 120_000);
 });
 
-/** The tick queue as on AWS (`SqsTickQueue`) on a fake SQS client that keeps each call's work. */
+/**
+ * The hand-off as on AWS (`LambdaTickQueue`) on a fake Lambda client that keeps each invocation's
+ * work as the worker would read it (test/infra/tick-invoke.test.ts has the real client on a
+ * loopback Lambda API).
+ */
 function onTickQueue() {
-  const calls: TickWork[][] = [];
-  const queue = new SqsTickQueue(
+  const calls: TickWork[] = [];
+  const queue = new LambdaTickQueue(
     {
-      async send(command: SendMessageBatchCommand) {
-        calls.push((command.input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? '') as TickWork));
-        return { Failed: [] };
+      async send(command: InvokeCommand) {
+        expect(command.input.InvocationType).toBe('Event');
+        calls.push(parseTickWork(JSON.parse(String(command.input.Payload))));
+        return { StatusCode: 202 };
       },
     },
-    'https://sqs.eu-south-1.amazonaws.com/1/tick-work',
+    'Vicini-TickWorker',
   );
-  return { queue, calls, work: () => calls.flat() };
+  return { queue, calls, work: () => [...calls] };
 }
 
 /** A runtime's tick as the scheduled run calls it. */
 const ticking = (runtime: Runtime) => (now: Date, options: Partial<TickOptions>) =>
   runtime.tick(now, options);
 
-/** Each piece of work as SQS brings it to a worker, each a Lambda of its own. */
+/** Each piece of work as the worker function gets it, each a Lambda of its own. */
 async function runWorkers(work: TickWork[], groups: number, worker: () => Runtime): Promise<TickReport[]> {
   const reports: TickReport[] = [];
-  const records = work.map((w, i) => ({ messageId: `r${i}`, body: JSON.stringify(w) }));
-  const { failures } = await tickWorkBatch(records, async (w) => {
-    reports.push(await worker().tick(new Date(w.time), workerOptions(w, groups)));
-  });
-  expect(failures).toEqual([]);
+  for (const w of work) reports.push(await worker().tick(new Date(w.time), workerOptions(w, groups)));
   return reports;
 }
 
-describe('the scheduled run with a tick queue: it fans out only a heavy minute', () => {
+describe('the scheduled run with a worker function: it fans out only a heavy minute', () => {
   const groups = 8;
 
-  it('an idle minute: no SQS call, the DynamoDB calls of a tick without a queue, and what is due fired by the run itself', async () => {
+  it('an idle minute: no invocation, the DynamoDB calls of a tick without a queue, and what is due fired by the run itself', async () => {
     api.reset();
     const { doc, tableName } = await testTable();
     await seedElders(doc, tableName, 0, 3, T);
@@ -256,7 +245,7 @@ describe('the scheduled run with a tick queue: it fans out only a heavy minute',
     expect(okSendsByChat(api, /Come stai oggi/).size).toBe(3);
   }, 120_000);
 
-  it('a heavy minute: the run fires none and hands one message per group; the workers fire each once', async () => {
+  it('a heavy minute: the run fires none and invokes the worker once per group; the workers fire each once', async () => {
     api.reset();
     const { doc, tableName } = await testTable();
     const wave = 40;
@@ -270,8 +259,8 @@ describe('the scheduled run with a tick queue: it fans out only a heavy minute',
     expect(report).toMatchObject({ fired: 0, heavy: true, handedOut: groups });
     expect(counter.counts.TransactWriteItemsCommand).toBeUndefined();
     expect(okSendsByChat(api, /Come stai oggi/).size).toBe(0);
-    // One SendMessageBatch, one message per group; the default cursor stays behind the minute.
-    expect(calls).toHaveLength(1);
+    // One asynchronous invocation per group; the default cursor stays behind the minute.
+    expect(calls).toHaveLength(groups);
     expect(work().map((w) => w.group)).toEqual([...Array(groups).keys()]);
     expect(await scheduler.deps.timers.getCursor()).toBe(at(-1).toISOString());
 
@@ -286,7 +275,7 @@ describe('the scheduled run with a tick queue: it fans out only a heavy minute',
     const next = await tickOrFanOut(ticking(scheduler), at(1), fanOut);
     expect(next).toMatchObject({ fired: 0, heavy: false, handedOut: 0, cursor: at(1).toISOString() });
     expect(counter.counts.QueryCommand).toBe(16 * next.hours);
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(groups);
   }, 120_000);
 
   it('after a day of idle minutes run on the default cursor, a worker of the next heavy minute reads the last hours only', async () => {
