@@ -100,19 +100,24 @@ export interface ParsedWebhook {
   ignored: number;
 }
 
-/** The elder's two big buttons, typed instead of tapped (in every language, full and short). */
-const elderWords = new Map<string, string>(
-  langs.flatMap((lang) => {
-    const t = translator(lang);
-    const pairs: [string, string][] = [
-      [t('keyboard.elderOk'), actionData('ok')],
-      [t('keyboard.elderHelp'), actionData('help')],
-    ];
-    if (hasKey('short.keyboard.elderHelp', lang))
-      pairs.push([t('short.keyboard.elderHelp'), actionData('help')]);
-    return pairs;
-  }),
-);
+/**
+ * The elder's two big buttons, typed instead of tapped (in every language, full and short): built on
+ * the first text, not at import, since reading every language's file is work a cold start need not do.
+ */
+let elderWords: Map<string, string> | undefined;
+const elderWord = (text: string) =>
+  (elderWords ??= new Map<string, string>(
+    langs.flatMap((lang) => {
+      const t = translator(lang);
+      const pairs: [string, string][] = [
+        [t('keyboard.elderOk'), actionData('ok')],
+        [t('keyboard.elderHelp'), actionData('help')],
+      ];
+      if (hasKey('short.keyboard.elderHelp', lang))
+        pairs.push([t('short.keyboard.elderHelp'), actionData('help')]);
+      return pairs;
+    }),
+  )).get(text);
 
 /** Longest text a flow ever needs (an address); longer text is cut, and the step then says it is too long. */
 const maxText = 1000;
@@ -225,7 +230,7 @@ function textInput(text: string): Inbound {
       command: command[1]!.toLowerCase(),
       arg: (command[2] ?? '').trim().slice(0, 64),
     };
-  const button = elderWords.get(text.trim());
+  const button = elderWord(text.trim());
   if (button) return { kind: 'button', data: button };
   return { kind: 'text', text: text.length > maxText ? text.slice(0, maxText + 1) : text };
 }
