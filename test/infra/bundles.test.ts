@@ -162,6 +162,9 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
       expect(code).not.toContain('Ongeldige invoer');
       // The SDK's credential chain past the environment (SSO, web identity, credential_process).
       expect(code).not.toMatch(/sso_start_url|AWS_WEB_IDENTITY_TOKEN_FILE|credential_process/);
+      // The SDK's event streams, which no operation the bot calls uses (infra/shims/event-streams.ts).
+      expect(code).not.toContain('Truncated event message received');
+      expect(code).toContain('infra/shims/event-streams.ts');
       // The texts are read from locales/ beside the bundle; the bundle's own code has none of them.
       expect(code).not.toContain('Українська');
       expect(code).not.toContain('In che lingua');
