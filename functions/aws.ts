@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { botInfoFrom } from '../bot/adapters/channels/telegram/bot.js';
 import { templateConfig } from '../bot/adapters/channels/whatsapp/templates.js';
 import { envParts, parseEnv, secretSources } from '../bot/config/env.js';
@@ -10,7 +10,7 @@ import { createRuntime, type RuntimeOptions } from '../bot/main/runtime.js';
 import { loadSecrets } from '../bot/adapters/aws/secrets.js';
 import { createDocumentClient } from '../bot/adapters/store/client.js';
 
-type Parsed<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;
+type Parsed<S extends z.core.$ZodShape> = z.infer<z.ZodMiniObject<S>>;
 
 const shape = {
   ...envParts.store,
@@ -26,7 +26,7 @@ const shape = {
  * runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set and the WhatsApp
  * channel when `WHATSAPP_PHONE_NUMBER_ID` is (or for the WhatsApp webhook).
  */
-export async function lambdaRuntime<S extends z.ZodRawShape>(
+export async function lambdaRuntime<S extends z.core.$ZodShape>(
   service: string,
   options: {
     env?: S;

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { TickWork, TickWorkQueue } from '../../core/ports.js';
 
 /** What the tick queue needs of an SQS client (tests pass a fake). */
@@ -30,7 +30,10 @@ export class SqsTickQueue implements TickWorkQueue {
   }
 }
 
-const workShape = z.object({ time: z.iso.datetime({ offset: true }), group: z.number().int().nonnegative() });
+const workShape = z.object({
+  time: z.iso.datetime({ offset: true }),
+  group: z.number().check(z.int(), z.nonnegative()),
+});
 
 /** A queue record's body as tick work; undefined if it is not. */
 export function parseTickWork(body: string): TickWork | undefined {
