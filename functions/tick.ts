@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { metricNames, oldestUnacknowledgedAlertMinutes, services } from '../bot/adapters/metrics.js';
 import { SqsTickQueue, tickWorkBatch } from '../bot/adapters/aws/tick-queue.js';
 import type { TickOptions } from '../bot/app/tick.js';
@@ -11,9 +11,9 @@ import { lambdaRuntime } from './aws.js';
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.
 const { runtime, logger, metrics, env } = await lambdaRuntime(services.tick, {
   env: {
-    TICK_QUEUE_URL: z.url().optional(),
-    TICK_GROUPS: z.coerce.number().int().min(1).max(16).default(8),
-    TICK_FAN_OUT_ABOVE: z.coerce.number().int().min(0).default(defaultFanOutAbove),
+    TICK_QUEUE_URL: z.optional(z.url()),
+    TICK_GROUPS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(16)), 8),
+    TICK_FAN_OUT_ABOVE: z._default(z.coerce.number().check(z.int(), z.minimum(0)), defaultFanOutAbove),
   },
 });
 const queue =
