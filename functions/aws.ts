@@ -23,8 +23,9 @@ const shape = {
 /**
  * What every Lambda starts with, once per cold start: the environment and the
  * secrets it names, parsed with zod; Powertools' logger and the EMF metrics line; the
- * runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set and the WhatsApp
- * channel when `WHATSAPP_PHONE_NUMBER_ID` is (or for the WhatsApp webhook).
+ * runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set (its client returned as
+ * `sqs`, for the function's other SQS calls) and the WhatsApp channel when
+ * `WHATSAPP_PHONE_NUMBER_ID` is (or for the WhatsApp webhook).
  */
 export async function lambdaRuntime<S extends z.core.$ZodShape>(
   service: string,
@@ -58,6 +59,8 @@ export async function lambdaRuntime<S extends z.core.$ZodShape>(
   });
   const count: Count = (name, value = 1) => metrics.addMetric(name, 'Count', value);
   const logLine = ({ msg, ...rest }: Record<string, unknown>) => logger.warn(String(msg), rest);
+  // One SQS client per cold start, for the outbox and whatever else of the function talks to SQS.
+  const sqs = env.OUTBOX_QUEUE_URL ? new SQSClient({ region: env.AWS_REGION }) : undefined;
   const runtime = createRuntime({
     doc: createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
     table: env.TABLE_NAME,
@@ -66,9 +69,7 @@ export async function lambdaRuntime<S extends z.core.$ZodShape>(
     apiRoot: env.TELEGRAM_API_ROOT,
     apiTimeoutSeconds: options.apiTimeoutSeconds ?? 10,
     botInfo: botInfoFrom(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_BOT_USERNAME),
-    outbox: env.OUTBOX_QUEUE_URL
-      ? { queueUrl: env.OUTBOX_QUEUE_URL, client: new SQSClient({ region: env.AWS_REGION }) }
-      : undefined,
+    outbox: env.OUTBOX_QUEUE_URL && sqs ? { queueUrl: env.OUTBOX_QUEUE_URL, client: sqs } : undefined,
     // Without a queue, messages go out as soon as a turn hands them over (the webhook waits for them).
     autoDrain: !env.OUTBOX_QUEUE_URL,
     count,
@@ -90,5 +91,5 @@ export async function lambdaRuntime<S extends z.core.$ZodShape>(
           }
         : undefined,
   });
-  return { env, logger, metrics, count, runtime };
+  return { env, logger, metrics, count, runtime, sqs };
 }
