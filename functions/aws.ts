@@ -6,7 +6,12 @@ import { templateConfig } from '../bot/adapters/channels/whatsapp/templates.js';
 import { envParts, parseEnv, secretSources } from '../bot/config/env.js';
 import { EmfMetrics, metricsNamespace, type Count } from '../bot/adapters/metrics.js';
 import { loadNetworkFile } from '../bot/config/network.js';
-import { createRuntime, type RuntimeOptions } from '../bot/main/runtime.js';
+import {
+  createRuntimeCore,
+  type DrainableOutbox,
+  type RuntimeCore,
+  type RuntimeOptions,
+} from '../bot/main/runtime-core.js';
 import { loadSecrets } from '../bot/adapters/aws/secrets.js';
 import { createDocumentClient } from '../bot/adapters/store/client.js';
 
@@ -27,10 +32,18 @@ const shape = {
  * `sqs`, for the function's other SQS calls) and the WhatsApp channel when
  * `WHATSAPP_PHONE_NUMBER_ID` is (or for the WhatsApp webhook).
  */
-export async function lambdaRuntime<S extends z.core.$ZodShape>(
+export async function lambdaRuntime<
+  S extends z.core.$ZodShape,
+  R extends RuntimeCore<DrainableOutbox> = RuntimeCore<DrainableOutbox>,
+>(
   service: string,
   options: {
     env?: S;
+    /**
+     * What the function adds to the core runtime: the webhooks pass `withUpdates` (bot/main/runtime.ts),
+     * so only their bundles carry the conversation.
+     */
+    updates?: (core: RuntimeCore<DrainableOutbox>, options: RuntimeOptions) => R;
     sender?: RuntimeOptions['sender'];
     /** Bot API calls give up after this long (grammY's default is 500 s, far past a Lambda's timeout). */
     apiTimeoutSeconds?: number;
@@ -61,7 +74,7 @@ export async function lambdaRuntime<S extends z.core.$ZodShape>(
   const logLine = ({ msg, ...rest }: Record<string, unknown>) => logger.warn(String(msg), rest);
   // One SQS client per cold start, for the outbox and whatever else of the function talks to SQS.
   const sqs = env.OUTBOX_QUEUE_URL ? new SQSClient({ region: env.AWS_REGION }) : undefined;
-  const runtime = createRuntime({
+  const runtimeOptions: RuntimeOptions = {
     doc: createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
     table: env.TABLE_NAME,
     network: loadNetworkFile(env.NETWORK_FILE),
@@ -90,6 +103,8 @@ export async function lambdaRuntime<S extends z.core.$ZodShape>(
             },
           }
         : undefined,
-  });
+  };
+  const core = createRuntimeCore(runtimeOptions);
+  const runtime = (options.updates ? options.updates(core, runtimeOptions) : core) as R;
   return { env, logger, metrics, count, runtime, sqs };
 }

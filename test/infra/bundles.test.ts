@@ -175,6 +175,12 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
       expect(code).not.toMatch(/__name\(/);
       expect(code.length).toBeLessThan(750 * 1024);
     }
+    // The tick and the sender handle no update: the conversation's dispatcher (here its /mydata command)
+    // is in the webhooks' bundles only (bot/main/runtime-core.ts; the webhooks add `withUpdates`).
+    const bundleCode = (name: FunctionName) => readFileSync(join(dirs[name], 'index.mjs'), 'utf8');
+    for (const name of ['tick', 'outboxSender'] as const) expect(bundleCode(name)).not.toContain('"mydata"');
+    for (const name of ['telegramWebhook', 'whatsappWebhook'] as const)
+      expect(bundleCode(name)).toContain('"mydata"');
   });
 
   it('webhook: answers /start from a Function URL event, secrets read from Secrets Manager', async () => {
