@@ -1,16 +1,21 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { botInfoFrom } from '../bot/adapters/channels/telegram/bot.js';
 import { templateConfig } from '../bot/adapters/channels/whatsapp/templates.js';
 import { envParts, parseEnv, secretSources } from '../bot/config/env.js';
 import { EmfMetrics, metricsNamespace, type Count } from '../bot/adapters/metrics.js';
 import { loadNetworkFile } from '../bot/config/network.js';
-import { createRuntime, type RuntimeOptions } from '../bot/main/runtime.js';
+import {
+  createRuntimeCore,
+  type DrainableOutbox,
+  type RuntimeCore,
+  type RuntimeOptions,
+} from '../bot/main/runtime-core.js';
 import { loadSecrets } from '../bot/adapters/aws/secrets.js';
 import { createDocumentClient } from '../bot/adapters/store/client.js';
 
-type Parsed<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;
+type Parsed<S extends z.core.$ZodShape> = z.infer<z.ZodMiniObject<S>>;
 
 const shape = {
   ...envParts.store,
@@ -23,13 +28,22 @@ const shape = {
 /**
  * What every Lambda starts with, once per cold start: the environment and the
  * secrets it names, parsed with zod; Powertools' logger and the EMF metrics line; the
- * runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set and the WhatsApp
- * channel when `WHATSAPP_PHONE_NUMBER_ID` is (or for the WhatsApp webhook).
+ * runtime, with the SQS outbox when `OUTBOX_QUEUE_URL` is set (its client returned as
+ * `sqs`, for the function's other SQS calls) and the WhatsApp channel when
+ * `WHATSAPP_PHONE_NUMBER_ID` is (or for the WhatsApp webhook).
  */
-export async function lambdaRuntime<S extends z.ZodRawShape>(
+export async function lambdaRuntime<
+  S extends z.core.$ZodShape,
+  R extends RuntimeCore<DrainableOutbox> = RuntimeCore<DrainableOutbox>,
+>(
   service: string,
   options: {
     env?: S;
+    /**
+     * What the function adds to the core runtime: the webhooks pass `withUpdates` (bot/main/runtime.ts),
+     * so only their bundles carry the conversation.
+     */
+    updates?: (core: RuntimeCore<DrainableOutbox>, options: RuntimeOptions) => R;
     sender?: RuntimeOptions['sender'];
     /** Bot API calls give up after this long (grammY's default is 500 s, far past a Lambda's timeout). */
     apiTimeoutSeconds?: number;
@@ -58,7 +72,9 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
   });
   const count: Count = (name, value = 1) => metrics.addMetric(name, 'Count', value);
   const logLine = ({ msg, ...rest }: Record<string, unknown>) => logger.warn(String(msg), rest);
-  const runtime = createRuntime({
+  // One SQS client per cold start, for the outbox and whatever else of the function talks to SQS.
+  const sqs = env.OUTBOX_QUEUE_URL ? new SQSClient({ region: env.AWS_REGION }) : undefined;
+  const runtimeOptions: RuntimeOptions = {
     doc: createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
     table: env.TABLE_NAME,
     network: loadNetworkFile(env.NETWORK_FILE),
@@ -66,9 +82,7 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
     apiRoot: env.TELEGRAM_API_ROOT,
     apiTimeoutSeconds: options.apiTimeoutSeconds ?? 10,
     botInfo: botInfoFrom(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_BOT_USERNAME),
-    outbox: env.OUTBOX_QUEUE_URL
-      ? { queueUrl: env.OUTBOX_QUEUE_URL, client: new SQSClient({ region: env.AWS_REGION }) }
-      : undefined,
+    outbox: env.OUTBOX_QUEUE_URL && sqs ? { queueUrl: env.OUTBOX_QUEUE_URL, client: sqs } : undefined,
     // Without a queue, messages go out as soon as a turn hands them over (the webhook waits for them).
     autoDrain: !env.OUTBOX_QUEUE_URL,
     count,
@@ -89,6 +103,8 @@ export async function lambdaRuntime<S extends z.ZodRawShape>(
             },
           }
         : undefined,
-  });
-  return { env, logger, metrics, count, runtime };
+  };
+  const core = createRuntimeCore(runtimeOptions);
+  const runtime = (options.updates ? options.updates(core, runtimeOptions) : core) as R;
+  return { env, logger, metrics, count, runtime, sqs };
 }

@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { telegramPacingFromEnv } from '../bot/config/env.js';
 import { services } from '../bot/adapters/metrics.js';
@@ -7,12 +6,10 @@ import { sqsVisibility } from '../bot/adapters/outbox/sqs-visibility.js';
 import { lambdaRuntime } from './aws.js';
 
 // A claim outlives this function's timeout (120 s) and ends before SQS shows the message again (720 s).
-const { runtime, env, count, metrics, logger } = await lambdaRuntime(services.outboxSender, {
+const { runtime, env, count, metrics, logger, sqs } = await lambdaRuntime(services.outboxSender, {
   sender: { leaseSeconds: 300, pacing: telegramPacingFromEnv() },
 });
-const delay = env.OUTBOX_QUEUE_URL
-  ? sqsVisibility(new SQSClient({ region: env.AWS_REGION }), env.OUTBOX_QUEUE_URL)
-  : undefined;
+const delay = env.OUTBOX_QUEUE_URL && sqs ? sqsVisibility(sqs, env.OUTBOX_QUEUE_URL) : undefined;
 
 /**
  * SQS outbox → Telegram, through the one rate-limited sender (reserved

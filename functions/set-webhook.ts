@@ -31,7 +31,7 @@ try {
   const env = parseEnv({
     STACK_OUTPUTS: z.string().default('cdk.out/outputs.json'),
     STACK_NAME: z.string().default('Vicini'),
-    TELEGRAM_BOT_TOKEN: envParts.telegram.TELEGRAM_BOT_TOKEN.optional(),
+    TELEGRAM_BOT_TOKEN: z.optional(envParts.telegram.TELEGRAM_BOT_TOKEN),
     TELEGRAM_API_ROOT: envParts.telegram.TELEGRAM_API_ROOT,
   });
   const all = JSON.parse(readFileSync(env.STACK_OUTPUTS, 'utf8')) as Record<string, unknown>;

@@ -2,11 +2,13 @@ import { handleWebhook } from '../bot/adapters/channels/telegram/webhook.js';
 import { envParts } from '../bot/config/env.js';
 import { metricNames, services } from '../bot/adapters/metrics.js';
 import { systemClock } from '../bot/adapters/system.js';
+import { withUpdates } from '../bot/main/runtime.js';
 import { lambdaRuntime } from './aws.js';
 
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.
 const { env, runtime, count, metrics } = await lambdaRuntime(services.telegramWebhook, {
   env: envParts.webhook,
+  updates: withUpdates,
   // The webhook's Lambda has 30 s: a Bot API call (the callback answer, a drain) gives up after 5.
   apiTimeoutSeconds: 5,
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { services } from '../bot/adapters/metrics.js';
 import { parseTickWork } from '../bot/adapters/aws/tick-work.js';
 import type { TickReport } from '../bot/app/tick.js';
@@ -8,7 +8,7 @@ import { tickRunner } from './tick-run.js';
 
 // Once per cold start; TICK_GROUPS is the scheduled tick's, so a group names the same shards in both.
 const { runtime, logger, metrics, env } = await lambdaRuntime(services.tickWorker, {
-  env: { TICK_GROUPS: z.coerce.number().int().min(1).max(16).default(8) },
+  env: { TICK_GROUPS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(16)), 8) },
 });
 const fire = tickRunner(runtime, logger, metrics);
 

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { metricNames, oldestUnacknowledgedAlertMinutes, services } from '../bot/adapters/metrics.js';
 import { LambdaTickQueue } from '../bot/adapters/aws/tick-invoke.js';
 import { defaultFanOutAbove, tickOrFanOut } from '../bot/app/tick-fan-out.js';
@@ -10,12 +10,11 @@ import { tickRunner } from './tick-run.js';
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime; a bad variable fails here.
 const { runtime, logger, metrics, env } = await lambdaRuntime(services.tick, {
   env: {
-    TICK_WORKER_FUNCTION: z
-      .string()
-      .regex(/^[A-Za-z0-9_:-]{1,140}$/, 'a Lambda function name')
-      .optional(),
-    TICK_GROUPS: z.coerce.number().int().min(1).max(16).default(8),
-    TICK_FAN_OUT_ABOVE: z.coerce.number().int().min(0).default(defaultFanOutAbove),
+    TICK_WORKER_FUNCTION: z.optional(
+      z.string().check(z.regex(/^[A-Za-z0-9_:-]{1,140}$/, 'a Lambda function name')),
+    ),
+    TICK_GROUPS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(16)), 8),
+    TICK_FAN_OUT_ABOVE: z._default(z.coerce.number().check(z.int(), z.minimum(0)), defaultFanOutAbove),
   },
 });
 const workers =

@@ -1,9 +1,13 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { metricNames, services } from '../bot/adapters/metrics.js';
+import { withUpdates } from '../bot/main/runtime.js';
 import { lambdaRuntime } from './aws.js';
 
 // Once per cold start: environment, secrets (Secrets Manager on AWS), runtime with the WhatsApp channel.
-const { runtime, count, metrics } = await lambdaRuntime(services.whatsappWebhook, { whatsapp: 'webhook' });
+const { runtime, count, metrics } = await lambdaRuntime(services.whatsappWebhook, {
+  whatsapp: 'webhook',
+  updates: withUpdates,
+});
 const whatsapp = runtime.whatsapp!;
 
 // 'ignored' (200: only changes for another number) is not a refusal, as the URL's 4xx count agrees.

@@ -20,8 +20,9 @@ const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.ts`, impor
  * six bytes). grammY is taken in its web build (one ES module on Node's own
  * `fetch`), not its Node build with node-fetch 2 and debug; the SDK's credential
  * chain is a shim (infra/shims/) answering from the environment, as Lambda
- * provides it. The banner gives the bundle a `require` for any CommonJS
- * dependency that calls it (none does today). The AWS SDK is bundled too, not
+ * provides it, and so are its event streams, which no call of the bot uses.
+ * The banner gives the bundle a `require` for any CommonJS dependency that
+ * calls it (none does today). The AWS SDK is bundled too, not
  * taken from the runtime, so the bundle runs the versions the tests ran (and
  * imports faster here).
  * The network file is read at start-up from the bundle's folder, and so are the
@@ -49,6 +50,8 @@ export function bundling(
       // NodejsFunction's own `charset` option is not passed to esbuild by this CDK version.
       '--charset': 'utf8',
       '--alias:@aws-sdk/credential-provider-node': shim('credential-provider-node'),
+      // Event streams: no operation the bot calls has one (infra/shims/event-streams.ts).
+      '--alias:@smithy/core/event-streams': shim('event-streams'),
       // grammY's web build (one ES module on the global fetch), not its Node build with node-fetch 2 and debug.
       '--alias:grammy': createRequire(import.meta.url).resolve('grammy/web'),
     },

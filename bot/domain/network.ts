@@ -1,133 +1,133 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini carries no messages of its own: the ones a config error names ("Invalid URL"…) are English.
+z.config(en());
 
 /** The languages the bot speaks (a locale file each under locales/). */
 export const languageCodes = ['it', 'en', 'ro', 'uk', 'ar'] as const;
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
-const id = z.string().regex(/^[a-z0-9-]{1,20}$/, 'expected a short id: a-z, 0-9, dash, at most 20');
+const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)'));
+const id = z.string().check(z.regex(/^[a-z0-9-]{1,20}$/, 'expected a short id: a-z, 0-9, dash, at most 20'));
 
 const neighbourhoodSchema = z.object({
   id,
-  name: z.string().min(1).max(40),
-  centre: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+  name: z.string().check(z.minLength(1), z.maxLength(40)),
+  centre: z.object({
+    lat: z.number().check(z.minimum(-90), z.maximum(90)),
+    lon: z.number().check(z.minimum(-180), z.maximum(180)),
+  }),
 });
 
 const zoneSchema = z.object({
   id,
-  name: z.string().min(1).max(40),
+  name: z.string().check(z.minLength(1), z.maxLength(40)),
   // WhatsApp lists hold at most 10 rows: a zone's neighbourhoods must fit one list.
-  neighbourhoods: z.array(neighbourhoodSchema).min(1).max(10),
+  neighbourhoods: z.array(neighbourhoodSchema).check(z.minLength(1), z.maxLength(10)),
 });
 
 export const rungs = ['reminder', 'relatives', 'zoneMediator'] as const;
 export type Rung = (typeof rungs)[number];
 
-const minutes = z
-  .number()
-  .int()
-  .min(1)
-  .max(24 * 60);
+const minutes = z.number().check(z.int(), z.minimum(1), z.maximum(24 * 60));
 
 const rungSchema = z.object({
   rung: z.enum(rungs),
-  afterMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60),
+  afterMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)),
 });
 
 export const networkSchema = z
   .object({
     id,
-    name: z.string().min(1),
-    approximate: z.boolean().default(false),
-    note: z.string().optional(),
-    timeZone: z.string().refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'unknown IANA time zone'),
-    languages: z.array(z.enum(languageCodes)).min(1),
+    name: z.string().check(z.minLength(1)),
+    approximate: z._default(z.boolean(), false),
+    note: z.optional(z.string()),
+    timeZone: z.string().check(
+      z.refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'unknown IANA time zone'),
+    ),
+    languages: z.array(z.enum(languageCodes)).check(z.minLength(1)),
     defaultLanguage: z.enum(languageCodes),
     // WhatsApp lists hold at most 10 rows: zones must fit one list.
-    zones: z.array(zoneSchema).min(1).max(10),
+    zones: z.array(zoneSchema).check(z.minLength(1), z.maxLength(10)),
     checkIn: z.object({
       defaultTime: hhmm,
-      times: z.array(hhmm).min(1).max(9),
-      ladder: z.array(rungSchema).min(1).max(rungs.length),
+      times: z.array(hhmm).check(z.minLength(1), z.maxLength(9)),
+      ladder: z.array(rungSchema).check(z.minLength(1), z.maxLength(rungs.length)),
     }),
     requests: z.object({
       waveTimeoutMinutes: minutes,
-      wave1Size: z.number().int().min(1).max(10),
-      wave2Size: z.number().int().min(1).max(20),
-      wave2RadiusFactor: z.number().min(1).max(5),
+      wave1Size: z.number().check(z.int(), z.minimum(1), z.maximum(10)),
+      wave2Size: z.number().check(z.int(), z.minimum(1), z.maximum(20)),
+      wave2RadiusFactor: z.number().check(z.minimum(1), z.maximum(5)),
       /** Closed requests leave the table this many days after closing. */
-      retentionDays: z.number().int().min(1).max(3650),
+      retentionDays: z.number().check(z.int(), z.minimum(1), z.maximum(3650)),
       /** Requests still going (open or assigned) one elder may have; one more is refused kindly. */
-      maxOpenPerPerson: z.number().int().min(1).max(50).default(3),
+      maxOpenPerPerson: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(50)), 3),
     }),
     alerts: z.object({
       /** An alert nobody acknowledged within this goes to every mediator of the network… */
       escalateAfterMinutes: minutes,
       /** …and is sent again this often, at most `maxRenotify` times, until acknowledged. */
       renotifyEveryMinutes: minutes,
-      maxRenotify: z.number().int().min(0).max(20),
+      maxRenotify: z.number().check(z.int(), z.minimum(0), z.maximum(20)),
       /** Resolved alerts leave the table this many days after resolution. */
-      retentionDays: z.number().int().min(1).max(3650),
+      retentionDays: z.number().check(z.int(), z.minimum(1), z.maximum(3650)),
     }),
     quietHours: z.object({ start: hhmm, end: hhmm }),
     /** Names that imitate the service or a role, refused at the name question (see `isReservedName`). */
-    reservedNames: z.array(z.string().trim().min(1).max(60)).max(200).default([]),
-    volunteerRadiusKm: z.array(z.number().positive().max(50)).min(1).max(3),
+    reservedNames: z._default(
+      z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(60))).check(z.maxLength(200)),
+      [],
+    ),
+    volunteerRadiusKm: z
+      .array(z.number().check(z.positive(), z.maximum(50)))
+      .check(z.minLength(1), z.maxLength(3)),
     invites: z.object({
-      mediatorHours: z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 30),
-      relativeHours: z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 30),
+      mediatorHours: z.number().check(z.int(), z.minimum(1), z.maximum(24 * 30)),
+      relativeHours: z.number().check(z.int(), z.minimum(1), z.maximum(24 * 30)),
     }),
   })
-  .superRefine((net, ctx) => {
-    const afters = net.checkIn.ladder.map((r) => r.afterMinutes);
-    if (afters.some((m, i) => i > 0 && m <= afters[i - 1]!)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['checkIn', 'ladder'],
-        message: 'rungs must come in increasing afterMinutes',
-      });
-    }
-    if (new Set(net.checkIn.ladder.map((r) => r.rung)).size !== net.checkIn.ladder.length) {
-      ctx.addIssue({ code: 'custom', path: ['checkIn', 'ladder'], message: 'each rung at most once' });
-    }
-    if (!net.languages.includes(net.defaultLanguage)) {
-      ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: 'must be one of languages' });
-    }
-    const seen = new Set<string>();
-    for (const [zi, zone] of net.zones.entries()) {
-      for (const [ni, hood] of zone.neighbourhoods.entries()) {
-        if (seen.has(hood.id)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['zones', zi, 'neighbourhoods', ni, 'id'],
-            message: 'duplicate id',
-          });
-        }
-        seen.add(hood.id);
+  .check(
+    z.superRefine((net, ctx) => {
+      const afters = net.checkIn.ladder.map((r) => r.afterMinutes);
+      if (afters.some((m, i) => i > 0 && m <= afters[i - 1]!)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checkIn', 'ladder'],
+          message: 'rungs must come in increasing afterMinutes',
+        });
       }
-    }
-    if (new Set(net.zones.map((z) => z.id)).size !== net.zones.length) {
-      ctx.addIssue({ code: 'custom', path: ['zones'], message: 'zone ids must be unique' });
-    }
-  });
+      if (new Set(net.checkIn.ladder.map((r) => r.rung)).size !== net.checkIn.ladder.length) {
+        ctx.addIssue({ code: 'custom', path: ['checkIn', 'ladder'], message: 'each rung at most once' });
+      }
+      if (!net.languages.includes(net.defaultLanguage)) {
+        ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: 'must be one of languages' });
+      }
+      const seen = new Set<string>();
+      for (const [zi, zone] of net.zones.entries()) {
+        for (const [ni, hood] of zone.neighbourhoods.entries()) {
+          if (seen.has(hood.id)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['zones', zi, 'neighbourhoods', ni, 'id'],
+              message: 'duplicate id',
+            });
+          }
+          seen.add(hood.id);
+        }
+      }
+      if (new Set(net.zones.map((z) => z.id)).size !== net.zones.length) {
+        ctx.addIssue({ code: 'custom', path: ['zones'], message: 'zone ids must be unique' });
+      }
+    }),
+  );
 
 export type Network = z.infer<typeof networkSchema>;
 export type Zone = Network['zones'][number];

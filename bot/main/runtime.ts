@@ -1,248 +1,50 @@
-import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Bot } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
-import type { AppDeps } from '../app/common/deps.js';
-import { deliveryEvents } from '../app/alerts/delivery.js';
-import { runTick, type TickOptions, type TickReport } from '../app/tick.js';
-import { handleUpdates, telegramBot, type BotContext } from '../adapters/channels/telegram/bot.js';
-import { TelegramMessenger } from '../adapters/channels/telegram/messenger.js';
-import { systemTime, type TimeSource } from '../adapters/channels/time-source.js';
+import { handleUpdates } from '../adapters/channels/telegram/bot.js';
+import { withWebhook, type WhatsAppChannel } from '../adapters/channels/whatsapp/webhook.js';
 import {
-  TelegramSender,
-  telegramPacing,
-  type TelegramSenderDeps,
-} from '../adapters/channels/telegram/sender.js';
-import {
-  createWhatsApp,
-  whatsappMessenger,
-  type WhatsAppChannel,
-  type WhatsAppOptions,
-} from '../adapters/channels/whatsapp/channel.js';
-import { InProcessOutbox } from '../adapters/outbox/in-process.js';
-import { AnswerFirstOutbox } from '../adapters/outbox/answer-first.js';
-import { RateLimiter } from '../adapters/channels/rate-limiter.js';
-import { countingAlerts, countingCheckIns, type Count } from '../adapters/metrics.js';
-import type { Network } from '../domain/network.js';
-import {
-  emptySendResult,
-  type OutboundMessage,
-  type Outbox,
-  type SendOptions,
-  type SendResult,
-} from '../core/outbound.js';
-import type { Clock, Ids, Messenger } from '../core/ports.js';
-import { SqsOutbox, type SqsSender } from '../adapters/outbox/sqs.js';
-import { DynamoDeliveryLog } from '../adapters/store/delivery-log.js';
-import { DynamoAlerts } from '../adapters/store/dynamo-alerts.js';
-import { DynamoFigures } from '../adapters/store/dynamo-figures.js';
-import { resvgCharts } from '../adapters/charts/resvg.js';
-import { countAlerts, countCheckIns, countPeople, countRequests } from '../app/figures/counting.js';
-import { DynamoCheckIns } from '../adapters/store/dynamo-checkins.js';
-import { DynamoRequests } from '../adapters/store/dynamo-requests.js';
-import { DynamoStore } from '../adapters/store/dynamo-store.js';
-import { DynamoTimers } from '../adapters/store/dynamo-timers.js';
-import { DynamoWhatsAppState } from '../adapters/store/whatsapp-state.js';
-import { randomIds, systemClock } from '../adapters/system.js';
-import { quietOutbox } from '../app/common/quiet-hours.js';
+  createRuntimeCore,
+  type DrainableOutbox,
+  type RuntimeCore,
+  type RuntimeOptions,
+} from './runtime-core.js';
+import type { InProcessOutbox } from '../adapters/outbox/in-process.js';
 
-export interface RuntimeOptions {
-  doc: DynamoDBDocumentClient;
-  table: string;
-  network: Network;
-  token: string;
-  apiRoot?: string;
-  /** Each Bot API call gives up after this long (the webhook: a few seconds, well inside its Lambda timeout). */
-  apiTimeoutSeconds?: number;
-  botInfo?: UserFromGetMe;
-  clock?: Clock;
-  ids?: Ids;
-  /** The sender's time source for pacing and backoff (tests use a virtual one). */
-  time?: TimeSource;
-  /** Send in the background as soon as messages are queued (npm start). */
-  autoDrain?: boolean;
-  sender?: Partial<Omit<TelegramSenderDeps, 'api' | 'log' | 'events' | 'botUsername' | 'time'>>;
-  /**
-   * Queue outbound messages on SQS (AWS: `OUTBOX_QUEUE_URL`), for the outbox sender Lambda to
-   * send; the answers to whoever just wrote are still sent from this process first (what that
-   * does not finish goes to the queue). Without it they wait in this process until drained.
-   */
-  outbox?: { queueUrl: string; client: SqsSender };
-  /** Counts check-ins and alerts as they happen (CloudWatch metrics on AWS). */
-  count?: Count;
-  /** The WhatsApp channel (Cloud API); without it, messages to WhatsApp numbers are kept as undeliverable. */
-  whatsapp?: WhatsAppOptions;
-}
+export { sendByChannel, type DrainableOutbox, type RuntimeOptions } from './runtime-core.js';
 
-/** An outbox the runtime can flush after a turn or a tick (a no-op for SQS). */
-export type DrainableOutbox = Outbox & { drain(): Promise<void> };
-
-export interface Runtime<O extends DrainableOutbox = InProcessOutbox> {
-  bot: Bot<BotContext>;
-  deps: AppDeps;
-  outbox: O;
-  /** Sends outbound messages, each on its own channel (the SQS outbox sender calls this). */
-  sender: { send(messages: OutboundMessage[], options?: SendOptions): Promise<SendResult> };
-  telegramSender: TelegramSender;
+/** The whole runtime: the core, with Telegram's update handlers installed and WhatsApp's webhook. */
+export interface Runtime<O extends DrainableOutbox = InProcessOutbox> extends RuntimeCore<O> {
   whatsapp?: WhatsAppChannel;
-  deliveryLog: DynamoDeliveryLog;
-  tick(now: Date, options?: Partial<TickOptions>): Promise<TickReport>;
 }
-
-let tickRuns = 0;
-const processId = randomUUID().slice(0, 8);
 
 /**
  * Wires the Telegram bot, the stores, the outbox and the sender to the use
- * cases: one place, used by the webhook, the tick, the local runner and the tests.
+ * cases, and handles updates: the webhooks, the local runner and the tests.
  */
 export function createRuntime(options: RuntimeOptions & { outbox?: undefined }): Runtime;
 export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox>;
 export function createRuntime(options: RuntimeOptions): Runtime<DrainableOutbox> {
-  const { doc, table, count } = options;
-  const checkIns = new DynamoCheckIns(doc, table);
-  const time = options.time ?? systemTime;
-  const appClock = options.clock ?? systemClock;
-  const clock = () => appClock.now();
-  const alerts = new DynamoAlerts(doc, table, clock);
-  const deliveryLog = new DynamoDeliveryLog(doc, table);
-  const store = new DynamoStore(doc, table, clock);
-  const timers = new DynamoTimers(doc, table);
-  // The Bot API client first; the update handler is installed once everything it needs exists.
-  const bot = telegramBot({
-    token: options.token,
-    apiRoot: options.apiRoot,
-    botInfo: options.botInfo,
-    timeoutSeconds: options.apiTimeoutSeconds,
-  });
-  // Delivery reports and the WhatsApp webhook reach the use cases through `deps`, built below:
-  // they are only called once the runtime is running.
-  const events = deliveryEvents(() => deps);
-  const whatsapp =
-    options.whatsapp &&
-    createWhatsApp(options.whatsapp, {
-      deps: () => deps,
-      state: new DynamoWhatsAppState(doc, table),
-      log: deliveryLog,
-      events,
-      time,
-      clock,
-      afterUpdate: () => outbox.drain(),
-    });
-  // One limiter for whatever this process sends on Telegram.
-  const limiter = new RateLimiter(time, { ...telegramPacing, ...options.sender?.pacing });
-  const senderDeps = {
-    api: bot.api,
-    log: deliveryLog,
-    events,
-    botUsername: () => bot.botInfo.username,
-    time,
-    clock,
-    limiter,
-    ...options.sender,
-  };
-  const sender = new TelegramSender(senderDeps);
-  const send = (messages: OutboundMessage[], sendOptions?: SendOptions) =>
-    sendByChannel(messages, sender, whatsapp, sendOptions);
-  const outbox: DrainableOutbox = options.outbox
-    ? new AnswerFirstOutbox(
-        // A person's answer is tried twice here, then left to the queue: the webhook must answer in time.
-        answerSender(senderDeps, whatsapp),
-        new SqsOutbox(options.outbox.client, options.outbox.queueUrl),
-      )
-    : new InProcessOutbox(send, { autoDrain: options.autoDrain, time });
-  const quiet = quietOutbox(outbox, { store, timers, network: options.network, clock: appClock });
-  const figures = new DynamoFigures(doc, table, clock);
-  const counting = { figures, network: options.network, clock: appClock };
-  const deps: AppDeps = {
-    store: countPeople(store, counting),
-    timers,
-    checkIns: countCheckIns(count ? countingCheckIns(checkIns, count, options.network) : checkIns, counting),
-    requests: countRequests(new DynamoRequests(doc, table), counting),
-    alerts: countAlerts(count ? countingAlerts(alerts, count) : alerts, counting),
-    figures,
-    charts: resvgCharts(),
-    outbox: quiet,
-    network: options.network,
-    clock: appClock,
-    ids: options.ids ?? randomIds,
-    messenger: bothChannels(
-      new TelegramMessenger(bot.api, () => bot.botInfo.username),
-      whatsappMessenger(() => quiet),
-    ),
-  };
-  handleUpdates(bot, deps);
-  return {
-    bot,
-    deps,
-    outbox,
-    sender: { send },
-    telegramSender: sender,
-    ...(whatsapp ? { whatsapp } : {}),
-    deliveryLog,
-    async tick(now, tickOptions = {}) {
-      try {
-        return await runTick(deps, now, {
-          // Unique per run across processes too: Lambda containers often share a pid.
-          claimer: `tick-${process.pid}-${processId}-${++tickRuns}`,
-          ...tickOptions,
-        });
-      } finally {
-        // What the run fired goes out even when one of its timers failed.
-        await outbox.drain();
-      }
-    },
-  };
+  return withUpdates(createRuntimeCore(options), options);
 }
 
 /**
- * Sends a webhook's answers: on Telegram two attempts at most, then the message is handed back (to
- * the queue, for the outbox sender to go on with), never kept as undeliverable from here.
+ * A core runtime that handles updates: Telegram's through its bot, WhatsApp's through the webhook
+ * (where the channel is configured). The Lambda webhooks add this to the core `lambdaRuntime`
+ * builds, so the tick and the sender, which do not, leave the conversation out of their bundles.
  */
-function answerSender(deps: TelegramSenderDeps, whatsapp: WhatsAppChannel | undefined) {
-  const telegram = new TelegramSender({
-    ...deps,
-    maxAttempts: Math.min(deps.maxAttempts ?? 2, 2),
-    handBack: true,
-  });
-  const answers = whatsapp && { sender: whatsapp.answerSender };
-  return (messages: OutboundMessage[], options?: SendOptions) =>
-    sendByChannel(messages, telegram, answers, options);
-}
-
-/**
- * Each message to its channel's sender: WhatsApp numbers to the WhatsApp
- * sender when there is one, everything else to the Telegram sender (which
- * keeps what is not a Telegram chat as undeliverable).
- */
-export async function sendByChannel(
-  messages: OutboundMessage[],
-  telegram: { send(m: OutboundMessage[], options?: SendOptions): Promise<SendResult> },
-  whatsapp?: { sender: { send(m: OutboundMessage[], options?: SendOptions): Promise<SendResult> } },
-  options?: SendOptions,
-): Promise<SendResult> {
-  const toWhatsApp = whatsapp ? messages.filter((m) => m.to.channel === 'whatsapp') : [];
-  const rest = messages.filter((m) => !toWhatsApp.includes(m));
-  const results = await Promise.all([
-    rest.length ? telegram.send(rest, options) : undefined,
-    toWhatsApp.length ? whatsapp?.sender.send(toWhatsApp, options) : undefined,
-  ]);
-  const report: SendResult = emptySendResult();
-  for (const r of results) {
-    if (!r) continue;
-    const { later, ...lists } = r;
-    for (const key of Object.keys(lists) as (keyof typeof lists)[]) report[key].push(...lists[key]);
-    report.later.push(...later);
-  }
-  return report;
-}
-
-/** Messages outside a turn: Telegram sends at once; WhatsApp goes through the outbox and its window. */
-function bothChannels(telegram: Messenger, whatsapp: Messenger): Messenger {
+export function withUpdates<O extends DrainableOutbox>(
+  core: RuntimeCore<O>,
+  options: Pick<RuntimeOptions, 'whatsapp'>,
+): Runtime<O> {
+  handleUpdates(core.bot, core.deps);
+  const { whatsapp, ...rest } = core;
   return {
-    async send(to, replies) {
-      await telegram.send(to, replies);
-      await whatsapp.send(to, replies);
-    },
+    ...rest,
+    ...(whatsapp && options.whatsapp
+      ? {
+          whatsapp: withWebhook(whatsapp, options.whatsapp, {
+            deps: () => core.deps,
+            afterUpdate: () => core.outbox.drain(),
+          }),
+        }
+      : {}),
   };
 }

@@ -167,6 +167,9 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
       expect(code).not.toContain('Ongeldige invoer');
       // The SDK's credential chain past the environment (SSO, web identity, credential_process).
       expect(code).not.toMatch(/sso_start_url|AWS_WEB_IDENTITY_TOKEN_FILE|credential_process/);
+      // The SDK's event streams, which no operation the bot calls uses (infra/shims/event-streams.ts).
+      expect(code).not.toContain('Truncated event message received');
+      expect(code).toContain('infra/shims/event-streams.ts');
       // The texts are read from locales/ beside the bundle; the bundle's own code has none of them.
       expect(code).not.toContain('Українська');
       expect(code).not.toContain('In che lingua');
@@ -177,8 +180,15 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
       expect(code).not.toMatch(/__name\(/);
       // The tick carries the Lambda client besides (about 90 KB: its schemas and error classes) to
       // invoke its worker; it runs on a schedule, and stays warm, so nobody waits on its cold start.
-      expect(code.length).toBeLessThan((name === 'tick' ? 900 : 800) * 1024);
+      expect(code.length).toBeLessThan((name === 'tick' ? 800 : 750) * 1024);
     }
+    // The tick and the sender handle no update: the conversation's dispatcher (here its /mydata command)
+    // is in the webhooks' bundles only (bot/main/runtime-core.ts; the webhooks add `withUpdates`).
+    const bundleCode = (name: FunctionName) => readFileSync(join(dirs[name], 'index.mjs'), 'utf8');
+    for (const name of ['tick', 'tickWorker', 'outboxSender'] as const)
+      expect(bundleCode(name)).not.toContain('"mydata"');
+    for (const name of ['telegramWebhook', 'whatsappWebhook'] as const)
+      expect(bundleCode(name)).toContain('"mydata"');
   });
 
   it('webhook: answers /start from a Function URL event, secrets read from Secrets Manager', async () => {
@@ -408,6 +418,20 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('TELEGRAM_BOT_TOKEN must not be set in the environment on AWS');
     expect(run.stdout + run.stderr).not.toContain(api.token.split(':')[1]);
+  });
+
+  it("a bad variable fails the cold start, named with zod's English message (zod/mini brings none)", async () => {
+    const secretsFile = join(out, 'secrets-bad-variable.json');
+    writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
+    const env = lambdaEnv('tick', {
+      VICINI_LOCAL_SECRETS: '1',
+      VICINI_SECRETS_FILE: secretsFile,
+      OUTBOX_QUEUE_URL: 'not a queue',
+    });
+    delete env.TELEGRAM_SECRETS_ARN;
+    const run = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:02:00Z'), env);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('OUTBOX_QUEUE_URL is not valid: Invalid URL');
   });
 
   it('a locale file missing beside the bundle fails the cold start, naming the file', async () => {

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultProvider } from '../../infra/shims/credential-provider-node.js';
+import {
+  EventStreamSerde,
+  EventStreamsNotBundledError,
+  eventStreamSerdeProvider,
+} from '../../infra/shims/event-streams.js';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -27,5 +32,12 @@ describe("the bundles' credential chain (infra/shims/credential-provider-node.ts
     delete process.env.AWS_ACCESS_KEY_ID;
     process.env.AWS_SECRET_ACCESS_KEY = 'secret';
     await expect(defaultProvider()()).rejects.toThrow(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+  });
+});
+
+describe("the bundles' event streams (infra/shims/event-streams.ts)", () => {
+  it('fail, naming the shim, should an operation ever reach for them', () => {
+    expect(() => new EventStreamSerde()).toThrow(/not in this bundle \(infra\/shims\/event-streams.ts\)/);
+    expect(() => eventStreamSerdeProvider()).toThrow(EventStreamsNotBundledError);
   });
 });

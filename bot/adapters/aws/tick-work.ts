@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { TickWork } from '../../core/ports.js';
 
 /**
@@ -7,7 +7,7 @@ import type { TickWork } from '../../core/ports.js';
  */
 const workShape = z.strictObject({
   time: z.iso.datetime({ offset: true }),
-  group: z.number().int().nonnegative(),
+  group: z.number().check(z.int(), z.nonnegative()),
 });
 
 /** An event that is not tick work: the worker fails on it, and Lambda keeps it in the on-failure queue. */

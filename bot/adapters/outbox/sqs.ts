@@ -4,7 +4,7 @@ import {
   type SendMessageBatchCommandOutput,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Reply } from '../../flows/types.js';
 import type { OutboundMessage, Outbox } from '../../core/outbound.js';
 import { exponentialBackoff, type Backoff } from '../../core/backoff.js';
@@ -141,32 +141,32 @@ function batches(entries: Batch): Batch[] {
 }
 
 const outboundShape = z.object({
-  id: z.string().min(1),
-  to: z.looseObject({ channel: z.string().min(1), id: z.string().min(1) }),
+  id: z.string().check(z.minLength(1)),
+  to: z.looseObject({ channel: z.string().check(z.minLength(1)), id: z.string().check(z.minLength(1)) }),
   personId: z.string(),
   lang: z.string(),
   // Written by SqsOutbox from the use cases' own replies: the envelope is checked, the replies trusted.
-  replies: z.array(z.custom<Reply>((r) => !!r && typeof r === 'object')).min(1),
-  emergency: z.boolean().optional(),
-  awake: z.boolean().optional(),
-  answers: z.string().optional(),
-  edit: z.number().int().optional(),
-  editOrSend: z.boolean().optional(),
-  track: z
-    .union([
+  replies: z.array(z.custom<Reply>((r) => !!r && typeof r === 'object')).check(z.minLength(1)),
+  emergency: z.optional(z.boolean()),
+  awake: z.optional(z.boolean()),
+  answers: z.optional(z.string()),
+  edit: z.optional(z.number().check(z.int())),
+  editOrSend: z.optional(z.boolean()),
+  track: z.optional(
+    z.union([
       z.object({ requestId: z.string(), field: z.enum(['offer', 'assigned']), volunteerId: z.string() }),
-      z.object({ alertId: z.string(), round: z.number().int().nonnegative() }),
+      z.object({ alertId: z.string(), round: z.number().check(z.int(), z.nonnegative()) }),
       z.object({ broadcastId: z.string(), by: z.string() }),
       z.object({ checkInOf: z.string(), localDate: z.string() }),
-    ])
-    .optional(),
-  about: z.array(z.string()).optional(),
-  live: z
-    .union([
+    ]),
+  ),
+  about: z.optional(z.array(z.string())),
+  live: z.optional(
+    z.union([
       z.object({ kind: z.literal('assignment'), requestId: z.string(), volunteerId: z.string() }),
-      z.object({ kind: z.literal('alertCard'), alertId: z.string(), escalated: z.boolean().optional() }),
-    ])
-    .optional(),
+      z.object({ kind: z.literal('alertCard'), alertId: z.string(), escalated: z.optional(z.boolean()) }),
+    ]),
+  ),
 });
 
 /** One record of an SQS event, as the outbox sender reads it. */

@@ -5,16 +5,21 @@ import { actionData } from '../../../flows/button-data.js';
 import type { Inbound } from '../../../flows/types.js';
 import { langs, translator } from '../../../core/i18n.js';
 
-/** The elder's reply-keyboard labels, in every language, mapped to their button data. */
-const elderKeys = new Map<string, string>(
-  langs.flatMap((lang) => {
-    const t = translator(lang);
-    return [
-      [t('keyboard.elderOk'), actionData('ok')],
-      [t('keyboard.elderHelp'), actionData('help')],
-    ] as [string, string][];
-  }),
-);
+/**
+ * The elder's reply-keyboard labels, in every language, mapped to their button data: built on the
+ * first text, not at import, since reading every language's file is work a cold start need not do.
+ */
+let elderKeys: Map<string, string> | undefined;
+const elderKey = (text: string) =>
+  (elderKeys ??= new Map<string, string>(
+    langs.flatMap((lang) => {
+      const t = translator(lang);
+      return [
+        [t('keyboard.elderOk'), actionData('ok')],
+        [t('keyboard.elderHelp'), actionData('help')],
+      ] as [string, string][];
+    }),
+  )).get(text);
 
 /** Longest text a flow ever needs (an address); longer text is cut, the step then says it is too long. */
 const maxText = 1000;
@@ -68,7 +73,7 @@ function textInbound(
     const command = text.slice(1, first.length).split('@')[0]!.toLowerCase();
     return { kind: 'command', command, arg: text.slice(first.length).trim().slice(0, 64) };
   }
-  const button = elderKeys.get(text.trim());
+  const button = elderKey(text.trim());
   if (button) return { kind: 'button', data: button };
   return { kind: 'text', text: text.length > maxText ? text.slice(0, maxText + 1) : text };
 }

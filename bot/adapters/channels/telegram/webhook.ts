@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Clock, Store } from '../../../core/ports.js';
 import type { BotContext } from './bot.js';
 
@@ -16,7 +16,7 @@ export interface HttpResponse {
   body: string;
 }
 
-const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
+const updateShape = z.looseObject({ update_id: z.number().check(z.int(), z.nonnegative()) });
 
 /** Compares two secrets in constant time, whatever their lengths. */
 export function sameSecret(given: string | undefined, expected: string): boolean {

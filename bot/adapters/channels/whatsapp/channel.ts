@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AppDeps } from '../../../app/common/deps.js';
 import type { Person } from '../../../domain/person.js';
 import type { Reply } from '../../../flows/types.js';
 import type { DeliveryEvents, Outbox } from '../../../core/outbound.js';
@@ -10,7 +9,6 @@ import type { DeliveryLog } from '../sender-core.js';
 import { WhatsAppSender, type WhatsAppSenderDeps } from './sender.js';
 import type { WhatsAppState } from '../../../core/whatsapp-state.js';
 import { defaultTemplateConfig, type TemplateConfig } from './templates.js';
-import { handleWhatsAppWebhook, type WebhookRequest, type WebhookResponse } from './webhook.js';
 
 export interface WhatsAppOptions {
   phoneNumberId: string;
@@ -29,13 +27,12 @@ export interface WhatsAppOptions {
   >;
 }
 
-export interface WhatsAppChannel {
+/** What sends on WhatsApp: its sender and the state it keeps (the webhook adds itself: ./webhook.ts). */
+export interface WhatsAppSending {
   sender: WhatsAppSender;
   /** For a webhook's answers: two attempts, then the message is handed back for the queue (`handBack`). */
   answerSender: WhatsAppSender;
   state: WhatsAppState;
-  /** One call of the webhook (throws if the webhook secrets were not given). */
-  webhook(request: WebhookRequest): Promise<WebhookResponse>;
 }
 
 /**
@@ -63,19 +60,21 @@ export function whatsappMessenger(outbox: () => Outbox): Messenger {
 
 export const defaultApiRoot = 'https://graph.facebook.com/v24.0';
 
-/** The WhatsApp channel, wired to the app's ports: its sender, its state and its webhook. */
-export function createWhatsApp(
+/**
+ * The WhatsApp channel's sending side, wired to the app's ports: its sender and its state. What
+ * receives (the webhook, `withWebhook` in ./webhook.ts) is added only where updates are handled, so
+ * the tick and the outbox sender carry no conversation.
+ */
+export function createWhatsAppSending(
   options: WhatsAppOptions,
   parts: {
-    deps: () => AppDeps;
     state: WhatsAppState;
     log: DeliveryLog;
     events: DeliveryEvents;
     time: TimeSource;
     clock: () => Date;
-    afterUpdate?: () => Promise<void>;
   },
-): WhatsAppChannel {
+): WhatsAppSending {
   const client = graphClient({
     apiRoot: options.apiRoot ?? defaultApiRoot,
     phoneNumberId: options.phoneNumberId,
@@ -102,18 +101,5 @@ export function createWhatsApp(
       handBack: true,
     }),
     state: parts.state,
-    webhook(request) {
-      if (!options.appSecret || !options.verifyToken)
-        throw new Error('WhatsApp webhook secrets are not configured');
-      return handleWhatsAppWebhook(request, {
-        app: parts.deps(),
-        state: parts.state,
-        phoneNumberId: options.phoneNumberId,
-        appSecret: options.appSecret,
-        verifyToken: options.verifyToken,
-        afterUpdate: parts.afterUpdate,
-        logLine: options.sender?.logLine,
-      });
-    },
   };
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { InboundMessage } from '../../../core/inbound.js';
 import { actionData } from '../../../flows/button-data.js';
 import type { Inbound } from '../../../flows/types.js';
@@ -21,58 +21,66 @@ const envelope = z.looseObject({
             z.looseObject({
               field: z.string(),
               value: z.looseObject({
-                metadata: z.looseObject({ phone_number_id: z.string() }).optional(),
-                contacts: z
-                  .array(
+                metadata: z.optional(z.looseObject({ phone_number_id: z.string() })),
+                contacts: z.optional(
+                  z.array(
                     z.looseObject({
-                      wa_id: z.string().optional(),
-                      profile: z.looseObject({ name: z.string().optional() }).optional(),
+                      wa_id: z.optional(z.string()),
+                      profile: z.optional(z.looseObject({ name: z.optional(z.string()) })),
                     }),
-                  )
-                  .optional(),
-                messages: z.array(z.unknown()).max(1000).optional(),
-                statuses: z.array(z.unknown()).max(1000).optional(),
+                  ),
+                ),
+                messages: z.optional(z.array(z.unknown()).check(z.maxLength(1000))),
+                statuses: z.optional(z.array(z.unknown()).check(z.maxLength(1000))),
               }),
             }),
           )
-          .max(100),
+          .check(z.maxLength(100)),
       }),
     )
-    .max(100),
+    .check(z.maxLength(100)),
 });
 
-const reply = z.looseObject({ id: z.string().min(1).max(256) });
+const reply = z.looseObject({ id: z.string().check(z.minLength(1), z.maxLength(256)) });
 
 const message = z.looseObject({
-  from: z.string().regex(/^\d{5,20}$/),
-  id: z.string().min(1).max(256),
-  timestamp: z.string().regex(/^\d{1,12}$/),
-  type: z.string().max(64),
-  text: z.looseObject({ body: z.string() }).optional(),
-  interactive: z
-    .looseObject({ type: z.string(), button_reply: reply.optional(), list_reply: reply.optional() })
-    .optional(),
-  button: z.looseObject({ payload: z.string().max(256).optional() }).optional(),
-  location: z
-    .looseObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
-    .optional(),
-  audio: z.looseObject({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/) }).optional(),
-  contacts: z
-    .array(
+  from: z.string().check(z.regex(/^\d{5,20}$/)),
+  id: z.string().check(z.minLength(1), z.maxLength(256)),
+  timestamp: z.string().check(z.regex(/^\d{1,12}$/)),
+  type: z.string().check(z.maxLength(64)),
+  text: z.optional(z.looseObject({ body: z.string() })),
+  interactive: z.optional(
+    z.looseObject({ type: z.string(), button_reply: z.optional(reply), list_reply: z.optional(reply) }),
+  ),
+  button: z.optional(z.looseObject({ payload: z.optional(z.string().check(z.maxLength(256))) })),
+  location: z.optional(
+    z.looseObject({
+      latitude: z.number().check(z.minimum(-90), z.maximum(90)),
+      longitude: z.number().check(z.minimum(-180), z.maximum(180)),
+    }),
+  ),
+  audio: z.optional(z.looseObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,128}$/)) })),
+  contacts: z.optional(
+    z.array(
       z.looseObject({
-        phones: z
-          .array(z.looseObject({ phone: z.string().max(40).optional(), wa_id: z.string().optional() }))
-          .optional(),
+        phones: z.optional(
+          z.array(
+            z.looseObject({
+              phone: z.optional(z.string().check(z.maxLength(40))),
+              wa_id: z.optional(z.string()),
+            }),
+          ),
+        ),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 const status = z.looseObject({
-  id: z.string().max(256),
+  id: z.string().check(z.maxLength(256)),
   status: z.string(),
-  recipient_id: z.string().regex(/^\d{5,20}$/),
-  errors: z.array(z.looseObject({ code: z.number().int() })).optional(),
+  recipient_id: z.string().check(z.regex(/^\d{5,20}$/)),
+  errors: z.optional(z.array(z.looseObject({ code: z.number().check(z.int()) }))),
 });
 
 /** One message a person sent: what the flows get, or nothing to do (a reaction); `held` asks for waiting messages. */
@@ -100,19 +108,24 @@ export interface ParsedWebhook {
   ignored: number;
 }
 
-/** The elder's two big buttons, typed instead of tapped (in every language, full and short). */
-const elderWords = new Map<string, string>(
-  langs.flatMap((lang) => {
-    const t = translator(lang);
-    const pairs: [string, string][] = [
-      [t('keyboard.elderOk'), actionData('ok')],
-      [t('keyboard.elderHelp'), actionData('help')],
-    ];
-    if (hasKey('short.keyboard.elderHelp', lang))
-      pairs.push([t('short.keyboard.elderHelp'), actionData('help')]);
-    return pairs;
-  }),
-);
+/**
+ * The elder's two big buttons, typed instead of tapped (in every language, full and short): built on
+ * the first text, not at import, since reading every language's file is work a cold start need not do.
+ */
+let elderWords: Map<string, string> | undefined;
+const elderWord = (text: string) =>
+  (elderWords ??= new Map<string, string>(
+    langs.flatMap((lang) => {
+      const t = translator(lang);
+      const pairs: [string, string][] = [
+        [t('keyboard.elderOk'), actionData('ok')],
+        [t('keyboard.elderHelp'), actionData('help')],
+      ];
+      if (hasKey('short.keyboard.elderHelp', lang))
+        pairs.push([t('short.keyboard.elderHelp'), actionData('help')]);
+      return pairs;
+    }),
+  )).get(text);
 
 /** Longest text a flow ever needs (an address); longer text is cut, and the step then says it is too long. */
 const maxText = 1000;
@@ -225,7 +238,7 @@ function textInput(text: string): Inbound {
       command: command[1]!.toLowerCase(),
       arg: (command[2] ?? '').trim().slice(0, 64),
     };
-  const button = elderWords.get(text.trim());
+  const button = elderWord(text.trim());
   if (button) return { kind: 'button', data: button };
   return { kind: 'text', text: text.length > maxText ? text.slice(0, maxText + 1) : text };
 }

@@ -6,6 +6,7 @@ import { liveAgain } from '../../../app/live.js';
 import type { InboundMessage } from '../../../core/inbound.js';
 import { menuChoice, parseWebhook, type DeliveryFailure, type WhatsAppInbound } from './inbound.js';
 import type { WhatsAppState } from '../../../core/whatsapp-state.js';
+import type { WhatsAppOptions, WhatsAppSending } from './channel.js';
 
 export interface WebhookRequest {
   method: string;
@@ -32,6 +33,36 @@ export interface WhatsAppWebhookDeps {
   /** After the body: send what it queued (the in-process outbox). */
   afterUpdate?: () => Promise<void>;
   logLine?: (entry: Record<string, unknown>) => void;
+}
+
+/** The WhatsApp channel with its webhook: what a process that handles updates runs. */
+export interface WhatsAppChannel extends WhatsAppSending {
+  /** One call of the webhook (throws if the webhook secrets were not given). */
+  webhook(request: WebhookRequest): Promise<WebhookResponse>;
+}
+
+/** The channel's sending side with its webhook, wired to the app's ports. */
+export function withWebhook(
+  channel: WhatsAppSending,
+  options: WhatsAppOptions,
+  parts: { deps: () => AppDeps; afterUpdate?: () => Promise<void> },
+): WhatsAppChannel {
+  return {
+    ...channel,
+    webhook(request) {
+      if (!options.appSecret || !options.verifyToken)
+        throw new Error('WhatsApp webhook secrets are not configured');
+      return handleWhatsAppWebhook(request, {
+        app: parts.deps(),
+        state: channel.state,
+        phoneNumberId: options.phoneNumberId,
+        appSecret: options.appSecret,
+        verifyToken: options.verifyToken,
+        afterUpdate: parts.afterUpdate,
+        logLine: options.sender?.logLine,
+      });
+    },
+  };
 }
 
 /** Delivery failures that mean the person cannot be reached: undeliverable, and outside the window. */
