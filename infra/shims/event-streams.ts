@@ -20,3 +20,10 @@ export class EventStreamSerde {
 export const eventStreamSerdeProvider = (): never => {
   throw new EventStreamsNotBundledError();
 };
+
+/**
+ * The Lambda client (the tick's, to invoke its worker) resolves this at construction for
+ * `InvokeWithResponseStream`, which the bot never calls: the config goes on without a marshaller,
+ * and such an operation would fail for want of one.
+ */
+export const resolveEventStreamSerdeConfig = <T>(input: T): T => input;
