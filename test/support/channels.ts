@@ -23,6 +23,7 @@ import {
   type ChatUser,
   type ChatWorld,
   type WorldOptions,
+  worldTimerShards,
 } from './world.js';
 
 export const whatsapp = {
@@ -105,6 +106,7 @@ export class WhatsAppWorld implements ChatWorld {
         apiRoot: api.apiRoot,
         sender: { callTimeoutMs: 5000, logLine: options.logLine ?? (() => undefined) },
       },
+      timerShards: worldTimerShards,
     });
     const scan = async () => (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
     const world = new WhatsAppWorld(api, telegram, runtime, runtime.deps.store as DynamoStore, clock, scan, {
