@@ -72,6 +72,11 @@ export interface RuntimeOptions {
   count?: Count;
   /** The WhatsApp channel (Cloud API); without it, messages to WhatsApp numbers are kept as undeliverable. */
   whatsapp?: WhatsAppOptions;
+  /**
+   * Index partitions per hour bucket of the due timers (default `timerShards`, 16). The tick reads
+   * every one of them for every hour it covers, so a small world may use fewer.
+   */
+  timerShards?: number;
 }
 
 /** An outbox the runtime can flush after a turn or a tick (a no-op for SQS). */
@@ -104,14 +109,14 @@ export function createRuntimeCore(options: RuntimeOptions & { outbox?: undefined
 export function createRuntimeCore(options: RuntimeOptions): RuntimeCore<DrainableOutbox>;
 export function createRuntimeCore(options: RuntimeOptions): RuntimeCore<DrainableOutbox> {
   const { doc, table, count } = options;
-  const checkIns = new DynamoCheckIns(doc, table);
+  const checkIns = new DynamoCheckIns(doc, table, options.timerShards);
   const time = options.time ?? systemTime;
   const appClock = options.clock ?? systemClock;
   const clock = () => appClock.now();
   const alerts = new DynamoAlerts(doc, table, clock);
   const deliveryLog = new DynamoDeliveryLog(doc, table);
   const store = new DynamoStore(doc, table, clock);
-  const timers = new DynamoTimers(doc, table);
+  const timers = new DynamoTimers(doc, table, options.timerShards);
   // The Bot API client first; the update handler is installed once everything it needs exists.
   const bot = telegramBot({
     token: options.token,

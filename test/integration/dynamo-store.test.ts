@@ -13,6 +13,8 @@ import {
 } from '../../bot/core/errors.js';
 import { DynamoCheckIns } from '../../bot/adapters/store/dynamo-checkins.js';
 import { DynamoStore } from '../../bot/adapters/store/dynamo-store.js';
+import { DynamoTimers } from '../../bot/adapters/store/dynamo-timers.js';
+import { hourKey, shardOf, type Timer } from '../../bot/domain/timer.js';
 import { countingClient, testTable } from '../support/dynamo.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
@@ -299,5 +301,56 @@ describe('DynamoStore', () => {
     counter.reset();
     await store.findPersonByChannel({ channel: 'telegram', id: 'tg-p1' });
     expect(counter.total()).toBe(2);
+  });
+});
+
+describe('DynamoCheckIns with fewer timer shards', () => {
+  it("writes the ladder's rungs where a DynamoTimers of the same shards finds them", async () => {
+    const { doc, tableName } = await testTable();
+    const shards = 3;
+    const timers = new DynamoTimers(doc, tableName, shards);
+    const fewer = new DynamoCheckIns(doc, tableName, shards);
+    const due = '2026-11-21T10:00:00.000Z';
+    const prompt: Timer = {
+      id: 'prompt.e1',
+      kind: 'prompt',
+      due,
+      data: { elderId: 'e1', localDate: '2026-11-21' },
+    };
+    await timers.schedule([prompt]);
+    const [claimed] = await timers.due(hourKey(now), shardOf(prompt.id, shards), now);
+    const rungs: Timer[] = (['reminder', 'relatives', 'zoneMediator'] as const).map((rung) => ({
+      id: `rung.e1.2026-11-21.${rung}`,
+      kind: 'rung',
+      due: '2026-11-21T11:30:00.000Z',
+      data: { elderId: 'e1', localDate: '2026-11-21', rung },
+    }));
+    expect(
+      await fewer.openWithPrompt({
+        timer: claimed!,
+        claimer: 'tick-1',
+        now,
+        leaseSeconds: 90,
+        checkIn: {
+          elderId: 'e1',
+          localDate: '2026-11-21',
+          state: 'prompted',
+          promptedAt: due,
+          rungsDone: [],
+          alerted: [],
+        },
+        rungs,
+      }),
+    ).toBe('opened');
+    const later = new Date('2026-11-21T11:30:00Z');
+    const found = await Promise.all(
+      Array.from({ length: shards }, (_, shard) => timers.due(hourKey(later), shard, later)),
+    );
+    expect(
+      found
+        .flat()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(rungs.map((t) => t.id).sort());
   });
 });

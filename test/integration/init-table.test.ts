@@ -52,7 +52,7 @@ describe('initTable', () => {
 
   it('adds a GSI the existing table lacks', async () => {
     // Its own DynamoDB Local: on the shared one, busy with the whole suite, a GSI backfill can stall.
-    const own = await startDynamoLocal();
+    const own = await startDynamoLocal({ lightJvm: true });
     const doc = createDocumentClient({ region: testRegion, endpoint: own.endpoint });
     const describeTable = async (tableName: string) =>
       (await doc.send(new DescribeTableCommand({ TableName: tableName }))).Table;

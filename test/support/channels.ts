@@ -23,6 +23,7 @@ import {
   type ChatUser,
   type ChatWorld,
   type WorldOptions,
+  worldTimerShards,
 } from './world.js';
 
 export const whatsapp = {
@@ -105,6 +106,7 @@ export class WhatsAppWorld implements ChatWorld {
         apiRoot: api.apiRoot,
         sender: { callTimeoutMs: 5000, logLine: options.logLine ?? (() => undefined) },
       },
+      timerShards: worldTimerShards,
       ...(options.queue
         ? {
             outbox: { queueUrl: 'https://sqs.eu-south-1.amazonaws.com/1/outbox.fifo', client: options.queue },

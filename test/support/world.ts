@@ -19,6 +19,15 @@ import { VirtualTime as TestClock } from './virtual-time.js';
 export const botUsername = 'vicini_test_bot';
 export const webhookSecret = 'test-webhook-secret-0123456789';
 
+/**
+ * A world's due timers are spread over two index partitions per hour, not the deployment's 16:
+ * the tick reads every partition of every hour it covers (a world's first tick, 48 hours back,
+ * 49 × 16 queries), and a world holds a handful of timers. Two still puts timers in different
+ * partitions, so one written to a partition the tick does not read would be missed.
+ * The tick at scale and its fan-out (`test/integration/tick-scale`, `morning-wave`) keep the 16.
+ */
+export const worldTimerShards = 2;
+
 /** The worlds' clock: the tests' one virtual clock, under the name the scenarios know. */
 export { TestClock };
 
@@ -67,6 +76,7 @@ export class World implements ChatWorld {
       clock,
       time: clock.time,
       autoDrain: options.autoDrain,
+      timerShards: worldTimerShards,
       ...(options.queue
         ? {
             outbox: { queueUrl: 'https://sqs.eu-south-1.amazonaws.com/1/outbox.fifo', client: options.queue },

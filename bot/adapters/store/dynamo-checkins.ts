@@ -1,5 +1,5 @@
 import type { CheckIn, SignOfLife } from '../../domain/alert.js';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CheckIns, PromptWrite } from '../../core/ports.js';
 import { CheckInMissingError } from '../../core/errors.js';
@@ -7,6 +7,7 @@ import { entity, keys, personPk, skPrefix } from './keys.js';
 import { attr } from './table.js';
 import { conditionHeld, epoch, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
+import { timerShards } from '../../domain/timer.js';
 import { batchGetAll } from './batch.js';
 import { claimUpdate, timerItem } from './dynamo-timers.js';
 
@@ -36,6 +37,15 @@ export function closeCheckInUpdate(
 
 /** Check-ins on the one table, in the elder's partition (`CHK#<local date>`). */
 export class DynamoCheckIns extends TableAdapter implements CheckIns {
+  /** `shards`: the due index's partitions per hour, as the tick's `DynamoTimers` reads them. */
+  constructor(
+    doc: DynamoDBDocumentClient,
+    table: string,
+    private readonly shards = timerShards,
+  ) {
+    super(doc, table);
+  }
+
   async getCheckIn(elderId: string, localDate: string): Promise<CheckIn | null> {
     const item = await this.getItem(keys.checkIn(elderId, localDate), true);
     return item ? withLists(fromItem<CheckIn>(item)) : null;
@@ -74,7 +84,7 @@ export class DynamoCheckIns extends TableAdapter implements CheckIns {
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     };
-    const rungs = w.rungs.map((t) => ({ Put: { TableName: this.table, Item: timerItem(t) } }));
+    const rungs = w.rungs.map((t) => ({ Put: { TableName: this.table, Item: timerItem(t, this.shards) } }));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: [claim, checkIn, ...rungs] }));
       return 'opened';
