@@ -94,32 +94,31 @@ export function addAlarms(
     }),
   ];
 
+  /** Anything waiting in a queue that only holds what failed. */
+  const notEmpty = (id: string, alarmDescription: string, queue: sqs.IQueue) =>
+    new cloudwatch.Alarm(stack, id, {
+      alarmDescription,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
   const alarms = [
     ...webhookAlarms,
-    new cloudwatch.Alarm(stack, 'OutboxDlqNotEmptyAlarm', {
-      alarmDescription: 'Outbound messages failed 10 receives and wait in the outbox DLQ',
-      metric: inputs.outboxDlq.metricApproximateNumberOfMessagesVisible({
-        period,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }),
+    notEmpty(
+      'OutboxDlqNotEmptyAlarm',
+      'Outbound messages failed 10 receives and wait in the outbox DLQ',
+      inputs.outboxDlq,
+    ),
     // Work the tick worker gave up on: failed three times, or throttled past its age (a throttle is
     // no error: only this says so). Every group's timers are caught up by the next minutes anyway.
-    new cloudwatch.Alarm(stack, 'TickWorkFailedAlarm', {
-      alarmDescription: 'The tick worker gave up on a group of a heavy minute (see the TickWorkFailed queue)',
-      metric: inputs.tickWorkFailed.metricApproximateNumberOfMessagesVisible({
-        period,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }),
+    notEmpty(
+      'TickWorkFailedAlarm',
+      'The tick worker gave up on a group of a heavy minute (see the TickWorkFailed queue)',
+      inputs.tickWorkFailed,
+    ),
     ...inputs.functions.map(
       (fn) =>
         new cloudwatch.Alarm(fn, 'ErrorsAlarm', {
