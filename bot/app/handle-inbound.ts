@@ -175,8 +175,9 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       throw err;
     }
     await afterCommit(options, { lang, replies: turn.replies }, async () => {
-      // The presser's answers go out on the claims the commit made for them.
-      await deps.outbox.enqueue([...toPresser.map((m) => ({ ...m, claimed: true })), ...turn.outbound]);
+      // The presser's answers go out on the claims the commit made for them (while they hold).
+      const claimed = now.getTime() + answerLeaseSeconds * 1000;
+      await deps.outbox.enqueue([...toPresser.map((m) => ({ ...m, claimed })), ...turn.outbound]);
       // The outbox holds them now: the record stays as the update's marker, without content.
       if (outbound.length && !turn.erased)
         await deps.store.settleTurn(turn.person.id, key, { lang, outbound: [] });

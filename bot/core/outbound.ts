@@ -23,11 +23,11 @@ export interface OutboundMessage {
    */
   answers?: string;
   /**
-   * Its delivery-log record was written claimed by the turn's commit, for this process to send at
-   * once without a claim of its own (only the first try: after that it is claimed as any other).
-   * Never stored or queued.
+   * Its delivery-log record was written claimed by the turn's commit until this time (epoch ms),
+   * for this process to send without a claim of its own: only on the first try, and only while
+   * that claim holds; after that it is claimed as any other. Never stored or queued.
    */
-  claimed?: boolean;
+  claimed?: number;
   /** Edit this earlier message (its id in the chat) instead of sending a new one. */
   edit?: number;
   /**

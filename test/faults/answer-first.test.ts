@@ -150,6 +150,31 @@ describe('answers on AWS', () => {
     expect(sentTo(maria.chatId, from)).toHaveLength(2);
   }, 120_000);
 
+  it("a commit's claim that lapsed before the send is not trusted: the message is claimed as any other", async () => {
+    await start('2026-11-21T09:00:00Z');
+    const maria = await onboardElder(world, { phone: 'skip' });
+    const person = (await world.personOf(maria))!;
+    const now = world.clock.now().getTime();
+    const message = (id: string, claimed: number) => ({
+      id,
+      to: maria.ref(),
+      personId: person.id,
+      lang: 'it',
+      replies: [{ text: 'elder.fineThanks' }],
+      claimed,
+    });
+    // Another sender took it over once the commit's claim ran out.
+    await world.runtime.deliveryLog.claim('lapsed', world.clock.now(), 600);
+    const from = world.api.calls.length;
+    const result = await world.runtime.telegramSender.send([message('lapsed', now - 1)]);
+    expect(result.retry).toEqual(['lapsed']);
+    expect(sentTo(maria.chatId, from)).toEqual([]);
+    // Within its lease the commit's claim is this process's own: no claim of its own, sent.
+    const own = await world.runtime.telegramSender.send([message('own', now + 60_000)]);
+    expect(own.sent).toEqual(['own']);
+    expect(sentTo(maria.chatId, from)).toHaveLength(1);
+  }, 120_000);
+
   it('on WhatsApp too: her answers leave from the webhook; when the Cloud API fails them, from the queue, once', async () => {
     queue = new FakeQueue();
     const wa = await WhatsAppWorld.start({ at: '2026-11-21T09:00:00Z', queue });

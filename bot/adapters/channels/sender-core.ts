@@ -314,9 +314,10 @@ export abstract class SenderCore {
   /** Messages whose commit-time claim was used: a second try of the same message claims again. */
   private readonly firstTries = new WeakSet<OutboundMessage>();
 
-  /** The claim a turn's commit made for this process, on the message's first try here. */
+  /** The claim a turn's commit made for this process, on the message's first try here, while it holds. */
   private claimMadeInCommit(message: OutboundMessage): Claim | undefined {
-    if (!message.claimed || this.firstTries.has(message)) return undefined;
+    if (!message.claimed || message.claimed <= this.clock().getTime() || this.firstTries.has(message))
+      return undefined;
     this.firstTries.add(message);
     return { status: 'claimed', sentReplies: 0 };
   }
