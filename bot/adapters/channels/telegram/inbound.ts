@@ -1,25 +1,11 @@
 import type { Update } from 'grammy/types';
 import type { ChannelRef } from '../../../domain/person.js';
 import type { InboundMessage } from '../../../core/inbound.js';
-import { actionData } from '../../../flows/button-data.js';
 import type { Inbound } from '../../../flows/types.js';
-import { langs, translator } from '../../../core/i18n.js';
+import { elderWords } from '../elder-words.js';
 
-/**
- * The elder's reply-keyboard labels, in every language, mapped to their button data: built on the
- * first text, not at import, since reading every language's file is work a cold start need not do.
- */
-let elderKeys: Map<string, string> | undefined;
-const elderKey = (text: string) =>
-  (elderKeys ??= new Map<string, string>(
-    langs.flatMap((lang) => {
-      const t = translator(lang);
-      return [
-        [t('keyboard.elderOk'), actionData('ok')],
-        [t('keyboard.elderHelp'), actionData('help')],
-      ] as [string, string][];
-    }),
-  )).get(text);
+/** The elder's reply-keyboard labels, in every language, to their button data. */
+const elderKey = elderWords();
 
 /** Longest text a flow ever needs (an address); longer text is cut, the step then says it is too long. */
 const maxText = 1000;

@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import type { InboundMessage } from '../../../core/inbound.js';
-import { actionData } from '../../../flows/button-data.js';
 import type { Inbound } from '../../../flows/types.js';
-import { hasKey, langs, translator } from '../../../core/i18n.js';
+import { elderWords } from '../elder-words.js';
 import { voicePrefix, whatsappData } from './render.js';
 
 /**
@@ -108,24 +107,8 @@ export interface ParsedWebhook {
   ignored: number;
 }
 
-/**
- * The elder's two big buttons, typed instead of tapped (in every language, full and short): built on
- * the first text, not at import, since reading every language's file is work a cold start need not do.
- */
-let elderWords: Map<string, string> | undefined;
-const elderWord = (text: string) =>
-  (elderWords ??= new Map<string, string>(
-    langs.flatMap((lang) => {
-      const t = translator(lang);
-      const pairs: [string, string][] = [
-        [t('keyboard.elderOk'), actionData('ok')],
-        [t('keyboard.elderHelp'), actionData('help')],
-      ];
-      if (hasKey('short.keyboard.elderHelp', lang))
-        pairs.push([t('short.keyboard.elderHelp'), actionData('help')]);
-      return pairs;
-    }),
-  )).get(text);
+/** The elder's two big buttons, typed instead of tapped (in every language, full and short). */
+const elderWord = elderWords({ short: true });
 
 /** Longest text a flow ever needs (an address); longer text is cut, and the step then says it is too long. */
 const maxText = 1000;
