@@ -1,4 +1,3 @@
-import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +17,7 @@ import { attr, tableDefinition } from '../bot/adapters/store/table.js';
 import { addAlarms } from './alarms.js';
 import { bundling, entry, lockFile, repoRoot } from './bundling.js';
 import { acknowledgeNagFindings } from './nag.js';
+import { attributeTypes, globalIndex, keys } from './table-schema.js';
 
 export interface ViciniStackProps extends StackProps {
   /** The network file the Lambdas load (copied into each bundle); default `network/brescia.json`. */
@@ -419,60 +419,4 @@ export class ViciniStack extends Stack {
     fn.addEnvironment(source.arnVariable, secret.secretArn);
     secret.grantRead(fn);
   }
-}
-
-type AttributeTypes = ReadonlyMap<string, dynamodb.AttributeType>;
-
-const sdkAttributeTypes: Record<string, dynamodb.AttributeType> = {
-  S: dynamodb.AttributeType.STRING,
-  N: dynamodb.AttributeType.NUMBER,
-  B: dynamodb.AttributeType.BINARY,
-};
-
-const sdkProjectionTypes: Record<string, dynamodb.ProjectionType> = {
-  ALL: dynamodb.ProjectionType.ALL,
-  KEYS_ONLY: dynamodb.ProjectionType.KEYS_ONLY,
-  INCLUDE: dynamodb.ProjectionType.INCLUDE,
-};
-
-function attributeTypes(definitions: AttributeDefinition[] = []): AttributeTypes {
-  return new Map(
-    definitions.map(({ AttributeName, AttributeType }) => {
-      const type = AttributeType && sdkAttributeTypes[AttributeType];
-      if (!AttributeName || !type) throw new Error(`Bad attribute definition: ${AttributeName}`);
-      return [AttributeName, type];
-    }),
-  );
-}
-
-/** The HASH and RANGE keys of a key schema, typed from the attribute definitions. */
-function keys(
-  schema: KeySchemaElement[] | undefined,
-  types: AttributeTypes,
-  where: string,
-): { partitionKey: dynamodb.Attribute; sortKey?: dynamodb.Attribute } {
-  const attribute = (keyType: 'HASH' | 'RANGE') => {
-    const name = schema?.find((k) => k.KeyType === keyType)?.AttributeName;
-    if (!name) return undefined;
-    const type = types.get(name);
-    if (!type) throw new Error(`Key attribute ${name} of ${where} has no attribute definition`);
-    return { name, type };
-  };
-  const partitionKey = attribute('HASH');
-  if (!partitionKey) throw new Error(`No partition key for ${where}`);
-  return { partitionKey, sortKey: attribute('RANGE') };
-}
-
-function globalIndex(gsi: GlobalSecondaryIndex, types: AttributeTypes): dynamodb.GlobalSecondaryIndexPropsV2 {
-  const indexName = gsi.IndexName;
-  if (!indexName) throw new Error('GSI without a name');
-  const projection = gsi.Projection?.ProjectionType ?? 'ALL';
-  const projectionType = sdkProjectionTypes[projection];
-  if (!projectionType) throw new Error(`Unknown projection ${projection} of ${indexName}`);
-  return {
-    indexName,
-    ...keys(gsi.KeySchema, types, indexName),
-    projectionType,
-    nonKeyAttributes: gsi.Projection?.NonKeyAttributes,
-  };
 }
