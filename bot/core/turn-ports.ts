@@ -71,7 +71,9 @@ export type TurnWrite =
   /** A volunteer's accept: the request theirs, on the condition that it is still open to them. */
   | { kind: 'accept'; requestId: string; volunteerId: string; at: Date }
   /** The volunteer's recent tasks (fairness), on the condition that they are as read and she is approved. */
-  | { kind: 'recentTasks'; volunteerId: string; read: string[]; recent: string[] };
+  | { kind: 'recentTasks'; volunteerId: string; read: string[]; recent: string[] }
+  /** One of a person's private details (address, phone) set, or removed when `value` is undefined. */
+  | { kind: 'private'; personId: string; field: 'address' | 'phone'; value: string | undefined };
 
 /** The one write of a turn. */
 export interface TurnCommit {

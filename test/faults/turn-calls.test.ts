@@ -60,7 +60,7 @@ describe('the calls of a turn', () => {
     });
   }, 120_000);
 
-  it('an address typed mid-flow: the address written alone, no check-in timer moved, one reply', async () => {
+  it('an address typed mid-flow: the address written in the commit, no check-in timer moved, one reply', async () => {
     world = await World.start({ at: '2026-11-21T07:00:00Z' });
     const maria = await onboardElder(world, {
       address: 'Via dei Mille 5',
@@ -82,11 +82,11 @@ describe('the calls of a turn', () => {
     await maria.send('Via Roma 1');
     expect(maria.lastText()).toBe('Fatto, ho salvato. ✅');
     expect(botApiCalls(from)).toEqual(['sendMessage']);
-    // Read, the address (no read of the private details first), the commit (the reply claimed in it), the settle, the mark.
+    // Read, the commit (the address in it, no read of the private details first; the reply claimed in it), the settle, the mark.
     expect(dynamoCalls()).toEqual({
       BatchGetItemCommand: 1,
       TransactWriteItemsCommand: 1,
-      UpdateItemCommand: 3,
+      UpdateItemCommand: 2,
     });
     expect(await world.store.getPrivate(id)).toEqual({ address: 'Via Roma 1', phone: '+393337654321' });
     expect(await timer()).toEqual(prompt);

@@ -28,6 +28,7 @@ import { attr, index } from './table.js';
 import { erasePersonData, exportPersonData } from './person-data.js';
 import { epoch, expired, fromItem, ifConditionFails, strangerTtl } from './items.js';
 import { TableAdapter } from './table-adapter.js';
+import { privateFieldUpdate } from './private-details.js';
 import { DynamoTurns } from './dynamo-turns.js';
 import { DynamoInvitesLinks } from './dynamo-invites-links.js';
 import { DynamoBroadcasts } from './dynamo-broadcasts.js';
@@ -244,16 +245,7 @@ export class DynamoStore extends TableAdapter implements Store {
   }
 
   async setPrivate(personId: string, field: keyof PrivateDetails, value: string | undefined): Promise<void> {
-    await this.updateItem({
-      Key: keys.private(personId),
-      UpdateExpression:
-        value === undefined ? 'SET #entity = :entity REMOVE #f' : 'SET #entity = :entity, #f = :v',
-      ExpressionAttributeNames: { '#entity': attr.entity, '#f': field },
-      ExpressionAttributeValues: {
-        ':entity': entity.private,
-        ...(value === undefined ? {} : { ':v': value }),
-      },
-    });
+    await this.updateItem(privateFieldUpdate(personId, field, value));
   }
 
   async listPeople(zoneId: string, role: Role, status?: VolunteerStatus): Promise<Person[]> {

@@ -15,6 +15,7 @@ import { attr } from './table.js';
 import { epoch, expired, fromItem, ifConditionFails } from './items.js';
 import { TableAdapter } from './table-adapter.js';
 import { claimedItem } from './delivery-log.js';
+import { privateFieldUpdate } from './private-details.js';
 
 const flowTtlSeconds = 7 * 24 * 3600;
 /** Chats whose person this process remembers, to read a turn in one call (a few hundred KB at most). */
@@ -207,6 +208,15 @@ export class DynamoTurns extends TableAdapter {
         return [{ Update: acceptUpdate(this.table, write.requestId, write.volunteerId, write.at) }];
       case 'recentTasks':
         return [{ Update: recentTasksUpdate(this.table, write.volunteerId, write.read, write.recent) }];
+      case 'private':
+        return [
+          {
+            Update: {
+              TableName: this.table,
+              ...privateFieldUpdate(write.personId, write.field, write.value),
+            },
+          },
+        ];
       case 'declineLink':
         return [
           {

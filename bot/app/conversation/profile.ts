@@ -119,9 +119,14 @@ export async function applyEdit(turn: Turn, draft: Draft): Promise<void> {
     };
   }
   if (step === 'addr' || step === 'phone') {
-    // One field written on its own: the other one is neither read nor rewritten.
+    // One field, written in the turn's commit: the other one is neither read nor rewritten.
     const value = step === 'addr' ? draft.address : draft.phone;
-    await deps.store.setPrivate(person.id, step === 'addr' ? 'address' : 'phone', value || undefined);
+    turn.write({
+      kind: 'private',
+      personId: person.id,
+      field: step === 'addr' ? 'address' : 'phone',
+      value: value || undefined,
+    });
   }
   const updated = pendingAfterMove(person, edited);
   await turn.savePerson(updated);
