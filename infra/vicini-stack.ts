@@ -331,7 +331,12 @@ export class ViciniStack extends Stack {
     );
 
     // The secret header (Telegram) and the body's signature (WhatsApp) are the checks, made before anything is read.
-    const telegramUrl = telegramWebhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    // Telegram's URL streams its response: the 200 leaves once the person has the answer, and the
+    // invocation goes on to write the delivery records (functions/streamed.ts).
+    const telegramUrl = telegramWebhook.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+      invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
+    });
     const whatsappUrl = whatsappWebhook?.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
     // EventBridge Scheduler passes the target the input it is given, not an event: the input carries

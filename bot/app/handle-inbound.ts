@@ -132,9 +132,14 @@ export async function runTurn(deps: AppDeps, msg: InboundMessage, options: TurnO
       // The presser's answers go out on the claims the commit made for them (while they hold).
       const claimed = now.getTime() + answerLeaseSeconds * 1000;
       await deps.outbox.enqueue([...toPresser.map((m) => ({ ...m, claimed })), ...turn.outbound]);
-      // The outbox holds them now: the record stays as the update's marker, without content.
-      if (outbound.length && !turn.erased)
-        await deps.store.settleTurn(turn.person.id, key, { lang, outbound: [] });
+      // The outbox holds them now: the record stays as the update's marker, without content. That
+      // can wait until the person has the answer; if it fails, the content expires with the record.
+      if (outbound.length && !turn.erased) {
+        const personId = turn.person.id;
+        deps.afterwards.add('settle turn', () =>
+          deps.store.settleTurn(personId, key, { lang, outbound: [] }),
+        );
+      }
     });
     const after = turn.person;
     return {

@@ -14,6 +14,7 @@ import {
   type TelegramSenderDeps,
 } from '../adapters/channels/telegram/sender.js';
 import { AnswerFirstOutbox } from '../adapters/outbox/answer-first.js';
+import { Afterwards } from '../core/afterwards.js';
 import { RateLimiter } from '../adapters/channels/rate-limiter.js';
 import {
   createWhatsAppSending,
@@ -94,6 +95,12 @@ export interface RuntimeCore<O extends DrainableOutbox = InProcessOutbox> {
   whatsapp?: WhatsAppSending;
   deliveryLog: DynamoDeliveryLog;
   tick(now: Date, options?: Partial<TickOptions>): Promise<TickReport>;
+  /**
+   * Waits for what the updates handled so far left running once their answers were taken: the
+   * outbox's sends and their delivery records, the turn records' settles. A webhook answers its
+   * channel first, then calls this before its invocation ends.
+   */
+  finish(): Promise<void>;
 }
 
 let tickRuns = 0;
@@ -160,6 +167,7 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore<Drainabl
     : new InProcessOutbox(send, { autoDrain: options.autoDrain, time });
   const quiet = quietOutbox(outbox, { store, timers, network: options.network, clock: appClock });
   const figures = new DynamoFigures(doc, table, clock);
+  const afterwards = new Afterwards();
   const counting = { figures, network: options.network, clock: appClock };
   const deps: AppDeps = {
     store: countPeople(store, counting),
@@ -169,6 +177,7 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore<Drainabl
     alerts: countAlerts(count ? countingAlerts(alerts, count) : alerts, counting),
     figures,
     charts: resvgCharts(),
+    afterwards,
     outbox: quiet,
     network: options.network,
     clock: appClock,
@@ -186,6 +195,13 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore<Drainabl
     telegramSender: sender,
     ...(whatsapp ? { whatsapp } : {}),
     deliveryLog,
+    async finish() {
+      try {
+        await outbox.drain();
+      } finally {
+        await afterwards.drain();
+      }
+    },
     async tick(now, tickOptions = {}) {
       try {
         return await runTick(deps, now, {

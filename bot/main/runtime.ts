@@ -42,7 +42,7 @@ export function withUpdates<O extends DrainableOutbox>(
       ? {
           whatsapp: withWebhook(whatsapp, options.whatsapp, {
             deps: () => core.deps,
-            afterUpdate: () => core.outbox.drain(),
+            afterUpdate: () => core.finish(),
           }),
         }
       : {}),

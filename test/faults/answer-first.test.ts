@@ -10,6 +10,8 @@ import type { FaultKind } from '../support/fake-bot-api.js';
 import { onboardElder, onboardMediator } from '../support/cast.js';
 import { FakeQueue } from '../support/fake-sqs.js';
 import { World } from '../support/world.js';
+import { deliveryKey } from '../../bot/adapters/store/delivery-log.js';
+import { personPk } from '../../bot/adapters/store/keys.js';
 import { WhatsAppWorld } from '../support/channels.js';
 
 let world: World;
@@ -107,6 +109,76 @@ describe('answers on AWS', () => {
       expect(world.refusedAfterFaults()).toEqual([]);
     }, 120_000);
   }
+
+  it('Telegram has its 200 once her answer is out; the delivery record and the settle are written after it', async () => {
+    await start();
+    const maria = await onboardElder(world, { phone: 'skip', time: 'Alle 09:00' });
+    await world.tickAt('2026-11-21T08:00:00Z');
+    await consumeQueue();
+    const from = world.api.calls.length;
+    world.faults.failAt(0);
+    // The two writes after the answer ("sent", the settle) wait until released.
+    const release = world.faults.hold('UpdateItemCommand');
+    let atAnswer: { dynamo: string[]; botApi: string[]; holding: number } | undefined;
+    world.onRespond = (response) => {
+      expect(response.statusCode).toBe(200);
+      atAnswer = {
+        dynamo: world.faults.names.filter((n) => n !== 'UpdateItemCommand'),
+        botApi: world.api.calls.slice(from).map((c) => c.method),
+        holding: world.faults.holding,
+      };
+      release();
+    };
+    await maria.press('😊 Sto bene');
+    world.onRespond = undefined;
+    // On the way to the 200: one read, the commit, the press answered and the question edited.
+    expect(atAnswer).toEqual({
+      dynamo: ['BatchGetItemCommand', 'TransactWriteItemsCommand'],
+      botApi: ['answerCallbackQuery', 'editMessageText'],
+      holding: 2,
+    });
+    // Both were written before the webhook was done.
+    expect(world.faults.names.filter((n) => n === 'UpdateItemCommand')).toHaveLength(2);
+    // Her press's turn: its record settled (no messages kept), its edit recorded as sent.
+    const person = (await world.personOf(maria))!;
+    const turns = (await world.scan())
+      .filter((i) => i.PK === personPk(person.id) && String(i.SK).startsWith('TURN#telegram#'))
+      .sort((a, b) => Number(String(a.SK).split('#')[2]) - Number(String(b.SK).split('#')[2]));
+    const press = turns.at(-1)!;
+    expect(JSON.parse(String(press.record))).toMatchObject({ outbound: [] });
+    const updateId = String(press.SK).split('#')[2]!;
+    const items = await world.scan();
+    const key = deliveryKey(`turn.telegram.${updateId}.0`);
+    expect(items.find((i) => i.PK === key.PK)).toMatchObject({ state: 'sent', outcome: 'delivered' });
+  }, 120_000);
+
+  it('a failed settle after the 200 is logged, not a reason for a redelivery: she is answered once', async () => {
+    await start('2026-11-21T09:00:00Z');
+    const maria = await onboardElder(world, { phone: 'skip' });
+    const from = world.api.calls.length;
+    // The turn record's settle (dropping its messages once they are out) fails.
+    world.faults.failWhere(
+      (command, input) =>
+        command === 'UpdateItemCommand' && input.UpdateExpression === 'SET #record = :record',
+    );
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (line: string) => void logged.push(line);
+    let response;
+    try {
+      response = await world.deliver(world.api.userSends(maria.tg, '/start'));
+    } finally {
+      console.error = error;
+      world.faults.failWhere(undefined);
+    }
+    expect(world.faults.fired).toBe(true);
+    expect(response.statusCode).toBe(200);
+    expect(sentTo(maria.chatId, from)).toHaveLength(2);
+    expect(logged.map((l) => JSON.parse(l) as unknown)).toEqual([
+      { msg: 'after the answer: failed', what: 'settle turn', error: 'InternalServerError' },
+    ]);
+    expect(queue.waiting).toHaveLength(0);
+  }, 120_000);
 
   it('Telegram and the queue both fail: 500, the record kept, and the redelivery greets her once', async () => {
     await start('2026-11-21T09:00:00Z');

@@ -197,6 +197,8 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.result).toEqual({ statusCode: 200, body: 'ok' });
+    // A streamed response (RESPONSE_STREAM): complete before the handler went on to its records.
+    expect(run.answeredBeforeReturn).toBe(true);
     expect(api.callsTo('getMe')).toEqual([]);
     // One Secrets Manager call: the token and the webhook secret are one secret.
     expect(aws.calls.filter((c) => c === 'secretsmanager.GetSecretValue')).toHaveLength(1);

@@ -171,6 +171,18 @@ describe('Lambdas', () => {
     }
     template.hasOutput('TelegramWebhookUrl', Match.anyValue());
   });
+
+  it("stream Telegram's response, so the 200 leaves before the delivery records are written", () => {
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      InvokeMode: 'RESPONSE_STREAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [ids.telegramWebhook, 'Arn'] },
+    });
+    // Meta's webhook answers when it is done, as before.
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      TargetFunctionArn: { 'Fn::GetAtt': [ids.whatsappWebhook, 'Arn'] },
+      InvokeMode: Match.absent(),
+    });
+  });
 });
 
 describe('the tick', () => {

@@ -70,6 +70,12 @@ export interface FaultInjector {
   readonly fired: boolean;
   /** The command of each call seen since the last `failAt`. */
   readonly names: string[];
+  /** Holds every call of `command` (e.g. 'UpdateItemCommand') from now until the returned release is called. */
+  hold(command: string): () => void;
+  /** Calls held now. */
+  readonly holding: number;
+  /** Fails every call for which `test` holds (its command name and input), until called with undefined (`fired` stays). */
+  failWhere(test: ((command: string, input: Record<string, unknown>) => boolean) | undefined): void;
 }
 
 /**
@@ -81,11 +87,21 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
   let seen = 0;
   let fired = false;
   const names: string[] = [];
+  const held = new Map<string, Promise<void>>();
+  let holding = 0;
+  let where: ((command: string, input: Record<string, unknown>) => boolean) | undefined;
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       seen++;
       names.push(context.commandName ?? 'unknown');
-      if (target && seen === target) {
+      const gate = held.get(context.commandName ?? '');
+      if (gate) {
+        holding++;
+        await gate;
+        holding--;
+      }
+      const chosen = where?.(context.commandName ?? '', (args as { input: Record<string, unknown> }).input);
+      if ((target && seen === target) || chosen) {
         fired = true;
         const err = new Error(`injected fault in ${context.commandName ?? 'a call'}`);
         err.name = 'InternalServerError';
@@ -109,5 +125,20 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
       return fired;
     },
     names,
+    hold(command) {
+      let release!: () => void;
+      held.set(command, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        held.delete(command);
+        release();
+      };
+    },
+    get holding() {
+      return holding;
+    },
+    failWhere(test) {
+      where = test;
+      if (test) fired = false;
+    },
   };
 }

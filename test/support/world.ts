@@ -125,6 +125,9 @@ export class World implements ChatWorld {
     return telegramCalls(this.api);
   }
 
+  /** Called when the webhook gives its 200, before it has finished its bookkeeping (as a streamed Lambda answers). */
+  onRespond?: (response: HttpResponse) => void;
+
   /** Delivers an update to the webhook with the right secret (or the headers given). */
   async deliver(update: Update | unknown, headers?: Record<string, string>): Promise<HttpResponse> {
     if ((update as Update).callback_query) this.callbacksDelivered++;
@@ -138,7 +141,8 @@ export class World implements ChatWorld {
         store: this.store,
         clock: this.clock,
         secret: webhookSecret,
-        afterUpdate: () => this.runtime.outbox.drain(),
+        respond: (response) => this.onRespond?.(response),
+        afterUpdate: () => this.runtime.finish(),
       },
     );
   }

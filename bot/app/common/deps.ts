@@ -1,5 +1,6 @@
 import type { Network } from '../../domain/network.js';
 import type { Outbox } from '../../core/outbound.js';
+import type { Afterwards } from '../../core/afterwards.js';
 import type {
   Alerts,
   ChartRenderer,
@@ -29,4 +30,6 @@ export interface AppDeps {
   figures: Figures;
   /** Draws the figures' chart as an image. */
   charts: ChartRenderer;
+  /** Bookkeeping left to finish after the person is answered (the webhook waits for it before it ends). */
+  afterwards: Afterwards;
 }

@@ -1,19 +1,43 @@
 import { spawn } from 'node:child_process';
 
 export interface Invocation {
-  /** What the handler returned (undefined if it threw). */
+  /** What the handler returned, or for a streamed one what it wrote (undefined if it threw). */
   result: unknown;
+  /** A streamed handler (RESPONSE_STREAM): whether its response was complete before the handler returned. */
+  answeredBeforeReturn?: boolean;
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-// Imports the bundle as Lambda's runtime would (an ES module from the task folder) and calls its handler once.
+// Imports the bundle as Lambda's runtime would (an ES module from the task folder), with the global
+// `awslambda` its Node.js runtime provides (the streaming marker, and HttpResponseStream.from keeping
+// the prelude), and calls its handler once; a streamed one with a stream that collects the body.
 const script = `
 const { pathToFileURL } = await import('node:url');
+const { Writable } = await import('node:stream');
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+globalThis.awslambda = {
+  streamifyResponse: (handler) => Object.assign(handler, { [STREAMING]: 'response' }),
+  HttpResponseStream: { from: (stream, prelude) => Object.assign(stream, { prelude }) },
+};
 const { handler } = await import(pathToFileURL(process.cwd() + '/index.mjs').href);
-const result = await handler(JSON.parse(process.env.VICINI_TEST_EVENT));
-process.stdout.write('\\nRESULT ' + JSON.stringify(result ?? null) + '\\n', () => process.exit(0));
+const event = JSON.parse(process.env.VICINI_TEST_EVENT);
+let result;
+let answeredBeforeReturn;
+if (handler[STREAMING] === 'response') {
+  const chunks = [];
+  let finished = false;
+  const stream = new Writable({ write(chunk, _e, done) { chunks.push(Buffer.from(chunk)); done(); } });
+  stream.on('finish', () => { finished = true; });
+  await handler(event, stream, {});
+  answeredBeforeReturn = finished;
+  await new Promise((resolve) => (stream.writableFinished ? resolve() : stream.on('finish', resolve)));
+  result = { statusCode: stream.prelude?.statusCode, body: Buffer.concat(chunks).toString('utf8') };
+} else {
+  result = await handler(event);
+}
+process.stdout.write('\\nRESULT ' + JSON.stringify({ result: result ?? null, answeredBeforeReturn }) + '\\n', () => process.exit(0));
 `;
 
 /**
@@ -37,7 +61,18 @@ export function invokeBundle(dir: string, event: unknown, env: Record<string, st
     child.on('close', (code) => {
       clearTimeout(timer);
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      resolve({ result: line ? JSON.parse(line.slice('RESULT '.length)) : undefined, code, stdout, stderr });
+      const got = line
+        ? (JSON.parse(line.slice('RESULT '.length)) as { result: unknown; answeredBeforeReturn?: boolean })
+        : undefined;
+      resolve({
+        result: got?.result ?? undefined,
+        ...(got?.answeredBeforeReturn === undefined
+          ? {}
+          : { answeredBeforeReturn: got.answeredBeforeReturn }),
+        code,
+        stdout,
+        stderr,
+      });
     });
   });
 }

@@ -34,6 +34,12 @@ const respond = (statusCode: number, body: string): HttpResponse => ({ statusCod
  * update then runs as one turn (read, decide, commit). 200 once the commit is
  * durable (a redelivered update re-sends what its turn recorded), 500 before
  * it, so Telegram's retry runs the turn again.
+ *
+ * With `respond`, the 200 is given there as soon as the turn is done and its
+ * answers are taken, before `afterUpdate` finishes the bookkeeping (the
+ * delivery records, the turn record's settle); the promise still resolves only
+ * after that, so a caller that can answer early (a streamed Lambda response)
+ * keeps its invocation alive until everything is written.
  */
 export async function handleWebhook(
   request: HttpRequest,
@@ -42,8 +48,10 @@ export async function handleWebhook(
     store: Store;
     clock: Clock;
     secret: string;
-    /** After the update: send what it queued (the in-process outbox). */
+    /** After the update: send what it queued (the in-process outbox) and finish its bookkeeping. */
     afterUpdate?: () => Promise<void>;
+    /** Called once with the 200, as soon as the update is handled, before `afterUpdate`. */
+    respond?: (response: HttpResponse) => void;
   },
 ): Promise<HttpResponse> {
   const header = Object.entries(request.headers).find(
@@ -75,10 +83,12 @@ export async function handleWebhook(
     return respond(500, 'failed');
   }
   // The turn is committed: its messages are the outbox's to send and retry, never a reason to fail.
+  const ok = respond(200, 'ok');
+  deps.respond?.(ok);
   await deps
     .afterUpdate?.()
     .catch((err: unknown) =>
       console.error(JSON.stringify({ msg: 'outbox drain failed', error: String(err) })),
     );
-  return respond(200, 'ok');
+  return ok;
 }
