@@ -70,6 +70,11 @@ export interface FaultInjector {
   readonly fired: boolean;
   /** The command of each call seen since the last `failAt`. */
   readonly names: string[];
+  /**
+   * Fails the `nth` call from now on that `match` picks by its command and input (e.g. the second
+   * claim of the delivery log), once; `failAt(0)` disarms it too.
+   */
+  failOn(match: (command: string, input: Record<string, unknown>) => boolean, nth?: number): void;
 }
 
 /**
@@ -81,11 +86,17 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
   let seen = 0;
   let fired = false;
   const names: string[] = [];
+  let picked: { match: (command: string, input: Record<string, unknown>) => boolean; left: number } | null =
+    null;
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       seen++;
-      names.push(context.commandName ?? 'unknown');
-      if (target && seen === target) {
+      const command = context.commandName ?? 'unknown';
+      names.push(command);
+      const chosen =
+        !!picked && picked.match(command, args.input as Record<string, unknown>) && --picked.left === 0;
+      if (chosen) picked = null;
+      if ((target && seen === target) || chosen) {
         fired = true;
         const err = new Error(`injected fault in ${context.commandName ?? 'a call'}`);
         err.name = 'InternalServerError';
@@ -96,7 +107,12 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
     { step: 'initialize' },
   );
   return {
+    failOn(match, nth = 1) {
+      picked = { match, left: nth };
+      fired = false;
+    },
     failAt(n) {
+      picked = null;
       target = n;
       seen = 0;
       fired = false;
