@@ -192,6 +192,41 @@ describe('alerts waiting together for one mediator become one digest', () => {
     },
   );
 
+  it(
+    'the escalation half an hour later is one digest again, its lines naming the zone; an opened copy says "see below"',
+    { timeout: slow },
+    async () => {
+      world = await World.start({ at: '2026-11-20T10:00:00Z' });
+      const giulia = await onboardMediator(world, 'Giulia', 'nord');
+      const sara = await onboardMediator(world, 'Sara', 'sud');
+      await wave();
+      await silentMorning();
+      await world.tickAt('2026-11-21T09:30:00Z');
+      await giulia.press(/Apri: Maria$/);
+      const opened = newest(giulia);
+      const before = { giulia: giulia.messages().length, sara: sara.messages().length };
+      // Nobody took any: at 11:00 in Rome they go to every mediator of the network.
+      await world.tickAt('2026-11-21T10:00:00Z');
+      expect(sara.messages()).toHaveLength(before.sara + 1);
+      const lines = (newest(sara).text ?? '').split('\n').filter((l) => /^\d\. /.test(l));
+      expect(lines).toHaveLength(4);
+      for (const l of lines)
+        expect(l).toMatch(/^\d\. Zona Nord, nessuno l'ha ancora preso in carico: \w+ \(/);
+      // Giulia: her opened copy turns into "see below", and the four come as one digest.
+      expect(message(giulia, opened.message_id)?.text).toBe(
+        '⬇️ Avviso su Maria: vedi il messaggio più sotto.',
+      );
+      expect(giulia.messages()).toHaveLength(before.giulia + 1);
+      expect(newest(giulia).text).toMatch(/^🔔 Nuovi avvisi: 4\n/);
+      // Sara, of another zone, may act on an alert escalated to her: she opens it and takes it.
+      await sara.press(/Apri: Rosa$/);
+      expect(newest(sara).text).toMatch(/^🔔 Rosa \(Casazza\) non ha risposto/);
+      await sara.press('🙋 Me ne occupo io');
+      expect(newest(sara).text).toMatch(/^🙋 Te ne occupi tu: avviso su Rosa/);
+      expect(giulia.texts()).toContain("🙋 Sara si occupa dell'avviso su Rosa.");
+    },
+  );
+
   it('one alert alone still arrives as its card', { timeout: slow }, async () => {
     world = await World.start({ at: '2026-11-20T10:00:00Z' });
     const giulia = await onboardMediator(world, 'Giulia', 'nord');

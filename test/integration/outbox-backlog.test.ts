@@ -220,6 +220,20 @@ describe('a backlog to one person becomes a digest', () => {
     expect(await log.get(lane[5]!.id)).toBeNull();
   });
 
+  it('sends edits met among waiting cards first, and the cards as one digest', async () => {
+    const h = harness();
+    const old = await h.sender.send([message(970, 0)]);
+    expect(old.sent).toHaveLength(1);
+    const edited = fake.messages(970)[0]!.message_id;
+    const seeBelow = { ...message(970, 9), edit: edited };
+    const lane = [alertCard(970, 1), seeBelow, alertCard(970, 2), alertCard(970, 3), alertCard(970, 4)];
+    expect((await h.sender.send(lane)).sent.sort()).toEqual(lane.map((m) => m.id).sort());
+    const chat = fake.messages(970);
+    expect(chat).toHaveLength(2);
+    expect(chat[0]?.text).toBe('Lovely to see you again, n9!');
+    expect(chat[1]?.text).toMatch(/^🔔 New alerts: 4\n/);
+  });
+
   it('sends a card left alone as the card itself, tracked', async () => {
     const h = harness();
     const lane = [message(960, 0), message(960, 1), message(960, 2), alertCard(960, 3)];

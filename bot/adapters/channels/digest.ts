@@ -40,10 +40,15 @@ type Kind = 'notices' | 'cards';
 const kindOf = (m: OutboundMessage): Kind | null =>
   digestible(m) ? 'notices' : cardInDigest(m) ? 'cards' : null;
 
+/** An edit (or deletion) of a message already in the chat: it makes no sound and cannot be of a card still waiting. */
+const silentEdit = (m: OutboundMessage): boolean => m.edit !== undefined && !m.editOrSend;
+
 /**
  * Splits one chat's waiting messages into what goes out as one message each: runs of two or
  * more notices, or of two or more cards with a digest line (at most `maxDigestItems`, same
- * person and language), become one unit each, everything else stays alone. Order is kept.
+ * person and language), become one unit each, everything else stays alone. Order is kept, but
+ * for edits met inside a run of cards: they go before its digest instead of splitting it (an
+ * escalation turns each old copy into "see below" between the new cards).
  */
 export function digestUnits(lane: OutboundMessage[]): OutboundMessage[][] {
   const units: OutboundMessage[][] = [];
@@ -55,6 +60,10 @@ export function digestUnits(lane: OutboundMessage[]): OutboundMessage[][] {
   for (const m of lane) {
     const first = run[0];
     const kind = kindOf(m);
+    if (!kind && first && kindOf(first) === 'cards' && silentEdit(m)) {
+      units.push([m]);
+      continue;
+    }
     const fits =
       kind !== null &&
       (!first || (kindOf(first) === kind && first.personId === m.personId && first.lang === m.lang)) &&
