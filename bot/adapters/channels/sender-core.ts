@@ -73,8 +73,9 @@ export abstract class SenderCore {
   /**
    * Sends a batch of messages: one recipient's in order, different recipients at once. A chat
    * with more waiting than its pacing lets out now gets its plain notices as one digest, and its
-   * alert cards as another, a line and an "open" button each (where the channel has digests). With `holdMs`, a chat whose pacing would hold its next message
-   * longer than that hands the rest back as `later`, so one chat's backlog never holds the batch.
+   * alert cards as another, a line and an "open" button each (where the channel has digests).
+   * With `holdMs`, a chat whose pacing would hold its next message longer than that hands the
+   * rest back as `later`, so one chat's backlog never holds the batch.
    */
   send(messages: OutboundMessage[], options: SendOptions = {}): Promise<SendResult> {
     return this.sendAll(messages, options.holdMs ?? Infinity, options.accepted ?? (() => undefined));
