@@ -3,6 +3,7 @@ import { parseButtonData } from '../flows/button-data.js';
 import { reply, type Inbound } from '../flows/types.js';
 import { answerStep, askAgain, isStepFlow, type FlowEnds } from './conversation/conversation.js';
 import { acknowledgeAlert, listAlerts, resolveAlert } from './alerts/alerts.js';
+import { openAlert } from './alerts/open-card.js';
 import {
   cancelRequest,
   createHelpRequest,
@@ -212,6 +213,8 @@ async function button(turn: Turn, data: string): Promise<void> {
       return acknowledgeAlert(turn, parsed.id);
     case 'ar':
       return resolveAlert(turn, parsed.id, (alert) => closeCheckInForAlert(turn.deps, alert, turn.person));
+    case 'ao':
+      return openAlert(turn, parsed.id);
     case 'td':
       return showToday(turn, pageNumber(parsed.id));
     case 'el':

@@ -1,6 +1,5 @@
 import type { OutboundMessage } from '../core/outbound.js';
-import { alertCard } from './alerts/alert-card.js';
-import { signOfLife } from './checkins/checkins.js';
+import { cardNow } from './alerts/open-card.js';
 import type { AppDeps } from './common/deps.js';
 import { assignmentAgain } from './requests/assignment.js';
 
@@ -37,12 +36,5 @@ async function alertCardAgain(
   if (!alert || alert.state === 'resolved') return null;
   const subject = await deps.store.getPerson(alert.personId);
   if (!subject) return null;
-  const card = await alertCard(deps, alert, subject, {
-    viewerId: m.personId,
-    ...(live.escalated ? { escalated: true } : {}),
-  });
-  // The first card came with what the elder wrote; an escalated one without.
-  const checkIn =
-    alert.localDate && !live.escalated ? await deps.checkIns.getCheckIn(subject.id, alert.localDate) : null;
-  return { ...m, replies: [card, ...(checkIn ? signOfLife(deps, checkIn, subject) : [])] };
+  return { ...m, replies: await cardNow(deps, alert, subject, m.personId, !!live.escalated) };
 }

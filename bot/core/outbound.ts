@@ -1,5 +1,5 @@
 import type { ChannelRef } from '../domain/person.js';
-import type { Reply } from '../flows/types.js';
+import type { ActionButton, Param, Reply } from '../flows/types.js';
 
 /**
  * A message sent outside a conversation turn (check-in prompts, ladder rungs,
@@ -54,6 +54,19 @@ export interface OutboundMessage {
    * go out, only if it still may (the request still assigned to this volunteer).
    */
   live?: LiveContent;
+  /**
+   * A live card that may go inside a digest instead of as itself (several waiting for one chat):
+   * its line there, and the button that opens the card itself, as it stands when pressed. It names
+   * whom the card is about, so it is dropped with the card's replies wherever the message is parked.
+   */
+  digestLine?: DigestLine;
+}
+
+/** A card as one line of a digest: what its first line says, and a button that opens it. */
+export interface DigestLine {
+  text: Param;
+  /** The digest numbers its lines: the label gets the line's number as `n` beside its own params. */
+  open: ActionButton;
 }
 
 export type LiveContent =
@@ -64,8 +77,9 @@ export type LiveContent =
 /** A message as it may be parked (held or kept): personal data is never parked, only where to fetch it. */
 export function parked(message: OutboundMessage): OutboundMessage {
   // A claim made for one process's first try never outlives it.
-  const { claimed: _claimed, ...kept } = message;
-  return kept.live ? { ...kept, replies: [] } : kept;
+  const { claimed: _claimed, digestLine: _line, ...kept } = message;
+  if (kept.live) return { ...kept, replies: [] };
+  return message.digestLine ? { ...kept, digestLine: message.digestLine } : kept;
 }
 
 /** Hands messages to the sender: an in-process queue locally, SQS on AWS. */

@@ -44,7 +44,10 @@ export interface CardRef {
 
 export const cardRef = {
   format: (c: CardRef): string => `${c.mediatorId} ${c.round} ${c.ref}`,
-  /** The newest card each mediator holds. */
+  /**
+   * The newest card each mediator holds: of the highest round, and of one round in one chat the
+   * later message (a card she opened again from a digest). Entries come in any order (a set).
+   */
   latest(cards: readonly string[] | undefined): CardRef[] {
     const byMediator = new Map<string, CardRef>();
     for (const entry of cards ?? []) {
@@ -52,11 +55,19 @@ export const cardRef = {
       if (!mediatorId || !ref || !/^\d+$/.test(round ?? '')) continue;
       const card = { mediatorId, round: Number(round), ref };
       const held = byMediator.get(mediatorId);
-      if (!held || held.round < card.round) byMediator.set(mediatorId, card);
+      if (!held || held.round < card.round || (held.round === card.round && laterInChat(held.ref, card.ref)))
+        byMediator.set(mediatorId, card);
     }
     return [...byMediator.values()];
   },
 };
+
+/** Whether `ref` is a later message than `held` in the same chat ("<chat>:<message id>"). */
+function laterInChat(held: string, ref: string): boolean {
+  const a = held.lastIndexOf(':');
+  const b = ref.lastIndexOf(':');
+  return held.slice(0, a) === ref.slice(0, b) && Number(ref.slice(b + 1)) > Number(held.slice(a + 1));
+}
 
 /** Deterministic ids: raising the same alert twice keeps one. */
 export const alertIds = {

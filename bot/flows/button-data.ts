@@ -47,6 +47,7 @@ export const verbs = {
   declineAsk: 'hn',
   acknowledgeAlert: 'ak',
   resolveAlert: 'ar',
+  openAlert: 'ao',
   todayPage: 'td',
   eldersPage: 'el',
   volunteersPage: 'vl',

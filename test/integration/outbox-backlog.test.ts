@@ -1,4 +1,5 @@
 import { Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TelegramSender } from '../../bot/adapters/channels/telegram/sender.js';
 import { DynamoDeliveryLog } from '../../bot/adapters/store/delivery-log.js';
@@ -70,6 +71,18 @@ function message(chat: number, n: number, extra: Partial<Reply> & { track?: bool
 
 /** An alert card's shape: buttons, tracked so every copy can be edited. Never part of a digest. */
 const card = { buttons: [[{ label: 'buttons.skip', data: 'a:x' }]], track: true };
+
+/** An alert card as the use cases give it: tracked, live, and with its line should it go in a digest. */
+function alertCard(chat: number, n: number): OutboundMessage {
+  return {
+    ...message(chat, n, card),
+    live: { kind: 'alertCard', alertId: `a${n}` },
+    digestLine: {
+      text: { t: 'start.welcomeBack', params: { name: `n${n}` } },
+      open: { label: 'buttons.openAlert', params: { name: `n${n}` }, data: `a:ao:a${n}` },
+    },
+  };
+}
 
 /** The largest number of calls inside any rolling second. */
 function busiestSecond(times: number[]): number {
@@ -167,6 +180,68 @@ describe('a backlog to one person becomes a digest', () => {
     expect(sent[1]?.text).toBe('Lovely to see you again, n2!');
     // The card alone reported where it landed.
     expect(h.delivered).toEqual([[lane[2]!.id, `900:${sent[1]!.message_id}`]]);
+  });
+
+  it('sends alert cards waiting for one chat as one digest: a line and an "open" button each, each card once', async () => {
+    const h = harness();
+    const cards = Array.from({ length: 5 }, (_, n) => alertCard(940, n));
+    expect((await h.sender.send(cards)).sent).toEqual(cards.map((m) => m.id));
+    const [digest, ...more] = fake.messages(940);
+    expect(more).toEqual([]);
+    expect(digest?.text).toBe(
+      ['🔔 New alerts: 5', '', ...cards.map((_, n) => `${n + 1}. Lovely to see you again, n${n}!`), '']
+        .join('\n')
+        .concat('\nOpen each one below for the details and the buttons.'),
+    );
+    const rows = (digest?.reply_markup as InlineKeyboardMarkup).inline_keyboard;
+    expect(rows.map((r) => r.map((b) => [b.text, 'callback_data' in b ? b.callback_data : '']))).toEqual(
+      cards.map((_, n) => [[`${n + 1}. Open: n${n}`, `a:ao:a${n}`]]),
+    );
+    // No card exists in the chat yet: none is reported delivered (nothing to edit until opened).
+    expect(h.delivered).toEqual([]);
+    for (const m of cards) expect(await log.get(m.id)).toMatchObject({ state: 'sent' });
+    expect((await h.sender.send(cards)).skipped).toHaveLength(5);
+    expect(fake.messages(940)).toHaveLength(1);
+  });
+
+  it('keeps notices and cards in digests of their own, and ends a card digest at one another sender holds', async () => {
+    const h = harness();
+    const lane = [message(950, 0), message(950, 1), ...[2, 3, 4, 5].map((n) => alertCard(950, n))];
+    await log.claim(lane[4]!.id, h.clock.now(), 60); // another sender is on the third card
+    const result = await h.sender.send(lane);
+    expect(result.sent).toEqual(lane.slice(0, 4).map((m) => m.id));
+    expect(result.retry).toEqual(lane.slice(4).map((m) => m.id));
+    const texts = fake.messages(950).map((m) => m.text ?? '');
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(/^Here are your latest notices/);
+    expect(texts[1]).toMatch(
+      /^🔔 New alerts: 2\n\n1\. Lovely to see you again, n2!\n2\. Lovely to see you again, n3!/,
+    );
+    expect(await log.get(lane[5]!.id)).toBeNull();
+  });
+
+  it('sends edits met among waiting cards first, and the cards as one digest', async () => {
+    const h = harness();
+    const old = await h.sender.send([message(970, 0)]);
+    expect(old.sent).toHaveLength(1);
+    const edited = fake.messages(970)[0]!.message_id;
+    const seeBelow = { ...message(970, 9), edit: edited };
+    const lane = [alertCard(970, 1), seeBelow, alertCard(970, 2), alertCard(970, 3), alertCard(970, 4)];
+    expect((await h.sender.send(lane)).sent.sort()).toEqual(lane.map((m) => m.id).sort());
+    const chat = fake.messages(970);
+    expect(chat).toHaveLength(2);
+    expect(chat[0]?.text).toBe('Lovely to see you again, n9!');
+    expect(chat[1]?.text).toMatch(/^🔔 New alerts: 4\n/);
+  });
+
+  it('sends a card left alone as the card itself, tracked', async () => {
+    const h = harness();
+    const lane = [message(960, 0), message(960, 1), message(960, 2), alertCard(960, 3)];
+    expect((await h.sender.send(lane)).sent).toHaveLength(4);
+    const sent = fake.messages(960);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.text).toBe('Lovely to see you again, n3!');
+    expect(h.delivered).toEqual([[lane[3]!.id, `960:${sent[1]!.message_id}`]]);
   });
 
   it('sends notices one by one when together they would pass Telegram’s 4,096 characters', async () => {

@@ -74,8 +74,11 @@ export interface FaultInjector {
   hold(command: string): () => void;
   /** Calls held now. */
   readonly holding: number;
-  /** Fails every call for which `test` holds (its command name and input), until called with undefined (`fired` stays). */
-  failWhere(test: ((command: string, input: Record<string, unknown>) => boolean) | undefined): void;
+  /**
+   * Fails the `nth` call from now on that `match` picks by its command and input (e.g. the second
+   * claim of the delivery log), once; `failAt(0)` disarms it too.
+   */
+  failOn(match: (command: string, input: Record<string, unknown>) => boolean, nth?: number): void;
 }
 
 /**
@@ -89,18 +92,22 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
   const names: string[] = [];
   const held = new Map<string, Promise<void>>();
   let holding = 0;
-  let where: ((command: string, input: Record<string, unknown>) => boolean) | undefined;
+  let picked: { match: (command: string, input: Record<string, unknown>) => boolean; left: number } | null =
+    null;
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       seen++;
-      names.push(context.commandName ?? 'unknown');
-      const gate = held.get(context.commandName ?? '');
+      const command = context.commandName ?? 'unknown';
+      names.push(command);
+      const gate = held.get(command);
       if (gate) {
         holding++;
         await gate;
         holding--;
       }
-      const chosen = where?.(context.commandName ?? '', (args as { input: Record<string, unknown> }).input);
+      const chosen =
+        !!picked && picked.match(command, args.input as Record<string, unknown>) && --picked.left === 0;
+      if (chosen) picked = null;
       if ((target && seen === target) || chosen) {
         fired = true;
         const err = new Error(`injected fault in ${context.commandName ?? 'a call'}`);
@@ -112,7 +119,12 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
     { step: 'initialize' },
   );
   return {
+    failOn(match, nth = 1) {
+      picked = { match, left: nth };
+      fired = false;
+    },
     failAt(n) {
+      picked = null;
       target = n;
       seen = 0;
       fired = false;
@@ -135,10 +147,6 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
     },
     get holding() {
       return holding;
-    },
-    failWhere(test) {
-      where = test;
-      if (test) fired = false;
     },
   };
 }

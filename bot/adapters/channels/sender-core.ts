@@ -72,9 +72,10 @@ export abstract class SenderCore {
 
   /**
    * Sends a batch of messages: one recipient's in order, different recipients at once. A chat
-   * with more waiting than its pacing lets out now gets its plain notices as one digest (where
-   * the channel has digests). With `holdMs`, a chat whose pacing would hold its next message
-   * longer than that hands the rest back as `later`, so one chat's backlog never holds the batch.
+   * with more waiting than its pacing lets out now gets its plain notices as one digest, and its
+   * alert cards as another, a line and an "open" button each (where the channel has digests).
+   * With `holdMs`, a chat whose pacing would hold its next message longer than that hands the
+   * rest back as `later`, so one chat's backlog never holds the batch.
    */
   send(messages: OutboundMessage[], options: SendOptions = {}): Promise<SendResult> {
     return this.sendAll(messages, options.holdMs ?? Infinity, options.accepted ?? (() => undefined));
@@ -111,7 +112,7 @@ export abstract class SenderCore {
     return result;
   }
 
-  /** One chat's messages, in order: each unit (a message, or a digest of notices) as its pacing lets it. */
+  /** One chat's messages, in order: each unit (a message, or a digest) as its pacing lets it. */
   private async sendLane(
     lane: OutboundMessage[],
     holdMs: number,
@@ -274,9 +275,11 @@ export abstract class SenderCore {
   }
 
   /**
-   * Several notices to one chat as one message. Each keeps its own claim in the delivery log, so
-   * each goes once; the digest holds the ones claimed in order up to the first that another
-   * sender has (that one and the rest wait for the retry). One notice left goes as itself.
+   * Several notices (or cards) to one chat as one message. Each keeps its own claim in the
+   * delivery log, so each goes once; the digest holds the ones claimed in order up to the first
+   * that another sender has (that one and the rest wait for the retry). One left goes as itself
+   * (a card as the card, tracked). A card in a digest is not reported delivered: no message of
+   * the card exists to edit until she opens it.
    */
   private async deliverDigest(parts: OutboundMessage[], accepted: (id: string) => void): Promise<Outcome[]> {
     const { log, events } = this.options;

@@ -5,7 +5,7 @@ import {
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import type { Reply } from '../../flows/types.js';
+import type { Param, Params, Reply } from '../../flows/types.js';
 import type { OutboundMessage, Outbox } from '../../core/outbound.js';
 import { exponentialBackoff, type Backoff } from '../../core/backoff.js';
 
@@ -166,6 +166,17 @@ const outboundShape = z.object({
       z.object({ kind: z.literal('assignment'), requestId: z.string(), volunteerId: z.string() }),
       z.object({ kind: z.literal('alertCard'), alertId: z.string(), escalated: z.optional(z.boolean()) }),
     ]),
+  ),
+  // Written with the card's replies: its line is trusted as they are, the button's data checked.
+  digestLine: z.optional(
+    z.object({
+      text: z.custom<Param>((t) => t !== undefined && t !== null),
+      open: z.object({
+        label: z.string(),
+        params: z.optional(z.custom<Params>((p) => !!p && typeof p === 'object')),
+        data: z.string().check(z.maxLength(64)),
+      }),
+    }),
   ),
 });
 

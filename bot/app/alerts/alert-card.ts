@@ -5,6 +5,7 @@ import { localDay, localTime } from '../../domain/schedule.js';
 import { findNeighbourhood, findZone } from '../../domain/network.js';
 import { actionData } from '../../flows/button-data.js';
 import { reply, type Button, type Param, type Reply } from '../../flows/types.js';
+import type { DigestLine } from '../../core/outbound.js';
 import type { AppDeps } from '../common/deps.js';
 import { whenParam } from '../requests/request-text.js';
 
@@ -225,4 +226,17 @@ export async function alertCard(
 /** The "open since" line of `/alerts`, with the day. */
 export function openSince(deps: AppDeps, alert: Alert): Param {
   return { t: 'alert.state.open', params: at(deps, alert.createdAt) };
+}
+
+/**
+ * A card as its line in a digest (several waiting for one mediator at once): what the card's
+ * first line says (who, what, the neighbourhood; escalated, the zone too) and nothing more, with
+ * a button that opens the card itself, as it stands when pressed.
+ */
+export function cardLine(alert: Alert, card: Reply, escalated = false): DigestLine {
+  const { body = '', zone = '', name = '' } = card.params ?? {};
+  return {
+    text: escalated ? { t: 'digest.escalated', params: { zone, body } } : body,
+    open: { label: 'buttons.openAlert', params: { name }, data: actionData('ao', alert.id) },
+  };
 }

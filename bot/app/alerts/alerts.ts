@@ -6,7 +6,7 @@ import { timerIds, type Timer } from '../../domain/timer.js';
 import { reply, type Reply } from '../../flows/types.js';
 import type { Claimed } from '../../core/ports.js';
 import type { AppDeps } from '../common/deps.js';
-import { alertCard, openSince } from './alert-card.js';
+import { alertCard, cardLine, openSince } from './alert-card.js';
 import { allMediators, mediatorsFor, messagesTo, relativesOf } from '../common/notify.js';
 import type { Turn } from '../common/turn.js';
 
@@ -46,7 +46,12 @@ export async function raiseAlert(
   const card = await alertCard(deps, alert, input.subject);
   await deps.outbox.enqueue(
     mediators.flatMap((m) =>
-      tracked(messagesTo(m, `${alert.id}.0`, [card, ...(input.extra ?? [])], input.emergency), alert, 0),
+      tracked(
+        messagesTo(m, `${alert.id}.0`, [card, ...(input.extra ?? [])], input.emergency),
+        alert,
+        0,
+        card,
+      ),
     ),
   );
   await deps.alerts.addNotified(
@@ -92,7 +97,9 @@ export async function escalate(deps: AppDeps, timer: Claimed<'escalate'>, now: D
   await deps.outbox.enqueue([
     // Keyed by the copy it edits: a copy turns into "see below" once, whichever round finds it.
     ...held.flatMap((c) => editOf(people.get(c.mediatorId), c, `${alert.id}.${c.round}.below`, seeBelow)),
-    ...mediators.flatMap((m) => tracked(messagesTo(m, `${alert.id}.${round}`, [card], true), alert, round)),
+    ...mediators.flatMap((m) =>
+      tracked(messagesTo(m, `${alert.id}.${round}`, [card], true), alert, round, card),
+    ),
   ]);
   await deps.alerts.addNotified(
     alert.id,
@@ -101,14 +108,23 @@ export async function escalate(deps: AppDeps, timer: Claimed<'escalate'>, now: D
   if (round <= maxRenotify) await deps.timers.schedule([nextTimer]);
 }
 
-/** A card of a round: kept to be edited later, and parked (held, kept) without its details. */
-function tracked(messages: OutboundMessage[], alert: Alert, round: number): OutboundMessage[] {
+/**
+ * A card of a round: kept to be edited later, parked (held, kept) without its details, and with
+ * its line for a digest, should several wait for her at once.
+ */
+function tracked(messages: OutboundMessage[], alert: Alert, round: number, card: Reply): OutboundMessage[] {
   const live = { kind: 'alertCard' as const, alertId: alert.id, ...(round > 0 ? { escalated: true } : {}) };
-  return messages.map((m) => ({ ...m, track: { alertId: alert.id, round }, live }));
+  const digestLine = cardLine(alert, card, round > 0);
+  return messages.map((m) => ({ ...m, track: { alertId: alert.id, round }, live, digestLine }));
 }
 
 /** An edit of the card a mediator holds, where the channel can edit (on WhatsApp none: the card stays as sent). */
-function editOf(to: Person | undefined, card: CardRef, key: string, replacement: Reply): OutboundMessage[] {
+export function editOf(
+  to: Person | undefined,
+  card: CardRef,
+  key: string,
+  replacement: Reply,
+): OutboundMessage[] {
   const at = card.ref.lastIndexOf(':');
   const { to: chat, edit } = parseMessageRef(card.ref.slice(0, at), card.ref.slice(at + 1));
   if (!to || edit === undefined || !Number.isSafeInteger(edit)) return [];
@@ -126,7 +142,9 @@ function editOf(to: Person | undefined, card: CardRef, key: string, replacement:
 
 /**
  * Every card of the alert that mediators hold shows its new state (who took
- * it, who closed it), except the one being pressed right now.
+ * it, who closed it), except the one being pressed right now. A mediator who
+ * got the alert only as a line of a digest holds no card: nothing to edit
+ * until she opens it (see open-card.ts).
  */
 export async function refreshCards(deps: AppDeps, alert: Alert, except?: string): Promise<void> {
   const held = cardRef.latest(alert.cards).filter((c) => c.mediatorId !== except);
@@ -155,6 +173,17 @@ function canHandle(turn: Turn): boolean {
 }
 
 /**
+ * The alert, if the presser may act on it: a mediator of its zone, or one it was escalated to.
+ * Null for anyone else (a forged button for another zone, someone no longer a mediator).
+ */
+export async function alertToActOn(turn: Turn, alertId: string): Promise<Alert | null> {
+  const found = canHandle(turn) ? await turn.deps.alerts.getAlert(alertId) : null;
+  return found && (found.zoneId === turn.person.zoneId || found.notified.includes(turn.person.id))
+    ? found
+    : null;
+}
+
+/**
  * A mediator moves an alert (acknowledge or resolve): refused for anyone else;
  * "already done" when another mediator got there first; otherwise the pressed
  * card is redrawn in its new state (phone, address and relatives stay on it)
@@ -167,10 +196,8 @@ async function moveAlert(
   texts: { already: string; others: string },
 ): Promise<Alert | null> {
   const { deps } = turn;
-  const found = canHandle(turn) ? await deps.alerts.getAlert(alertId) : null;
   // Their zone's alerts, or one escalated to them: a forged button for another zone changes nothing.
-  const alert =
-    found && (found.zoneId === turn.person.zoneId || found.notified.includes(turn.person.id)) ? found : null;
+  const alert = await alertToActOn(turn, alertId);
   if (!alert) {
     turn.say(reply('errors.notAllowed'));
     return null;
