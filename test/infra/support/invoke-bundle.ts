@@ -23,7 +23,7 @@ process.stdout.write('\\nRESULT ' + JSON.stringify(result ?? null) + '\\n', () =
  */
 export function invokeBundle(dir: string, event: unknown, env: Record<string, string>): Promise<Invocation> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', ...env, VICINI_TEST_EVENT: JSON.stringify(event) },
       stdio: ['ignore', 'pipe', 'pipe'],
