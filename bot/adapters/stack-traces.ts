@@ -59,18 +59,23 @@ export function relativeSources(sources: string[]): string[] {
 }
 
 /**
- * The stack V8 would print, with every frame in `bundle` (its file URL or path) shown at its place in
- * the original sources, `at fn (bot/app/tick.ts:12:5)` for `at fn (file:///var/task/index.mjs:1:4242)`.
- * A frame the map knows nothing about stays as it is; `head` is the stack's first line (the error's
- * name and message).
+ * The stack V8 would print, with every frame in the bundle (`bundle`: its file URL and path, as an ES
+ * module's frames name it by its URL) shown at its place in the original sources:
+ * `at fn (bot/app/tick.ts:12:5)` for `at fn (file:///var/task/index.mjs:1:4242)`. A frame the map
+ * knows nothing about stays as it is; `head` is the stack's first line (the error's name and message).
  */
-export function formatStack(head: string, frames: readonly Frame[], bundle: string, lookup: Lookup): string {
+export function formatStack(
+  head: string,
+  frames: readonly Frame[],
+  bundle: ReadonlySet<string>,
+  lookup: Lookup,
+): string {
   const lines = frames.map((frame) => {
     const text = String(frame);
     const file = frame.getFileName();
     const line = frame.getLineNumber();
     const column = frame.getColumnNumber();
-    if (file !== bundle || line == null || column == null) return text;
+    if (!file || !bundle.has(file) || line == null || column == null) return text;
     const origin = lookup(line, column);
     const at = `${file}:${line}:${column}`;
     return origin && text.includes(at)
@@ -93,13 +98,14 @@ export function formatStack(head: string, frames: readonly Frame[], bundle: stri
 export function mapStackTraces(bundle: string, mapFile = `${fileURLToPath(bundle)}.map`): void {
   const original = Error.prepareStackTrace;
   const load = lazySourceMap(mapFile);
+  const files = new Set([bundle, fileURLToPath(bundle)]);
   let busy = false;
   Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
     if (busy) return unmapped(error, frames, original);
     busy = true;
     try {
       const lookup = load();
-      if (lookup) return formatStack(firstLine(error, original), frames, bundle, lookup);
+      if (lookup) return formatStack(firstLine(error, original), frames, files, lookup);
     } catch {
       // The stack as V8 would print it, below.
     } finally {
