@@ -88,14 +88,18 @@ export function formatStack(
 /**
  * What Node's `--enable-source-maps` does for the frames of one bundle, without its cost at every
  * cold start: Node with the flag reads and parses the bundle's whole map (about 1 MB) when it loads
- * the bundle; this reads it only when a stack is first printed (`error.stack` is formatted by V8 when
- * first read, by `Error.prepareStackTrace`), and keeps it. Lambda's runtime prints `error.stack` for
+ * the bundle, and decodes its mappings on the first stack; this reads, parses and decodes it (with
+ * source-map.ts, a few times faster than Node's decoder) only when a stack is first printed
+ * (`error.stack` is formatted by V8 when first read, by `Error.prepareStackTrace`), and keeps it. Lambda's runtime prints `error.stack` for
  * an error a handler throws or a failed cold start, Powertools' logger for an error it is given.
  *
  * `bundle` is the bundle's own URL (`import.meta.url` in it), `mapFile` its map's path. Formatting
- * never throws: without a usable map, or if anything else fails, the stack is V8's own.
+ * never throws: without a usable map, or if anything else fails, the stack is V8's own (Node's, on
+ * Node 22, which sets an `Error.prepareStackTrace` of its own: it formats the first line here too).
  */
 export function mapStackTraces(bundle: string, mapFile = `${fileURLToPath(bundle)}.map`): void {
+  // Run with `--enable-source-maps` after all, Node maps the stacks itself (the map is already read).
+  if (process.sourceMapsEnabled) return;
   const original = Error.prepareStackTrace;
   const load = lazySourceMap(mapFile);
   const files = new Set([bundle, fileURLToPath(bundle)]);

@@ -162,7 +162,7 @@ describe('mapStackTraces, on a minified ES module bundle built as the Lambdas ar
   function stackWith(install: () => void, kind = 'plain'): string {
     const before = Error.prepareStackTrace;
     try {
-      Error.prepareStackTrace = undefined;
+      (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
       install();
       return thrown(kind);
     } finally {
