@@ -145,3 +145,19 @@ function unmapped(error: Error, frames: NodeJS.CallSite[], original: Prepare): s
     return head;
   }
 }
+
+/**
+ * Where an error was thrown, for a log line: its stack's frames (`fn (bot/app/tick.ts:12:5)`, mapped in a
+ * bundle), without the stack's first line, the message, which may quote what a person wrote. Never throws.
+ */
+export function stackFrames(err: unknown): string[] | undefined {
+  try {
+    if (!(err instanceof Error) || typeof err.stack !== 'string') return undefined;
+    return err.stack
+      .split('\n')
+      .filter((line) => line.startsWith('    at '))
+      .map((line) => line.slice('    at '.length));
+  } catch {
+    return undefined;
+  }
+}

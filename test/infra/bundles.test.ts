@@ -521,6 +521,20 @@ describe('stack traces of the bundles, run as Lambda runs them (without --enable
     expect(run.stderr).toMatch(/\n {4}at \S+ \(functions\/aws\.ts:\d+:\d+\)\n/);
   });
 
+  it('a Telegram update that fails is logged with where it failed, at the TypeScript lines', async () => {
+    const update = api.userSends({ id: 7305, first_name: 'Ada', language_code: 'it' }, '/start');
+    // A table that is not there: the turn's first read fails.
+    const env = lambdaEnv('telegramWebhook', { TABLE_NAME: 'vicini-no-such-table' });
+    const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
+    expect(run.result).toMatchObject({ statusCode: 500 });
+    const line = run.stderr.split('\n').find((l) => l.includes('"msg":"update failed"'));
+    const logged = JSON.parse(line ?? '{}') as { error?: string; at?: string[] };
+    expect(logged.error).toMatch(/ResourceNotFoundException|Requested resource not found/);
+    // e.g. `async bot/adapters/store/batch.ts:113:19` among the SDK's frames.
+    expect(logged.at?.some((frame) => /(^|[ (])bot\/[\w/.-]+\.ts:\d+:\d+\)?$/.test(frame))).toBe(true);
+    expect(logged.at?.join('\n')).not.toContain('index.mjs');
+  });
+
   it.each([
     ['missing', undefined],
     ['not JSON', '{"version":3,"sources":['],

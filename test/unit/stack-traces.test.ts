@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { buildSync, transformSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMappings } from '../../bot/adapters/source-map.js';
-import { mapStackTraces, relativeSources } from '../../bot/adapters/stack-traces.js';
+import { mapStackTraces, relativeSources, stackFrames } from '../../bot/adapters/stack-traces.js';
 
 /** Source map v3 VLQ, to write mappings by hand. */
 function vlq(...values: number[]): string {
@@ -239,5 +239,21 @@ describe('mapStackTraces, on a minified ES module bundle built as the Lambdas ar
     expect(bundleFrames(withoutMap)).toEqual(
       bundleFrames(stackWith(() => (Error.prepareStackTrace = node22))),
     );
+  });
+});
+
+describe('stackFrames', () => {
+  it('gives the frames without the message, and never throws', () => {
+    const err = new Error('Maria wrote: sto male\nvia Roma 3');
+    err.stack = `Error: ${err.message}\n    at f (bot/app/a.ts:1:2)\n    at async bot/app/b.ts:3:4`;
+    expect(stackFrames(err)).toEqual(['f (bot/app/a.ts:1:2)', 'async bot/app/b.ts:3:4']);
+    expect(stackFrames('a string')).toBeUndefined();
+    const hostile = new Error('x');
+    Object.defineProperty(hostile, 'stack', {
+      get() {
+        throw new Error('no');
+      },
+    });
+    expect(stackFrames(hostile)).toBeUndefined();
   });
 });
