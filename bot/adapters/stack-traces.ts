@@ -16,10 +16,10 @@ export type Lookup = (line: number, column: number) => Origin | undefined;
 type Frame = Pick<NodeJS.CallSite, 'getFileName' | 'getLineNumber' | 'getColumnNumber'>;
 
 /**
- * Reads and parses a source map once, on the first call: a missing, unreadable or corrupt map gives
+ * Reads, parses and decodes a source map once, on the first call: a missing, unreadable or corrupt map gives
  * `undefined`, and is not tried again. Its `sources` are shown relative to the folder they all share
- * (the repository, since every source there is is either the project's or under its node_modules),
- * so `../../bot/app/tick.ts` reads `bot/app/tick.ts` wherever the bundle was built.
+ * (the repository: every source of a bundle is the project's or under its node_modules), so
+ * `../../bot/app/tick.ts` reads `bot/app/tick.ts` wherever the bundle was built.
  */
 export function lazySourceMap(mapFile: string): () => Lookup | undefined {
   let lookup: Lookup | undefined;
@@ -90,8 +90,10 @@ export function formatStack(
  * cold start: Node with the flag reads and parses the bundle's whole map (about 1 MB) when it loads
  * the bundle, and decodes its mappings on the first stack; this reads, parses and decodes it (with
  * source-map.ts, a few times faster than Node's decoder) only when a stack is first printed
- * (`error.stack` is formatted by V8 when first read, by `Error.prepareStackTrace`), and keeps it. Lambda's runtime prints `error.stack` for
- * an error a handler throws or a failed cold start, Powertools' logger for an error it is given.
+ * (`error.stack` is formatted by V8 when first read, by `Error.prepareStackTrace`), and keeps it.
+ * Lambda's runtime prints `error.stack` for an error a handler throws or a failed cold start;
+ * Powertools' logger for an error it is given; the channels' log lines of a failed update their
+ * frames (`stackFrames`).
  *
  * `bundle` is the bundle's own URL (`import.meta.url` in it), `mapFile` its map's path. Formatting
  * never throws: without a usable map, or if anything else fails, the stack is V8's own (Node's, on
