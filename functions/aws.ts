@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type * as z from 'zod/mini';
@@ -14,6 +15,12 @@ import {
 } from '../bot/main/runtime-core.js';
 import { loadSecrets } from '../bot/adapters/aws/secrets.js';
 import { createDocumentClient } from '../bot/adapters/store/client.js';
+import { mapStackTraces } from '../bot/adapters/stack-traces.js';
+
+// In a bundle (infra/bundling.ts names its map), a printed stack names the TypeScript files and lines:
+// the map is read on the first stack printed, not at every cold start as `--enable-source-maps` would.
+const sourceMap = process.env.VICINI_SOURCE_MAP;
+if (sourceMap) mapStackTraces(import.meta.url, fileURLToPath(new URL(sourceMap, import.meta.url)));
 
 type Parsed<S extends z.core.$ZodShape> = z.infer<z.ZodMiniObject<S>>;
 

@@ -15,7 +15,9 @@ const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.ts`, impor
 
 /**
  * esbuild options every Lambda bundle shares: ESM for Node 22, minified, with
- * source maps (without the sources, to keep them small), UTF-8 left as it is
+ * source maps (without the sources, to keep them small; Node runs without
+ * `--enable-source-maps`, and bot/adapters/stack-traces.ts reads the map only
+ * when a stack is printed), UTF-8 left as it is
  * (escaping it would write each Ukrainian or Arabic letter of the locales in
  * six bytes). grammY is taken in its web build (one ES module on Node's own
  * `fetch`), not its Node build with node-fetch 2 and debug; the SDK's credential
@@ -55,8 +57,12 @@ export function bundling(
       // grammY's web build (one ES module on the global fetch), not its Node build with node-fetch 2 and debug.
       '--alias:grammy': createRequire(import.meta.url).resolve('grammy/web'),
     },
-    // The locale files' folder, relative to the bundle (bot/core/i18n.ts).
-    define: { 'process.env.VICINI_LOCALES_DIR': JSON.stringify('./locales/') },
+    define: {
+      // The locale files' folder, relative to the bundle (bot/core/i18n.ts).
+      'process.env.VICINI_LOCALES_DIR': JSON.stringify('./locales/'),
+      // The source map beside the bundle, read when a stack is first printed (functions/aws.ts), not at cold start.
+      'process.env.VICINI_SOURCE_MAP': JSON.stringify('./index.mjs.map'),
+    },
     metafile: options.metafile ?? false,
     commandHooks: {
       beforeBundling: () => [],

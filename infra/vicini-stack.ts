@@ -247,7 +247,6 @@ export class ViciniStack extends Stack {
         // the outbox sender only sends the PNG it is handed.
         bundling: bundling(networkFile, { metafile: props.bundleMetafile, charts: name !== 'outboxSender' }),
         environment: {
-          NODE_OPTIONS: '--enable-source-maps',
           NETWORK_FILE: networkFile,
           POWERTOOLS_SERVICE_NAME: services[name],
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FunctionName } from '../../infra/vicini-stack.js';
 import { synthBundles } from '../../infra/synth-bundles.js';
@@ -447,5 +448,109 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     expect(run.stderr).toContain('Locale files missing');
     expect(run.stderr).toContain('locales/ro/translation.json');
     expect(api.messages(7304)).toEqual([]);
+  });
+});
+
+describe('stack traces of the bundles, run as Lambda runs them (without --enable-source-maps)', () => {
+  /** The 1-based line of `file` (from the repository's root) holding `text`. */
+  const lineOf = (file: string, text: string) =>
+    readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1;
+
+  /**
+   * Node options that print `MAP READ <file>` when the bundle's process reads a source map (with
+   * fs.readFileSync, as bot/adapters/stack-traces.ts does).
+   */
+  function countingMapReads(): string[] {
+    const preload = join(out, 'count-map-reads.mjs');
+    writeFileSync(
+      preload,
+      [
+        "import fs from 'node:fs';",
+        "import { syncBuiltinESMExports } from 'node:module';",
+        'const read = fs.readFileSync;',
+        'fs.readFileSync = function (file, ...rest) {',
+        "  if (String(file).endsWith('.map')) process.stderr.write(`\\nMAP READ ${file}\\n`);",
+        '  return read.call(this, file, ...rest);',
+        '};',
+        'syncBuiltinESMExports();',
+      ].join('\n'),
+    );
+    return ['--import', pathToFileURL(preload).href];
+  }
+
+  /** The tick's environment, its secret from a local file. */
+  function tickEnv(): Record<string, string> {
+    const secretsFile = join(out, 'secrets-stacks.json');
+    writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
+    const env = lambdaEnv('tick', { VICINI_LOCAL_SECRETS: '1', VICINI_SECRETS_FILE: secretsFile });
+    delete env.TELEGRAM_SECRETS_ARN;
+    return env;
+  }
+
+  const thrownAt = lineOf('functions/tick.ts', "throw new Error('tick: not a scheduled event with a time')");
+
+  it('an error a handler throws is printed at its TypeScript file and line; the map is read then, not at the cold start', async () => {
+    expect(thrownAt).toBeGreaterThan(0);
+    const ok = await invokeBundle(
+      dirs.tick,
+      schedulerEvent('2026-11-23T08:05:00Z'),
+      tickEnv(),
+      countingMapReads(),
+    );
+    aws.take();
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toMatch(/Error/);
+    expect(ok.stderr).not.toContain('MAP READ');
+
+    const failed = await invokeBundle(dirs.tick, { not: 'a scheduled event' }, tickEnv(), countingMapReads());
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('Error: tick: not a scheduled event with a time');
+    // Relative to the repository, wherever the bundle was built (here, in a temporary folder).
+    expect(failed.stderr).toMatch(new RegExp(`\\n {4}at \\S+ \\(functions/tick\\.ts:${thrownAt}:\\d+\\)\\n`));
+    expect(failed.stderr.match(/MAP READ \S+\/index\.mjs\.map\n/g)).toHaveLength(1);
+  });
+
+  it('a failed cold start is printed at the TypeScript line that threw', async () => {
+    const env = { ...tickEnv(), OUTBOX_QUEUE_URL: 'not a queue' };
+    const run = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:06:00Z'), env);
+    expect(run.code).not.toBe(0);
+    // (Node prints an uncaught error with util.inspect, which puts the minified class name first: `Ii [ConfigError]`.)
+    expect(run.stderr).toMatch(/ConfigError\]?: Configuration problem/);
+    const at = lineOf('bot/config/env.ts', 'throw new ConfigError(');
+    expect(run.stderr).toMatch(new RegExp(`\\n {4}at \\S+ \\(bot/config/env\\.ts:${at}:\\d+\\)\\n`));
+    expect(run.stderr).toMatch(/\n {4}at \S+ \(functions\/aws\.ts:\d+:\d+\)\n/);
+  });
+
+  it('a Telegram update that fails is logged with where it failed, at the TypeScript lines', async () => {
+    const update = api.userSends({ id: 7305, first_name: 'Ada', language_code: 'it' }, '/start');
+    // A table that is not there: the turn's first read fails.
+    const env = lambdaEnv('telegramWebhook', { TABLE_NAME: 'vicini-no-such-table' });
+    const run = await invokeBundle(dirs.telegramWebhook, functionUrlEvent(update), env);
+    expect(run.result).toMatchObject({ statusCode: 500 });
+    const line = run.stderr.split('\n').find((l) => l.includes('"msg":"update failed"'));
+    const logged = JSON.parse(line ?? '{}') as { error?: string; at?: string[] };
+    expect(logged.error).toMatch(/ResourceNotFoundException|Requested resource not found/);
+    // e.g. `async bot/adapters/store/batch.ts:113:19` among the SDK's frames.
+    expect(logged.at?.some((frame) => /(^|[ (])bot\/[\w/.-]+\.ts:\d+:\d+\)?$/.test(frame))).toBe(true);
+    expect(logged.at?.join('\n')).not.toContain('index.mjs');
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['not JSON', '{"version":3,"sources":['],
+    ['not VLQ', JSON.stringify({ version: 3, sources: ['a.ts'], names: [], mappings: 'AA!A;;' })],
+  ])('with the map %s, an error is printed as V8 prints it, at the bundle’s lines', async (name, text) => {
+    const copy = join(out, `tick-map-${name.replace(/ /g, '-')}`);
+    cpSync(dirs.tick, copy, { recursive: true });
+    rmSync(join(copy, 'index.mjs.map'));
+    if (text !== undefined) writeFileSync(join(copy, 'index.mjs.map'), text);
+    const run = await invokeBundle(copy, { not: 'a scheduled event' }, tickEnv());
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(
+      /\nError: tick: not a scheduled event with a time\n {4}at \S+ \(file:\/\/\S+\/index\.mjs:\d+:\d+\)\n/,
+    );
+    expect(run.stderr).not.toMatch(/\.ts:\d+/);
   });
 });

@@ -43,11 +43,17 @@ process.stdout.write('\\nRESULT ' + JSON.stringify({ result: result ?? null, ans
 /**
  * Runs a bundle's handler with `event` in a fresh Node process whose working
  * directory is the bundle's folder and whose environment is only `env` (plus
- * PATH): nothing from this repository's node_modules can be reached.
+ * PATH): nothing from this repository's node_modules can be reached. Node runs
+ * with the options Lambda gives it (none: no `--enable-source-maps`), plus `nodeArgs`.
  */
-export function invokeBundle(dir: string, event: unknown, env: Record<string, string>): Promise<Invocation> {
+export function invokeBundle(
+  dir: string,
+  event: unknown,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<Invocation> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', ...env, VICINI_TEST_EVENT: JSON.stringify(event) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { runTurn } from '../../../app/handle-inbound.js';
 import type { AppDeps } from '../../../app/common/deps.js';
 import { toInbound } from './inbound.js';
 import { setChatMenu } from './commands.js';
+import { stackFrames } from '../../stack-traces.js';
 import { render } from '../../../core/i18n.js';
 import type { Reply } from '../../../flows/types.js';
 
@@ -93,6 +94,7 @@ export function handleUpdates(bot: Bot<BotContext>, deps: AppDeps): Bot<BotConte
           msg: 'update failed',
           update_id: err.ctx.update.update_id,
           error: String(err.error),
+          at: stackFrames(err.error),
         }),
       );
       throw err.error;

@@ -7,6 +7,7 @@ import type { InboundMessage } from '../../../core/inbound.js';
 import { menuChoice, parseWebhook, type DeliveryFailure, type WhatsAppInbound } from './inbound.js';
 import type { WhatsAppState } from '../../../core/whatsapp-state.js';
 import type { WhatsAppOptions, WhatsAppSending } from './channel.js';
+import { stackFrames } from '../../stack-traces.js';
 
 export interface WebhookRequest {
   method: string;
@@ -132,7 +133,11 @@ export async function handleWhatsAppWebhook(
     } catch (err) {
       // Nothing was committed: Meta's retry runs the turn again.
       failed++;
-      log({ msg: 'whatsapp message failed', error: err instanceof Error ? err.name : typeof err });
+      log({
+        msg: 'whatsapp message failed',
+        error: err instanceof Error ? err.name : typeof err,
+        at: stackFrames(err),
+      });
     }
   }
   await deps.afterUpdate?.().catch((err: unknown) => {
