@@ -49,6 +49,23 @@ export function lambda(
 }
 
 /** Successful sendMessage calls per chat whose text matches. */
+/**
+ * How many times each chat was told something matching `text` by successful sends: a digest counts
+ * once per line that matches (several alert cards to one mediator go as the lines of one message).
+ */
+export function okLinesByChat(api: FakeBotApi, text: RegExp): Map<number, number> {
+  const counts = new Map<number, number>();
+  const every = new RegExp(text.source, text.flags.includes('g') ? text.flags : `${text.flags}g`);
+  for (const c of api.callsTo('sendMessage')) {
+    if (!c.ok) continue;
+    const found = String(c.params.text).match(every)?.length ?? 0;
+    if (!found) continue;
+    const chat = Number(c.params.chat_id);
+    counts.set(chat, (counts.get(chat) ?? 0) + found);
+  }
+  return counts;
+}
+
 export function okSendsByChat(api: FakeBotApi, text: RegExp): Map<number, number> {
   const counts = new Map<number, number>();
   for (const c of api.callsTo('sendMessage')) {
