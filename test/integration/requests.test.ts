@@ -150,10 +150,61 @@ describe('requests against DynamoDB Local', () => {
     // Stages 1 and 2 read out to 7.5 km between them, every cell once: stage 2 only what stage 1 did not.
     console.log(`empty zone: ${read.length} geo-index queries for stages 1 and 2`);
     expect(new Set(read).size).toBe(read.length);
+    // Whole precision-5 partitions where nobody was found: not the ~500 precision-6 cells out to 7.5 km.
+    expect(read.length).toBeLessThanOrEqual(50);
     const done = new Set(read);
     for (const q of cellQueriesAround(request, 7.5)) expect(covered(q, done), queryKey(q)).toBe(true);
     // Past stage 3, the mediators have the "unassigned" alert.
     expect((await runtime.deps.alerts.openAlerts('nord')).map((a) => a.kind)).toEqual(['unassignedRequest']);
+  });
+
+  it('a sparse zone (5 volunteers, the nearest 3 km away): each stage in a few dozen geo-index queries, offered to the same volunteers', async () => {
+    const { doc, tableName } = await testTable();
+    const runtime = lambda(doc, tableName, api, now);
+    const maria = elder(6);
+    const request = openRequest('sparse', maria.id, []);
+    const random = prng(23);
+    /** A volunteer `north` and `east` km from the request, helping with `category` within `radiusKm`. */
+    const at = (i: number, north: number, east: number, category: 'pharmacy' | 'shopping', radiusKm = 5) => {
+      const v = cityVolunteer(i, random, 'sparse');
+      const lat = request.lat + north / 111.32;
+      const lon = request.lon + east / (111.32 * Math.cos((request.lat * Math.PI) / 180));
+      return {
+        ...v,
+        place: { ...v.place!, lat, lon },
+        volunteer: { ...v.volunteer!, categories: [category], radiusKm },
+      };
+    };
+    const volunteers = [
+      at(0, 3, 0, 'pharmacy'),
+      at(1, 0, -4, 'pharmacy'),
+      at(2, -2, 0, 'shopping'), // nearer, but for another category
+      at(3, -6, 1, 'pharmacy'), // beyond stage 1, within stage 2's reach (radius × 1.5)
+      at(4, 0, 12, 'pharmacy'), // beyond both
+    ];
+    await batchPut(doc, tableName, [maria, ...volunteers].map(personItem));
+    const counter = countingClient(doc);
+    const stage = async (n: number) => {
+      counter.reset();
+      const found = await findCandidates(runtime.deps, request, maria, n, now);
+      return { ids: found.ranked.map((c) => c.volunteer.id), queries: counter.counts.QueryCommand ?? 0 };
+    };
+    // Each stage as its own invocation reads it (stage 2 comes with the wave's timer).
+    const first = await stage(1);
+    const second = await stage(2);
+    console.log(`sparse zone: ${first.queries} geo-index queries for stage 1, ${second.queries} for stage 2`);
+    expect(first.ids).toEqual(['sparse000000', 'sparse000001']);
+    expect(second.ids).toEqual(['sparse000000', 'sparse000001', 'sparse000003']);
+    // Precision-6 cells out to 5 km and 7.5 km were some 250 and 500 queries.
+    expect(first.queries).toBeLessThanOrEqual(40);
+    expect(second.queries).toBeLessThanOrEqual(50);
+    // The offers go to the same two, nearest first.
+    await runtime.deps.requests.createRequest(request);
+    await routeRequest(runtime.deps, request, 1, 1, now);
+    expect((await runtime.deps.requests.getRequest('sparse'))?.offeredTo.sort()).toEqual([
+      'sparse000000',
+      'sparse000001',
+    ]);
   });
 
   /** Wave-1 candidates at 25 random points of the city, counting the rounds of geo-index queries. */

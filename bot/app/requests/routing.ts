@@ -1,12 +1,5 @@
 import { alertIds } from '../../domain/alert.js';
-import {
-  areaKm2,
-  cellQueriesAround,
-  covered,
-  queryKey,
-  ringForDensity,
-  searchRingsKm,
-} from '../../domain/cells.js';
+import { areaKm2, queryKey, ringForDensity, ringQueries, searchRingsKm } from '../../domain/cells.js';
 import { firstName, type Person } from '../../domain/person.js';
 import {
   dayPartOf,
@@ -44,7 +37,10 @@ function neededSlot(deps: AppDeps, r: HelpRequest, now: Date) {
 /** What one routing pass has read: the geo-index queries done, the volunteers they found, the elder. */
 export interface IndexReads {
   keys: Set<string>;
+  /** Each volunteer once, however many reads found them. */
   people: Person[];
+  /** The ground those reads covered, in km² (for the density a far ring's precision is chosen by). */
+  groundKm2?: number;
   /** Read once per pass (undefined until then; null when the elder is gone). */
   elder?: Person | null;
   /** The pass's first read, the nearest ring: what it found and on how much ground, to gauge the density. */
@@ -57,7 +53,8 @@ export interface IndexReads {
  * unless enough eligible volunteers lie within it, at once out to the ring that
  * the density found there says holds enough (`ringForDensity`); only if that
  * ring still falls short, a third round reads out to the stage's widest ring.
- * Stage 3 lists the whole zone. Within one routing pass a stage reads only cells
+ * Far rings read precision-6 cells, or whole precision-5 partitions where the
+ * volunteers found so far are sparse (`ringQueries`). Stage 3 lists the whole zone. Within one routing pass a stage reads only cells
  * the stage before it did not (`reads`), and weighs again, with its own radius,
  * the volunteers found there.
  */
@@ -93,17 +90,28 @@ export async function findCandidates(
       });
     }
   };
-  /** One round: every cell of the ring not read yet in this pass, all at once. */
+  /**
+   * One round: every cell of the ring not read yet in this pass, all at once; far rings read whole
+   * partitions where the volunteers found so far say they are sparse (`ringQueries`).
+   */
   const readRing = async (ringKm: number) => {
-    const fresh = cellQueriesAround(r, ringKm).filter((q) => !covered(q, reads.keys));
+    const perKm2 = reads.groundKm2 ? (reads.people.length + 1) / reads.groundKm2 : undefined;
+    const fresh = ringQueries(r, ringKm, reads.keys, perKm2);
     if (!fresh.length) return;
     fresh.forEach((q) => reads.keys.add(queryKey(q)));
     queries += fresh.length;
     rounds++;
     const got = await deps.requests.volunteersInCells(fresh);
     itemsRead += got.itemsRead;
-    reads.people.push(...got.people);
-    reads.probe ??= { ids: new Set(got.people.map((p) => p.id)), areaKm2: areaKm2(fresh) };
+    const known = new Set(reads.people.map((p) => p.id));
+    for (const p of got.people) {
+      if (known.has(p.id)) continue;
+      known.add(p.id);
+      reads.people.push(p);
+    }
+    const ground = areaKm2(fresh);
+    reads.groundKm2 = (reads.groundKm2 ?? 0) + ground;
+    reads.probe ??= { ids: new Set(got.people.map((p) => p.id)), areaKm2: ground };
     consider(got.people);
   };
   const enoughWithin = (km: number) => found.filter((c) => c.km <= km).length >= want;
