@@ -59,6 +59,12 @@ export function covered(q: CellQuery, done: Set<string>): boolean {
   return false;
 }
 
+/** Whether a place lies in what a set of reads covers (their keys, as `covered` takes them). */
+export function holds(done: Set<string>, point: LatLon): boolean {
+  const hash = ngeohash.encode(point.lat, point.lon, sortPrecision);
+  return covered({ cell: hash.slice(0, partitionPrecision), prefix: hash }, done);
+}
+
 /**
  * How many items more than its precision-6 cells a ring may read, in all, by reading whole
  * precision-5 partitions instead, as the density found so far estimates them. Well under the
@@ -68,13 +74,22 @@ export function covered(q: CellQuery, done: Set<string>): boolean {
 export const coarseExtraItems = 150;
 
 /**
+ * Items a saved query is worth: a partition is read whole only if each query it saves costs at
+ * most this many items more. On DynamoDB a query is billed by the 4 KB it reads, rounded up, so
+ * a query reading a few items costs as much as reading some eight volunteers more, and it is a
+ * round trip besides.
+ */
+export const itemsPerQuery = 8;
+
+/**
  * The reads of a ring not done yet (`done`), each partition read whole where that saves queries
  * for few items more: the ring's precision-6 cells are grouped by partition, and a partition is
  * read in one query when the items it holds beyond those cells (at `perKm2` volunteers a km², the
- * density found so far; its cells read before count, as they are read again) fit, with the other
- * partitions chosen, in `coarseExtraItems`. Partitions saving the most queries per extra item go
- * first; one the ring covers whole costs nothing more. Near rings, or with no density yet, read
- * as `cellQueriesAround`.
+ * density found so far; its cells read before count, as they are read again) are at most
+ * `itemsPerQuery` for each query saved, and fit, with the other partitions chosen, in
+ * `coarseExtraItems`. Partitions saving the most queries per extra item go first; one the ring
+ * covers whole costs nothing more. Near rings, or with no density yet, read as
+ * `cellQueriesAround`.
  */
 export function ringQueries(point: LatLon, km: number, done: Set<string>, perKm2?: number): CellQuery[] {
   const fresh = cellQueriesAround(point, km).filter((q) => !covered(q, done));
@@ -91,7 +106,7 @@ export function ringQueries(point: LatLon, km: number, done: Set<string>, perKm2
   let spent = 0;
   const whole = new Set<string>();
   for (const c of choices) {
-    if (c.cells.length < 2 || spent + c.extra > coarseExtraItems) continue;
+    if (c.extra > itemsPerQuery * (c.cells.length - 1) || spent + c.extra > coarseExtraItems) continue;
     spent += c.extra;
     whole.add(c.cell);
   }

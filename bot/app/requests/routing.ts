@@ -1,5 +1,13 @@
 import { alertIds } from '../../domain/alert.js';
-import { areaKm2, queryKey, ringForDensity, ringQueries, searchRingsKm } from '../../domain/cells.js';
+import {
+  areaKm2,
+  cellQueriesAround,
+  holds,
+  queryKey,
+  ringForDensity,
+  ringQueries,
+  searchRingsKm,
+} from '../../domain/cells.js';
 import { firstName, type Person } from '../../domain/person.js';
 import {
   dayPartOf,
@@ -41,6 +49,11 @@ export interface IndexReads {
   people: Person[];
   /** The ground those reads covered, in km² (for the density a far ring's precision is chosen by). */
   groundKm2?: number;
+  /**
+   * The rings read, as their cells at the finest precision (`cellQueriesAround`): only volunteers
+   * placed in them are weighed, so a partition read whole, for fewer queries, changes nobody's turn.
+   */
+  rings?: Set<string>;
   /** Read once per pass (undefined until then; null when the elder is gone). */
   elder?: Person | null;
   /** The pass's first read, the nearest ring: what it found and on how much ground, to gauge the density. */
@@ -54,9 +67,9 @@ export interface IndexReads {
  * the density found there says holds enough (`ringForDensity`); only if that
  * ring still falls short, a third round reads out to the stage's widest ring.
  * Far rings read precision-6 cells, or whole precision-5 partitions where the
- * volunteers found so far are sparse (`ringQueries`). Stage 3 lists the whole zone. Within one routing pass a stage reads only cells
- * the stage before it did not (`reads`), and weighs again, with its own radius,
- * the volunteers found there.
+ * volunteers found so far are sparse (`ringQueries`). Stage 3 lists the whole
+ * zone. Within one routing pass a stage reads only cells the stage before it did
+ * not (`reads`), and weighs again, with its own radius, the volunteers found there.
  */
 export async function findCandidates(
   deps: AppDeps,
@@ -78,6 +91,8 @@ export async function findCandidates(
   const consider = (people: Person[]) => {
     for (const v of people) {
       if (seen.has(v.id)) continue;
+      // Read with a whole partition, outside the rings read so far: weighed once a ring takes it in.
+      if (stage < 3 && !(v.place && holds(reads.rings ?? new Set(), v.place))) continue;
       seen.add(v.id);
       const km = eligible(v, r, slot, factor);
       if (km === null) continue;
@@ -97,6 +112,10 @@ export async function findCandidates(
   const readRing = async (ringKm: number) => {
     const perKm2 = reads.groundKm2 ? (reads.people.length + 1) / reads.groundKm2 : undefined;
     const fresh = ringQueries(r, ringKm, reads.keys, perKm2);
+    reads.rings ??= new Set();
+    for (const q of cellQueriesAround(r, ringKm)) reads.rings.add(queryKey(q));
+    // Volunteers a partition read before brought in, now within the rings.
+    consider(reads.people);
     if (!fresh.length) return;
     fresh.forEach((q) => reads.keys.add(queryKey(q)));
     queries += fresh.length;
