@@ -30,17 +30,57 @@ function box(point: LatLon, km: number, precision: number): string[] {
 
 /**
  * One read of the index: the whole precision-5 partition `cell`, or the part of it whose
- * geohash starts with `prefix` (a precision-6 cell or a precision-7 sub-cell).
+ * geohash starts with `prefix` (a precision-6 cell or a precision-7 sub-cell), or, with
+ * `through`, a run of such cells: `prefix`, the cells after it in geohash order, up to and
+ * including `through` (a range of the sort key).
  */
 export interface CellQuery {
   cell: string;
   prefix?: string;
+  through?: string;
+}
+
+const within = (hash: string): CellQuery => ({ cell: hash.slice(0, partitionPrecision), prefix: hash });
+
+const base32 = '0123456789bcdefghjkmnpqrstuvwxyz';
+
+/** The cell after this one in geohash order, of the same precision (undefined after the last). */
+function nextCell(hash: string): string | undefined {
+  const at = hash.length - 1;
+  const i = base32.indexOf(hash[at]!);
+  if (i < base32.length - 1) return hash.slice(0, at) + base32[i + 1];
+  const head = at > 0 ? nextCell(hash.slice(0, at)) : undefined;
+  return head && head + base32[0];
+}
+
+/** The cells a read covers, one by one (a run, each of its cells; a partition, itself). */
+export function cellsOf(q: CellQuery): string[] {
+  if (!q.prefix || !q.through) return [queryKey(q)];
+  const out = [q.prefix];
+  while (out.at(-1)! < q.through) out.push(nextCell(out.at(-1)!)!);
+  return out;
+}
+
+/**
+ * The same reads in fewer queries: cells of one partition and one precision that follow each other
+ * in geohash order are read as one run (a sort-key range), which returns exactly the items the
+ * separate reads would. Whole partitions stay as they are.
+ */
+export function runs(queries: CellQuery[]): CellQuery[] {
+  const out: CellQuery[] = queries.filter((q) => !q.prefix);
+  const cells = queries.flatMap((q) => (q.prefix ? cellsOf(q) : [])).sort();
+  for (const hash of cells) {
+    const last = out.at(-1);
+    const end = last?.through ?? last?.prefix;
+    if (last && end && last.cell === hash.slice(0, partitionPrecision) && nextCell(end) === hash) {
+      last.through = hash;
+    } else out.push(within(hash));
+  }
+  return out;
 }
 
 /** Up to this half-side, rings read precision-7 sub-cells; beyond, precision-6 cells or whole partitions. */
 const fineUpToKm = 0.5;
-
-const within = (hash: string): CellQuery => ({ cell: hash.slice(0, partitionPrecision), prefix: hash });
 
 /** The reads covering a square of half-side `km` around a point, at the finest precision its size reads at. */
 export function cellQueriesAround(point: LatLon, km: number): CellQuery[] {
@@ -119,8 +159,8 @@ export const searchRingsKm = [0.25, 0.5, 1, 2, 3.5, 5, 7.5] as const;
 /** The ground a set of reads covers, in km² (a whole partition, or the cell or sub-cell a prefix names). */
 export function areaKm2(queries: CellQuery[]): number {
   let total = 0;
-  for (const q of queries) {
-    const [south, west, north, east] = ngeohash.decode_bbox(queryKey(q));
+  for (const key of queries.flatMap(cellsOf)) {
+    const [south, west, north, east] = ngeohash.decode_bbox(key);
     const midLat = ((south + north) / 2) * (Math.PI / 180);
     total += (north - south) * 111.32 * ((east - west) * 111.32 * Math.cos(midLat));
   }

@@ -3,10 +3,12 @@ import {
   areaKm2,
   cellKeys,
   cellQueriesAround,
+  cellsOf,
   covered,
   queryKey,
   ringForDensity,
   ringQueries,
+  runs,
   type CellQuery,
 } from '../../bot/domain/cells.js';
 
@@ -111,5 +113,45 @@ describe('geo cells (bot/domain/cells.ts)', () => {
       expect(cellQueriesAround(brescia, 7.5).filter((c) => c.cell === q.cell)).toHaveLength(32);
     }
     coversOnce(reads, 7.5);
+  });
+
+  it('reads cells that follow each other in geohash order as one run, the same cells', () => {
+    for (const km of [0.25, 0.5, 2, 5]) {
+      const cells = cellQueriesAround(brescia, km);
+      const merged = runs(cells);
+      expect(merged.length).toBeLessThan(cells.length);
+      expect(merged.flatMap(cellsOf).sort()).toEqual(cells.map(queryKey).sort());
+      for (const q of merged) {
+        for (const hash of cellsOf(q)) {
+          expect(hash.startsWith(q.cell)).toBe(true);
+          expect(hash).toHaveLength(q.prefix!.length);
+        }
+      }
+    }
+    // A run crosses neither a partition's edge nor a precision; whole partitions stay whole.
+    expect(
+      runs([
+        { cell: 'u0p70', prefix: 'u0p70z' },
+        { cell: 'u0p71', prefix: 'u0p710' },
+      ]),
+    ).toHaveLength(2);
+    expect(
+      runs([
+        { cell: 'u0p70', prefix: 'u0p70d' },
+        { cell: 'u0p70', prefix: 'u0p70d0' },
+      ]),
+    ).toHaveLength(2);
+    expect(
+      runs([{ cell: 'u0p72' }, { cell: 'u0p70', prefix: 'u0p70d' }, { cell: 'u0p70', prefix: 'u0p70e' }]),
+    ).toEqual([{ cell: 'u0p72' }, { cell: 'u0p70', prefix: 'u0p70d', through: 'u0p70e' }]);
+    expect(cellsOf({ cell: 'u0p70', prefix: 'u0p70x', through: 'u0p70z' })).toEqual([
+      'u0p70x',
+      'u0p70y',
+      'u0p70z',
+    ]);
+    expect(areaKm2([{ cell: 'u0p70', prefix: 'u0p70x', through: 'u0p70z' }])).toBeCloseTo(
+      areaKm2([{ cell: 'u0p70', prefix: 'u0p70x' }]) * 3,
+      3,
+    );
   });
 });

@@ -6,6 +6,7 @@ import {
   queryKey,
   ringForDensity,
   ringQueries,
+  runs,
   searchRingsKm,
 } from '../../domain/cells.js';
 import { firstName, type Person } from '../../domain/person.js';
@@ -106,8 +107,9 @@ export async function findCandidates(
     }
   };
   /**
-   * One round: every cell of the ring not read yet in this pass, all at once; far rings read whole
-   * partitions where the volunteers found so far say they are sparse (`ringQueries`).
+   * One round: every cell of the ring not read yet in this pass, all at once, cells that follow
+   * each other as one run (`runs`); far rings read whole partitions where the volunteers found so
+   * far say they are sparse (`ringQueries`).
    */
   const readRing = async (ringKm: number) => {
     const perKm2 = reads.groundKm2 ? (reads.people.length + 1) / reads.groundKm2 : undefined;
@@ -118,9 +120,10 @@ export async function findCandidates(
     consider(reads.people);
     if (!fresh.length) return;
     fresh.forEach((q) => reads.keys.add(queryKey(q)));
-    queries += fresh.length;
+    const sent = runs(fresh);
+    queries += sent.length;
     rounds++;
-    const got = await deps.requests.volunteersInCells(fresh);
+    const got = await deps.requests.volunteersInCells(sent);
     itemsRead += got.itemsRead;
     const known = new Set(reads.people.map((p) => p.id));
     for (const p of got.people) {
