@@ -87,6 +87,7 @@ export function cellQueriesAround(point: LatLon, km: number): CellQuery[] {
   return box(point, km, km <= fineUpToKm ? finePrecision : cellPrecision).map(within);
 }
 
+/** The geohash one read names: its cell or partition (a run's first cell; its every cell: `cellsOf`). */
 export const queryKey = (q: CellQuery): string => q.prefix ?? q.cell;
 
 /**
