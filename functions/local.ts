@@ -8,6 +8,7 @@ import { createRuntime } from '../bot/main/runtime.js';
 import { createDocumentClient } from '../bot/adapters/store/client.js';
 import { startDynamoLocal } from '../bot/adapters/store/dynamo-local.js';
 import { initTable } from '../bot/adapters/store/init-table.js';
+import { rekeyCells } from '../bot/adapters/store/rekey-cells.js';
 import { clockFileName, localEnv } from '../simulator/env.js';
 import { startSimulation } from '../simulator/start.js';
 import { explain, quietSdkNotice } from './cli.js';
@@ -98,6 +99,8 @@ try {
   });
   const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: dynamo.endpoint });
   await initTable(doc, env.TABLE_NAME);
+  // As db:init does: volunteers kept from an earlier version get the geo-index keys this one reads.
+  await rekeyCells(doc, env.TABLE_NAME, new Date());
   console.log(
     [
       `DynamoDB Local on ${dynamo.endpoint} (data in ${env.LOCAL_DATA_DIR}/dynamodb), table ${env.TABLE_NAME}.`,

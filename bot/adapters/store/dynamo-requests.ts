@@ -115,22 +115,35 @@ export class DynamoRequests extends RequestTable implements Requests {
     );
   }
 
-  /** Every cell in one round: the queries go out together (the HTTP agent bounds how many at a time). */
+  /**
+   * Every cell in one round: the queries go out together (the HTTP agent bounds how many at a time).
+   * A whole partition, one cell of it (sort key by prefix), or a run of its cells (a sort-key range
+   * up to the end of the last: '~' sorts after every geohash character and the '#' before the id).
+   */
   async volunteersInCells(cells: CellQuery[]): Promise<{ people: Person[]; itemsRead: number }> {
     const pages = await Promise.all(
-      cells.map((cell) =>
-        queryAll(this.doc, {
-          TableName: this.table,
-          IndexName: index.byCell,
-          KeyConditionExpression: cell.prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-          ExpressionAttributeNames: cell.prefix
-            ? { '#pk': attr.gsi3pk, '#sk': attr.gsi3sk }
-            : { '#pk': attr.gsi3pk },
-          ExpressionAttributeValues: cell.prefix
-            ? { ':pk': byCell.cell(cell.cell), ':prefix': cell.prefix }
-            : { ':pk': byCell.cell(cell.cell) },
-        }),
-      ),
+      cells.map((cell) => {
+        const pk = { '#pk': attr.gsi3pk };
+        const key = { ':pk': byCell.cell(cell.cell) };
+        const within = !cell.prefix
+          ? {
+              KeyConditionExpression: '#pk = :pk',
+              ExpressionAttributeNames: pk,
+              ExpressionAttributeValues: key,
+            }
+          : cell.through
+            ? {
+                KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+                ExpressionAttributeNames: { ...pk, '#sk': attr.gsi3sk },
+                ExpressionAttributeValues: { ...key, ':from': cell.prefix, ':to': `${cell.through}~` },
+              }
+            : {
+                KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+                ExpressionAttributeNames: { ...pk, '#sk': attr.gsi3sk },
+                ExpressionAttributeValues: { ...key, ':prefix': cell.prefix },
+              };
+        return queryAll(this.doc, { TableName: this.table, IndexName: index.byCell, ...within });
+      }),
     );
     const people = pages.flatMap((page) => page.map((p) => fromItem<Person>(p)));
     return { people, itemsRead: people.length };

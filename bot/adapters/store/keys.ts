@@ -128,7 +128,11 @@ export const skPrefix = {
   quietRef: 'QUIET#',
 } as const;
 
-/** GSI3: approved, available volunteers by geohash cell (sparse: others carry no GSI3 keys). */
+/**
+ * GSI3: approved, available volunteers by precision-5 geohash cell, sorted by precision-9 geohash
+ * (sparse: others carry no GSI3 keys). Until 2026-12 the partition was the precision-6 cell;
+ * `npm run db:init` re-keys such items (rekey-cells.ts).
+ */
 export const byCell = {
   cell: (cell: string): string => `CELL#${cell}`,
   sort: (geohash: string, personId: string): string => `${geohash}#${personId}`,

@@ -2,9 +2,11 @@ import { alertIds } from '../../domain/alert.js';
 import {
   areaKm2,
   cellQueriesAround,
-  covered,
+  holds,
   queryKey,
   ringForDensity,
+  ringQueries,
+  runs,
   searchRingsKm,
 } from '../../domain/cells.js';
 import { firstName, type Person } from '../../domain/person.js';
@@ -44,7 +46,15 @@ function neededSlot(deps: AppDeps, r: HelpRequest, now: Date) {
 /** What one routing pass has read: the geo-index queries done, the volunteers they found, the elder. */
 export interface IndexReads {
   keys: Set<string>;
+  /** Each volunteer once, however many reads found them. */
   people: Person[];
+  /** The ground those reads covered, in km² (for the density a far ring's precision is chosen by). */
+  groundKm2?: number;
+  /**
+   * The rings read, as their cells at the finest precision (`cellQueriesAround`): only volunteers
+   * placed in them are weighed, so a partition read whole, for fewer queries, changes nobody's turn.
+   */
+  rings?: Set<string>;
   /** Read once per pass (undefined until then; null when the elder is gone). */
   elder?: Person | null;
   /** The pass's first read, the nearest ring: what it found and on how much ground, to gauge the density. */
@@ -57,9 +67,10 @@ export interface IndexReads {
  * unless enough eligible volunteers lie within it, at once out to the ring that
  * the density found there says holds enough (`ringForDensity`); only if that
  * ring still falls short, a third round reads out to the stage's widest ring.
- * Stage 3 lists the whole zone. Within one routing pass a stage reads only cells
- * the stage before it did not (`reads`), and weighs again, with its own radius,
- * the volunteers found there.
+ * Far rings read precision-6 cells, or whole precision-5 partitions where the
+ * volunteers found so far are sparse (`ringQueries`). Stage 3 lists the whole
+ * zone. Within one routing pass a stage reads only cells the stage before it did
+ * not (`reads`), and weighs again, with its own radius, the volunteers found there.
  */
 export async function findCandidates(
   deps: AppDeps,
@@ -81,6 +92,8 @@ export async function findCandidates(
   const consider = (people: Person[]) => {
     for (const v of people) {
       if (seen.has(v.id)) continue;
+      // Read with a whole partition, outside the rings read so far: weighed once a ring takes it in.
+      if (stage < 3 && !(v.place && holds(reads.rings ?? new Set(), v.place))) continue;
       seen.add(v.id);
       const km = eligible(v, r, slot, factor);
       if (km === null) continue;
@@ -93,17 +106,34 @@ export async function findCandidates(
       });
     }
   };
-  /** One round: every cell of the ring not read yet in this pass, all at once. */
+  /**
+   * One round: every cell of the ring not read yet in this pass, all at once, cells that follow
+   * each other as one run (`runs`); far rings read whole partitions where the volunteers found so
+   * far say they are sparse (`ringQueries`).
+   */
   const readRing = async (ringKm: number) => {
-    const fresh = cellQueriesAround(r, ringKm).filter((q) => !covered(q, reads.keys));
+    const perKm2 = reads.groundKm2 ? (reads.people.length + 1) / reads.groundKm2 : undefined;
+    const fresh = ringQueries(r, ringKm, reads.keys, perKm2);
+    reads.rings ??= new Set();
+    for (const q of cellQueriesAround(r, ringKm)) reads.rings.add(queryKey(q));
+    // Volunteers a partition read before brought in, now within the rings.
+    consider(reads.people);
     if (!fresh.length) return;
     fresh.forEach((q) => reads.keys.add(queryKey(q)));
-    queries += fresh.length;
+    const sent = runs(fresh);
+    queries += sent.length;
     rounds++;
-    const got = await deps.requests.volunteersInCells(fresh);
+    const got = await deps.requests.volunteersInCells(sent);
     itemsRead += got.itemsRead;
-    reads.people.push(...got.people);
-    reads.probe ??= { ids: new Set(got.people.map((p) => p.id)), areaKm2: areaKm2(fresh) };
+    const known = new Set(reads.people.map((p) => p.id));
+    for (const p of got.people) {
+      if (known.has(p.id)) continue;
+      known.add(p.id);
+      reads.people.push(p);
+    }
+    const ground = areaKm2(fresh);
+    reads.groundKm2 = (reads.groundKm2 ?? 0) + ground;
+    reads.probe ??= { ids: new Set(got.people.map((p) => p.id)), areaKm2: ground };
     consider(got.people);
   };
   const enoughWithin = (km: number) => found.filter((c) => c.km <= km).length >= want;
