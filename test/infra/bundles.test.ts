@@ -116,6 +116,20 @@ function lambdaEnv(name: FunctionName, extra: Record<string, string> = {}): Reco
   };
 }
 
+/**
+ * A function's environment with its secret read from a local file (the switch the loader requires in
+ * Lambda), not Secrets Manager: the token from the fake Bot API.
+ */
+function localSecretsEnv(name: FunctionName, extra: Record<string, string> = {}): Record<string, string> {
+  const secretsFile = join(out, 'secrets-local.json');
+  writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
+  const env = lambdaEnv(name, { VICINI_LOCAL_SECRETS: '1', VICINI_SECRETS_FILE: secretsFile, ...extra });
+  delete env.TELEGRAM_SECRETS_ARN;
+  return env;
+}
+
+const tickEnv = (extra: Record<string, string> = {}) => localSecretsEnv('tick', extra);
+
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'vicini-bundles-'));
   dirs = synthBundles(out);
@@ -263,18 +277,14 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     await new DynamoTimers(doc, table).advanceCursor('2026-11-23T07:59:00.000Z');
     aws.take();
 
-    // The tick reads its one secret from a local file here: the explicit switch the loader requires in Lambda.
-    const secretsFile = join(out, 'secrets.json');
-    writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
-    // With its worker function, as the stack sets it: three due is a light minute, fired by this run.
+    // The tick reads its one secret from a local file here, with its worker function, as the stack
+    // sets it: three due is a light minute, fired by this run.
     lambdaApi.calls.length = 0;
-    const tickEnv = lambdaEnv('tick', {
-      VICINI_LOCAL_SECRETS: '1',
-      VICINI_SECRETS_FILE: secretsFile,
-      TICK_WORKER_FUNCTION: 'Vicini-TickWorker',
-    });
-    delete tickEnv.TELEGRAM_SECRETS_ARN;
-    const tick = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:00:00Z'), tickEnv);
+    const tick = await invokeBundle(
+      dirs.tick,
+      schedulerEvent('2026-11-23T08:00:00Z'),
+      tickEnv({ TICK_WORKER_FUNCTION: 'Vicini-TickWorker' }),
+    );
     expect(tick.stderr).not.toMatch(/Error/);
     expect(tick.result).toMatchObject({ fired: 3, waiting: 0, cursor: due, heavy: false, handedOut: 0 });
     expect(tick.stdout).toMatch(/"TickLagSeconds":0/);
@@ -310,16 +320,11 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
     await new DynamoTimers(doc, table).advanceCursor('2026-11-30T07:59:00.000Z');
     aws.take();
     lambdaApi.calls.length = 0;
-    const secretsFile = join(out, 'secrets.json');
-    writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
-    const local = { VICINI_LOCAL_SECRETS: '1', VICINI_SECRETS_FILE: secretsFile, TICK_GROUPS: '4' };
-    const tickEnv = lambdaEnv('tick', {
-      ...local,
-      TICK_WORKER_FUNCTION: 'Vicini-TickWorker',
-      TICK_FAN_OUT_ABOVE: '2',
-    });
-    delete tickEnv.TELEGRAM_SECRETS_ARN;
-    const tick = await invokeBundle(dirs.tick, schedulerEvent('2026-11-30T08:00:00Z'), tickEnv);
+    const tick = await invokeBundle(
+      dirs.tick,
+      schedulerEvent('2026-11-30T08:00:00Z'),
+      tickEnv({ TICK_GROUPS: '4', TICK_WORKER_FUNCTION: 'Vicini-TickWorker', TICK_FAN_OUT_ABOVE: '2' }),
+    );
     expect(tick.stderr).not.toMatch(/Error/);
     expect(tick.result).toMatchObject({ fired: 0, heavy: true, handedOut: 4 });
     expect(aws.take()).toEqual([]);
@@ -333,8 +338,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
 
     // Each as Lambda hands it to the worker, in a process of its own; a repeat (Lambda may run an
     // event twice) fires nothing more.
-    const workerEnv = lambdaEnv('tickWorker', local);
-    delete workerEnv.TELEGRAM_SECRETS_ARN;
+    const workerEnv = localSecretsEnv('tickWorker', { TICK_GROUPS: '4' });
     const events = lambdaApi.calls.map((c) => c.payload);
     for (const event of [...events, events[0]]) {
       const run = await invokeBundle(dirs.tickWorker, event, workerEnv);
@@ -424,14 +428,7 @@ describe('the esbuild bundles, each in a fresh Node process', () => {
   });
 
   it("a bad variable fails the cold start, named with zod's English message (zod/mini brings none)", async () => {
-    const secretsFile = join(out, 'secrets-bad-variable.json');
-    writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
-    const env = lambdaEnv('tick', {
-      VICINI_LOCAL_SECRETS: '1',
-      VICINI_SECRETS_FILE: secretsFile,
-      OUTBOX_QUEUE_URL: 'not a queue',
-    });
-    delete env.TELEGRAM_SECRETS_ARN;
+    const env = tickEnv({ OUTBOX_QUEUE_URL: 'not a queue' });
     const run = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:02:00Z'), env);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('OUTBOX_QUEUE_URL is not valid: Invalid URL');
@@ -480,15 +477,6 @@ describe('stack traces of the bundles, run as Lambda runs them (without --enable
     return ['--import', pathToFileURL(preload).href];
   }
 
-  /** The tick's environment, its secret from a local file. */
-  function tickEnv(): Record<string, string> {
-    const secretsFile = join(out, 'secrets-stacks.json');
-    writeFileSync(secretsFile, JSON.stringify({ TELEGRAM_BOT_TOKEN: api.token }));
-    const env = lambdaEnv('tick', { VICINI_LOCAL_SECRETS: '1', VICINI_SECRETS_FILE: secretsFile });
-    delete env.TELEGRAM_SECRETS_ARN;
-    return env;
-  }
-
   const thrownAt = lineOf('functions/tick.ts', "throw new Error('tick: not a scheduled event with a time')");
 
   it('an error a handler throws is printed at its TypeScript file and line; the map is read then, not at the cold start', async () => {
@@ -513,7 +501,7 @@ describe('stack traces of the bundles, run as Lambda runs them (without --enable
   });
 
   it('a failed cold start is printed at the TypeScript line that threw', async () => {
-    const env = { ...tickEnv(), OUTBOX_QUEUE_URL: 'not a queue' };
+    const env = tickEnv({ OUTBOX_QUEUE_URL: 'not a queue' });
     const run = await invokeBundle(dirs.tick, schedulerEvent('2026-11-23T08:06:00Z'), env);
     expect(run.code).not.toBe(0);
     // (Node prints an uncaught error with util.inspect, which puts the minified class name first: `Ii [ConfigError]`.)
