@@ -76,10 +76,9 @@ export type LiveContent =
 
 /** A message as it may be parked (held or kept): personal data is never parked, only where to fetch it. */
 export function parked(message: OutboundMessage): OutboundMessage {
-  // A claim made for one process's first try never outlives it.
+  // A claim made for one process's first try never outlives it; a digest line names whom it is about.
   const { claimed: _claimed, digestLine: _line, ...kept } = message;
-  if (kept.live) return { ...kept, replies: [] };
-  return message.digestLine ? { ...kept, digestLine: message.digestLine } : kept;
+  return kept.live ? { ...kept, replies: [] } : kept;
 }
 
 /** Hands messages to the sender: an in-process queue locally, SQS on AWS. */
