@@ -167,7 +167,7 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore<Drainabl
     : new InProcessOutbox(send, { autoDrain: options.autoDrain, time });
   const quiet = quietOutbox(outbox, { store, timers, network: options.network, clock: appClock });
   const figures = new DynamoFigures(doc, table, clock);
-  const afterwards = new Afterwards();
+  const afterwards = new Afterwards({ sleep: (ms) => time.sleep(ms) });
   const counting = { figures, network: options.network, clock: appClock };
   const deps: AppDeps = {
     store: countPeople(store, counting),

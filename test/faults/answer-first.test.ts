@@ -152,32 +152,46 @@ describe('answers on AWS', () => {
     expect(items.find((i) => i.PK === key.PK)).toMatchObject({ state: 'sent', outcome: 'delivered' });
   }, 120_000);
 
-  it('a failed settle after the 200 is logged, not a reason for a redelivery: she is answered once', async () => {
-    await start('2026-11-21T09:00:00Z');
-    const maria = await onboardElder(world, { phone: 'skip' });
-    const from = world.api.calls.length;
-    // The turn record's settle (dropping its messages once they are out) fails.
-    world.faults.failOn(
-      (command, input) =>
-        command === 'UpdateItemCommand' && input.UpdateExpression === 'SET #record = :record',
-    );
-    const logged: string[] = [];
-    const error = console.error;
-    console.error = (line: string) => void logged.push(line);
-    let response;
-    try {
-      response = await world.deliver(world.api.userSends(maria.tg, '/start'));
-    } finally {
-      console.error = error;
-    }
-    expect(world.faults.fired).toBe(true);
-    expect(response.statusCode).toBe(200);
-    expect(sentTo(maria.chatId, from)).toHaveLength(2);
-    expect(logged.map((l) => JSON.parse(l) as unknown)).toEqual([
-      { msg: 'after the answer: failed', what: 'settle turn', error: 'InternalServerError' },
-    ]);
-    expect(queue.waiting).toHaveLength(0);
-  }, 120_000);
+  for (const failures of [1, 3]) {
+    it(`the settle after the 200 fails ${failures === 1 ? 'once: tried again, settled' : 'every try: logged, not a reason for a redelivery'}; she is answered once`, async () => {
+      await start('2026-11-21T09:00:00Z');
+      const maria = await onboardElder(world, { phone: 'skip' });
+      const from = world.api.calls.length;
+      // The turn record's settle (dropping its messages once they are out) fails.
+      const settle = (command: string, input: Record<string, unknown>) =>
+        command === 'UpdateItemCommand' && input.UpdateExpression === 'SET #record = :record';
+      world.faults.failOn(settle, 1, failures);
+      const logged: string[] = [];
+      const error = console.error;
+      console.error = (line: string) => void logged.push(line);
+      const update = world.api.userSends(maria.tg, '/start');
+      let response;
+      try {
+        response = await world.deliver(update);
+      } finally {
+        console.error = error;
+      }
+      expect(world.faults.fired).toBe(true);
+      expect(response.statusCode).toBe(200);
+      expect(sentTo(maria.chatId, from)).toHaveLength(2);
+      expect(queue.waiting).toHaveLength(0);
+      const person = (await world.personOf(maria))!;
+      const record = (await world.scan()).find(
+        (i) => i.PK === personPk(person.id) && i.SK === `TURN#telegram#${update.update_id}`,
+      )!;
+      const outbound = (JSON.parse(String(record.record)) as { outbound: unknown[] }).outbound;
+      if (failures === 1) {
+        expect(outbound).toEqual([]);
+        expect(logged).toEqual([]);
+      } else {
+        // Its content stays until the record's TTL: the log names the step, nobody.
+        expect(outbound).toHaveLength(1);
+        expect(logged.map((l) => JSON.parse(l) as unknown)).toEqual([
+          { msg: 'after the answer: failed', what: 'settle turn', tries: 3, error: 'InternalServerError' },
+        ]);
+      }
+    }, 120_000);
+  }
 
   it('Telegram and the queue both fail: 500, the record kept, and the redelivery greets her once', async () => {
     await start('2026-11-21T09:00:00Z');

@@ -76,9 +76,14 @@ export interface FaultInjector {
   readonly holding: number;
   /**
    * Fails the `nth` call from now on that `match` picks by its command and input (e.g. the second
-   * claim of the delivery log), once; `failAt(0)` disarms it too.
+   * claim of the delivery log), and the `times - 1` picked after it (default once); `failAt(0)`
+   * disarms it too.
    */
-  failOn(match: (command: string, input: Record<string, unknown>) => boolean, nth?: number): void;
+  failOn(
+    match: (command: string, input: Record<string, unknown>) => boolean,
+    nth?: number,
+    times?: number,
+  ): void;
 }
 
 /**
@@ -92,8 +97,11 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
   const names: string[] = [];
   const held = new Map<string, Promise<void>>();
   let holding = 0;
-  let picked: { match: (command: string, input: Record<string, unknown>) => boolean; left: number } | null =
-    null;
+  let picked: {
+    match: (command: string, input: Record<string, unknown>) => boolean;
+    left: number;
+    times: number;
+  } | null = null;
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       seen++;
@@ -106,8 +114,8 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
         holding--;
       }
       const chosen =
-        !!picked && picked.match(command, args.input as Record<string, unknown>) && --picked.left === 0;
-      if (chosen) picked = null;
+        !!picked && picked.match(command, args.input as Record<string, unknown>) && --picked.left <= 0;
+      if (chosen && --picked!.times === 0) picked = null;
       if ((target && seen === target) || chosen) {
         fired = true;
         const err = new Error(`injected fault in ${context.commandName ?? 'a call'}`);
@@ -119,8 +127,8 @@ export function failingClient(doc: DynamoDBDocumentClient): FaultInjector {
     { step: 'initialize' },
   );
   return {
-    failOn(match, nth = 1) {
-      picked = { match, left: nth };
+    failOn(match, nth = 1, times = 1) {
+      picked = { match, left: nth, times };
       fired = false;
     },
     failAt(n) {
