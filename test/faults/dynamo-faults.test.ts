@@ -179,6 +179,36 @@ describe('a DynamoDB call fails during a turn, then Telegram retries', () => {
     expect(answered).toBe(clean.calls + 1);
   }, 600_000);
 
+  it('an address typed in /profile: saved once with the commit, one "saved" — whichever call fails', async () => {
+    world = await World.start({ at: '2026-11-21T09:00:00Z' });
+    const maria = await elder();
+    const mariaId = (await world.personOf(maria))!.id;
+    const saved = () => maria.texts().filter((t) => t === 'Fatto, ho salvato. ✅').length;
+    /** Asks to change the address, then types `address` with call `n` failing. */
+    const edit = async (address: string, n: number) => {
+      await maria.send('/profile');
+      await maria.press('Cambia indirizzo');
+      const { tries, calls } = await withFaultAt(n, world.api.userSends(maria.tg, address));
+      return { tries, calls, details: await world.store.getPrivate(mariaId) };
+    };
+    let before = saved();
+    const clean = await edit('Via Roma 1', 0);
+    expect(clean).toMatchObject({ tries: 1, details: { address: 'Via Roma 1', phone: '+393337654321' } });
+    expect(saved() - before).toBe(1);
+    for (let n = 1; n <= clean.calls; n++) {
+      before = saved();
+      const address = `Via Roma ${n + 1}`;
+      const { tries, details } = await edit(address, n);
+      // The phone is neither read nor rewritten; the address is there once the update is accepted.
+      expect(details, `fault at call ${n} (tries ${tries})`).toEqual({ address, phone: '+393337654321' });
+      expect(saved() - before, `fault at call ${n} (tries ${tries})`).toBeGreaterThanOrEqual(1);
+      // The delivery log's one at-least-once window may repeat it once.
+      expect(saved() - before, `fault at call ${n} (tries ${tries})`).toBeLessThanOrEqual(2);
+      // A fault before the commit writes nothing: the update is delivered again.
+      if (n <= 2) expect(tries, `fault at call ${n}`).toBe(2);
+    }
+  }, 600_000);
+
   it('accept: the request assigned once, one card, the elder told once — whichever call fails', async () => {
     world = await World.start({ at: '2026-11-21T09:00:00Z', network: roomy });
     const maria = await elder();
